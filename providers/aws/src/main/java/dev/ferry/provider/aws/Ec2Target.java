@@ -1,0 +1,54 @@
+package dev.ferry.provider.aws;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code target.ec2}: the instance to launch from an imported image, and what to do after. */
+public record Ec2Target(
+        String subnet,
+        String instanceType,
+        Optional<String> family,
+        List<String> securityGroups,
+        Optional<String> privateIp,
+        Optional<String> platform,
+        String architecture,
+        Optional<String> bootMode,
+        Optional<String> licenseType,
+        Map<String, String> tags,
+        boolean backupAmi,
+        Optional<ExportBack> exportBack) {
+
+    public static final String MATCH = "match";
+
+    /** {@code export_back}: CreateInstanceExportTask of the new instance into the staging bucket. */
+    public record ExportBack(Format format, String prefix) {
+        public enum Format {
+            @JsonProperty("ova") OVA,
+            @JsonProperty("vmdk") VMDK,
+            @JsonProperty("vhd") VHD
+        }
+
+        public ExportBack {
+            format = format == null ? Format.OVA : format;
+            prefix = prefix == null ? "exports-back/" : prefix;
+        }
+    }
+
+    public Ec2Target {
+        requireNonNull(subnet, "subnet is null");
+        instanceType = instanceType == null ? MATCH : instanceType;
+        family = family == null ? Optional.empty() : family;
+        securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
+        privateIp = privateIp == null ? Optional.empty() : privateIp;
+        platform = platform == null ? Optional.empty() : platform;
+        architecture = architecture == null ? "x86_64" : architecture;
+        bootMode = bootMode == null ? Optional.empty() : bootMode;
+        licenseType = licenseType == null ? Optional.empty() : licenseType;
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+        exportBack = exportBack == null ? Optional.empty() : exportBack;
+    }
+}

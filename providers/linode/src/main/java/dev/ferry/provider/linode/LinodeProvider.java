@@ -1,0 +1,67 @@
+package dev.ferry.provider.linode;
+
+import dev.ferry.engine.machine.Cidr;
+import dev.ferry.engine.provider.Provider;
+import dev.ferry.engine.spec.Diagnostics;
+import dev.ferry.engine.spec.FirewallSpec;
+import dev.ferry.engine.spec.Migration;
+import dev.ferry.engine.spec.MigrationFile;
+import dev.ferry.engine.spec.Section;
+import dev.ferry.engine.spec.SectionKind;
+import dev.ferry.engine.spec.SectionKind.Role;
+import dev.ferry.engine.spec.SourceLocation;
+import java.util.List;
+import java.util.Set;
+
+/** Akamai Cloud (Linode): new Linodes from uploaded custom images, behind a Cloud Firewall. */
+public final class LinodeProvider implements Provider {
+
+    public static final String NAME = "linode";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<SectionKind> sectionKinds() {
+        return List.of(new SectionKind("linode", Role.TARGET, NAME, false, Set.of("raw"), true, LinodeProvider::checkTarget));
+    }
+
+    private static void checkTarget(Migration migration, Section section, MigrationFile file, Diagnostics out) {
+        section.bind(LinodeTarget.class);
+        migration.firewall().ifPresent(firewall -> checkRules(migration, firewall, file, out));
+    }
+
+    /** The file's own rules, checked against the Cloud Firewall's limits before any call is made. */
+    private static void checkRules(Migration migration, FirewallSpec firewall, MigrationFile file, Diagnostics out) {
+        for (int i = 0; i < firewall.rules().size(); i++) {
+            FirewallSpec.Rule rule = firewall.rules().get(i);
+            String pointer = migration.pointer() + "/firewall/rules/" + i;
+            SourceLocation at = file.document().locate(pointer);
+            boolean portsAllowed = rule.protocol() == FirewallSpec.Protocol.TCP || rule.protocol() == FirewallSpec.Protocol.UDP;
+            if (rule.ports().isPresent()) {
+                SourceLocation portsAt = file.document().locate(pointer + "/ports");
+                if (!portsAllowed) {
+                    out.error(portsAt, "ports apply only to TCP and UDP rules, not " + rule.protocol(),
+                            "remove 'ports' from this rule");
+                } else {
+                    FirewallPorts.parse(rule.ports().get()).error().ifPresent(reason ->
+                            out.error(portsAt, "ports '" + rule.ports().get() + "': " + reason));
+                }
+            }
+            for (int j = 0; j < rule.addresses().size(); j++) {
+                String address = rule.addresses().get(j);
+                if (Cidr.parse(address).isEmpty()) {
+                    out.error(file.document().locate(pointer + "/addresses/" + j),
+                            "'" + address + "' is not an IPv4 or IPv6 address or CIDR range",
+                            "write addresses such as 203.0.113.0/24 or 2001:db8::/32");
+                }
+            }
+            if (rule.addresses().isEmpty() && rule.direction() == FirewallSpec.Direction.INBOUND) {
+                out.warning(at, "this rule has no addresses, so it applies to everyone (0.0.0.0/0 and ::/0)",
+                        "list the addresses it is meant for");
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.ferry.provider.linode;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.engine.spec.SecretReference;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code target.linode}: the Linode to create from the uploaded image. */
+public record LinodeTarget(
+        String region,
+        String type,
+        @JsonProperty("class") TypeClass typeClass,
+        Optional<String> label,
+        SecretReference rootPass,
+        List<String> authorizedKeys,
+        List<String> tags,
+        Boolean booted,
+        boolean cloudInit) {
+
+    public static final String MATCH = "match";
+
+    /** The plan classes {@code type: match} can prefer, as {@code GET /linode/types} names them. */
+    public enum TypeClass {
+        @JsonProperty("standard") STANDARD,
+        @JsonProperty("dedicated") DEDICATED,
+        @JsonProperty("highmem") HIGHMEM
+    }
+
+    public LinodeTarget {
+        requireNonNull(region, "region is null");
+        requireNonNull(rootPass, "rootPass is null");
+        type = type == null ? MATCH : type;
+        typeClass = typeClass == null ? TypeClass.STANDARD : typeClass;
+        label = label == null ? Optional.empty() : label;
+        authorizedKeys = authorizedKeys == null ? List.of() : List.copyOf(authorizedKeys);
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        booted = booted == null ? Boolean.TRUE : booted;
+    }
+}
