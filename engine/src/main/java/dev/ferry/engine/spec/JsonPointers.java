@@ -46,6 +46,6 @@ public final class JsonPointers {
                 path.append(segment);
             }
         }
-        return path.length() == 0 ? "(top level)" : path.toString();
+        return path.length() == 0 ? "the file" : path.toString();
     }
 }

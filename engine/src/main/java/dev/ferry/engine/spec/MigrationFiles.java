@@ -72,7 +72,7 @@ public final class MigrationFiles {
             return new Loaded(Optional.empty(), diagnostics.sorted());
         }
         MigrationSchema.get().validate(document, diagnostics);
-        checkSecretReferences(document, diagnostics);
+        checkSecretReferences(document, diagnostics, !diagnostics.hasErrors());
         if (diagnostics.hasErrors()) {
             return new Loaded(Optional.empty(), diagnostics.sorted());
         }
@@ -136,17 +136,17 @@ public final class MigrationFiles {
                 continue;
             }
             if (source.imageFormats().stream().noneMatch(target.imageFormats()::contains)) {
-                out.error(migration.target().keyLocation(), "a " + source.name() + " source cannot move to a "
-                        + target.name() + " target: the source gives " + String.join("/", sorted(source.imageFormats()))
+                out.error(migration.target().keyLocation(), "source." + source.name() + " cannot move to target."
+                        + target.name() + ": the source gives " + String.join("/", sorted(source.imageFormats()))
                         + " disk images, the target takes " + String.join("/", sorted(target.imageFormats())));
             }
             migration.firewall().ifPresent(firewall -> {
                 SourceLocation at = file.document().locateKey(migration.pointer() + "/firewall");
                 if (!target.firewall()) {
-                    out.error(at, "a " + target.name() + " target has no firewall to configure here",
+                    out.error(at, "target." + target.name() + " has no firewall that ferry configures",
                             "remove 'firewall:'; set the target's own settings instead (for ec2: security_groups)");
                 } else if (firewall.from() == FirewallSpec.From.SECURITY_GROUPS && !source.firewall()) {
-                    out.error(at, "firewall.from is security-groups, but a " + source.name() + " source has no security groups",
+                    out.error(at, "firewall.from is security-groups, but source." + source.name() + " has no security groups",
                             "write 'from: none' and list the rules you want under 'rules:'");
                 }
             });
@@ -174,7 +174,7 @@ public final class MigrationFiles {
     }
 
     /** Every string that mentions {@code ${} must be one well-formed reference, and only where secrets go. */
-    private static void checkSecretReferences(LocatedDocument document, Diagnostics out) {
+    private static void checkSecretReferences(LocatedDocument document, Diagnostics out, boolean checkPlacement) {
         Set<String> secretFields = secretFieldNames(MigrationSchema.get().node());
         walk(document.root(), "", (pointer, value) -> {
             String text = value.asText();
@@ -185,7 +185,7 @@ public final class MigrationFiles {
             String field = JsonPointers.segments(pointer).isEmpty() ? "" : last(JsonPointers.segments(pointer));
             if (SecretReference.parse(text).isEmpty()) {
                 out.error(at, JsonPointers.display(pointer) + ": malformed secret reference", SecretReference.problem(text));
-            } else if (!secretFields.contains(field)) {
+            } else if (checkPlacement && !secretFields.contains(field)) {
                 out.error(at, JsonPointers.display(pointer) + ": secret references are resolved only in "
                         + String.join(", ", sorted(secretFields)), "write the value itself here");
             }

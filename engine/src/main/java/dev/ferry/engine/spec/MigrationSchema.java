@@ -66,7 +66,10 @@ public final class MigrationSchema {
         List<ValidationMessage> messages = new ArrayList<>(schema.validate(document.root()));
         messages.sort(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString()));
         for (ValidationMessage message : messages) {
-            out.add(toDiagnostic(document, message));
+            Diagnostic diagnostic = toDiagnostic(document, message);
+            if (diagnostic != null) {
+                out.add(diagnostic);
+            }
         }
     }
 
@@ -98,12 +101,12 @@ public final class MigrationSchema {
                 String expected = String.valueOf(message.getArguments()[1]);
                 String found = String.valueOf(message.getArguments()[0]);
                 String hint = null;
-                if (expected.equals("string") && instance != null && instance.isValueNode()) {
+                if (instance != null && instance.isNull()) {
+                    hint = "the value is empty; give one or remove the key";
+                } else if (expected.equals("string") && instance != null && instance.isValueNode()) {
                     hint = "write it in quotes: \"" + instance.asText() + "\"";
                 } else if (expected.equals("boolean") && instance != null && instance.isTextual()) {
                     hint = "write true or false";
-                } else if (instance != null && instance.isNull()) {
-                    hint = "the value is empty; give one or remove the key";
                 }
                 return Diagnostic.error(document.locate(pointer),
                         path + ": must be " + article(expected) + ", not " + article(found), hint);
@@ -121,6 +124,9 @@ public final class MigrationSchema {
                         path + ": " + custom.orElse("must be '" + owner.path("const").asText() + "'"));
             }
             case "pattern" -> {
+                if (isSecret(owner) && instance != null && SecretReference.looksLikeReference(instance.asText())) {
+                    return null; // the secret-reference check explains what is wrong with it
+                }
                 if (isSecret(owner)) {
                     // Never echo what may be a password written in clear.
                     return Diagnostic.error(document.locate(pointer), path + ": " + custom.orElse("must be a secret reference"),
@@ -165,7 +171,9 @@ public final class MigrationSchema {
 
     private static String article(String type) {
         return switch (type) {
-            case "integer", "object", "array" -> "an " + (type.equals("array") ? "list" : type.equals("object") ? "mapping" : type);
+            case "integer" -> "an integer";
+            case "object" -> "a mapping";
+            case "array" -> "a list";
             case "null" -> "empty";
             case "boolean" -> "a boolean (true or false)";
             case "ipv4" -> "an IPv4 address";

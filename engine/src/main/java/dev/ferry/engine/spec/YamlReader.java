@@ -209,6 +209,8 @@ public final class YamlReader {
         String hint = null;
         if (problem.contains("mapping values are not allowed")) {
             hint = "a value containing ': ' must be quoted, and keys of one mapping must line up";
+        } else if (problem.contains("expected <block end>")) {
+            hint = "check the indentation here: the keys of one mapping must start in the same column";
         } else if (problem.contains("could not find expected ':'")) {
             hint = "each key needs a ':' after it; check the indentation of this line";
         } else if (problem.contains("found character '@'") || problem.contains("found character '`'")) {
