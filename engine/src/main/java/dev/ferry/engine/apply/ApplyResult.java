@@ -1,0 +1,22 @@
+package dev.ferry.engine.apply;
+
+import java.util.List;
+
+/**
+ * How an apply ended: counts for the summary line, the failures (root causes only, each with its
+ * message), how many steps were skipped because of them, and whether the user stopped it.
+ */
+public record ApplyResult(int added, int changed, int destroyed, int cleanedUp, List<Failure> failures, int skipped,
+                          boolean cancelled) {
+
+    public record Failure(String step, String message) {
+    }
+
+    public ApplyResult {
+        failures = List.copyOf(failures);
+    }
+
+    public boolean succeeded() {
+        return failures.isEmpty() && !cancelled && skipped == 0;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.ferry.engine.graph;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.jgrapht.Graph;
+import org.jgrapht.Graphs;
+
+/**
+ * Walks a DAG: a vertex runs only after all its predecessors succeeded; at most {@code parallelism}
+ * run at once; a vertex naming a limit runs only while that limit has a free slot (others wait in a
+ * queue, first come first served, without holding a worker); a vertex whose predecessor failed is
+ * skipped, and so is everything after it, while independent branches go on. When cancelled, nothing
+ * new starts and the walk ends once the running vertices return.
+ */
+public final class DagWalker<V> {
+
+    public enum Status { SUCCEEDED, FAILED, SKIPPED, CANCELLED }
+
+    /** Runs one vertex; returns whether it succeeded. An exception counts as a failure. */
+    @FunctionalInterface
+    public interface Visitor<V> {
+        boolean visit(V vertex) throws Exception;
+    }
+
+    /** Hears about scheduling; all methods are called from the walking thread, not from workers. */
+    public interface Listener<V> {
+        default void queued(V vertex, String limit) {
+        }
+
+        default void skipped(V vertex, V cause) {
+        }
+    }
+
+    /** How every vertex ended, and for skipped ones which failure caused it. */
+    public record Result<V>(Map<V, Status> statuses, Map<V, V> skippedBecause, Map<V, Throwable> errors) {
+        public List<V> with(Status status) {
+            return statuses.entrySet().stream().filter(e -> e.getValue() == status).map(Map.Entry::getKey).toList();
+        }
+
+        public boolean allSucceeded() {
+            return statuses.values().stream().allMatch(s -> s == Status.SUCCEEDED);
+        }
+    }
+
+    private final Graph<V, ?> graph;
+    private final int parallelism;
+    private final Map<String, Integer> capacities;
+    private final Function<V, Set<String>> limitsOf;
+    private final Comparator<V> order;
+    private final Listener<V> listener;
+
+    public DagWalker(Graph<V, ?> graph, int parallelism, Map<String, Integer> capacities, Function<V, Set<String>> limitsOf,
+                     Comparator<V> order, Listener<V> listener) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1");
+        }
+        this.graph = requireNonNull(graph, "graph is null");
+        this.parallelism = parallelism;
+        this.capacities = Map.copyOf(capacities);
+        this.limitsOf = requireNonNull(limitsOf, "limitsOf is null");
+        this.order = requireNonNull(order, "order is null");
+        this.listener = requireNonNull(listener, "listener is null");
+    }
+
+    public Result<V> walk(Visitor<V> visitor, BooleanSupplier cancelled) {
+        return new Walk(visitor, cancelled).run();
+    }
+
+    private final class Walk {
+        private final Visitor<V> visitor;
+        private final BooleanSupplier cancelled;
+        private final Object lock = new Object();
+        private final Map<V, Integer> waitingFor = new HashMap<>();
+        private final Deque<V> ready = new ArrayDeque<>();
+        private final Map<V, Status> statuses = new LinkedHashMap<>();
+        private final Map<V, V> skippedBecause = new LinkedHashMap<>();
+        private final Map<V, Throwable> errors = Collections.synchronizedMap(new LinkedHashMap<>());
+        private final Map<String, Integer> inUse = new HashMap<>();
+        private final Set<V> announcedQueued = new HashSet<>();
+        private final Deque<Finished<V>> finished = new ArrayDeque<>();
+        private int running;
+
+        Walk(Visitor<V> visitor, BooleanSupplier cancelled) {
+            this.visitor = visitor;
+            this.cancelled = cancelled;
+        }
+
+        Result<V> run() {
+            List<V> roots = new ArrayList<>();
+            for (V vertex : graph.vertexSet()) {
+                int degree = graph.inDegreeOf(vertex);
+                waitingFor.put(vertex, degree);
+                if (degree == 0) {
+                    roots.add(vertex);
+                }
+            }
+            roots.sort(order);
+            ready.addAll(roots);
+            ExecutorService workers = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, graph.vertexSet().size())),
+                    daemonThreads());
+            try {
+                synchronized (lock) {
+                    while (true) {
+                        drainFinished();
+                        boolean stopping = cancelled.getAsBoolean();
+                        if (!stopping) {
+                            dispatch(workers);
+                        }
+                        if (running == 0 && finished.isEmpty() && (stopping || ready.isEmpty())) {
+                            break;
+                        }
+                        try {
+                            lock.wait(stopping ? 50 : 200);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            // Keep waiting for running vertices: their results must be recorded.
+                        }
+                    }
+                }
+            } finally {
+                workers.shutdownNow();
+            }
+            for (V vertex : graph.vertexSet()) {
+                statuses.putIfAbsent(vertex, Status.CANCELLED);
+            }
+            return new Result<>(Map.copyOf(statuses), Map.copyOf(skippedBecause), Map.copyOf(errors));
+        }
+
+        /** Starts ready vertices while workers and their limits allow, in queue order. */
+        private void dispatch(ExecutorService workers) {
+            Iterator<V> candidates = ready.iterator();
+            while (running < parallelism && candidates.hasNext()) {
+                V vertex = candidates.next();
+                Set<String> limits = limitsOf.apply(vertex);
+                String full = firstFull(limits);
+                if (full != null) {
+                    if (announcedQueued.add(vertex)) {
+                        listener.queued(vertex, full);
+                    }
+                    continue;
+                }
+                candidates.remove();
+                for (String limit : limits) {
+                    inUse.merge(limit, 1, Integer::sum);
+                }
+                running++;
+                workers.execute(() -> execute(vertex, limits));
+            }
+        }
+
+        private String firstFull(Set<String> limits) {
+            for (String limit : limits) {
+                Integer capacity = capacities.get(limit);
+                if (capacity != null && inUse.getOrDefault(limit, 0) >= capacity) {
+                    return limit;
+                }
+            }
+            return null;
+        }
+
+        private void execute(V vertex, Set<String> limits) {
+            boolean succeeded;
+            try {
+                succeeded = visitor.visit(vertex);
+            } catch (Throwable e) {
+                errors.put(vertex, e);
+                succeeded = false;
+            }
+            synchronized (lock) {
+                finished.add(new Finished<>(vertex, limits, succeeded));
+                lock.notifyAll();
+            }
+        }
+
+        private void drainFinished() {
+            while (!finished.isEmpty()) {
+                Finished<V> done = finished.poll();
+                running--;
+                for (String limit : done.limits()) {
+                    inUse.merge(limit, -1, Integer::sum);
+                }
+                if (done.succeeded()) {
+                    statuses.put(done.vertex(), Status.SUCCEEDED);
+                    List<V> unlocked = new ArrayList<>();
+                    for (V next : Graphs.successorListOf(graph, done.vertex())) {
+                        if (statuses.containsKey(next)) {
+                            continue;
+                        }
+                        int remaining = waitingFor.merge(next, -1, Integer::sum);
+                        if (remaining == 0) {
+                            unlocked.add(next);
+                        }
+                    }
+                    unlocked.sort(order);
+                    ready.addAll(unlocked);
+                } else {
+                    statuses.put(done.vertex(), Status.FAILED);
+                    skipDescendants(done.vertex());
+                }
+            }
+        }
+
+        private void skipDescendants(V failed) {
+            Deque<V> pending = new ArrayDeque<>(Graphs.successorListOf(graph, failed));
+            while (!pending.isEmpty()) {
+                V vertex = pending.pop();
+                if (statuses.containsKey(vertex)) {
+                    continue;
+                }
+                statuses.put(vertex, Status.SKIPPED);
+                skippedBecause.put(vertex, failed);
+                ready.remove(vertex);
+                listener.skipped(vertex, failed);
+                pending.addAll(Graphs.successorListOf(graph, vertex));
+            }
+        }
+    }
+
+    private record Finished<V>(V vertex, Set<String> limits, boolean succeeded) {
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "ferry-step-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,76 @@
+package dev.ferry.engine.machine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * What a source tells a target about the machine, in no cloud's words: how big it is, what it
+ * runs, its disks and addresses. A target sizes itself from this ({@code type: match}).
+ */
+public record MachineFacts(
+        String source,
+        String name,
+        int vcpus,
+        long memoryMib,
+        String architecture,
+        String platform,
+        Optional<String> osName,
+        List<Disk> disks,
+        List<String> publicAddresses,
+        List<String> privateAddresses,
+        Map<String, String> tags,
+        Optional<String> sizeName,
+        Optional<Price> price,
+        Optional<String> powerState) {
+
+    public static final String X86_64 = "x86_64";
+    public static final String ARM64 = "arm64";
+
+    /** One disk; {@code root} is the one the machine boots from. */
+    public record Disk(String name, long sizeBytes, boolean root, Optional<String> type, boolean encrypted) {
+        public Disk {
+            requireNonNull(name, "name is null");
+            type = type == null ? Optional.empty() : type;
+        }
+    }
+
+    /** What the machine costs where it is now, for the plan to show next to the target's price. */
+    public record Price(double monthlyUsd, String basis) {
+    }
+
+    public MachineFacts {
+        requireNonNull(source, "source is null");
+        requireNonNull(name, "name is null");
+        architecture = architecture == null ? X86_64 : architecture;
+        platform = platform == null ? "linux" : platform;
+        osName = osName == null ? Optional.empty() : osName;
+        disks = disks == null ? List.of() : List.copyOf(disks);
+        publicAddresses = publicAddresses == null ? List.of() : List.copyOf(publicAddresses);
+        privateAddresses = privateAddresses == null ? List.of() : List.copyOf(privateAddresses);
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+        sizeName = sizeName == null ? Optional.empty() : sizeName;
+        price = price == null ? Optional.empty() : price;
+        powerState = powerState == null ? Optional.empty() : powerState;
+    }
+
+    public Optional<Disk> rootDisk() {
+        return disks.stream().filter(Disk::root).findFirst();
+    }
+
+    public OptionalDouble monthlyUsd() {
+        return price.map(p -> OptionalDouble.of(p.monthlyUsd())).orElse(OptionalDouble.empty());
+    }
+
+    public JsonNode toJson() {
+        return Neutral.toJson(this);
+    }
+
+    public static MachineFacts fromJson(JsonNode node) {
+        return Neutral.fromJson(node, MachineFacts.class);
+    }
+}

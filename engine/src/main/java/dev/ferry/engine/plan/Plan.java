@@ -1,0 +1,75 @@
+package dev.ferry.engine.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.resource.ResourceAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The computed change set: every resource's change, what changed outside ferry, warnings, and the
+ * state (lineage and serial) and migration file (digest) it was computed from, so that applying it
+ * later can refuse a plan whose state has moved on.
+ */
+public record Plan(
+        String lineage,
+        long serial,
+        boolean destroy,
+        String file,
+        String fileDigest,
+        List<Change> changes,
+        List<Drift> drift,
+        List<String> warnings,
+        Instant created) {
+
+    /** Counts for the summary line. */
+    public record Summary(int add, int change, int destroy, int read, int cleanup, int forget) {
+        public boolean isEmpty() {
+            return add + change + destroy + read + cleanup + forget == 0;
+        }
+    }
+
+    public Plan {
+        requireNonNull(lineage, "lineage is null");
+        requireNonNull(file, "file is null");
+        requireNonNull(fileDigest, "fileDigest is null");
+        changes = List.copyOf(changes);
+        drift = List.copyOf(drift);
+        warnings = List.copyOf(warnings);
+        requireNonNull(created, "created is null");
+    }
+
+    public Summary summary() {
+        int add = 0;
+        int change = 0;
+        int destroyed = 0;
+        int read = 0;
+        int cleanup = 0;
+        int forget = 0;
+        for (Change c : changes) {
+            switch (c.action()) {
+                case CREATE -> add++;
+                case UPDATE -> change++;
+                case REPLACE -> {
+                    add++;
+                    destroyed++;
+                }
+                case DELETE -> destroyed++;
+                case READ -> read++;
+                case CLEANUP -> cleanup++;
+                case FORGET -> forget++;
+                case NOOP -> { }
+            }
+        }
+        return new Summary(add, change, destroyed, read, cleanup, forget);
+    }
+
+    public boolean hasChanges() {
+        return changes.stream().anyMatch(c -> c.action().isChange());
+    }
+
+    public Optional<Change> change(ResourceAddress address) {
+        return changes.stream().filter(c -> c.address().equals(address)).findFirst();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.ferry.engine.provider;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.OptionalDouble;
+
+/** Where a create, update, delete or poll left the resource. */
+public sealed interface Outcome {
+
+    /** Created or updated: its id and outputs. */
+    record Done(String id, ObjectNode outputs) implements Outcome {
+        public Done {
+            requireNonNull(id, "id is null");
+            requireNonNull(outputs, "outputs is null");
+        }
+    }
+
+    /** Deleted (or already gone). */
+    record Deleted() implements Outcome {
+    }
+
+    /**
+     * Still going: the engine records {@code operation}, shows {@code status} and {@code percent},
+     * and polls again after {@code pollAfter}.
+     */
+    record InProgress(Operation operation, String status, OptionalDouble percent, Duration pollAfter) implements Outcome {
+        public InProgress {
+            requireNonNull(operation, "operation is null");
+            requireNonNull(status, "status is null");
+            requireNonNull(percent, "percent is null");
+            requireNonNull(pollAfter, "pollAfter is null");
+        }
+    }
+}

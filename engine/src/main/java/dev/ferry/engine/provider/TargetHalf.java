@@ -1,0 +1,22 @@
+package dev.ferry.engine.provider;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.engine.resource.ResourceDeclaration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a target contributes: its resources, the resource after which the disk image is no longer
+ * needed ({@code imported}: the staging copies of both halves may go once it exists), and its own
+ * staging copies (an image uploaded to S3 for import).
+ */
+public record TargetHalf(List<ResourceDeclaration> declarations, ResourceAddress imported, Set<ResourceAddress> stagingCopies) {
+
+    public TargetHalf {
+        declarations = List.copyOf(declarations);
+        requireNonNull(imported, "imported is null");
+        stagingCopies = Set.copyOf(stagingCopies);
+    }
+}

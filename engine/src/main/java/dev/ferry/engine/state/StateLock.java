@@ -1,0 +1,167 @@
+package dev.ferry.engine.state;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ferry.engine.FerryException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Keeps two ferry runs from changing the same state: a lock file ({@code .ferry/state.lock}) made
+ * with an atomic create-if-absent, holding who holds it. A second run fails at once naming the
+ * holder. A lock left by a process that no longer runs on this machine (killed with -9) is taken
+ * over with a warning; any other lock can be removed with {@code ferry force-unlock ID}.
+ */
+public final class StateLock implements AutoCloseable {
+
+    /** What the lock file says. */
+    public record Info(String id, String holder, long pid, String host, String operation, Instant created,
+                       Optional<Instant> processStarted) {
+        public Info {
+            processStarted = processStarted == null ? Optional.empty() : processStarted;
+        }
+    }
+
+    private final Path path;
+    private final Info info;
+    private final Optional<Info> takenOver;
+    private boolean released;
+
+    private StateLock(Path path, Info info, Optional<Info> takenOver) {
+        this.path = path;
+        this.info = info;
+        this.takenOver = takenOver;
+    }
+
+    public Info info() {
+        return info;
+    }
+
+    /** The stale lock this one replaced, if any (the caller says so to the user). */
+    public Optional<Info> takenOver() {
+        return takenOver;
+    }
+
+    /**
+     * Takes the lock at {@code path} for {@code operation} ({@code "apply"}).
+     *
+     * @throws FerryException when another live process holds it
+     */
+    public static StateLock acquire(Path path, String operation) {
+        requireNonNull(path, "path is null");
+        ProcessHandle self = ProcessHandle.current();
+        Info mine = new Info(UUID.randomUUID().toString(), System.getProperty("user.name", "unknown") + "@" + hostName(),
+                self.pid(), hostName(), operation, Instant.now(), self.info().startInstant());
+        Optional<Info> replaced = Optional.empty();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                FileStateStore.ensureDirectory(path.getParent());
+                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(path, StateCodec.MAPPER.writeValueAsBytes(mine));
+                return new StateLock(path, mine, replaced);
+            } catch (FileAlreadyExistsException e) {
+                Optional<Info> holder = read(path);
+                if (holder.isPresent() && isStale(holder.get())) {
+                    replaced = holder;
+                    deleteIfSame(path, holder.get());
+                    continue;
+                }
+                throw new FerryException(holder.map(StateLock::heldMessage)
+                        .orElse("the state is locked (" + path + "), and the lock cannot be read; if no ferry is running, delete that file"));
+            } catch (IOException e) {
+                throw new FerryException("cannot create the state lock " + path + ": " + e.getMessage());
+            }
+        }
+        throw new FerryException("cannot take the state lock " + path + ": it keeps changing; is another ferry starting?");
+    }
+
+    /** Removes the lock with {@code id}, whoever holds it; for a lock left by a process that is gone. */
+    public static Info forceUnlock(Path path, String id) {
+        Info holder = read(path).orElseThrow(() -> new FerryException("the state is not locked (no " + path + ")"));
+        if (!holder.id().equals(id)) {
+            throw new FerryException("the lock id is " + holder.id() + ", not " + id + "; nothing was unlocked."
+                    + " Check that the holder (" + holder.holder() + ", pid " + holder.pid() + ") is really gone");
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new FerryException("cannot remove the lock " + path + ": " + e.getMessage());
+        }
+        return holder;
+    }
+
+    public static Optional<Info> read(Path path) {
+        try {
+            return Optional.of(StateCodec.MAPPER.readValue(Files.readAllBytes(path), Info.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String heldMessage(Info holder) {
+        return "the state is locked by " + holder.holder() + " (pid " + holder.pid() + ", running 'ferry " + holder.operation()
+                + "' since " + holder.created() + "). Wait for it to finish. If that process is gone, run: ferry force-unlock "
+                + holder.id();
+    }
+
+    /** A lock from this machine whose process is no longer running (or is another process with the same pid). */
+    private static boolean isStale(Info holder) {
+        if (!holder.host().equals(hostName())) {
+            return false;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(holder.pid());
+        if (process.isEmpty() || !process.get().isAlive()) {
+            return true;
+        }
+        Optional<Instant> started = process.get().info().startInstant();
+        return holder.processStarted().isPresent() && started.isPresent() && !holder.processStarted().equals(started);
+    }
+
+    private static void deleteIfSame(Path path, Info expected) {
+        Optional<Info> current = read(path);
+        if (current.isPresent() && current.get().id().equals(expected.id())) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw new FerryException("cannot remove the stale lock " + path + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (released) {
+            return;
+        }
+        released = true;
+        Optional<Info> current = read(path);
+        if (current.isPresent() && current.get().id().equals(info.id())) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                // Left behind, it is recognised as stale by the next run on this machine.
+            }
+        }
+    }
+}
