@@ -18,10 +18,22 @@ final class CliRunner {
     }
 
     static Result run(Path workingDirectory, Map<String, String> environment, String... args) {
+        return runWithInput(workingDirectory, environment, "", args);
+    }
+
+    static Result runWithInput(Path workingDirectory, Map<String, String> environment, String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliEnvironment cli = new CliEnvironment(environment, workingDirectory,
-                new PrintWriter(out, true), new PrintWriter(err, true), false);
+        CliEnvironment cli;
+        if (input.isEmpty()) {
+            cli = CliEnvironment.of(environment, workingDirectory, new PrintWriter(out, true), new PrintWriter(err, true));
+        } else {
+            // Someone answering at a terminal (without colours, to keep the output comparable).
+            java.util.Map<String, String> variables = new java.util.HashMap<>(environment);
+            variables.put("NO_COLOR", "1");
+            cli = new CliEnvironment(variables, workingDirectory, workingDirectory, new PrintWriter(out, true),
+                    new PrintWriter(err, true), new java.io.BufferedReader(new java.io.StringReader(input)), true, false);
+        }
         int code = Main.run(cli, args);
         return new Result(code, out.toString(), err.toString());
     }

@@ -1,6 +1,11 @@
 package dev.ferry.provider.aws;
 
+import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.Provider;
+import dev.ferry.engine.provider.ProviderContext;
+import dev.ferry.engine.provider.ProviderSession;
+import dev.ferry.engine.provider.SourceKind;
+import dev.ferry.engine.provider.TargetKind;
 import dev.ferry.engine.spec.Diagnostics;
 import dev.ferry.engine.spec.Migration;
 import dev.ferry.engine.spec.MigrationFile;
@@ -22,11 +27,24 @@ public final class AwsProvider implements Provider {
     }
 
     @Override
-    public List<SectionKind> sectionKinds() {
-        return List.of(
-                new SectionKind("ec2", Role.SOURCE, NAME, true, Set.of("raw"), true, AwsProvider::checkSource),
-                new SectionKind("ec2", Role.TARGET, NAME, true, Set.of("ova", "vmdk", "vhd", "vhdx", "raw"), false,
-                        AwsProvider::checkTarget));
+    public List<SourceKind> sources() {
+        return List.of(new SourceKind(new SectionKind("ec2", Role.SOURCE, NAME, true, Set.of("raw"), true, AwsProvider::checkSource),
+                context -> {
+                    throw new FerryException("the ec2 source is not expanded yet (AWS provider issue)");
+                }));
+    }
+
+    @Override
+    public List<TargetKind> targets() {
+        return List.of(new TargetKind(new SectionKind("ec2", Role.TARGET, NAME, true, Set.of("ova", "vmdk", "vhd", "vhdx", "raw"),
+                false, AwsProvider::checkTarget), (context, source) -> {
+                    throw new FerryException("the ec2 target is not expanded yet (journey B issue)");
+                }));
+    }
+
+    @Override
+    public ProviderSession open(ProviderContext context) {
+        throw new FerryException("the AWS provider cannot connect yet (AWS provider issue)");
     }
 
     private static void checkSource(Migration migration, Section section, MigrationFile file, Diagnostics out) {

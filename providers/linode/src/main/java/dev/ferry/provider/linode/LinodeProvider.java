@@ -1,7 +1,12 @@
 package dev.ferry.provider.linode;
 
 import dev.ferry.engine.machine.Cidr;
+import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.Provider;
+import dev.ferry.engine.provider.ProviderContext;
+import dev.ferry.engine.provider.ProviderSession;
+import dev.ferry.engine.provider.SourceKind;
+import dev.ferry.engine.provider.TargetKind;
 import dev.ferry.engine.spec.Diagnostics;
 import dev.ferry.engine.spec.FirewallSpec;
 import dev.ferry.engine.spec.Migration;
@@ -24,8 +29,21 @@ public final class LinodeProvider implements Provider {
     }
 
     @Override
-    public List<SectionKind> sectionKinds() {
-        return List.of(new SectionKind("linode", Role.TARGET, NAME, false, Set.of("raw"), true, LinodeProvider::checkTarget));
+    public List<SourceKind> sources() {
+        return List.of();
+    }
+
+    @Override
+    public List<TargetKind> targets() {
+        return List.of(new TargetKind(new SectionKind("linode", Role.TARGET, NAME, false, Set.of("raw"), true, LinodeProvider::checkTarget),
+                (context, source) -> {
+                    throw new FerryException("the linode target is not expanded yet (Linode provider issue)");
+                }));
+    }
+
+    @Override
+    public ProviderSession open(ProviderContext context) {
+        throw new FerryException("the Linode provider cannot connect yet (Linode provider issue)");
     }
 
     private static void checkTarget(Migration migration, Section section, MigrationFile file, Diagnostics out) {

@@ -1,6 +1,11 @@
 package dev.ferry.provider.vsphere;
 
+import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.Provider;
+import dev.ferry.engine.provider.ProviderContext;
+import dev.ferry.engine.provider.ProviderSession;
+import dev.ferry.engine.provider.SourceKind;
+import dev.ferry.engine.provider.TargetKind;
 import dev.ferry.engine.spec.Diagnostics;
 import dev.ferry.engine.spec.Migration;
 import dev.ferry.engine.spec.MigrationFile;
@@ -21,9 +26,21 @@ public final class VsphereProvider implements Provider {
     }
 
     @Override
-    public List<SectionKind> sectionKinds() {
-        return List.of(new SectionKind("vsphere", Role.SOURCE, NAME, false, Set.of("ova", "vmdk", "vhd", "vhdx", "raw"), false,
-                VsphereProvider::checkSource));
+    public List<SourceKind> sources() {
+        return List.of(new SourceKind(new SectionKind("vsphere", Role.SOURCE, NAME, false, Set.of("ova", "vmdk", "vhd", "vhdx", "raw"),
+                false, VsphereProvider::checkSource), context -> {
+                    throw new FerryException("the vsphere source is not expanded yet (journey B issue)");
+                }));
+    }
+
+    @Override
+    public List<TargetKind> targets() {
+        return List.of();
+    }
+
+    @Override
+    public ProviderSession open(ProviderContext context) {
+        throw new FerryException("the vSphere provider cannot connect yet (journey B issue)");
     }
 
     private static void checkSource(Migration migration, Section section, MigrationFile file, Diagnostics out) {

@@ -1,0 +1,163 @@
+package dev.ferry.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.FerryException;
+import dev.ferry.engine.apply.ApplyOptions;
+import dev.ferry.engine.apply.ApplyResult;
+import dev.ferry.engine.apply.Cancellation;
+import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.plan.PlanCodec;
+import dev.ferry.engine.render.PlanRenderer;
+import dev.ferry.engine.state.State;
+import dev.ferry.engine.state.StateLock;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry apply}: plans, asks, and carries the plan out; or applies a saved plan exactly. */
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {
+            "Carries out the migration file (or a saved plan), saving progress after every step.",
+            "",
+            "Without PLANFILE, plans first and asks for approval. An apply that was interrupted",
+            "(Ctrl-C, a crash, kill -9) resumes where it stopped when run again."
+        })
+final class ApplyCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PLANFILE", description = "A plan saved with 'ferry plan -out'.")
+    String planFile;
+
+    @Mixin
+    FileOption file = new FileOption();
+
+    @Mixin
+    StateOption state = new StateOption();
+
+    @Option(names = "--auto-approve", description = "Apply without asking for approval.")
+    boolean autoApprove;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10",
+            description = "How many steps run at once (default: ${DEFAULT-VALUE}).")
+    int parallelism = ApplyOptions.DEFAULT_PARALLELISM;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CliEnvironment environment;
+    private final Workspace workspace;
+    private final Operations operations;
+
+    @Inject
+    ApplyCommand(CliEnvironment environment, Workspace workspace, Operations operations) {
+        this.environment = requireNonNull(environment, "environment is null");
+        this.workspace = requireNonNull(workspace, "workspace is null");
+        this.operations = requireNonNull(operations, "operations is null");
+    }
+
+    @Override
+    public Integer call() {
+        if (parallelism < 1) {
+            throw new FerryException("--parallelism must be at least 1");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Plan> saved = Optional.ofNullable(planFile).map(this::readSavedPlan);
+        String migrationFile = saved.isPresent() && spec.commandLine().getParseResult().expandedArgs().stream()
+                .noneMatch(arg -> arg.equals("-f") || arg.equals("--file") || arg.startsWith("--file="))
+                ? saved.get().file() : file.file;
+        Workspace.Opened opened = workspace.open(migrationFile, state.value(), err);
+        return run(opened, saved, false, out, err);
+    }
+
+    /** Shared with destroy: lock, plan (or check the saved plan), confirm, apply, report. */
+    int run(Workspace.Opened opened, Optional<Plan> saved, boolean destroy, PrintWriter out, PrintWriter err) {
+        Cancellation cancellation = new Cancellation();
+        try (StateLock lock = StateLock.acquire(opened.lockFile(), destroy ? "destroy" : "apply");
+             Workspace.Sessions sessions = workspace.connect(opened.file());
+             Interrupts interrupts = Interrupts.install(environment.handleSignals(), cancellation, err)) {
+            lock.takenOver().ifPresent(stale -> err.println("Warning: removed a stale lock left by pid " + stale.pid()
+                    + " (" + stale.holder() + "), which is no longer running"));
+            Optional<State> stored = opened.store().read();
+            EventPrinter printer = operations.printer(out);
+            Plan plan;
+            State current;
+            if (saved.isPresent()) {
+                plan = saved.get();
+                current = checkSavedPlan(plan, opened, stored);
+            } else {
+                current = stored.orElseGet(State::empty);
+                plan = operations.plan(opened, current, sessions, destroy, true, printer);
+                out.println();
+                out.print(new PlanRenderer(operations.style()).render(plan));
+                if (!plan.hasChanges()) {
+                    return Commands.OK;
+                }
+                out.println();
+                if (!autoApprove) {
+                    boolean approved = operations.confirm(destroy ? "Do you really want to destroy all resources?" : "Do you want to perform these actions?",
+                            destroy ? "ferry will destroy everything it made, as shown above. There is no undo."
+                                    : "ferry will perform the actions described above.", out);
+                    if (!approved) {
+                        err.println("Error: " + (destroy ? "destroy" : "apply") + " cancelled: nothing was changed.");
+                        return Commands.ERROR;
+                    }
+                }
+            }
+            if (!plan.hasChanges()) {
+                out.println("No changes. Nothing to do.");
+                return Commands.OK;
+            }
+            ApplyResult result = operations.apply(opened, current, sessions, plan, parallelism, printer, cancellation);
+            return operations.report(result, destroy || plan.destroy(), out, err);
+        }
+    }
+
+    private Plan readSavedPlan(String path) {
+        Path resolved = environment.resolve(path);
+        try {
+            return PlanCodec.decode(Files.readAllBytes(resolved), path);
+        } catch (NoSuchFileException e) {
+            throw new FerryException(path + ": no such saved plan");
+        } catch (IOException e) {
+            throw new FerryException(path + ": cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** A saved plan applies only to the state and file it was made from. */
+    private State checkSavedPlan(Plan plan, Workspace.Opened opened, Optional<State> stored) {
+        if (!plan.fileDigest().equals(opened.digest())) {
+            throw new FerryException("the saved plan was made from a different version of " + opened.file().displayName()
+                    + " (the file changed since); run 'ferry plan -out' again");
+        }
+        if (stored.isEmpty()) {
+            if (plan.serial() != 0) {
+                throw new FerryException("the saved plan is stale: it was made from state serial " + plan.serial()
+                        + ", and there is no state at " + opened.stateFile() + " now; run 'ferry plan -out' again");
+            }
+            return new State(plan.lineage(), 0, Map.of());
+        }
+        State state = stored.get();
+        if (!state.lineage().equals(plan.lineage())) {
+            throw new FerryException("the saved plan belongs to another state (lineage " + plan.lineage() + "; this state's is "
+                    + state.lineage() + "); run 'ferry plan -out' again");
+        }
+        if (state.serial() != plan.serial()) {
+            throw new FerryException("the saved plan is stale: the state has changed since it was made (serial " + plan.serial()
+                    + " then, " + state.serial() + " now); run 'ferry plan -out' again");
+        }
+        return state;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.ferry.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.FerryException;
+import dev.ferry.engine.apply.Applier;
+import dev.ferry.engine.apply.ApplyOptions;
+import dev.ferry.engine.apply.ApplyResult;
+import dev.ferry.engine.apply.Cancellation;
+import dev.ferry.engine.diff.Planner;
+import dev.ferry.engine.event.EventSink;
+import dev.ferry.engine.expand.Configuration;
+import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.render.Style;
+import dev.ferry.engine.state.LiveState;
+import dev.ferry.engine.state.State;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The plan and apply steps shared by {@code plan}, {@code apply} and {@code destroy}. */
+final class Operations {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
+
+    private final CliEnvironment environment;
+    private final Workspace workspace;
+
+    @Inject
+    Operations(CliEnvironment environment, Workspace workspace) {
+        this.environment = requireNonNull(environment, "environment is null");
+        this.workspace = requireNonNull(workspace, "workspace is null");
+    }
+
+    Style style() {
+        return Style.of(environment.colour());
+    }
+
+    EventPrinter printer(PrintWriter out) {
+        return new EventPrinter(out, style(), environment.interactive());
+    }
+
+    Plan plan(Workspace.Opened opened, State state, Workspace.Sessions sessions, boolean destroy, boolean refresh, EventSink events) {
+        Configuration configuration = destroy ? Configuration.empty() : workspace.expand(opened.file());
+        return new Planner(sessions.types(), events).plan(configuration, state,
+                new Planner.Options(destroy, refresh, opened.file().displayName(), opened.digest()));
+    }
+
+    ApplyResult apply(Workspace.Opened opened, State state, Workspace.Sessions sessions, Plan plan, int parallelism,
+                      EventSink events, Cancellation cancellation) {
+        LiveState live = new LiveState(opened.store(), state);
+        Applier applier = new Applier(sessions.types(), live, workspace.secrets(opened.file()), events, applyOptions(parallelism),
+                cancellation, Clock.systemUTC());
+        return applier.apply(plan);
+    }
+
+    ApplyOptions applyOptions(int parallelism) {
+        ApplyOptions options = ApplyOptions.defaults().withParallelism(parallelism);
+        if (environment.variable("FERRY_POLL_INTERVAL").isPresent()) {
+            options = options.withMaxPollInterval(duration("FERRY_POLL_INTERVAL", environment.variable("FERRY_POLL_INTERVAL").get()));
+        }
+        return options;
+    }
+
+    static Duration duration(String name, String text) {
+        Matcher matcher = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new FerryException(name + "='" + text + "' is not a duration; write e.g. 500ms, 2s or 1m");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+    }
+
+    /**
+     * Asks for 'yes'. Without a terminal to ask on, refuses with a message saying how to approve.
+     */
+    boolean confirm(String question, String explanation, PrintWriter out) {
+        if (!environment.interactive()) {
+            throw new FerryException("ferry needs your approval, and there is no terminal to ask on. Review the plan, then run again"
+                    + " with --auto-approve (or apply a saved plan: ferry plan -out FILE, then ferry apply FILE).");
+        }
+        out.println(style().bold(question));
+        out.println("  " + explanation);
+        out.println("  Only 'yes' will be accepted to approve.");
+        out.println();
+        out.print("  Enter a value: ");
+        out.flush();
+        try {
+            String answer = environment.in().readLine();
+            out.println();
+            return answer != null && answer.strip().equals("yes");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The closing lines of an apply; returns the exit code. */
+    int report(ApplyResult result, boolean destroy, PrintWriter out, PrintWriter err) {
+        if (result.succeeded()) {
+            out.println();
+            out.println(style().green(style().bold((destroy ? "Destroy" : "Apply") + " complete!")) + " Resources: "
+                    + result.added() + " added, " + result.changed() + " changed, " + result.destroyed() + " destroyed."
+                    + (result.cleanedUp() > 0 ? " Staging copies cleaned up: " + result.cleanedUp() + "." : ""));
+            return Commands.OK;
+        }
+        out.println();
+        if (result.cancelled() && result.failures().isEmpty()) {
+            err.println("Error: " + (destroy ? "destroy" : "apply") + " was stopped. Everything done so far is recorded in the state;"
+                    + " run the same command again to resume.");
+            return Commands.ERROR;
+        }
+        for (ApplyResult.Failure failure : result.failures()) {
+            err.println("Error: " + failure.message());
+        }
+        err.println("Error: " + (destroy ? "destroy" : "apply") + " did not finish: " + result.failures().size()
+                + (result.failures().size() == 1 ? " step failed" : " steps failed")
+                + (result.skipped() > 0 ? ", " + result.skipped() + " skipped because of it" : "")
+                + ". What succeeded is recorded in the state (" + result.added() + " added, " + result.changed() + " changed, "
+                + result.destroyed() + " destroyed); fix the cause and run the command again to continue.");
+        return Commands.ERROR;
+    }
+}

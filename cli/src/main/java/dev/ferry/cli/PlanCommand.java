@@ -1,0 +1,130 @@
+package dev.ferry.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.FerryException;
+import dev.ferry.engine.event.EventSink;
+import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.plan.PlanCodec;
+import dev.ferry.engine.render.MarkdownRenderer;
+import dev.ferry.engine.render.PlanRenderer;
+import dev.ferry.engine.state.StateLock;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry plan}: shows every change apply would make, and can save it for a later apply. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {
+            "Shows every change 'ferry apply' would make, without making any.",
+            "",
+            "Reads what exists through the providers, compares it with the migration file and prints",
+            "each resource to create, update in place, replace or destroy. Exit code 0, or with",
+            "--detailed-exitcode: 0 no changes, 1 error, 2 changes present."
+        })
+final class PlanCommand implements Callable<Integer> {
+
+    @Mixin
+    FileOption file = new FileOption();
+
+    @Mixin
+    StateOption state = new StateOption();
+
+    @Option(names = {"-out", "--out"}, paramLabel = "PLANFILE", description = "Save the plan, for 'ferry apply PLANFILE'.")
+    String out;
+
+    @ArgGroup(exclusive = true)
+    Format format = new Format();
+
+    static final class Format {
+        @Option(names = "--json", description = "Print the plan as JSON (schemas/plan.schema.json).")
+        boolean json;
+
+        @Option(names = "--markdown", description = "Print the plan as Markdown, for a pull-request comment.")
+        boolean markdown;
+    }
+
+    @Option(names = "--detailed-exitcode", description = "Exit 2 when there are changes, 0 when there are none.")
+    boolean detailedExitCode;
+
+    @Option(names = "--destroy", description = "Plan to destroy everything in the state.")
+    boolean destroy;
+
+    @Option(names = "--refresh", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Read what exists before planning (default: true).")
+    boolean refresh = true;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CliEnvironment environment;
+    private final Workspace workspace;
+    private final Operations operations;
+
+    @Inject
+    PlanCommand(CliEnvironment environment, Workspace workspace, Operations operations) {
+        this.environment = requireNonNull(environment, "environment is null");
+        this.workspace = requireNonNull(workspace, "workspace is null");
+        this.operations = requireNonNull(operations, "operations is null");
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        Workspace.Opened opened = workspace.open(file.file, state.value(), stderr);
+        boolean human = !format.json && !format.markdown;
+        EventSink events = human ? operations.printer(stdout) : EventSink.NONE;
+        Plan plan;
+        try (StateLock lock = StateLock.acquire(opened.lockFile(), "plan");
+             Workspace.Sessions sessions = workspace.connect(opened.file())) {
+            lock.takenOver().ifPresent(stale -> stderr.println("Warning: removed a stale lock left by pid " + stale.pid() + " (" + stale.holder() + ")"));
+            plan = operations.plan(opened, Workspace.readState(opened.store()), sessions, destroy, refresh, events);
+        }
+        if (format.json) {
+            stdout.println(new String(PlanCodec.encode(plan, PlanCodec.Flavour.REPORT), StandardCharsets.UTF_8));
+        } else if (format.markdown) {
+            stdout.print(new MarkdownRenderer().render(plan));
+        } else {
+            if (!plan.changes().isEmpty() || !plan.drift().isEmpty()) {
+                stdout.println();
+            }
+            stdout.print(new PlanRenderer(operations.style()).render(plan));
+        }
+        if (out != null) {
+            save(plan, environment.resolve(out));
+            if (human) {
+                stdout.println();
+                stdout.println("Saved the plan to: " + out);
+                stdout.println("To perform exactly these actions, run: ferry apply " + out);
+            }
+        }
+        stdout.flush();
+        return detailedExitCode && plan.hasChanges() ? Commands.CHANGES : Commands.OK;
+    }
+
+    static void save(Plan plan, Path target) {
+        try {
+            Path absolute = target.toAbsolutePath();
+            Path temporary = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
+            Files.deleteIfExists(temporary);
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(temporary, PlanCodec.encode(plan, PlanCodec.Flavour.SAVED));
+            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new FerryException("cannot save the plan to " + target + ": " + e.getMessage());
+        }
+    }
+}
