@@ -37,21 +37,28 @@ public final class MemoryJourney {
     }
 
     public static List<Module> modules(MemoryCloud cloud) {
+        return modules(cloud, 1);
+    }
+
+    /** With {@code slowness} n, every long operation takes n times as many polls. */
+    public static List<Module> modules(MemoryCloud cloud, int slowness) {
         return List.of(new AbstractModule() {
             @Override
             protected void configure() {
                 MapBinder<String, Provider> providers = MapBinder.newMapBinder(binder(), String.class, Provider.class);
-                providers.addBinding("aws").toInstance(new SourceSide(cloud));
-                providers.addBinding("linode").toInstance(new TargetSide());
+                providers.addBinding("aws").toInstance(new SourceSide(cloud, slowness));
+                providers.addBinding("linode").toInstance(new TargetSide(slowness));
             }
         });
     }
 
     static final class SourceSide implements Provider {
         private final MemoryCloud cloud;
+        private final int slowness;
 
-        SourceSide(MemoryCloud cloud) {
+        SourceSide(MemoryCloud cloud, int slowness) {
             this.cloud = cloud;
+            this.slowness = slowness;
         }
 
         @Override
@@ -72,10 +79,10 @@ public final class MemoryJourney {
                 String bucket = context.staging().map(Staging::bucket).orElse("none");
                 List<ResourceDeclaration> declarations = List.of(
                         ResourceDeclaration.builder(read, origin).argument("key", context.source().body().get("instance").asText()).build(),
-                        ResourceDeclaration.builder(snapshot, origin).reference("of", read, "value").argument("polls", 2).build(),
+                        ResourceDeclaration.builder(snapshot, origin).reference("of", read, "value").argument("polls", 2 * slowness).build(),
                         ResourceDeclaration.builder(staging, origin).argument("value", bucket).build(),
                         ResourceDeclaration.builder(export, origin).reference("from", snapshot, "id").reference("bucket", staging, "id")
-                                .argument("limited", true).argument("polls", 3).build());
+                                .argument("limited", true).argument("polls", 3 * slowness).build());
                 return new SourceHalf(declarations, new Expression.Reference(read, "value"), Optional.empty(),
                         new Expression.Reference(export, "id"), Set.of(snapshot, export));
             }));
@@ -88,11 +95,17 @@ public final class MemoryJourney {
 
         @Override
         public ProviderSession open(ProviderContext context) {
-            return new MemoryProvider(cloud, 2).session();
+            return new MemoryProvider(cloud, 2).pollAfter(java.time.Duration.ofMillis(20L * slowness)).session();
         }
     }
 
     static final class TargetSide implements Provider {
+        private final int slowness;
+
+        TargetSide(int slowness) {
+            this.slowness = slowness;
+        }
+
         @Override
         public String name() {
             return "linode";
@@ -120,7 +133,7 @@ public final class MemoryJourney {
                                 .argument("type", body.path("type").asText("match"))
                                 .reference("image", image, "id")
                                 .argument("root_pass", new Expression.Secret(SecretReference.of(body.get("root_pass").asText())))
-                                .argument("polls", 2).build());
+                                .argument("polls", 2 * slowness).build());
                 return new TargetHalf(declarations, image, Set.of());
             }));
         }

@@ -16,6 +16,7 @@ public final class MemoryMain {
 
     public static void main(String[] args) {
         MemoryCloud cloud = MemoryCloud.persistedIn(Path.of(System.getenv("FERRY_MEMORY_CLOUD")));
-        System.exit(Main.run(CliEnvironment.system(), MemoryJourney.modules(cloud), args));
+        String slowness = System.getenv().getOrDefault("FERRY_MEMORY_SLOWNESS", "1");
+        System.exit(Main.run(CliEnvironment.system(), MemoryJourney.modules(cloud, Integer.parseInt(slowness)), args));
     }
 }
