@@ -95,6 +95,9 @@ public final class EngineBenchmark {
         if (!result.succeeded() || result.added() != size) {
             throw new IllegalStateException("the benchmark apply did not succeed: " + result);
         }
+        try (var files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
         if (warmUp) {
             run(size, seed + 1, Store.NONE, false);
         }
