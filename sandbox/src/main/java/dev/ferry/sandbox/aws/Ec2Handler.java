@@ -730,6 +730,15 @@ public final class Ec2Handler extends QueryService {
         }
     }
 
+    /** Permissions to check, in the order given (so the first one missing is the one reported). */
+    private static Map<String, String> ordered(String... actionsAndResources) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (int i = 0; i < actionsAndResources.length; i += 2) {
+            result.put(actionsAndResources[i], actionsAndResources[i + 1]);
+        }
+        return result;
+    }
+
     private static Bucket requireBucket(World w, String bucket) {
         Bucket b = w.buckets().get(bucket);
         if (b == null) {
@@ -802,7 +811,7 @@ public final class Ec2Handler extends QueryService {
             requireBucket(w, bucket);
             String objectArn = "arn:aws:s3:::" + bucket + "/" + prefix + "export-ami-00000000000000000."
                     + format.toLowerCase(Locale.ROOT);
-            requireServiceRole(w, roleName, Map.of("s3:PutObject", objectArn,
+            requireServiceRole(w, roleName, ordered("s3:PutObject", objectArn,
                     "s3:GetBucketLocation", "arn:aws:s3:::" + bucket));
             requireCapacity(w);
             Snapshot root = w.snapshots().get(ami.rootDevice().snapshotId());
@@ -919,7 +928,7 @@ public final class Ec2Handler extends QueryService {
                 }
             }
             requireBucket(w, bucket);
-            requireServiceRole(w, roleName, Map.of(
+            requireServiceRole(w, roleName, ordered(
                     "s3:GetObject", "arn:aws:s3:::" + bucket + "/" + key,
                     "s3:GetBucketLocation", "arn:aws:s3:::" + bucket,
                     "s3:ListBucket", "arn:aws:s3:::" + bucket));
