@@ -1,7 +1,6 @@
 package dev.ferry.provider.linode;
 
 import dev.ferry.engine.machine.Cidr;
-import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.ProviderContext;
 import dev.ferry.engine.provider.ProviderSession;
@@ -23,6 +22,17 @@ public final class LinodeProvider implements Provider {
 
     public static final String NAME = "linode";
 
+    private final LinodeSession.Timing timing;
+
+    public LinodeProvider() {
+        this(LinodeSession.Timing.DEFAULT);
+    }
+
+    /** With other poll intervals and retry pauses, for tests against the sandbox. */
+    LinodeProvider(LinodeSession.Timing timing) {
+        this.timing = timing;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -36,18 +46,26 @@ public final class LinodeProvider implements Provider {
     @Override
     public List<TargetKind> targets() {
         return List.of(new TargetKind(new SectionKind("linode", Role.TARGET, NAME, false, Set.of("raw"), true, LinodeProvider::checkTarget),
-                (context, source) -> {
-                    throw new FerryException("the linode target is not expanded yet (Linode provider issue)");
-                }));
+                new LinodeTargetExpander()));
     }
 
+    /**
+     * Connects: the token from {@code providers.linode.token}, {@code LINODE_TOKEN} or the linode-cli config
+     * file; the API at {@code providers.linode.endpoint}, {@code LINODE_API_URL} or api.linode.com. Nothing is
+     * called yet: the first plan or apply step does that.
+     */
     @Override
     public ProviderSession open(ProviderContext context) {
-        throw new FerryException("the Linode provider cannot connect yet (Linode provider issue)");
+        LinodeConfig config = context.block().map(block -> block.bind(LinodeConfig.class)).orElse(new LinodeConfig(null, null));
+        LinodeClient client = LinodeClient.create(LinodeCredentials.baseUrl(config, context), LinodeCredentials.token(config, context));
+        return new LinodeSession(client, context.secrets(), timing);
     }
 
     private static void checkTarget(Migration migration, Section section, MigrationFile file, Diagnostics out) {
-        section.bind(LinodeTarget.class);
+        LinodeTarget target = section.bind(LinodeTarget.class);
+        target.label().ifPresent(label -> LinodeLabels.problem(label, LinodeLabels.INSTANCE_MAX).ifPresent(problem ->
+                out.error(section.locate("label"), "label '" + label + "' is not a valid Linode label: " + problem,
+                        "Linode labels start with a letter; leave label out to have one made from the migration name")));
         migration.firewall().ifPresent(firewall -> checkRules(migration, firewall, file, out));
     }
 

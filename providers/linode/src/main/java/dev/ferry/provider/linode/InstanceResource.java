@@ -1,0 +1,416 @@
+package dev.ferry.provider.linode;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.engine.FerryException;
+import dev.ferry.engine.machine.MachineFacts;
+import dev.ferry.engine.provider.ApplyContext;
+import dev.ferry.engine.provider.ManagedResourceType;
+import dev.ferry.engine.provider.Note;
+import dev.ferry.engine.provider.Observation;
+import dev.ferry.engine.provider.Operation;
+import dev.ferry.engine.provider.Outcome;
+import dev.ferry.engine.provider.PlanRequest;
+import dev.ferry.engine.provider.PlanResult;
+import dev.ferry.engine.provider.PriorState;
+import dev.ferry.engine.provider.RefreshRequest;
+import dev.ferry.engine.provider.ResourceSchema;
+import dev.ferry.engine.resource.Attributes;
+import dev.ferry.engine.resource.Identity;
+import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.engine.resource.SecretResolver;
+import dev.ferry.engine.spec.SecretReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * {@code linode_instance}: the new Linode, deployed from the uploaded image with its region, type (chosen by
+ * {@link TypeMatcher} for {@code type: match}), label, root password (a secret, checked before any call),
+ * SSH keys and tags, behind the firewall given by {@code firewall_id}; created, then followed until it is
+ * {@code running} (or {@code offline} when it is not to be booted).
+ *
+ * <p>Arguments: {@code region}, {@code type}, {@code class}, {@code machine} (the source's {@code MachineFacts}),
+ * {@code label}, {@code image}, {@code root_pass}, {@code authorized_keys}, {@code tags}, {@code booted},
+ * {@code firewall_id}. The plan replaces {@code type: match} with the type chosen and drops {@code class} and
+ * {@code machine}. Label, tags and the firewall change in place; anything else replaces the Linode. Outputs:
+ * {@code id}, {@code ipv4}, {@code ipv6}, {@code status}, {@code type}, {@code label}, {@code region},
+ * {@code image}.
+ */
+final class InstanceResource implements ManagedResourceType {
+
+    static final String TYPE = "linode_instance";
+    static final String PHASE_PROVISIONING = "provisioning";
+
+    private final LinodeClient client;
+    private final LinodeCatalog catalog;
+    private final SecretResolver secrets;
+    private final LinodeSession.Timing timing;
+
+    InstanceResource(LinodeClient client, LinodeCatalog catalog, SecretResolver secrets, LinodeSession.Timing timing) {
+        this.client = requireNonNull(client, "client is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+        this.timing = requireNonNull(timing, "timing is null");
+    }
+
+    @Override
+    public String name() {
+        return TYPE;
+    }
+
+    @Override
+    public ResourceSchema schema() {
+        return new ResourceSchema(Set.of("label", "tags", "firewall_id"));
+    }
+
+    // ---- plan ----
+
+    @Override
+    public PlanResult plan(PlanRequest request) {
+        Attributes desired = request.desired();
+        List<Note> notes = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Optional<String> region = Args.value(desired, "region").map(JsonNode::asText);
+        region.ifPresent(r -> catalog.regionProblem(r).ifPresent(errors::add));
+        Args.value(desired, "label").map(JsonNode::asText).ifPresent(label -> LinodeLabels.problem(label, LinodeLabels.INSTANCE_MAX)
+                .ifPresent(problem -> errors.add("the label '" + label + "' is not a valid Linode label: " + problem)));
+        checkRootPassword(desired, notes, errors);
+        Args.value(desired, "tags").ifPresent(tags -> {
+            for (JsonNode tag : tags) {
+                if (tag.asText().length() < 3 || tag.asText().length() > 50) {
+                    errors.add("the tag '" + tag.asText() + "' must be 3–50 characters");
+                }
+            }
+        });
+
+        Attributes planned = Args.without(desired, Set.of("machine", "class"));
+        if (desired.isKnown("tags")) {
+            planned = planned.with("tags", IdentityTags.userTagsJson(desired.get("tags")));
+        }
+        String type = Args.value(desired, "type").map(JsonNode::asText).orElse(LinodeTarget.MATCH);
+        LinodeTarget.TypeClass preferred = Args.value(desired, "class").map(c -> LinodeTarget.TypeClass.valueOf(
+                LinodeLabels.lower(c.asText()).toUpperCase(java.util.Locale.ROOT))).orElse(LinodeTarget.TypeClass.STANDARD);
+        Optional<MachineFacts> machine = Args.value(desired, "machine").map(MachineFacts::fromJson);
+        String where = region.orElse("the target region");
+        if (type.equals(LinodeTarget.MATCH)) {
+            if (machine.isEmpty() || region.isEmpty()) {
+                planned = planned.withUnknown("type");
+                notes.add(Note.info("type: match is chosen once the source machine is known"));
+            } else {
+                TypeMatcher matcher = new TypeMatcher(catalog.types());
+                TypeMatcher.Need need = need(machine.get());
+                Optional<LinodeType> earlier = request.prior().flatMap(prior -> Args.value(prior.arguments(), "type"))
+                        .flatMap(t -> matcher.find(t.asText())).filter(t -> TypeMatcher.suits(t, need, preferred));
+                if (earlier.isPresent()) {
+                    notes.add(Note.info("type: match keeps " + earlier.get().describe() + ", chosen earlier: it still has at least"
+                            + " the source's vCPUs and memory and room for the image"));
+                    planned = planned.with("type", JsonNodeFactory.instance.textNode(earlier.get().id()));
+                } else {
+                    TypeMatcher.Choice choice = matcher.match(need, preferred, where, machine.get());
+                    notes.addAll(choice.notes());
+                    errors.addAll(choice.errors());
+                    planned = choice.type().isPresent()
+                            ? planned.with("type", JsonNodeFactory.instance.textNode(choice.type().get().id()))
+                            : planned.withUnknown("type");
+                }
+            }
+        } else {
+            TypeMatcher matcher = new TypeMatcher(catalog.types());
+            TypeMatcher.Need need = machine.map(InstanceResource::need).orElse(new TypeMatcher.Need(0, 0, 0, "the image"));
+            TypeMatcher.Choice choice = matcher.check(type, need, where, machine.orElse(null));
+            notes.addAll(choice.notes());
+            errors.addAll(choice.errors());
+        }
+        ObjectNode known = Args.object();
+        for (String name : List.of("label", "region", "type")) {
+            Args.value(planned, name).ifPresent(value -> known.set(name, value));
+        }
+        return new PlanResult(planned, known, notes, errors);
+    }
+
+    private static TypeMatcher.Need need(MachineFacts machine) {
+        return machine.rootDisk()
+                .map(root -> TypeMatcher.Need.of(machine, root.sizeBytes(), "the root volume " + root.name()))
+                .orElse(TypeMatcher.Need.of(machine, 0, "the image"));
+    }
+
+    /** The password is read now only to check it; it is not kept, and a missing one is left to apply. */
+    private void checkRootPassword(Attributes desired, List<Note> notes, List<String> errors) {
+        Optional<SecretReference> reference = desired.secret("root_pass");
+        if (reference.isEmpty()) {
+            errors.add("root_pass is required: a secret reference such as ${env:ROOT_PASSWORD}");
+            return;
+        }
+        try {
+            RootPassword.problem(secrets.resolve(reference.get()).reveal())
+                    .ifPresent(problem -> errors.add(problem + " (root_pass is " + reference.get() + ")"));
+        } catch (FerryException e) {
+            notes.add(Note.warning("the root password cannot be checked yet: " + e.getMessage()
+                    + "; it is checked again before the Linode is created"));
+        }
+    }
+
+    // ---- create ----
+
+    @Override
+    public Outcome create(ApplyContext context) {
+        Attributes arguments = context.arguments();
+        String password = context.secret("root_pass").reveal();
+        RootPassword.problem(password).ifPresent(problem -> {
+            throw new FerryException(problem + " (root_pass is " + arguments.secret("root_pass").orElseThrow() + ")");
+        });
+        ObjectNode body = Args.object();
+        body.put("label", arguments.text("label"));
+        body.put("region", arguments.text("region"));
+        body.put("type", arguments.text("type"));
+        body.put("image", arguments.text("image"));
+        body.put("root_pass", password);
+        ArrayNode keys = JsonNodeFactory.instance.arrayNode();
+        Args.value(arguments, "authorized_keys").ifPresent(list -> list.forEach(key -> keys.add(key.asText())));
+        if (!keys.isEmpty()) {
+            body.set("authorized_keys", keys);
+        }
+        body.set("tags", IdentityTags.withIdentity(arguments.find("tags").orElse(null), context.identity()));
+        body.put("booted", booted(arguments));
+        firewallId(arguments).ifPresent(id -> body.put("firewall_id", id));
+
+        JsonNode linode;
+        try {
+            linode = post(body);
+        } catch (LinodeApiException e) {
+            if (!e.maybeCarriedOut()) {
+                throw explain(e, arguments);
+            }
+            Optional<Found> made = findExisting(context.identity(), arguments);
+            if (made.isPresent()) {
+                return poll(context, made.get().pending().orElse(provisioning(made.get().id())));
+            }
+            try {
+                linode = post(body);
+            } catch (LinodeApiException again) {
+                throw explain(again, arguments);
+            }
+        }
+        String id = linode.path("id").asText();
+        return poll(context, provisioning(id), linode);
+    }
+
+    private JsonNode post(ObjectNode body) {
+        return client.post("/linode/instances", body, LinodeClient.Replay.ONCE);
+    }
+
+    /** The API's refusal in the user's terms where a field of the file is at fault. */
+    private static FerryException explain(LinodeApiException e, Attributes arguments) {
+        if (e.status() == 400 && e.concerns("label") && e.errors().stream().anyMatch(error -> error.reason().toLowerCase(
+                java.util.Locale.ROOT).contains("unique"))) {
+            return new FerryException("another Linode in the account is already labelled '" + arguments.text("label")
+                    + "'; set target.linode.label to a label of its own (" + e.getMessage() + ")");
+        }
+        return e;
+    }
+
+    private static boolean booted(Attributes arguments) {
+        return Args.value(arguments, "booted").map(JsonNode::asBoolean).orElse(true);
+    }
+
+    private static Optional<Long> firewallId(Attributes arguments) {
+        return Args.value(arguments, "firewall_id").map(JsonNode::asText).filter(s -> !s.isBlank()).map(Long::parseLong);
+    }
+
+    private static Operation provisioning(String id) {
+        return Operation.of(Operation.CREATE, id, id, PHASE_PROVISIONING);
+    }
+
+    // ---- poll ----
+
+    @Override
+    public Outcome poll(ApplyContext context, Operation operation) {
+        String id = operation.resourceId().orElse(operation.id());
+        JsonNode linode = client.find("/linode/instances/" + id).orElseThrow(() -> new FerryException("the Linode " + id
+                + " disappeared while it was being created: " + LinodeEvents.latest(client, "linode_create", Long.parseLong(id))
+                .map(LinodeEvents::describe).map(s -> "linode_create " + s).orElse("the account's events do not say why")));
+        return poll(context, operation, linode);
+    }
+
+    private Outcome poll(ApplyContext context, Operation operation, JsonNode linode) {
+        String id = linode.path("id").asText();
+        String status = linode.path("status").asText();
+        boolean booted = booted(context.arguments());
+        if (status.equals("running") || (!booted && status.equals("offline"))) {
+            return new Outcome.Done(id, outputs(linode));
+        }
+        if (booted && status.equals("offline")) {
+            Optional<JsonNode> boot = LinodeEvents.latest(client, "linode_boot", linode.path("id").asLong());
+            if (boot.isPresent() && boot.get().path("status").asText().equals("failed")) {
+                throw new FerryException("the Linode " + id + " was created but did not boot: linode_boot "
+                        + LinodeEvents.describe(boot.get()) + ". Look at its console (Lish) in Cloud Manager");
+            }
+        }
+        return new Outcome.InProgress(operation, "the Linode is " + status, OptionalDouble.empty(), timing.instancePoll());
+    }
+
+    static ObjectNode outputs(JsonNode linode) {
+        ObjectNode outputs = Args.object();
+        outputs.put("id", linode.path("id").asText());
+        outputs.put("label", linode.path("label").asText());
+        outputs.put("status", linode.path("status").asText());
+        outputs.put("type", linode.path("type").asText());
+        outputs.put("region", linode.path("region").asText());
+        outputs.set("ipv4", linode.path("ipv4").isArray() ? linode.get("ipv4").deepCopy() : JsonNodeFactory.instance.arrayNode());
+        outputs.set("ipv6", linode.hasNonNull("ipv6") ? linode.get("ipv6") : JsonNodeFactory.instance.nullNode());
+        outputs.set("image", linode.hasNonNull("image") ? linode.get("image") : JsonNodeFactory.instance.nullNode());
+        return outputs;
+    }
+
+    // ---- refresh, adopt, update, delete ----
+
+    @Override
+    public Map<ResourceAddress, Observation> refresh(List<RefreshRequest> requests) {
+        Map<String, JsonNode> found = new HashMap<>();
+        if (requests.size() == 1) {
+            client.find("/linode/instances/" + requests.get(0).id()).ifPresent(l -> found.put(l.path("id").asText(), l));
+        } else {
+            for (JsonNode linode : client.list("/linode/instances", byIds(requests))) {
+                found.put(linode.path("id").asText(), linode);
+            }
+        }
+        Map<ResourceAddress, Observation> observed = new HashMap<>();
+        for (RefreshRequest request : requests) {
+            JsonNode linode = found.get(request.id());
+            if (linode == null) {
+                observed.put(request.address(), new Observation.Gone());
+                continue;
+            }
+            ObjectNode arguments = Args.object();
+            arguments.put("label", linode.path("label").asText());
+            arguments.set("tags", IdentityTags.userTagsJson(linode.get("tags")));
+            observed.put(request.address(), new Observation.Exists(arguments, outputs(linode)));
+        }
+        return observed;
+    }
+
+    /** {@code X-Filter} for these ids: one listing instead of one call each. */
+    static ObjectNode byIds(List<RefreshRequest> requests) {
+        ObjectNode filter = Args.object();
+        ArrayNode any = filter.putArray("+or");
+        for (RefreshRequest request : requests) {
+            try {
+                any.addObject().put("id", Long.parseLong(request.id()));
+            } catch (NumberFormatException e) {
+                any.addObject().put("id", request.id());
+            }
+        }
+        return filter;
+    }
+
+    @Override
+    public Optional<Found> findExisting(Identity identity, Attributes arguments) {
+        for (JsonNode linode : client.list("/linode/instances", IdentityTags.filter(identity))) {
+            if (!IdentityTags.carries(linode, identity)) {
+                continue;
+            }
+            String id = linode.path("id").asText();
+            String status = linode.path("status").asText();
+            boolean settled = status.equals("running") || status.equals("offline");
+            return Optional.of(new Found(id, settled ? Optional.empty() : Optional.of(provisioning(id))));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Outcome update(ApplyContext context) {
+        PriorState prior = context.prior().orElseThrow();
+        String id = prior.id();
+        Attributes arguments = context.arguments();
+        JsonNode linode = client.find("/linode/instances/" + id)
+                .orElseThrow(() -> new FerryException("the Linode " + id + " no longer exists; run plan again"));
+        IdentityTags.requireOurs(linode, "the Linode " + id, context.identity(), "change");
+        ObjectNode body = Args.object();
+        body.put("label", arguments.text("label"));
+        body.set("tags", IdentityTags.withIdentity(arguments.find("tags").orElse(null), context.identity()));
+        boolean settingsChanged = !linode.path("label").asText().equals(arguments.text("label"))
+                || !IdentityTags.userTags(linode.get("tags")).equals(IdentityTags.userTags(arguments.find("tags").orElse(null)))
+                || !IdentityTags.carries(linode, context.identity());
+        if (settingsChanged) {
+            try {
+                client.put("/linode/instances/" + id, body);
+            } catch (LinodeApiException e) {
+                throw explain(e, arguments);
+            }
+        }
+        Optional<Long> before = Args.value(prior.arguments(), "firewall_id").map(JsonNode::asText).filter(s -> !s.isBlank())
+                .map(Long::parseLong);
+        Optional<Long> after = firewallId(arguments);
+        if (!Objects.equals(before, after)) {
+            long linodeId = Long.parseLong(id);
+            before.ifPresent(firewall -> detach(firewall, linodeId));
+            after.ifPresent(firewall -> attach(firewall, linodeId));
+        }
+        JsonNode current = client.get("/linode/instances/" + id);
+        return new Outcome.Done(id, outputs(current));
+    }
+
+    /** Puts the Linode behind {@code firewall} through the devices endpoint (at creation, {@code firewall_id} does it). */
+    void attach(long firewall, long linodeId) {
+        if (device(firewall, linodeId).isPresent()) {
+            return;
+        }
+        ObjectNode body = Args.object();
+        body.put("id", linodeId);
+        body.put("type", "linode");
+        try {
+            client.post("/networking/firewalls/" + firewall + "/devices", body, LinodeClient.Replay.ONCE);
+        } catch (LinodeApiException e) {
+            if (!(e.maybeCarriedOut() && device(firewall, linodeId).isPresent())) {
+                throw e;
+            }
+        }
+    }
+
+    private void detach(long firewall, long linodeId) {
+        try {
+            device(firewall, linodeId).ifPresent(device -> client.delete("/networking/firewalls/" + firewall + "/devices/" + device));
+        } catch (LinodeApiException e) {
+            if (!e.isNotFound()) {
+                throw e;
+            }
+        }
+    }
+
+    private Optional<Long> device(long firewall, long linodeId) {
+        for (JsonNode device : client.list("/networking/firewalls/" + firewall + "/devices", null)) {
+            if (device.path("entity").path("type").asText().equals("linode") && device.path("entity").path("id").asLong() == linodeId) {
+                return Optional.of(device.path("id").asLong());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Outcome delete(ApplyContext context) {
+        String id = context.prior().orElseThrow().id();
+        Optional<JsonNode> linode = client.find("/linode/instances/" + id);
+        if (linode.isEmpty()) {
+            return new Outcome.Deleted();
+        }
+        IdentityTags.requireOurs(linode.get(), "the Linode " + id + " (" + linode.get().path("label").asText() + ")",
+                context.identity(), "delete");
+        client.delete("/linode/instances/" + id);
+        return new Outcome.Deleted();
+    }
+
+    @Override
+    public Set<String> limits(Attributes arguments) {
+        return Set.of();
+    }
+}

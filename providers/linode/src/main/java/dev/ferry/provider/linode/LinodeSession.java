@@ -1,0 +1,77 @@
+package dev.ferry.provider.linode;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.provider.ArtifactOpener;
+import dev.ferry.engine.provider.ProviderSession;
+import dev.ferry.engine.provider.ResourceType;
+import dev.ferry.engine.resource.SecretResolver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The Linode provider connected for one command: one client, the account's catalog, the three resource types. */
+final class LinodeSession implements ProviderSession {
+
+    /**
+     * How often to look at things that take time, how long an uploaded image may wait before Linode starts
+     * processing it, and how many times an upload starts over.
+     */
+    record Timing(Duration imagePoll, Duration instancePoll, Duration pendingUploadGrace, int uploadAttempts, Duration readRetryPause) {
+        static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(15), 3,
+                Duration.ofMillis(500));
+
+        Timing {
+            requireNonNull(imagePoll, "imagePoll is null");
+            requireNonNull(instancePoll, "instancePoll is null");
+            requireNonNull(pendingUploadGrace, "pendingUploadGrace is null");
+            requireNonNull(readRetryPause, "readRetryPause is null");
+        }
+    }
+
+    private final LinodeClient client;
+    private final List<ResourceType> types;
+
+    LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing, ImageTransfer transfer) {
+        this.client = requireNonNull(client, "client is null");
+        LinodeCatalog catalog = new LinodeCatalog(client);
+        this.types = List.of(
+                new ImageResource(client, catalog, timing, transfer),
+                new InstanceResource(client, catalog, secrets, timing),
+                new FirewallResource(client));
+    }
+
+    LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing) {
+        this(client, secrets, timing, new SequentialGzipTransfer(timing.uploadAttempts(), timing.readRetryPause()));
+    }
+
+    LinodeClient client() {
+        return client;
+    }
+
+    @Override
+    public List<ResourceType> resourceTypes() {
+        return types;
+    }
+
+    /** Linode queues nothing ferry must know of: uploads and creates run as the engine's parallelism allows. */
+    @Override
+    public Map<String, Integer> limits() {
+        return Map.of();
+    }
+
+    @Override
+    public List<ArtifactOpener> artifactOpeners() {
+        return List.of();
+    }
+
+    @Override
+    public void close() {
+        // java.net.http.HttpClient holds no resources that need closing on Java 17.
+    }
+
+    @Override
+    public String toString() {
+        return "LinodeSession[" + client + "]";
+    }
+}

@@ -1,0 +1,88 @@
+package dev.ferry.provider.linode;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.ferry.engine.machine.Neutral;
+import dev.ferry.engine.provider.ExpansionContext;
+import dev.ferry.engine.provider.SourceHalf;
+import dev.ferry.engine.provider.TargetHalf;
+import dev.ferry.engine.provider.TargetKind;
+import dev.ferry.engine.resource.Expression;
+import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.engine.resource.ResourceDeclaration;
+import dev.ferry.engine.spec.FirewallSpec;
+import dev.ferry.engine.spec.SourceLocation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Linode half of a migration: {@code linode_image.<m>} made from the source's disk image,
+ * {@code linode_firewall.<m>} from the source's firewall and the file's rules (unless there is nothing to put
+ * in it), and {@code linode_instance.<m>} from the image, behind the firewall. The image is what the source's
+ * staging copies were for ({@code imported}); Linode keeps no staging copies of its own.
+ */
+final class LinodeTargetExpander implements TargetKind.TargetExpander {
+
+    @Override
+    public TargetHalf expand(ExpansionContext context, SourceHalf source) {
+        LinodeTarget target = context.target().bind(LinodeTarget.class);
+        String name = context.name();
+        SourceLocation origin = context.targetLocation();
+        String label = target.label().orElse(LinodeLabels.instance(name));
+        ArrayNode tags = JsonNodeFactory.instance.arrayNode();
+        target.tags().forEach(tags::add);
+        List<ResourceDeclaration> declarations = new ArrayList<>();
+
+        ResourceAddress image = ResourceAddress.managed(ImageResource.TYPE, name);
+        declarations.add(ResourceDeclaration.builder(image, origin)
+                .argument("source", source.diskImage())
+                .argument("machine", source.machine())
+                .argument("label", LinodeLabels.image(label))
+                .argument("region", target.region())
+                .argument("description", "Disk of " + name + " from " + context.file().displayName() + ", uploaded by ferry")
+                .argument("tags", tags)
+                .argument("cloud_init", target.cloudInit())
+                .build());
+
+        FirewallSpec firewall = context.migration().firewall().orElse(FirewallSpec.defaults(source.firewall().isPresent()));
+        boolean translate = firewall.from() == FirewallSpec.From.SECURITY_GROUPS && source.firewall().isPresent();
+        Optional<ResourceAddress> firewallAddress = Optional.empty();
+        if (translate || !firewall.rules().isEmpty()) {
+            ResourceAddress address = ResourceAddress.managed(FirewallResource.TYPE, name);
+            SourceLocation where = context.migration().firewall().isPresent()
+                    ? context.file().document().locate(context.migration().pointer() + "/firewall")
+                    : origin;
+            ResourceDeclaration.Builder builder = ResourceDeclaration.builder(address, where)
+                    .argument("label", LinodeLabels.firewall(name))
+                    .argument("tags", tags)
+                    .argument("from", translate ? "security-groups" : "none");
+            if (translate) {
+                builder.argument("intent", source.firewall().get());
+            }
+            builder.argument("inbound_policy", firewall.inboundPolicy().name());
+            firewall.outboundPolicy().ifPresent(policy -> builder.argument("outbound_policy", policy.name()));
+            builder.argument("rules", Neutral.toJson(firewall.rules()));
+            declarations.add(builder.build());
+            firewallAddress = Optional.of(address);
+        }
+
+        ArrayNode keys = JsonNodeFactory.instance.arrayNode();
+        target.authorizedKeys().forEach(keys::add);
+        ResourceDeclaration.Builder instance = ResourceDeclaration.builder(ResourceAddress.managed(InstanceResource.TYPE, name), origin)
+                .argument("region", target.region())
+                .argument("type", target.type())
+                .argument("class", TypeMatcher.spelling(target.typeClass()))
+                .argument("machine", source.machine())
+                .argument("label", label)
+                .reference("image", image, "id")
+                .argument("root_pass", new Expression.Secret(target.rootPass()))
+                .argument("authorized_keys", keys)
+                .argument("tags", tags)
+                .argument("booted", target.booted());
+        firewallAddress.ifPresent(address -> instance.reference("firewall_id", address, "id"));
+        declarations.add(instance.build());
+        return new TargetHalf(declarations, image, Set.of());
+    }
+}
