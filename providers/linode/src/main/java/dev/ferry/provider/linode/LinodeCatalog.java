@@ -24,7 +24,7 @@ final class LinodeCatalog {
 
     synchronized List<LinodeType> types() {
         if (types == null) {
-            types = client.list("/linode/types", null).stream().map(LinodeType::fromJson).toList();
+            types = client.catalog("/linode/types").stream().map(LinodeType::fromJson).toList();
         }
         return types;
     }
@@ -32,7 +32,7 @@ final class LinodeCatalog {
     synchronized Set<String> regions() {
         if (regions == null) {
             Set<String> ids = new LinkedHashSet<>();
-            for (JsonNode region : client.list("/regions", null)) {
+            for (JsonNode region : client.catalog("/regions")) {
                 ids.add(region.path("id").asText());
             }
             regions = Set.copyOf(ids);

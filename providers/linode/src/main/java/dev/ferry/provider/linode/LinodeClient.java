@@ -124,11 +124,25 @@ final class LinodeClient {
 
     /** Every item of a paginated list, page after page, filtered by {@code filter} ({@code X-Filter}) when given. */
     List<JsonNode> list(String path, ObjectNode filter) {
+        return collect(path, filter, true);
+    }
+
+    /**
+     * Every item of a catalog the API answers whole ({@code /linode/types}, {@code /regions} take no paging
+     * parameters); later pages are asked for only if the answer says there are any.
+     */
+    List<JsonNode> catalog(String path) {
+        return collect(path, null, false);
+    }
+
+    private List<JsonNode> collect(String path, ObjectNode filter, boolean paged) {
         List<JsonNode> items = new ArrayList<>();
         int page = 1;
         int pages;
         do {
-            String query = path + (path.contains("?") ? "&" : "?") + "page=" + page + "&page_size=" + pageSize;
+            String query = paged || page > 1
+                    ? path + (path.contains("?") ? "&" : "?") + "page=" + page + (paged ? "&page_size=" + pageSize : "")
+                    : path;
             JsonNode answer = send("GET", query, null, filter, Replay.SAFE);
             answer.path("data").forEach(items::add);
             pages = Math.max(1, answer.path("pages").asInt(1));
