@@ -380,8 +380,10 @@ final class ImageResource implements ManagedResourceType {
     private static ObjectNode observable(JsonNode image) {
         ObjectNode arguments = Args.object();
         arguments.put("label", image.path("label").asText());
-        JsonNode description = image.get("description");
-        arguments.set("description", description == null ? JsonNodeFactory.instance.nullNode() : description);
+        if (image.has("description")) {
+            // Compared only when the answer carries it: a field left out is not a field cleared.
+            arguments.set("description", image.get("description"));
+        }
         arguments.set("tags", IdentityTags.userTagsJson(image.get("tags")));
         boolean cloudInit = false;
         for (JsonNode capability : image.path("capabilities")) {

@@ -11,7 +11,6 @@ import dev.ferry.engine.FerryVersion;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.TestSandboxes;
 import dev.ferry.sandbox.http.LinodeExchange;
-import dev.ferry.sandbox.testing.LinodeOpenApiValidator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -34,7 +33,7 @@ class LinodeClientTest {
     private final List<LinodeExchange> exchanges = new CopyOnWriteArrayList<>();
 
     @RegisterExtension
-    final LinodeOpenApiValidator openApi = LinodeOpenApiValidator.attachTo(sandbox);
+    final OpenApiCheck openApi = OpenApiCheck.attachTo(sandbox);
 
     LinodeClientTest() {
         sandbox.onLinodeExchange(exchanges::add);
