@@ -1,0 +1,157 @@
+package dev.ferry.provider.linode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.engine.provider.ExpansionContext;
+import dev.ferry.engine.provider.SourceHalf;
+import dev.ferry.engine.provider.TargetHalf;
+import dev.ferry.engine.resource.Expression;
+import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.engine.resource.ResourceDeclaration;
+import dev.ferry.engine.spec.Diagnostic;
+import dev.ferry.engine.spec.MigrationFile;
+import dev.ferry.engine.spec.MigrationFiles;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code linode} target expanded by hand, against a source half shaped like the AWS one. */
+class LinodeTargetExpanderTest {
+
+    @TempDir
+    Path folder;
+
+    private static final ResourceAddress READ = ResourceAddress.data("aws_ec2_instance", "m");
+    private static final ResourceAddress EXPORT = ResourceAddress.managed("aws_image_export", "m");
+
+    private static SourceHalf source(boolean withFirewall) {
+        return new SourceHalf(List.of(), new Expression.Reference(READ, "machine"),
+                withFirewall ? Optional.of(new Expression.Reference(READ, "firewall")) : Optional.empty(),
+                new Expression.Reference(EXPORT, "disk_image"), Set.of(EXPORT));
+    }
+
+    private TargetHalf expand(String migration, String target, String firewall, boolean sourceFirewall) {
+        MigrationFile file = TestFiles.load(TestFiles.HEADER + """
+                providers:
+                  aws: { region: us-west-1 }
+                  linode: {}
+                staging: { bucket: ferry-test-bucket }
+                migrations:
+                  - name: %s
+                    source: { ec2: { instance: i-0123456789abcdef0 } }
+                    target: { linode: %s }
+                %s""".formatted(migration, target, firewall), folder);
+        return new LinodeTargetExpander().expand(new ExpansionContext(file, file.migrations().get(0)), source(sourceFirewall));
+    }
+
+    private static ResourceDeclaration declaration(TargetHalf half, String address) {
+        return half.declarations().stream().filter(d -> d.address().equals(ResourceAddress.parse(address))).findFirst()
+                .orElseThrow(() -> new AssertionError(address + " is not declared"));
+    }
+
+    private static JsonNode literal(ResourceDeclaration declaration, String argument) {
+        return ((Expression.Literal) declaration.arguments().get(argument)).value();
+    }
+
+    @Test
+    void aMigrationBecomesAnImageAFirewallAndALinodeJoinedByReferences() {
+        TargetHalf half = expand("web-01", "{ region: us-lax, root_pass: \"${env:ROOT_PASSWORD}\", tags: [migrated] }", "", true);
+
+        assertThat(half.declarations()).extracting(d -> d.address().toString())
+                .containsExactly("linode_image.web-01", "linode_firewall.web-01", "linode_instance.web-01");
+        assertThat(half.imported()).isEqualTo(ResourceAddress.parse("linode_image.web-01"));
+        assertThat(half.stagingCopies()).isEmpty();
+        ResourceDeclaration image = declaration(half, "linode_image.web-01");
+        assertThat(image.dependencies()).containsExactlyInAnyOrder(READ, EXPORT);
+        assertThat(literal(image, "region").asText()).isEqualTo("us-lax");
+        assertThat(literal(image, "cloud_init").asBoolean()).isFalse();
+        ResourceDeclaration firewall = declaration(half, "linode_firewall.web-01");
+        assertThat(literal(firewall, "from").asText()).isEqualTo("security-groups");
+        assertThat(literal(firewall, "inbound_policy").asText()).isEqualTo("DROP");
+        assertThat(firewall.arguments()).doesNotContainKey("outbound_policy");
+        assertThat(literal(firewall, "label").asText()).isEqualTo("ferry-web-01");
+        ResourceDeclaration instance = declaration(half, "linode_instance.web-01");
+        assertThat(instance.dependencies()).contains(ResourceAddress.parse("linode_image.web-01"),
+                ResourceAddress.parse("linode_firewall.web-01"));
+        assertThat(literal(instance, "type").asText()).isEqualTo("match");
+        assertThat(literal(instance, "class").asText()).isEqualTo("standard");
+        assertThat(literal(instance, "booted").asBoolean()).isTrue();
+        assertThat(literal(instance, "tags")).hasSize(1);
+        assertThat(instance.arguments().get("root_pass")).isInstanceOf(Expression.Secret.class);
+    }
+
+    @Test
+    void withoutALabelOneIsMadeFromTheMigrationName() {
+        TargetHalf half = expand("01-db", "{ region: us-lax, root_pass: \"${env:ROOT_PASSWORD}\" }", "", true);
+
+        assertThat(literal(declaration(half, "linode_instance.01-db"), "label").asText()).isEqualTo("linode-01-db");
+        assertThat(literal(declaration(half, "linode_image.01-db"), "label").asText()).isEqualTo("linode-01-db");
+        assertThat(literal(declaration(half, "linode_firewall.01-db"), "label").asText()).isEqualTo("ferry-01-db");
+    }
+
+    @Test
+    void theFilesLabelTypeAndClassAreKept() {
+        TargetHalf half = expand("web-01", "{ region: us-lax, type: g6-dedicated-4, class: dedicated, label: migrated-from-aws-ec2,"
+                + " booted: false, cloud_init: true, root_pass: \"${env:ROOT_PASSWORD}\" }", "", true);
+
+        ResourceDeclaration instance = declaration(half, "linode_instance.web-01");
+        assertThat(literal(instance, "label").asText()).isEqualTo("migrated-from-aws-ec2");
+        assertThat(literal(instance, "type").asText()).isEqualTo("g6-dedicated-4");
+        assertThat(literal(instance, "class").asText()).isEqualTo("dedicated");
+        assertThat(literal(instance, "booted").asBoolean()).isFalse();
+        assertThat(literal(declaration(half, "linode_image.web-01"), "cloud_init").asBoolean()).isTrue();
+    }
+
+    @Test
+    void fromNoneWithoutRulesMeansNoFirewallAtAll() {
+        TargetHalf half = expand("web-01", "{ region: us-lax, root_pass: \"${env:ROOT_PASSWORD}\" }",
+                "    firewall: { from: none }\n", true);
+
+        assertThat(half.declarations()).extracting(d -> d.address().type()).containsExactly("linode_image", "linode_instance");
+        assertThat(declaration(half, "linode_instance.web-01").arguments()).doesNotContainKey("firewall_id");
+    }
+
+    @Test
+    void aSourceWithoutAFirewallStillGetsTheFilesRules() {
+        TargetHalf half = expand("web-01", "{ region: us-lax, root_pass: \"${env:ROOT_PASSWORD}\" }", """
+                    firewall:
+                      outbound_policy: DROP
+                      rules:
+                        - { direction: inbound, action: ACCEPT, protocol: TCP, ports: "22" }
+                """, false);
+
+        ResourceDeclaration firewall = declaration(half, "linode_firewall.web-01");
+        assertThat(literal(firewall, "from").asText()).isEqualTo("none");
+        assertThat(firewall.arguments()).doesNotContainKey("intent");
+        assertThat(literal(firewall, "outbound_policy").asText()).isEqualTo("DROP");
+        assertThat(literal(firewall, "rules").get(0).get("ports").asText()).isEqualTo("22");
+        assertThat(declaration(half, "linode_instance.web-01").arguments()).containsKey("firewall_id");
+    }
+
+    @Test
+    void aLabelLinodeWouldRefuseIsReportedWhereTheFileSaysIt() {
+        MigrationFiles.Loaded loaded = TestFiles.read(TestFiles.HEADER + """
+                providers:
+                  aws: { region: us-west-1 }
+                  linode: {}
+                staging: { bucket: ferry-test-bucket }
+                migrations:
+                  - name: web-01
+                    source: { ec2: { instance: i-0123456789abcdef0 } }
+                    target:
+                      linode:
+                        region: us-lax
+                        label: 9lives
+                        root_pass: "${env:ROOT_PASSWORD}"
+                """, folder);
+
+        assertThat(loaded.diagnostics()).filteredOn(Diagnostic::isError).singleElement().satisfies(diagnostic -> {
+            assertThat(diagnostic.location().line()).isEqualTo(15);
+            assertThat(diagnostic.message()).isEqualTo("label '9lives' is not a valid Linode label: it must start with a letter (a–z or A–Z)");
+        });
+    }
+}
