@@ -27,6 +27,13 @@ import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.state.LiveState;
 import dev.ferry.engine.state.MemoryStateStore;
 import dev.ferry.engine.state.State;
+import dev.ferry.engine.state.StateStore;
+import dev.ferry.engine.plan.PlanCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.world.Firewall;
 import dev.ferry.sandbox.world.LinodeImage;
@@ -63,7 +70,29 @@ class LinodeJourneyTest {
     Path folder;
 
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
-    private final MemoryStateStore store = new MemoryStateStore();
+    private final RecordingStore store = new RecordingStore();
+
+    /** Keeps every encoding of the state ever written, to search them. */
+    private static final class RecordingStore implements StateStore {
+        private final MemoryStateStore memory = new MemoryStateStore();
+        final List<String> writes = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public Optional<State> read() {
+            return memory.read();
+        }
+
+        @Override
+        public void writeEncoded(byte[] encoded) {
+            writes.add(new String(encoded, StandardCharsets.UTF_8));
+            memory.writeEncoded(encoded);
+        }
+
+        @Override
+        public String describe() {
+            return "(recorded in memory)";
+        }
+    }
 
     @AfterEach
     void stop() {
@@ -106,8 +135,12 @@ class LinodeJourneyTest {
         final EnvironmentSecretResolver secrets;
 
         Run(FakeSourceProvider source, MigrationFile file) {
+            this(source, file, PASSWORD);
+        }
+
+        Run(FakeSourceProvider source, MigrationFile file, String password) {
             Map<String, String> environment = Map.of("LINODE_TOKEN", sandbox.linodeToken(), "LINODE_API_URL",
-                    sandbox.linodeApiUrl().toString(), "ROOT_PASSWORD", PASSWORD);
+                    sandbox.linodeApiUrl().toString(), "ROOT_PASSWORD", password);
             secrets = new EnvironmentSecretResolver(environment, folder);
             LinodeProvider linode = new LinodeProvider(LinodeSandbox.TIMING);
             sessions.add(source.open(new ProviderContext(file.provider("aws"), file, environment, folder, secrets)));
@@ -225,6 +258,73 @@ class LinodeJourneyTest {
                     .hasMessageContaining("linode_image.web-01: the root volume of i-0e1dc0292b0ae7293 (/dev/xvda) is 8 GiB, but Linode"
                             + " accepts custom images of at most 6 GiB uncompressed");
             assertThat(sandbox.requests().count("linode:POST /images/upload")).isZero();
+        }
+    }
+
+    @Test
+    void theTokenThePasswordAndTheUploadUrlAppearInNoStatePlanEventLogOrMessage() {
+        List<String> logs = Collections.synchronizedList(new ArrayList<>());
+        Logger logger = Logger.getLogger("dev.ferry.provider.linode");
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logs.add(record.getMessage() + " " + record.getThrown());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Level level = logger.getLevel();
+        logger.setLevel(Level.ALL);
+        logger.addHandler(capture);
+        sandbox.faults().set("services=linode-upload,cut=1,cut-direction=request,count=1;"
+                + " services=linode,actions=GET /images/{imageId},rate=1,statuses=429,retry-after=1s,count=2");
+        Path disk = TestDisks.raw(folder, "secret", 2 * MIB, 3);
+        FakeSourceProvider source = new FakeSourceProvider(machine(2L * 1024 * MIB), FirewallResourceTest.webServer(), disk);
+        List<String> texts = new ArrayList<>();
+        List<String> uploadTokens = new ArrayList<>();
+        try (Run run = new Run(source, TestFiles.load(FILE, folder))) {
+            Plan plan = run.plan(false);
+            texts.add(new String(PlanCodec.encode(plan, PlanCodec.Flavour.SAVED), StandardCharsets.UTF_8));
+            texts.add(plan.toString());
+            ApplyResult applied = run.apply(plan);
+            assertThat(applied.failures()).isEmpty();
+            assertThat(sandbox.requests().count("linode:POST /images/upload")).as("the cut upload was redone").isEqualTo(2);
+            sandbox.world().linodeImages().forEach(image -> uploadTokens.add(image.uploadToken()));
+            texts.add(applied.toString());
+            run.sessions.forEach(session -> texts.add(session.toString()));
+            ApplyResult destroyed = run.apply(run.plan(true));
+            texts.add(destroyed.toString());
+        } finally {
+            logger.removeHandler(capture);
+            logger.setLevel(level);
+        }
+        try (Run weak = new Run(source, TestFiles.load(FILE, folder), "password1")) {
+            Planner.PlanFailedException refused = org.junit.jupiter.api.Assertions.assertThrows(Planner.PlanFailedException.class,
+                    () -> weak.plan(false));
+            texts.add(refused.getMessage());
+            assertThat(refused.getMessage()).contains("strength check");
+        }
+        texts.addAll(store.writes);
+        texts.addAll(logs);
+        synchronized (events) {
+            events.forEach(event -> texts.add(event.toString()));
+        }
+        List<String> secrets = new ArrayList<>(List.of(sandbox.linodeToken(), PASSWORD, "password1"));
+        secrets.addAll(uploadTokens);
+        secrets.add("X-Amz-Signature");
+
+        assertThat(store.writes).isNotEmpty();
+        assertThat(logs).as("the client logs its calls at debug level").isNotEmpty();
+        for (String text : texts) {
+            for (String secret : secrets) {
+                assertThat(text).as("no secret in: " + text.substring(0, Math.min(120, text.length()))).doesNotContain(secret);
+            }
         }
     }
 }
