@@ -27,6 +27,7 @@ import dev.ferry.engine.spec.SecretReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -98,8 +99,8 @@ final class InstanceResource implements ManagedResourceType {
             planned = planned.with("tags", IdentityTags.userTagsJson(desired.get("tags")));
         }
         String type = Args.value(desired, "type").map(JsonNode::asText).orElse(LinodeTarget.MATCH);
-        LinodeTarget.TypeClass preferred = Args.value(desired, "class").map(c -> LinodeTarget.TypeClass.valueOf(
-                LinodeLabels.lower(c.asText()).toUpperCase(java.util.Locale.ROOT))).orElse(LinodeTarget.TypeClass.STANDARD);
+        LinodeTarget.TypeClass preferred = Args.value(desired, "class")
+                .map(c -> LinodeTarget.TypeClass.valueOf(c.asText().toUpperCase(Locale.ROOT))).orElse(LinodeTarget.TypeClass.STANDARD);
         Optional<MachineFacts> machine = Args.value(desired, "machine").map(MachineFacts::fromJson);
         String where = region.orElse("the target region");
         if (type.equals(LinodeTarget.MATCH)) {
@@ -211,8 +212,8 @@ final class InstanceResource implements ManagedResourceType {
 
     /** The API's refusal in the user's terms where a field of the file is at fault. */
     private static FerryException explain(LinodeApiException e, Attributes arguments) {
-        if (e.status() == 400 && e.concerns("label") && e.errors().stream().anyMatch(error -> error.reason().toLowerCase(
-                java.util.Locale.ROOT).contains("unique"))) {
+        if (e.status() == 400 && e.concerns("label")
+                && e.errors().stream().anyMatch(error -> error.reason().toLowerCase(Locale.ROOT).contains("unique"))) {
             return new FerryException("another Linode in the account is already labelled '" + arguments.text("label")
                     + "'; set target.linode.label to a label of its own (" + e.getMessage() + ")");
         }

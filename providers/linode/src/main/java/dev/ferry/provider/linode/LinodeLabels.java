@@ -1,6 +1,5 @@
 package dev.ferry.provider.linode;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -80,10 +79,6 @@ final class LinodeLabels {
 
     static String image(String instanceLabel) {
         return derive(instanceLabel, "image", "image", IMAGE_MAX);
-    }
-
-    static String lower(String text) {
-        return text.toLowerCase(Locale.ROOT);
     }
 
     private static boolean isAsciiLetter(char c) {

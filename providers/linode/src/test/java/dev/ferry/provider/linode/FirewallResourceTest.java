@@ -154,7 +154,7 @@ class FirewallResourceTest {
         assertThat(observed).isInstanceOfSatisfying(Observation.Exists.class, exists -> {
             assertThat(exists.arguments().fieldNames()).toIterable()
                     .contains("label", "tags", "inbound_policy", "outbound_policy", "inbound", "outbound");
-            exists.arguments().fields().forEachRemaining(field -> assertThat(field.getValue())
+            exists.arguments().properties().forEach(field -> assertThat(field.getValue())
                     .as("no drift in " + field.getKey()).isEqualTo(recorded.get(field.getKey())));
         });
         assertThat(firewalls.findExisting(context.identity(), context.arguments())).map(found -> found.id()).contains(done.id());

@@ -241,7 +241,7 @@ class ImageResourceTest {
             assertThat(exists.arguments().get("label").asText()).isEqualTo("web-01");
             assertThat(exists.arguments().get("tags")).containsExactly(JsonNodeFactory.instance.textNode("migrated"));
             assertThat(exists.arguments().get("cloud_init").asBoolean()).isFalse();
-            exists.arguments().fields().forEachRemaining(field -> assertThat(field.getValue())
+            exists.arguments().properties().forEach(field -> assertThat(field.getValue())
                     .as("no drift in " + field.getKey()).isEqualTo(recorded.get(field.getKey())));
             assertThat(exists.outputs().get("raw_sha256")).isEqualTo(done.outputs().get("raw_sha256"));
         });

@@ -238,7 +238,7 @@ class InstanceResourceTest {
 
         assertThat(instances.findExisting(made.identity(), made.arguments())).map(found -> found.id()).contains(done.id());
         Observation observed = instances.refresh(List.of(new RefreshRequest(address, done.id(), recorded, done.outputs()))).get(address);
-        assertThat(observed).isInstanceOfSatisfying(Observation.Exists.class, exists -> exists.arguments().fields().forEachRemaining(
+        assertThat(observed).isInstanceOfSatisfying(Observation.Exists.class, exists -> exists.arguments().properties().forEach(
                 field -> assertThat(field.getValue()).as("no drift in " + field.getKey()).isEqualTo(recorded.get(field.getKey()))));
 
         Attributes changed = made.arguments().with("label", JsonNodeFactory.instance.textNode("web-life-2"))
