@@ -16,7 +16,9 @@ import java.util.Map;
  * {@code properties} that only narrow a property of {@code Firewall} ({@code rules} must have its policies;
  * its rules must have action, addresses, protocol). Those narrowing schemas carry no {@code type} but do carry
  * {@code additionalProperties: false}, so on their own they forbid the very fields they require. Here each such
- * overlay is merged into the property it narrows, which is what the description means.
+ * overlay is merged into the property it narrows, which is what the description means. (The same shape
+ * without {@code additionalProperties}, as in {@code PUT .../rules}, makes the validator take an array for an
+ * object, so every constraint-only overlay is merged.)
  */
 final class SpecRepairs {
 
@@ -47,9 +49,10 @@ final class SpecRepairs {
         }
     }
 
+    /** A schema that only adds constraints: no type, no reference, no combinator of its own. */
     private static boolean isOverlay(JsonNode schema) {
-        return schema.isObject() && !schema.has("type") && !schema.has("$ref")
-                && schema.path("additionalProperties").isBoolean() && !schema.get("additionalProperties").asBoolean();
+        return schema.isObject() && !schema.has("type") && !schema.has("$ref") && !schema.has("allOf")
+                && !schema.has("oneOf") && !schema.has("anyOf");
     }
 
     private static JsonNode baseProperty(JsonNode root, JsonNode allOf, String name) {
