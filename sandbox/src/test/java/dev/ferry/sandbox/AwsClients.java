@@ -27,6 +27,7 @@ public final class AwsClients implements AutoCloseable {
             .socketTimeout(Duration.ofSeconds(30))
             .build();
     private final StaticCredentialsProvider credentials;
+    private boolean retries = true;
 
     public AwsClients(Sandbox sandbox) {
         this(sandbox, sandbox.accessKeyId(), sandbox.secretAccessKey());
@@ -37,8 +38,21 @@ public final class AwsClients implements AutoCloseable {
         this.credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
     }
 
+    /** Clients that give up after the first failure (to see an error rather than the SDK's retries). */
+    public AwsClients withoutRetries() {
+        AwsClients clients = new AwsClients(sandbox);
+        clients.retries = false;
+        return clients;
+    }
+
     private ClientOverrideConfiguration overrides() {
-        return ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build();
+        ClientOverrideConfiguration.Builder builder = ClientOverrideConfiguration.builder();
+        if (retries) {
+            builder.retryStrategy(RetryMode.STANDARD);
+        } else {
+            builder.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry());
+        }
+        return builder.build();
     }
 
     public Ec2Client ec2() {
