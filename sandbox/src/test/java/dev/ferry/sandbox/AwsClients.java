@@ -19,6 +19,8 @@ import java.time.Duration;
  * The real AWS SDK v2 clients pointed at a sandbox the way ferry points them: endpoint override and
  * static credentials, nothing else.
  */
+// The brief asks for the SDK's Apache 4 client (apache-client), which 2.55 marks deprecated for apache5-client.
+@SuppressWarnings("deprecation")
 public final class AwsClients implements AutoCloseable {
 
     private final Sandbox sandbox;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -40,9 +39,8 @@ final class SpecRepairs {
                     }
                 }
             }
-            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-            while (fields.hasNext()) {
-                mergeOverlays(root, fields.next().getValue());
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                mergeOverlays(root, field.getValue());
             }
         } else if (node instanceof ArrayNode array) {
             array.forEach(n -> mergeOverlays(root, n));
@@ -85,9 +83,7 @@ final class SpecRepairs {
             result.set("items", merge(root, result.get("items"), overlay));
             return result;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : overlay.properties()) {
             switch (field.getKey()) {
                 case "additionalProperties" -> { }
                 case "required" -> {
@@ -106,7 +102,7 @@ final class SpecRepairs {
                 case "properties" -> {
                     ObjectNode properties = result.has("properties") ? (ObjectNode) result.get("properties")
                             : result.putObject("properties");
-                    field.getValue().fields().forEachRemaining(p -> {
+                    field.getValue().properties().forEach(p -> {
                         JsonNode existing = properties.get(p.getKey());
                         properties.set(p.getKey(), existing == null ? p.getValue()
                                 : merge(root, existing, p.getValue()));

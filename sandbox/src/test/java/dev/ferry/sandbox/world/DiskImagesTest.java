@@ -54,6 +54,13 @@ class DiskImagesTest {
                 .isNotEqualTo(sha256(a));
     }
 
+    @Test
+    void namesThePackageToInstallWhenMkfsIsMissing() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskImages.findMkfs(
+                java.util.List.of(first.resolve("mkfs.ext4"))))
+                .hasMessageContaining("mkfs.ext4 was not found").hasMessageContaining("e2fsprogs");
+    }
+
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
