@@ -120,6 +120,15 @@ class DiskImageInspectorTest {
     }
 
     @Test
+    void aDynamicVhdWithoutItsClosingFooterIsTruncated() throws IOException {
+        byte[] outline = ImageFixtures.dynamicVhdOutline(8L * MIB);
+
+        InspectedImage image = DiskImageInspector.inspect(write(dir.resolve("disk.vhd"), ImageFixtures.truncated(outline, 512)));
+
+        assertThat(image.problems()).singleElement().asString().contains("closing footer is missing").contains("truncated");
+    }
+
+    @Test
     void refusesVhdWithDamagedFooter() throws IOException {
         byte[] vhd = ImageFixtures.fixedVhd(rawDisk(MIB, false));
         vhd[vhd.length - 512 + 48] ^= 0x01; // size changed, checksum not
