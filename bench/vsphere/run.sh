@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times disk image inspection (a 100 GiB OVA, headers and footers only) and the file opener's
 # parallel ranged reads. Prints figures; asserts nothing.
-#   providers/vsphere/bench.sh [STREAM_MIB=1024] [PART_MIB=64] [THREADS=4]
+#   bench/vsphere/run.sh [STREAM_MIB=1024] [PART_MIB=64] [THREADS=4]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
