@@ -451,6 +451,7 @@ final class UploadAttempt {
         counters.compressedBytes.set(produced);
         body.offer(new BodyStream.Chunk(header, header.length, 0, () -> { }));
         int crc = 0;
+        Block previous = null;
         for (int index = 0; index < blockCount; index++) {
             Block block;
             lock.lock();
@@ -479,12 +480,14 @@ final class UploadAttempt {
             Block sent = block;
             body.offer(new BodyStream.Chunk(compressed.bytes(), compressed.length(), block.length,
                     () -> releaseCompressed(sent)));
-            if (index > 0) {
-                releaseRaw(blockAt(index - 1));
+            // The previous block's raw bytes were its successor's dictionary; this block is compressed.
+            if (previous != null) {
+                releaseRaw(previous);
             }
             if (block.last) {
                 releaseRaw(block);
             }
+            previous = block;
         }
         byte[] trailer = Gzip.trailer(crc, size);
         gzipDigest.update(trailer);

@@ -27,14 +27,14 @@ class LoopbackHttpTransferTest {
     @Test
     void streamsRangedGetsIntoOneChunkedPutThatInflatesToTheSource() throws Exception {
         byte[] image = TestData.mixed(12 * 1024 * 1024 + 4321, 41);
-        try (LoopbackServer server = new LoopbackServer(LoopbackServer.Content.of(image), true)) {
+        try (LoopbackServer server = new LoopbackServer(LoopbackServer.Content.of(image), true, true)) {
             HttpRangedSource source = HttpRangedSource.open(server.imageUri());
             HttpPutSinks sinks = new HttpPutSinks(server.uploadUri(), Long.MAX_VALUE, Long.MAX_VALUE);
 
             TransferResult result = new StreamingTransfer(source, sinks, options(), TransferListener.NONE).run();
 
-            assertThat(server.uploads).hasSize(1);
-            LoopbackServer.Upload upload = server.uploads.get(0);
+            assertThat(server.uploads()).hasSize(1);
+            LoopbackServer.Upload upload = server.uploads().get(0);
             assertThat(upload.error()).isNull();
             assertThat(upload.chunked()).as("length unknown in advance, so chunked").isTrue();
             assertThat(upload.contentType()).isEqualTo("application/octet-stream");
@@ -50,7 +50,7 @@ class LoopbackHttpTransferTest {
     @Test
     void survivesCutRangesAndARefusedUploadOverSockets() throws Exception {
         byte[] image = TestData.mixed(6 * 1024 * 1024, 42);
-        try (LoopbackServer server = new LoopbackServer(LoopbackServer.Content.of(image), true)) {
+        try (LoopbackServer server = new LoopbackServer(LoopbackServer.Content.of(image), true, false)) {
             server.cutRanges(3, 200_000);
             server.refuseUploads(1, 50_000);
             HttpRangedSource source = HttpRangedSource.open(server.imageUri());
@@ -67,7 +67,7 @@ class LoopbackHttpTransferTest {
                         reason -> assertThat(reason).contains("HTTP 500"),
                         reason -> assertThat(reason).contains("IOException"));
             });
-            LoopbackServer.Upload last = server.uploads.get(server.uploads.size() - 1);
+            LoopbackServer.Upload last = server.uploads().get(server.uploads().size() - 1);
             assertThat(last.status()).isEqualTo(200);
             assertThat(last.rawSha256()).isEqualTo(sha256(image));
             assertThat(last.gzipSha256()).isEqualTo(result.compressedSha256());

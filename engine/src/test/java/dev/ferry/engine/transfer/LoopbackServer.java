@@ -2,18 +2,23 @@ package dev.ferry.engine.transfer;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +33,7 @@ import java.util.zip.GZIPInputStream;
  * A loopback HTTP server standing in for both ends of a real transfer: {@code GET /image} serves
  * an image with byte ranges, as S3 does, and {@code PUT /upload} takes a gzip body, chunked or
  * not, as Linode's {@code upload_to} does; it inflates what it receives to check it, and keeps a
- * record. Faults can be switched on: range responses cut mid-body, uploads refused part-way.
+ * record ({@code GET /last-upload} describes the last one, once checked). Faults can be switched on: range responses cut mid-body, uploads refused part-way.
  */
 final class LoopbackServer implements AutoCloseable {
 
@@ -54,8 +59,16 @@ final class LoopbackServer implements AutoCloseable {
             };
         }
 
+        /** A file, memory-mapped: one copy from the page cache to the socket buffer instead of three. */
         static Content of(FileChannel file) throws IOException {
             long size = file.size();
+            int segmentSize = 1 << 30;
+            int segments = (int) ((size + segmentSize - 1) / segmentSize);
+            MappedByteBuffer[] mapped = new MappedByteBuffer[segments];
+            for (int i = 0; i < segments; i++) {
+                long start = (long) i * segmentSize;
+                mapped[i] = file.map(FileChannel.MapMode.READ_ONLY, start, Math.min(segmentSize, size - start));
+            }
             return new Content() {
                 @Override
                 public long size() {
@@ -63,8 +76,12 @@ final class LoopbackServer implements AutoCloseable {
                 }
 
                 @Override
-                public int read(long position, ByteBuffer into) throws IOException {
-                    return file.read(into, position);
+                public int read(long position, ByteBuffer into) {
+                    MappedByteBuffer segment = mapped[(int) (position / segmentSize)];
+                    int offset = (int) (position % segmentSize);
+                    int n = Math.min(into.remaining(), segment.capacity() - offset);
+                    into.put(segment.slice(offset, n));
+                    return n;
                 }
             };
         }
@@ -85,6 +102,8 @@ final class LoopbackServer implements AutoCloseable {
 
     private final Content image;
     private final boolean digestRaw;
+    private final boolean verifyWhileReceiving;
+    private int verifying;
     private final HttpServer server;
     private final ExecutorService executor;
     private final AtomicInteger rangesToCut = new AtomicInteger();
@@ -92,11 +111,18 @@ final class LoopbackServer implements AutoCloseable {
     private final AtomicInteger uploadsToRefuse = new AtomicInteger();
     private volatile long refuseAfterBytes;
     final AtomicInteger rangeRequests = new AtomicInteger();
-    final List<Upload> uploads = new CopyOnWriteArrayList<>();
+    private final List<Upload> uploads = new CopyOnWriteArrayList<>();
 
-    LoopbackServer(Content image, boolean digestRaw) throws IOException {
+    /**
+     * @param digestRaw also compute the SHA-256 of the inflated bytes
+     * @param verifyWhileReceiving inflate as the body arrives, before answering; otherwise keep the
+     *     body in memory, answer, then inflate (as object storage would), so that a benchmark's
+     *     timing does not include the receiver's work
+     */
+    LoopbackServer(Content image, boolean digestRaw, boolean verifyWhileReceiving) throws IOException {
         this.image = image;
         this.digestRaw = digestRaw;
+        this.verifyWhileReceiving = verifyWhileReceiving;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(task -> {
@@ -198,7 +224,8 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     private void receiveUpload(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        boolean counted = false;
+        try {
             if (!exchange.getRequestMethod().equals("PUT")) {
                 answer(exchange, 405, "PUT");
                 return;
@@ -212,37 +239,86 @@ final class LoopbackServer implements AutoCloseable {
                 answer(exchange, 500, "refused on purpose");
                 return;
             }
-            MessageDigest rawDigest = digestRaw ? sha256() : null;
-            long raw = 0;
-            String error = null;
-            try (InputStream inflated = new GZIPInputStream(gzip, 64 * 1024)) {
-                byte[] buffer = new byte[1024 * 1024];
-                int n;
-                while ((n = inflated.read(buffer)) > 0) {
-                    raw += n;
-                    if (rawDigest != null) {
-                        rawDigest.update(buffer, 0, n);
-                    }
+            verificationStarted();
+            counted = true;
+            if (verifyWhileReceiving) {
+                Upload upload = inflate(gzip, chunked, contentType);
+                uploads.add(upload);
+                answer(exchange, upload.status(), upload.error() == null ? "stored " + upload.gzipBytes() + " bytes"
+                        : upload.error());
+            } else {
+                // Like object storage: take the bytes, answer, and check them afterwards.
+                List<byte[]> stored = new ArrayList<>();
+                byte[] piece;
+                while ((piece = gzip.readNBytes(1024 * 1024)).length > 0) {
+                    stored.add(piece);
                 }
-                // Anything after the gzip member is counted, so a mismatch with the sender shows.
-                gzip.transferTo(OutputStream.nullOutputStream());
-            } catch (IOException e) {
-                error = "not a valid gzip: " + e.getMessage();
+                answer(exchange, 200, "stored " + gzip.count + " bytes");
+                exchange.close();
+                CountingDigestStream replay = new CountingDigestStream(new SequenceInputStream(
+                        Collections.enumeration(stored.stream().map(b -> (InputStream) new ByteArrayInputStream(b))
+                                .toList())));
+                uploads.add(inflate(replay, chunked, contentType));
             }
-            int status = error == null ? 200 : 400;
-            Upload upload = new Upload(status, chunked, contentType, gzip.count,
-                    gzip.hexDigest(), raw,
-                    rawDigest == null ? null : HexFormat.of().formatHex(rawDigest.digest()), error);
-            uploads.add(upload);
-            answer(exchange, status, error == null ? "stored " + gzip.count + " bytes" : error);
         } catch (IOException e) {
             uploads.add(new Upload(0, false, null, 0, null, 0, null, "connection lost: " + e.getMessage()));
+        } finally {
+            exchange.close();
+            if (counted) {
+                verificationEnded();
+            }
+        }
+    }
+
+    private Upload inflate(CountingDigestStream gzip, boolean chunked, String contentType) {
+        MessageDigest rawDigest = digestRaw ? sha256() : null;
+        long raw = 0;
+        String error = null;
+        try (InputStream inflated = new GZIPInputStream(gzip, 64 * 1024)) {
+            byte[] buffer = new byte[1024 * 1024];
+            int n;
+            while ((n = inflated.read(buffer)) > 0) {
+                raw += n;
+                if (rawDigest != null) {
+                    rawDigest.update(buffer, 0, n);
+                }
+            }
+            // Anything after the gzip member is counted, so a mismatch with the sender shows.
+            gzip.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            error = "not a valid gzip: " + e.getMessage();
+        }
+        return new Upload(error == null ? 200 : 400, chunked, contentType, gzip.count, gzip.hexDigest(), raw,
+                rawDigest == null ? null : HexFormat.of().formatHex(rawDigest.digest()), error);
+    }
+
+    private synchronized void verificationStarted() {
+        verifying++;
+    }
+
+    private synchronized void verificationEnded() {
+        verifying--;
+        notifyAll();
+    }
+
+    /** The uploads received so far, once every one of them has been checked. */
+    List<Upload> uploads() throws InterruptedException {
+        awaitVerifications();
+        return List.copyOf(uploads);
+    }
+
+    private synchronized void awaitVerifications() throws InterruptedException {
+        while (verifying > 0) {
+            wait();
         }
     }
 
     private void describeLastUpload(HttpExchange exchange) throws IOException {
         try (exchange) {
+            awaitVerifications();
             answer(exchange, 200, uploads.isEmpty() ? "none" : uploads.get(uploads.size() - 1).describe());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
