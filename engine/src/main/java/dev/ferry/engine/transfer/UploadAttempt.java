@@ -1,0 +1,602 @@
+package dev.ferry.engine.transfer;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One pass of the pipeline, from byte 0 of the source to the end of one upload body. Threads:
+ * readers (one ranged read each, reopened from the last good byte after a cut), compressors
+ * (blocks in any order, each as soon as it and the block before it are read), one sequencer
+ * (in order: SHA-256 of the raw and gzip bytes, CRC, the compressed limit, the body) and one
+ * uploader (the sink's {@code send}).
+ *
+ * <p>Flow control: block {@code i} may be read only while {@code i < released + buffers}, where
+ * {@code released} counts the blocks, from the first, whose raw and compressed buffers are both
+ * back. So at most {@code buffers} blocks are in flight, and the lowest unreleased block can
+ * always get a buffer, which keeps the pipeline from deadlocking however the readers race.
+ */
+final class UploadAttempt {
+
+    /** How an attempt ended. */
+    sealed interface Outcome permits Succeeded, Failed {
+    }
+
+    record Succeeded(SinkReceipt receipt, long compressedBytes, String rawSha256, String compressedSha256)
+            implements Outcome {
+    }
+
+    record Failed(Failure failure, String reason, Throwable cause) implements Outcome {
+    }
+
+    enum Failure {
+        UPLOAD, SOURCE, COMPRESSED_LIMIT, ABORTED, INTERNAL
+    }
+
+    /** Told of every ranged read about to be reopened. */
+    interface ReadRetries {
+        void retrying(int retry, long offset, String reason, Duration delay);
+    }
+
+    private static final String THREAD_PREFIX = "ferry-transfer-";
+    private static final long JOIN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final RangedByteSource source;
+    private final ByteSink sink;
+    private final TransferOptions options;
+    private final long compressedLimit;
+    private final BlockCompressor.ZeroBlocks zeroBlocks;
+    private final TransferCounters counters;
+    private final ReadRetries readRetries;
+
+    private final long size;
+    private final int blockSize;
+    private final int blockCount;
+    private final int blocksPerRange;
+    private final int rangeCount;
+    private final int window;
+    private final BufferPool rawPool;
+    private final BufferPool outPool;
+    private final BodyStream body;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition admissionOpened = lock.newCondition();
+    private final Condition workQueued = lock.newCondition();
+    private final Condition blockCompressed = lock.newCondition();
+    private final Block[] ring;
+    private final PriorityQueue<Block> readyToCompress =
+            new PriorityQueue<>((a, b) -> Integer.compare(a.index, b.index));
+    private int released;
+    private boolean stopped;
+    private Outcome outcome;
+
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final AtomicInteger nextRange = new AtomicInteger();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final List<Reader> readers = new CopyOnWriteArrayList<>();
+    private final List<Thread> interruptOnStop = new CopyOnWriteArrayList<>();
+    private volatile String rawSha256;
+    private volatile String compressedSha256;
+    private volatile long compressedTotal;
+
+    UploadAttempt(RangedByteSource source, ByteSink sink, TransferOptions options, long compressedLimit,
+            BlockCompressor.ZeroBlocks zeroBlocks, TransferCounters counters, ReadRetries readRetries) {
+        this.source = source;
+        this.sink = sink;
+        this.options = options;
+        this.compressedLimit = compressedLimit;
+        this.zeroBlocks = zeroBlocks;
+        this.counters = counters;
+        this.readRetries = readRetries;
+        this.size = source.size();
+        this.blockSize = options.blockSize();
+        long blocks = Math.max(1, (size + blockSize - 1) / blockSize);
+        if (blocks > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("the source is too large for blocks of " + blockSize + " bytes");
+        }
+        this.blockCount = (int) blocks;
+        this.blocksPerRange = (int) (options.rangeSize() / blockSize);
+        this.rangeCount = (blockCount + blocksPerRange - 1) / blocksPerRange;
+        this.window = options.buffers();
+        this.ring = new Block[window];
+        this.rawPool = new BufferPool("raw block", window, blockSize);
+        this.outPool = new BufferPool("compressed block", window, BlockCompressor.outputBound(blockSize));
+        this.body = new BodyStream(counters);
+    }
+
+    /** Runs the attempt to its end; on interruption, stops it, waits for its threads and rethrows. */
+    Outcome run() throws InterruptedException {
+        int readerCount = Math.min(options.readConnections(), rangeCount);
+        for (int i = 1; i <= readerCount; i++) {
+            Reader reader = new Reader();
+            readers.add(reader);
+            interruptOnStop.add(start("read-" + i, reader::run));
+        }
+        for (int i = 1; i <= options.compressionThreads(); i++) {
+            start("deflate-" + i, this::compressBlocks);
+        }
+        start("sequence", this::sequence);
+        interruptOnStop.add(start("upload", this::upload));
+        try {
+            ended.await();
+        } catch (InterruptedException e) {
+            stop(new Failed(Failure.ABORTED, "the transfer was interrupted", e));
+            joinThreads();
+            throw e;
+        }
+        joinThreads();
+        lock.lock();
+        try {
+            return outcome;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the attempt from outside (abort): the outcome becomes {@code failure} unless one is already known. */
+    void abort(String reason) {
+        stop(new Failed(Failure.ABORTED, reason, null));
+    }
+
+    int peakBuffersInUse() {
+        return Math.max(rawPool.peakInUse(), outPool.peakInUse());
+    }
+
+    int buffersAllocated() {
+        return Math.max(rawPool.allocated(), outPool.allocated());
+    }
+
+    // ---- threads
+
+    private Thread start(String name, ThrowingRunnable work) {
+        Thread thread = new Thread(() -> {
+            try {
+                work.run();
+            } catch (Stopped e) {
+                // The attempt ended elsewhere; nothing to add.
+            } catch (Throwable e) {
+                stop(new Failed(Failure.INTERNAL, "internal error in the transfer (" + name + "): " + reasonOf(e), e));
+            }
+        }, THREAD_PREFIX + name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+        return thread;
+    }
+
+    private void joinThreads() throws InterruptedException {
+        // Our own threads end as soon as they see the stop; a reader or the uploader inside foreign
+        // code gets a closed stream and an interrupt, and a bounded wait.
+        long deadline = System.nanoTime() + JOIN_GRACE_NANOS;
+        for (Thread thread : threads) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.timedJoin(thread, left);
+            }
+        }
+    }
+
+    private void stop(Outcome end) {
+        lock.lock();
+        try {
+            if (outcome == null) {
+                outcome = end;
+            }
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            admissionOpened.signalAll();
+            workQueued.signalAll();
+            blockCompressed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (end instanceof Failed failed) {
+            body.fail(failed.reason());
+            for (Reader reader : readers) {
+                reader.cancel();
+            }
+            // Wakes a reader pausing before a retry, and a sink blocked somewhere other than our body.
+            for (Thread thread : interruptOnStop) {
+                if (thread != Thread.currentThread()) {
+                    thread.interrupt();
+                }
+            }
+        }
+        ended.countDown();
+    }
+
+    // ---- flow control
+
+    private Block admit(int index) {
+        lock.lock();
+        try {
+            while (!stopped && index >= released + window) {
+                admissionOpened.awaitUninterruptibly();
+            }
+            if (stopped) {
+                throw new Stopped();
+            }
+            int length = (int) Math.min(blockSize, size - (long) index * blockSize);
+            Block block = new Block(index, length, index == blockCount - 1);
+            block.raw = rawPool.take();
+            ring[index % window] = block;
+            return block;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Block blockAt(int index) {
+        if (index < 0 || index >= blockCount) {
+            return null;
+        }
+        Block block = ring[index % window];
+        return block != null && block.index == index ? block : null;
+    }
+
+    private void readDone(Block block) {
+        lock.lock();
+        try {
+            block.read = true;
+            Block previous = blockAt(block.index - 1);
+            if (block.index == 0 || (previous != null && previous.read)) {
+                readyToCompress.add(block);
+            }
+            Block next = blockAt(block.index + 1);
+            if (next != null && next.read) {
+                readyToCompress.add(next);
+            }
+            workQueued.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void releaseRaw(Block block) {
+        lock.lock();
+        try {
+            if (block.raw != null) {
+                rawPool.give(block.raw);
+                block.raw = null;
+                dropReference(block);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void releaseCompressed(Block block) {
+        lock.lock();
+        try {
+            if (block.compressed.pooled()) {
+                outPool.give(block.compressed.bytes());
+            }
+            dropReference(block);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dropReference(Block block) {
+        block.references--;
+        while (released < blockCount) {
+            Block lowest = blockAt(released);
+            if (lowest == null || lowest.references > 0) {
+                break;
+            }
+            ring[released % window] = null;
+            released++;
+        }
+        admissionOpened.signalAll();
+    }
+
+    // ---- readers
+
+    /** Reads whole ranges, one at a time, block by block into pool buffers. */
+    private final class Reader {
+
+        private volatile InputStream open;
+        private volatile boolean cancelled;
+
+        void run() throws InterruptedException {
+            int range;
+            while ((range = nextRange.getAndIncrement()) < rangeCount) {
+                readRange(range);
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            closeQuietly(open);
+        }
+
+        private void readRange(int range) throws InterruptedException {
+            int first = range * blocksPerRange;
+            int end = Math.min(blockCount, first + blocksPerRange);
+            long rangeEnd = Math.min(size, (long) end * blockSize);
+            long position = (long) first * blockSize;
+            int failuresInARow = 0;
+            InputStream in = null;
+            try {
+                for (int index = first; index < end; index++) {
+                    Block block = admit(index);
+                    int filled = 0;
+                    while (filled < block.length) {
+                        try {
+                            if (in == null) {
+                                in = source.openRange(position, rangeEnd - position);
+                                open = in;
+                                if (cancelled) {
+                                    throw new Stopped();
+                                }
+                            }
+                            int n = in.read(block.raw, filled, block.length - filled);
+                            if (n < 0) {
+                                throw new EOFException("the connection ended at byte " + position
+                                        + " of a range that runs to byte " + rangeEnd);
+                            }
+                            filled += n;
+                            position += n;
+                            counters.bytesRead.addAndGet(n);
+                            if (n > 0) {
+                                failuresInARow = 0;
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            if (cancelled || isStopped()) {
+                                throw new Stopped();
+                            }
+                            closeQuietly(in);
+                            in = null;
+                            failuresInARow++;
+                            String reason = reasonOf(e);
+                            if (failuresInARow > options.maxReadRetries()) {
+                                throw new SourceFailed(position, failuresInARow - 1, reason, e);
+                            }
+                            Duration delay = options.backoff(failuresInARow);
+                            readRetries.retrying(failuresInARow, position, reason, delay);
+                            Thread.sleep(delay.toMillis());
+                        }
+                    }
+                    readDone(block);
+                }
+            } catch (SourceFailed e) {
+                stop(new Failed(Failure.SOURCE, "reading " + source.description() + " failed at byte " + e.offset
+                        + " of " + size + (e.retries == 0 ? "" : " after " + e.retries + " retries") + ": " + e.reason,
+                        e.getCause()));
+                throw new Stopped();
+            } catch (InterruptedException e) {
+                if (isStopped()) {
+                    throw new Stopped();
+                }
+                throw e;
+            } finally {
+                closeQuietly(in);
+                open = null;
+            }
+        }
+    }
+
+    private boolean isStopped() {
+        lock.lock();
+        try {
+            return stopped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- compressors
+
+    private void compressBlocks() {
+        try (BlockCompressor compressor = new BlockCompressor(options.compressionLevel(), zeroBlocks)) {
+            while (true) {
+                Block block;
+                Block previous;
+                lock.lock();
+                try {
+                    while (!stopped && readyToCompress.isEmpty()) {
+                        workQueued.awaitUninterruptibly();
+                    }
+                    if (stopped) {
+                        return;
+                    }
+                    block = readyToCompress.poll();
+                    previous = blockAt(block.index - 1);
+                } finally {
+                    lock.unlock();
+                }
+                // The block and its predecessor stay put: the predecessor's raw buffer is released
+                // only once this block is compressed.
+                BlockCompressor.Compressed compressed = compressor.compress(block.raw, block.length,
+                        previous == null ? null : previous.raw, previous == null ? 0 : previous.length, block.last,
+                        outPool);
+                counters.bytesCompressed.addAndGet(block.length);
+                lock.lock();
+                try {
+                    block.compressed = compressed;
+                    blockCompressed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    // ---- sequencer
+
+    private void sequence() {
+        MessageDigest rawDigest = sha256();
+        MessageDigest gzipDigest = sha256();
+        byte[] header = Gzip.header(options.compressionLevel());
+        long produced = header.length;
+        if (produced + Gzip.TRAILER_SIZE > compressedLimit) {
+            overLimit(produced + Gzip.TRAILER_SIZE);
+            return;
+        }
+        gzipDigest.update(header);
+        counters.compressedBytes.set(produced);
+        body.offer(new BodyStream.Chunk(header, header.length, 0, () -> { }));
+        int crc = 0;
+        Block previous = null;
+        for (int index = 0; index < blockCount; index++) {
+            Block block;
+            lock.lock();
+            try {
+                while (!stopped && ((block = blockAt(index)) == null || block.compressed == null)) {
+                    blockCompressed.awaitUninterruptibly();
+                }
+                if (stopped) {
+                    return;
+                }
+                block = blockAt(index);
+            } finally {
+                lock.unlock();
+            }
+            BlockCompressor.Compressed compressed = block.compressed;
+            long after = produced + compressed.length() + Gzip.TRAILER_SIZE;
+            if (after > compressedLimit) {
+                overLimit(after);
+                return;
+            }
+            rawDigest.update(block.raw, 0, block.length);
+            crc = Gzip.combine(crc, compressed.crc(), block.length);
+            gzipDigest.update(compressed.bytes(), 0, compressed.length());
+            produced += compressed.length();
+            counters.compressedBytes.set(produced);
+            Block sent = block;
+            body.offer(new BodyStream.Chunk(compressed.bytes(), compressed.length(), block.length,
+                    () -> releaseCompressed(sent)));
+            // The previous block's raw bytes were its successor's dictionary; this block is compressed.
+            if (previous != null) {
+                releaseRaw(previous);
+            }
+            if (block.last) {
+                releaseRaw(block);
+            }
+            previous = block;
+        }
+        byte[] trailer = Gzip.trailer(crc, size);
+        gzipDigest.update(trailer);
+        produced += trailer.length;
+        counters.compressedBytes.set(produced);
+        rawSha256 = HexFormat.of().formatHex(rawDigest.digest());
+        compressedSha256 = HexFormat.of().formatHex(gzipDigest.digest());
+        compressedTotal = produced;
+        body.offer(new BodyStream.Chunk(trailer, trailer.length, 0, () -> { }));
+        body.finish();
+    }
+
+    private void overLimit(long compressedSoFar) {
+        long read = counters.bytesCompressed.get();
+        stop(new Failed(Failure.COMPRESSED_LIMIT, "the gzip of " + source.description() + " reached "
+                + Sizes.describe(compressedSoFar) + " after compressing " + Sizes.describe(read) + " of "
+                + Sizes.describe(size) + ", over the receiver's limit of " + Sizes.describe(compressedLimit)
+                + " of compressed data", null));
+    }
+
+    // ---- uploader
+
+    private void upload() {
+        SinkReceipt receipt;
+        try {
+            receipt = sink.send(body);
+        } catch (IOException | RuntimeException e) {
+            stop(new Failed(Failure.UPLOAD, reasonOf(e), e));
+            return;
+        }
+        if (receipt == null) {
+            stop(new Failed(Failure.UPLOAD, "the receiver gave no answer", null));
+        } else if (receipt.status() < 200 || receipt.status() > 299) {
+            stop(new Failed(Failure.UPLOAD, "the receiver answered HTTP " + receipt.status()
+                    + (receipt.detail() == null || receipt.detail().isBlank() ? "" : " (" + receipt.detail() + ")"),
+                    null));
+        } else if (!body.endReached()) {
+            stop(new Failed(Failure.UPLOAD, "the receiver answered HTTP " + receipt.status()
+                    + " before the whole body was sent", null));
+        } else {
+            stop(new Succeeded(receipt, compressedTotal, rawSha256, compressedSha256));
+        }
+    }
+
+    // ---- helpers
+
+    static String reasonOf(Throwable e) {
+        String message = e.getMessage();
+        String type = e.getClass().getSimpleName();
+        return message == null || message.isBlank() ? type : message + " (" + type + ")";
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException | RuntimeException ignored) {
+                // Closing is only to free the connection; the read already failed or finished.
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** One block's way through the pipeline; fields guarded by the lock except where noted. */
+    private static final class Block {
+        final int index;
+        final int length;
+        final boolean last;
+        byte[] raw;
+        boolean read;
+        BlockCompressor.Compressed compressed;
+        int references = 2; // the raw and the compressed buffer
+
+        Block(int index, int length, boolean last) {
+            this.index = index;
+            this.length = length;
+            this.last = last;
+        }
+    }
+
+    /** Unwinds a thread once the attempt has stopped. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final class SourceFailed extends RuntimeException {
+        final long offset;
+        final int retries;
+        final String reason;
+
+        SourceFailed(long offset, int retries, String reason, Throwable cause) {
+            super(reason, cause, false, false);
+            this.offset = offset;
+            this.retries = retries;
+            this.reason = reason;
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
