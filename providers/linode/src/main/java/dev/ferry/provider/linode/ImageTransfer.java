@@ -7,8 +7,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Moves a raw disk image, gzipped on the way, into one request body per attempt. The seam between the Linode
- * image resource and whatever streams the bytes: {@link SequentialGzipTransfer} until the engine's parallel
- * pipeline ({@code dev.ferry.engine.transfer}) takes its place.
+ * image resource and what streams the bytes: the engine's pipeline ({@link PipelineTransfer}), or a stand-in in
+ * tests.
  */
 interface ImageTransfer {
 

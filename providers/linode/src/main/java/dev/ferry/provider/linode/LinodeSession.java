@@ -6,6 +6,7 @@ import dev.ferry.engine.provider.ArtifactOpener;
 import dev.ferry.engine.provider.ProviderSession;
 import dev.ferry.engine.provider.ResourceType;
 import dev.ferry.engine.resource.SecretResolver;
+import dev.ferry.engine.transfer.TransferOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ final class LinodeSession implements ProviderSession {
 
     /**
      * How often to look at things that take time, how long an uploaded image may wait before Linode starts
-     * processing it, and how many times an upload starts over.
+     * processing it, how many times an upload starts over, and the first pause before a read or an upload is tried again.
      */
     record Timing(Duration imagePoll, Duration instancePoll, Duration pendingUploadGrace, int uploadAttempts, Duration readRetryPause) {
         static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(15), 3,
@@ -42,7 +43,8 @@ final class LinodeSession implements ProviderSession {
     }
 
     LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing) {
-        this(client, secrets, timing, new SequentialGzipTransfer(timing.uploadAttempts(), timing.readRetryPause()));
+        this(client, secrets, timing, new PipelineTransfer(TransferOptions.defaults()
+                .withRetries(TransferOptions.defaults().maxReadRetries(), timing.uploadAttempts(), timing.readRetryPause())));
     }
 
     LinodeClient client() {
