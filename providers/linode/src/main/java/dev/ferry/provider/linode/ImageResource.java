@@ -232,8 +232,8 @@ final class ImageResource implements ManagedResourceType {
     /** One fresh upload per attempt: the first is the one already opened, each later one replaces a dead one. */
     private final class Attempts implements ByteSinkFactory {
         private final ApplyContext context;
-        private Upload current;
-        private int number = 1;
+        private volatile Upload current;
+        private volatile int number = 1;
 
         Attempts(ApplyContext context, Upload first) {
             this.context = context;
@@ -357,10 +357,18 @@ final class ImageResource implements ManagedResourceType {
 
     @Override
     public Map<ResourceAddress, Observation> refresh(List<RefreshRequest> requests) {
-        // Image ids are not filterable, so each is read on its own; a migration has one image.
+        // Image ids are not filterable: one image is read by its id, many by listing the account's private images.
+        Map<String, JsonNode> listed = new HashMap<>();
+        if (requests.size() > 1) {
+            ObjectNode privateOnly = Args.object();
+            privateOnly.put("is_public", false);
+            client.list("/images", privateOnly).forEach(image -> listed.put(image.path("id").asText(), image));
+        }
         Map<ResourceAddress, Observation> observed = new HashMap<>();
         for (RefreshRequest request : requests) {
-            Optional<JsonNode> image = client.find("/images/" + request.id());
+            Optional<JsonNode> image = requests.size() > 1
+                    ? Optional.ofNullable(listed.get(request.id()))
+                    : client.find("/images/" + request.id());
             if (image.isEmpty()) {
                 observed.put(request.address(), new Observation.Gone());
                 continue;

@@ -259,6 +259,29 @@ class ImageResourceTest {
     }
 
     @Test
+    void refreshesManyImagesWithOneListing() throws InterruptedException {
+        Outcome.Done a = upload(context("many-a", arguments(TestDisks.diskImage(disk("many-a", 1024 * 1024)))));
+        Outcome.Done b = upload(context("many-b", arguments(TestDisks.diskImage(disk("many-b", 1024 * 1024)))));
+        ObjectNode none = JsonNodeFactory.instance.objectNode();
+        Thread.sleep(200); // the request log is written as each exchange ends
+        long lists = sandbox.requests().count("linode:GET /images");
+        long reads = sandbox.requests().count("linode:GET /images/{imageId}");
+
+        Map<ResourceAddress, Observation> observed = images.refresh(List.of(
+                new RefreshRequest(ResourceAddress.parse("linode_image.a"), a.id(), none, a.outputs()),
+                new RefreshRequest(ResourceAddress.parse("linode_image.b"), b.id(), none, b.outputs()),
+                new RefreshRequest(ResourceAddress.parse("linode_image.c"), "private/99999999", none, none)));
+
+        assertThat(observed.get(ResourceAddress.parse("linode_image.a"))).isInstanceOf(Observation.Exists.class);
+        assertThat(observed.get(ResourceAddress.parse("linode_image.b"))).isInstanceOfSatisfying(Observation.Exists.class,
+                exists -> assertThat(exists.outputs().get("raw_sha256")).isEqualTo(b.outputs().get("raw_sha256")));
+        assertThat(observed.get(ResourceAddress.parse("linode_image.c"))).isInstanceOf(Observation.Gone.class);
+        dev.ferry.sandbox.TestSandboxes.waitUntil("the listing logged", Duration.ofSeconds(5),
+                () -> sandbox.requests().count("linode:GET /images") == lists + 1);
+        assertThat(sandbox.requests().count("linode:GET /images/{imageId}")).isEqualTo(reads);
+    }
+
+    @Test
     void deleteRefusesAnImageWithoutTheIdentityAndRemovesItsOwn() {
         FakeApplyContext context = context("deleted", arguments(TestDisks.diskImage(disk("deleted", 1024 * 1024))));
         Outcome.Done done = upload(context);
