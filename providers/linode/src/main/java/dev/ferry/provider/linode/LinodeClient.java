@@ -226,6 +226,10 @@ final class LinodeClient {
                 pause(call, attempt, last, failure, retryAfter(response).orElse(retry.backoff(attempt)));
                 continue;
             }
+            if (status >= 500) {
+                // A creating POST answered by a server error may still have created something: the caller looks.
+                throw new LinodeApiException(failure.call(), status, failure.errors(), failure.getMessage(), true, null);
+            }
             if (status == 401) {
                 throw LinodeApiException.answered(call, status, failure.errors(), null).withHint(
                         "the API token from " + token.source() + " was refused: check that it is current and has read/write"

@@ -189,6 +189,24 @@ class FirewallResourceTest {
     }
 
     @Test
+    void aCreateThatMayHaveHappenedIsLookedForBeforeItIsSentAgain() {
+        PlanResult planned = plan(desired("ferry-web-cut", webServer(), List.of()));
+        sandbox.faults().set("services=linode,actions=POST /networking/firewalls,cut=1,cut-direction=response,count=1");
+        Outcome.Done cut = (Outcome.Done) firewalls.create(new FakeApplyContext(FakeApplyContext.identity("linode_firewall.web-cut"),
+                planned.planned(), Optional.empty(), Map.of()));
+        PlanResult other = plan(desired("ferry-web-500", webServer(), List.of()));
+        sandbox.faults().set("services=linode,actions=POST /networking/firewalls,rate=1,statuses=500,count=1");
+        Outcome.Done failed = (Outcome.Done) firewalls.create(new FakeApplyContext(FakeApplyContext.identity("linode_firewall.web-500"),
+                other.planned(), Optional.empty(), Map.of()));
+        sandbox.faults().clear();
+
+        assertThat(sandbox.world().firewalls()).filteredOn(f -> f.label().equals("ferry-web-cut")).singleElement()
+                .satisfies(f -> assertThat(f.id()).isEqualTo(Long.parseLong(cut.id())));
+        assertThat(sandbox.world().firewalls()).filteredOn(f -> f.label().equals("ferry-web-500")).singleElement()
+                .satisfies(f -> assertThat(f.id()).isEqualTo(Long.parseLong(failed.id())));
+    }
+
+    @Test
     void deletesOnlyItsOwnFirewall() {
         PlanResult planned = plan(desired("ferry-web-gone", webServer(), List.of()));
         FakeApplyContext made = new FakeApplyContext(FakeApplyContext.identity("linode_firewall.web-gone"), planned.planned(),

@@ -156,10 +156,22 @@ class ImageResourceTest {
     }
 
     @Test
+    void anUploadWhoseOpeningAnswerWasLostLeavesNoOrphan() {
+        sandbox.faults().set("services=linode,actions=POST /images/upload,cut=1,cut-direction=response,count=1");
+        FakeApplyContext context = context("lost-answer", arguments(TestDisks.diskImage(disk("lost-answer", 1024 * 1024))));
+
+        Outcome.Done done = upload(context);
+
+        assertThat(sandbox.world().linodeImages()).filteredOn(i -> i.tags().contains("ferry:linode_image.lost-answer"))
+                .singleElement().satisfies(image -> assertThat(image.id()).isEqualTo(done.id()));
+    }
+
+    @Test
     void anUploadInterruptedBeforeItsBodyArrivedIsUploadedAfreshOnResume() {
-        Path disk = disk("resume", 8 * 1024 * 1024);
+        Path disk = disk("resume", 16 * 1024 * 1024);
         FakeApplyContext first = context("resume", arguments(TestDisks.diskImage(disk)));
-        first.cancelWhen(() -> !first.transferred.isEmpty());
+        // The user stops ferry as soon as the upload is open (and recorded).
+        first.cancelWhen(() -> !first.checkpoints.isEmpty());
 
         Outcome stopped = images.create(first);
 

@@ -193,6 +193,19 @@ class InstanceResourceTest {
     }
 
     @Test
+    void aCreateWhoseAnswerWasLostAdoptsTheLinodeInsteadOfMakingATwin() {
+        sandbox.faults().set("services=linode,actions=POST /linode/instances,cut=1,cut-direction=response,count=1");
+        try {
+            Outcome.Done done = create("web-cut", desired("web-cut", "g6-nanode-1"));
+
+            assertThat(sandbox.world().linodeInstances()).filteredOn(l -> l.label().equals("web-cut")).singleElement()
+                    .satisfies(l -> assertThat(l.id()).isEqualTo(Long.parseLong(done.id())));
+        } finally {
+            sandbox.faults().clear();
+        }
+    }
+
+    @Test
     void aLinodeNotToBeBootedIsDoneWhenOffline() {
         Attributes desired = desired("web-off", "g6-nanode-1").with("booted", JsonNodeFactory.instance.booleanNode(false));
 

@@ -171,7 +171,10 @@ class LinodeClientTest {
 
         assertThatThrownBy(() -> LinodeSandbox.client(sandbox).post("/networking/firewalls", firewallBody("no-repeat", "t500"),
                 LinodeClient.Replay.ONCE))
-                .isInstanceOfSatisfying(LinodeApiException.class, e -> assertThat(e.status()).isEqualTo(500));
+                .isInstanceOfSatisfying(LinodeApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(500);
+                    assertThat(e.maybeCarriedOut()).as("the caller must look for what it may have made").isTrue();
+                });
         assertSentOnce("linode:POST /networking/firewalls", before);
     }
 
