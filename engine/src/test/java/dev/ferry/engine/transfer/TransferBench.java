@@ -19,7 +19,8 @@ import java.util.Map;
  * test. {@code serve IMAGE PORT_FILE [inline]} runs the loopback server (ranged GETs of IMAGE, PUTs
  * inflated to check them, after answering unless {@code inline}) until killed; {@code stream IMAGE_URL UPLOAD_URL
  * [key=value...]} runs one {@link StreamingTransfer} between them and prints {@code key=value}
- * figures, the JVM's peak resident set (VmHWM) among them; {@code sha256 FILE} prints a digest.
+ * figures, the JVM's peak resident set (VmHWM) among them; {@code local IMAGE [key=value...]} runs
+ * the pipeline alone, from the file to nowhere; {@code sha256 FILE} prints a digest.
  */
 public final class TransferBench {
 
@@ -33,6 +34,7 @@ public final class TransferBench {
         switch (args[0]) {
             case "serve" -> serve(Path.of(args[1]), Path.of(args[2]), args.length > 3 && args[3].equals("inline"));
             case "stream" -> stream(URI.create(args[1]), URI.create(args[2]), settings(args, 3));
+            case "local" -> local(Path.of(args[1]), settings(args, 2));
             case "sha256" -> System.out.println(sha256(Path.of(args[1])));
             default -> usage();
         }
@@ -40,7 +42,8 @@ public final class TransferBench {
 
     private static void usage() {
         System.err.println("usage: TransferBench serve IMAGE PORT_FILE [inline] | stream IMAGE_URL UPLOAD_URL [block=BYTES"
-                + " range=BYTES threads=N connections=N buffers=N level=N progress=true] | sha256 FILE");
+                + " range=BYTES threads=N connections=N buffers=N level=N progress=true] | local IMAGE [key=value...]"
+                + " | sha256 FILE");
         System.exit(2);
     }
 
@@ -55,7 +58,77 @@ public final class TransferBench {
         }
     }
 
+    /** The pipeline alone: the image read straight from the file, the gzip counted and dropped. */
+    private static void local(Path image, Map<String, String> settings) throws Exception {
+        try (FileChannel file = FileChannel.open(image, StandardOpenOption.READ)) {
+            RangedByteSource source = new RangedByteSource() {
+                @Override
+                public long size() {
+                    try {
+                        return file.size();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public InputStream openRange(long offset, long length) {
+                    return new InputStream() {
+                        private long position = offset;
+
+                        @Override
+                        public int read() throws IOException {
+                            byte[] one = new byte[1];
+                            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                        }
+
+                        @Override
+                        public int read(byte[] buffer, int off, int len) throws IOException {
+                            int want = (int) Math.min(len, offset + length - position);
+                            if (want <= 0) {
+                                return -1;
+                            }
+                            int n = file.read(java.nio.ByteBuffer.wrap(buffer, off, want), position);
+                            position += Math.max(n, 0);
+                            return n;
+                        }
+                    };
+                }
+
+                @Override
+                public String description() {
+                    return image.toString();
+                }
+            };
+            ByteSinkFactory discard = new ByteSinkFactory() {
+                @Override
+                public ByteSink attempt(int number) {
+                    return body -> {
+                        long n = body.transferTo(java.io.OutputStream.nullOutputStream());
+                        return new SinkReceipt(200, n + " bytes dropped");
+                    };
+                }
+
+                @Override
+                public long rawLimit() {
+                    return Long.MAX_VALUE;
+                }
+
+                @Override
+                public long compressedLimit() {
+                    return Long.MAX_VALUE;
+                }
+            };
+            run(source, discard, settings);
+        }
+    }
+
     private static void stream(URI imageUri, URI uploadUri, Map<String, String> settings) throws Exception {
+        run(HttpRangedSource.open(imageUri), new HttpPutSinks(uploadUri, Long.MAX_VALUE, Long.MAX_VALUE), settings);
+    }
+
+    private static void run(RangedByteSource source, ByteSinkFactory sinks, Map<String, String> settings)
+            throws Exception {
         TransferOptions defaults = TransferOptions.defaults();
         int block = Integer.parseInt(settings.getOrDefault("block", Integer.toString(defaults.blockSize())));
         long range = Long.parseLong(settings.getOrDefault("range", Long.toString(Math.max(defaults.rangeSize(),
@@ -85,8 +158,6 @@ public final class TransferBench {
                 System.err.println("  retry " + retry);
             }
         };
-        HttpRangedSource source = HttpRangedSource.open(imageUri);
-        HttpPutSinks sinks = new HttpPutSinks(uploadUri, Long.MAX_VALUE, Long.MAX_VALUE);
         long start = System.nanoTime();
         TransferResult result = new StreamingTransfer(source, sinks, options, listener).run();
         double seconds = (System.nanoTime() - start) / 1e9;
