@@ -1,0 +1,297 @@
+package dev.ferry.sandbox.world;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Builds the disk images behind the sandbox's volumes: a raw disk with an MBR partition table and one
+ * Linux partition at 1 MiB holding an ext4 filesystem made by {@code mkfs.ext4 -d} from a few files.
+ * Images are built on first use and cached by content spec; the same spec gives the same bytes.
+ */
+public final class DiskImages {
+
+    private static final String GENERATOR_VERSION = "1";
+    private static final long PARTITION_OFFSET = 1024 * 1024;
+    private static final Instant FIXED_TIME = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+
+    private final Path cacheDirectory;
+
+    public DiskImages(Path cacheDirectory) {
+        this.cacheDirectory = requireNonNull(cacheDirectory, "cacheDirectory is null").toAbsolutePath();
+    }
+
+    public Path cacheDirectory() {
+        return cacheDirectory;
+    }
+
+    /** The bytes of a disk source, building the image first if needed. */
+    public Blob blob(DiskSource source) {
+        if (source.blob() != null) {
+            return source.blob();
+        }
+        if (source.file() != null) {
+            Path file = Path.of(source.file());
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalStateException("disk image file " + file + " does not exist");
+            }
+            return Blob.ofFile(file);
+        }
+        return Blob.ofFile(path(source.generated()));
+    }
+
+    /** The cached image file for {@code disk}, built now if it is not in the cache yet. */
+    public Path path(GeneratedDisk disk) {
+        String key = key(disk);
+        Path target = cacheDirectory.resolve(disk.kind() + "-" + sanitize(disk.hostname()) + "-"
+                + disk.imageBytes() / (1024 * 1024) + "MiB-" + key + ".raw");
+        if (Files.isRegularFile(target)) {
+            return target;
+        }
+        synchronized (LOCKS.computeIfAbsent(target.toString(), k -> new Object())) {
+            if (Files.isRegularFile(target)) {
+                return target;
+            }
+            build(disk, key, target);
+            return target;
+        }
+    }
+
+    private void build(GeneratedDisk disk, String key, Path target) {
+        Path mkfs = findMkfs();
+        Path work = null;
+        try {
+            Files.createDirectories(cacheDirectory);
+            work = Files.createTempDirectory(cacheDirectory, ".build-");
+            Path tree = Files.createDirectory(work.resolve("tree"));
+            writeFiles(disk, tree);
+            Path image = work.resolve("disk.raw");
+            try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+                file.setLength(disk.imageBytes());
+                file.seek(0);
+                file.write(masterBootRecord(disk.imageBytes(), key));
+            }
+            String uuid = key.substring(0, 8) + "-" + key.substring(8, 12) + "-4" + key.substring(13, 16) + "-8"
+                    + key.substring(17, 20) + "-" + key.substring(20, 32);
+            long filesystemKiB = (disk.imageBytes() - PARTITION_OFFSET) / 1024;
+            List<String> command = List.of(mkfs.toString(), "-F", "-q",
+                    "-E", "offset=" + PARTITION_OFFSET + ",nodiscard,hash_seed=" + uuid,
+                    "-U", uuid, "-L", disk.kind().equals("root") ? "rootfs" : "data",
+                    "-d", tree.toString(), image.toString(), filesystemKiB + "k");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("E2FSPROGS_FAKE_TIME", Long.toString(FIXED_TIME.getEpochSecond()));
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("mkfs.ext4 did not finish within 2 minutes building " + target);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("mkfs.ext4 failed (exit " + process.exitValue() + ") building "
+                        + target + ": " + output.trim());
+            }
+            Path partial = cacheDirectory.resolve(".partial-" + key + "-" + ProcessHandle.current().pid());
+            Files.move(image, partial, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot build disk image " + target + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building " + target, e);
+        } finally {
+            if (work != null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    /** Locates mkfs.ext4, which is often in /usr/sbin even when that is not on the PATH. */
+    static Path findMkfs() {
+        List<Path> candidates = new ArrayList<>();
+        String pathVariable = System.getenv("PATH");
+        if (pathVariable != null) {
+            for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
+                if (!dir.isEmpty()) {
+                    candidates.add(Path.of(dir, "mkfs.ext4"));
+                }
+            }
+        }
+        candidates.add(Path.of("/usr/sbin/mkfs.ext4"));
+        candidates.add(Path.of("/sbin/mkfs.ext4"));
+        for (Path candidate : candidates) {
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("mkfs.ext4 was not found (looked on the PATH, in /usr/sbin and /sbin): "
+                + "the sandbox builds its disk images with it; install the e2fsprogs package "
+                + "(e.g. apt-get install e2fsprogs) or give the volume a disk_image file");
+    }
+
+    private static void writeFiles(GeneratedDisk disk, Path tree) throws IOException {
+        String host = disk.hostname();
+        if (disk.kind().equals("root")) {
+            write(tree, "etc/hostname", host + "\n");
+            write(tree, "etc/os-release", """
+                    NAME="Amazon Linux"
+                    VERSION="2"
+                    ID="amzn"
+                    ID_LIKE="centos rhel fedora"
+                    VERSION_ID="2"
+                    PRETTY_NAME="Amazon Linux 2"
+                    HOME_URL="https://amazonlinux.com/"
+                    """);
+            write(tree, "etc/fstab", "LABEL=rootfs  /  ext4  defaults,noatime  1 1\n");
+            write(tree, "etc/motd", "Welcome to " + host + ". This disk was built by the ferry sandbox.\n");
+            write(tree, "home/ec2-user/.bash_profile", "export PATH=$PATH:$HOME/bin\n");
+            write(tree, "home/ec2-user/.ssh/authorized_keys",
+                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFerrySandboxKeyForTestsOnly0000000000000 ops@example.com\n");
+            write(tree, "var/www/html/index.html", "<!doctype html>\n<title>" + host + "</title>\n<h1>Hello from "
+                    + host + "</h1>\n");
+            StringBuilder log = new StringBuilder();
+            for (int i = 0; i < 400; i++) {
+                log.append("Nov  2 09:").append(String.format("%02d:%02d", (i / 60) % 60, i % 60)).append(' ')
+                        .append(host).append(" systemd[1]: Started session ").append(i).append(" of user ec2-user.\n");
+            }
+            write(tree, "var/log/messages", log.toString());
+        } else {
+            write(tree, "README", "Data volume of " + host + ", built by the ferry sandbox.\n");
+            StringBuilder rows = new StringBuilder("id,name,created\n");
+            for (int i = 0; i < 2000; i++) {
+                rows.append(i).append(",customer-").append(i).append(",2024-11-0").append(1 + i % 9).append('\n');
+            }
+            write(tree, "db/customers.csv", rows.toString());
+        }
+        // Incompressible bytes as well, so compressed sizes and transfer rates mean something.
+        int randomBytes = (int) Math.min(1024 * 1024, disk.imageBytes() / 16);
+        byte[] noise = new byte[randomBytes];
+        SplittableRandom random = new SplittableRandom(host.hashCode() * 31L + disk.kind().hashCode());
+        for (int i = 0; i < noise.length; i += 8) {
+            long value = random.nextLong();
+            for (int j = 0; j < 8 && i + j < noise.length; j++) {
+                noise[i + j] = (byte) (value >>> (8 * j));
+            }
+        }
+        Path blob = tree.resolve(disk.kind().equals("root") ? "var/lib/app/state.bin" : "db/pages.bin");
+        Files.createDirectories(blob.getParent());
+        try (OutputStream out = Files.newOutputStream(blob)) {
+            out.write(noise);
+        }
+        fixTimes(tree);
+    }
+
+    private static void write(Path tree, String relative, String content) throws IOException {
+        Path file = tree.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+
+    private static void fixTimes(Path tree) throws IOException {
+        FileTime time = FileTime.from(FIXED_TIME);
+        Files.walkFileTree(tree, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.setLastModifiedTime(file, time);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                Files.setLastModifiedTime(dir, time);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** An MBR with one Linux (0x83) partition from sector 2048 to the end of the disk. */
+    static byte[] masterBootRecord(long diskBytes, String key) {
+        byte[] sector = new byte[512];
+        long signature = Long.parseLong(key.substring(0, 8), 16);
+        putInt(sector, 440, (int) signature);
+        int entry = 446;
+        sector[entry] = (byte) 0x80; // bootable
+        sector[entry + 1] = (byte) 0xFE; // CHS start: beyond CHS range, use LBA
+        sector[entry + 2] = (byte) 0xFF;
+        sector[entry + 3] = (byte) 0xFF;
+        sector[entry + 4] = (byte) 0x83;
+        sector[entry + 5] = (byte) 0xFE;
+        sector[entry + 6] = (byte) 0xFF;
+        sector[entry + 7] = (byte) 0xFF;
+        long start = PARTITION_OFFSET / 512;
+        long count = diskBytes / 512 - start;
+        putInt(sector, entry + 8, (int) start);
+        putInt(sector, entry + 12, (int) count);
+        sector[510] = 0x55;
+        sector[511] = (byte) 0xAA;
+        return sector;
+    }
+
+    private static void putInt(byte[] bytes, int offset, int value) {
+        bytes[offset] = (byte) value;
+        bytes[offset + 1] = (byte) (value >>> 8);
+        bytes[offset + 2] = (byte) (value >>> 16);
+        bytes[offset + 3] = (byte) (value >>> 24);
+    }
+
+    private static String key(GeneratedDisk disk) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((GENERATOR_VERSION + "|" + disk.kind() + "|" + disk.hostname() + "|" + disk.imageBytes())
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sanitize(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static void deleteTree(Path root) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // leftovers in the cache's temporary directory are harmless
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.ferry.sandbox.world;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A disk image the sandbox builds on first use: a partitioned raw disk (MBR, one Linux partition at
+ * 1 MiB) with an ext4 filesystem holding a few files. Equal specs give equal bytes, so images are cached
+ * by spec.
+ *
+ * @param kind       {@code root} (an operating system's files) or {@code data}
+ * @param hostname   written into the filesystem, so that disks of different machines differ
+ * @param imageBytes size of the image file
+ */
+public record GeneratedDisk(String kind, String hostname, long imageBytes) {
+    public GeneratedDisk {
+        requireNonNull(kind, "kind is null");
+        requireNonNull(hostname, "hostname is null");
+        if (!kind.equals("root") && !kind.equals("data")) {
+            throw new IllegalArgumentException("disk kind must be root or data, was " + kind);
+        }
+        if (imageBytes < 4L * 1024 * 1024 || imageBytes % (1024 * 1024) != 0) {
+            throw new IllegalArgumentException("disk image size must be a whole number of MiB, at least 4 MiB: "
+                    + imageBytes);
+        }
+    }
+}

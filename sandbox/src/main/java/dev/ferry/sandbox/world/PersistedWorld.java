@@ -1,0 +1,34 @@
+package dev.ferry.sandbox.world;
+
+import java.util.List;
+import java.util.Map;
+
+/** The changing part of a {@link World}, as kept in the sandbox's state directory between runs. */
+public record PersistedWorld(
+        List<Vpc> vpcs,
+        List<Subnet> subnets,
+        List<SecurityGroup> securityGroups,
+        List<Ec2Instance> instances,
+        List<Volume> volumes,
+        List<Ami> amis,
+        List<Snapshot> snapshots,
+        List<ExportImageTask> exportImageTasks,
+        List<ImportImageTask> importImageTasks,
+        Map<String, Blob> importDisks,
+        List<InstanceExportTask> instanceExportTasks,
+        List<ConversionTaskSpan> conversionSpans,
+        List<Bucket> buckets,
+        List<S3Object> objects,
+        List<MultipartUpload> uploads,
+        List<IamRole> roles,
+        List<LinodeImage> linodeImages,
+        List<LinodeInstance> linodeInstances,
+        List<Firewall> firewalls,
+        List<LinodeEvent> events,
+        Counters counters) {
+
+    /** The next identifiers to hand out on the Linode side. */
+    public record Counters(long nextLinodeId, long nextImageNumber, long nextFirewallId, long nextDeviceId,
+                           long nextEventId, int nextPublicIp) {
+    }
+}

@@ -1,0 +1,283 @@
+package dev.ferry.sandbox.world;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What tests may see of the sandbox's clouds: read-only snapshots of every resource (as of now: operations
+ * in flight are brought up to date first), and a few mutators to set up situations such as drift.
+ */
+public final class WorldView {
+
+    private final World world;
+
+    public WorldView(World world) {
+        this.world = requireNonNull(world, "world is null");
+    }
+
+    // ---- EC2 ----
+
+    public List<Ec2Instance> ec2Instances() {
+        return world.read(w -> List.copyOf(w.instances().values()));
+    }
+
+    public Optional<Ec2Instance> ec2Instance(String id) {
+        return world.read(w -> Optional.ofNullable(w.instances().get(id)));
+    }
+
+    public List<Volume> volumes() {
+        return world.read(w -> List.copyOf(w.volumes().values()));
+    }
+
+    public List<SecurityGroup> securityGroups() {
+        return world.read(w -> List.copyOf(w.securityGroups().values()));
+    }
+
+    public Optional<SecurityGroup> securityGroup(String id) {
+        return world.read(w -> Optional.ofNullable(w.securityGroups().get(id)));
+    }
+
+    public List<Subnet> subnets() {
+        return world.read(w -> List.copyOf(w.subnets().values()));
+    }
+
+    public List<Vpc> vpcs() {
+        return world.read(w -> List.copyOf(w.vpcs().values()));
+    }
+
+    public List<InstanceTypeSpec> instanceTypes() {
+        return world.instanceTypes();
+    }
+
+    /** AMIs the account owns (created or imported; deregistered ones are gone). */
+    public List<Ami> amis() {
+        return world.read(w -> List.copyOf(w.amis().values()));
+    }
+
+    public Optional<Ami> ami(String id) {
+        return world.read(w -> Optional.ofNullable(w.amis().get(id)));
+    }
+
+    public List<Snapshot> snapshots() {
+        return world.read(w -> List.copyOf(w.snapshots().values()));
+    }
+
+    public List<ExportImageTask> exportImageTasks() {
+        return world.read(w -> List.copyOf(w.exportImageTasks().values()));
+    }
+
+    public List<ImportImageTask> importImageTasks() {
+        return world.read(w -> List.copyOf(w.importImageTasks().values()));
+    }
+
+    public List<InstanceExportTask> instanceExportTasks() {
+        return world.read(w -> List.copyOf(w.instanceExportTasks().values()));
+    }
+
+    /** When each conversion task (export image, import image, instance export) started and ended. */
+    public List<ConversionTaskSpan> conversionTimeline() {
+        return world.read(w -> List.copyOf(w.conversionSpans()));
+    }
+
+    /** The most conversion tasks ever active at once in the region (AWS allows 5). */
+    public int maxConcurrentConversionTasks() {
+        return world.read(World::maxConcurrentConversionTasks);
+    }
+
+    /**
+     * The raw bytes behind an instance's root volume (built now if not cached): what an export of it writes.
+     */
+    public Path rootDiskImage(String instanceId) {
+        DiskSource disk = world.read(w -> {
+            Ec2Instance instance = w.instances().get(instanceId);
+            if (instance == null) {
+                throw new IllegalArgumentException("no instance " + instanceId);
+            }
+            return w.volumes().get(instance.volumeIds().get(0)).disk();
+        });
+        Blob blob = world.disks().blob(disk);
+        if (blob.segments().size() == 1 && blob.segments().get(0).path() != null
+                && blob.segments().get(0).offset() == 0) {
+            return Path.of(blob.segments().get(0).path());
+        }
+        throw new IllegalStateException("the disk of " + instanceId + " is not a single file");
+    }
+
+    // ---- S3 ----
+
+    public List<Bucket> buckets() {
+        return world.read(w -> List.copyOf(w.buckets().values()));
+    }
+
+    public Optional<Bucket> bucket(String name) {
+        return world.read(w -> Optional.ofNullable(w.buckets().get(name)));
+    }
+
+    public List<S3Object> objects(String bucket) {
+        return world.read(w -> w.buckets().containsKey(bucket) ? List.copyOf(w.objects(bucket).values())
+                : List.of());
+    }
+
+    public Optional<S3Object> object(String bucket, String key) {
+        return world.read(w -> Optional.ofNullable(w.buckets().containsKey(bucket) ? w.objects(bucket).get(key)
+                : null));
+    }
+
+    /** The bytes of an object, as a stream (the object's files stay until the stream is read or closed). */
+    public InputStream openObject(String bucket, String key) {
+        S3Object object = object(bucket, key).orElseThrow(() -> new IllegalArgumentException(
+                "no object s3://" + bucket + "/" + key));
+        return object.blob().open();
+    }
+
+    /** The SHA-256 (hex) of an object's bytes. */
+    public String objectSha256(String bucket, String key) {
+        try (InputStream in = openObject(bucket, key)) {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                sha.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public List<MultipartUpload> multipartUploads() {
+        return world.read(w -> List.copyOf(w.uploads().values()));
+    }
+
+    // ---- IAM ----
+
+    public List<IamRole> roles() {
+        return world.read(w -> List.copyOf(w.roles().values()));
+    }
+
+    public Optional<IamRole> role(String name) {
+        return world.read(w -> Optional.ofNullable(w.roles().get(name)));
+    }
+
+    // ---- Linode ----
+
+    /** Uploaded images, including failed ones (which the API no longer shows). */
+    public List<LinodeImage> linodeImages() {
+        return world.read(w -> List.copyOf(w.linodeImages().values()));
+    }
+
+    /** An image by its API id, {@code private/NUMBER}. */
+    public Optional<LinodeImage> linodeImage(String id) {
+        return linodeImages().stream().filter(i -> i.id().equals(id)).findFirst();
+    }
+
+    public List<LinodeInstance> linodeInstances() {
+        return world.read(w -> List.copyOf(w.linodeInstances().values()));
+    }
+
+    public List<Firewall> firewalls() {
+        return world.read(w -> List.copyOf(w.firewalls().values()));
+    }
+
+    public List<LinodeEvent> linodeEvents() {
+        return world.read(w -> List.copyOf(w.events().values()));
+    }
+
+    // ---- mutators for tests ----
+
+    /** Replaces a security group's rules (to make the cloud drift from a plan). */
+    public void replaceSecurityGroupRules(String groupId, List<SecurityGroupRule> rules) {
+        world.writeAndForget(w -> {
+            SecurityGroup group = w.securityGroups().get(groupId);
+            if (group == null) {
+                throw new IllegalArgumentException("no security group " + groupId);
+            }
+            w.securityGroups().put(groupId, group.withRules(rules));
+        });
+    }
+
+    public void addSecurityGroupRule(String groupId, SecurityGroupRule rule) {
+        List<SecurityGroupRule> rules = new ArrayList<>(securityGroup(groupId).orElseThrow(
+                () -> new IllegalArgumentException("no security group " + groupId)).rules());
+        rules.add(rule);
+        replaceSecurityGroupRules(groupId, rules);
+    }
+
+    public void removeSecurityGroupRule(String groupId, String ruleId) {
+        List<SecurityGroupRule> rules = new ArrayList<>(securityGroup(groupId).orElseThrow(
+                () -> new IllegalArgumentException("no security group " + groupId)).rules());
+        if (!rules.removeIf(r -> r.ruleId().equals(ruleId))) {
+            throw new IllegalArgumentException("no rule " + ruleId + " in " + groupId);
+        }
+        replaceSecurityGroupRules(groupId, rules);
+    }
+
+    /** Sets a tag on any EC2 resource. */
+    public void tag(String resourceId, String key, String value) {
+        world.writeAndForget(w -> {
+            if (!w.tag(resourceId, Map.of(key, value))) {
+                throw new IllegalArgumentException("no EC2 resource " + resourceId);
+            }
+        });
+    }
+
+    /**
+     * Creates a bucket in the sandbox's region directly.
+     *
+     * @param objectOwnership {@code BucketOwnerEnforced}, {@code BucketOwnerPreferred} or {@code ObjectWriter}
+     */
+    public void createBucket(String name, String objectOwnership) {
+        world.writeAndForget(w -> {
+            if (w.buckets().containsKey(name)) {
+                throw new IllegalArgumentException("bucket " + name + " exists");
+            }
+            w.buckets().put(name, new Bucket(name, w.region(), w.now(), objectOwnership, null,
+                    List.of(new Grant("CanonicalUser", w.canonicalUserId(), "sandbox", null, "FULL_CONTROL"))));
+        });
+    }
+
+    /** Stores a copy of a file as an object (a disk image to import, for instance). */
+    public void putObject(String bucket, String key, Path file) {
+        Path copy = world.blobs().newFile();
+        try {
+            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Blob blob = Blob.ofFile(copy);
+        world.writeAndForget(w -> {
+            if (!w.buckets().containsKey(bucket)) {
+                w.blobs().discard(copy);
+                throw new IllegalArgumentException("no bucket " + bucket);
+            }
+            w.putObject(new S3Object(bucket, key, blob.size(), World.multipartEtag(key, blob.size()), w.now(),
+                    "application/octet-stream", Map.of(), Map.of(), blob));
+        });
+    }
+
+    /** Stores bytes as an object. */
+    public void putObject(String bucket, String key, byte[] bytes) {
+        Blob blob = world.blobs().writeSmall(bytes);
+        world.writeAndForget(w -> {
+            if (!w.buckets().containsKey(bucket)) {
+                w.blobs().release(blob);
+                throw new IllegalArgumentException("no bucket " + bucket);
+            }
+            w.putObject(new S3Object(bucket, key, blob.size(), World.multipartEtag(key, blob.size()), w.now(),
+                    "application/octet-stream", Map.of(), Map.of(), blob));
+        });
+    }
+}
