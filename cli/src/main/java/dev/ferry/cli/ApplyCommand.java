@@ -150,6 +150,10 @@ final class ApplyCommand implements Callable<Integer> {
             return new State(plan.lineage(), 0, Map.of());
         }
         State state = stored.get();
+        if (!state.lineage().equals(plan.lineage()) && plan.serial() == 0) {
+            throw new FerryException("the saved plan is stale: it was made when there was no state yet, and the state has been"
+                    + " written since (serial " + state.serial() + " now); run 'ferry plan -out' again");
+        }
         if (!state.lineage().equals(plan.lineage())) {
             throw new FerryException("the saved plan belongs to another state (lineage " + plan.lineage() + "; this state's is "
                     + state.lineage() + "); run 'ferry plan -out' again");

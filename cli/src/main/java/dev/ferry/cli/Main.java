@@ -2,6 +2,8 @@ package dev.ferry.cli;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.util.List;
 
 /** The {@code ferry} command. */
 public final class Main {
@@ -15,7 +17,12 @@ public final class Main {
 
     /** Runs one command line in {@code environment}; returns the exit code. */
     public static int run(CliEnvironment environment, String... args) {
-        Injector injector = Guice.createInjector(new FerryModule(environment));
+        return run(environment, FerryModule.PROVIDERS, args);
+    }
+
+    /** Runs one command line with the given provider modules (tests use in-memory providers). */
+    public static int run(CliEnvironment environment, List<Module> providers, String... args) {
+        Injector injector = Guice.createInjector(new FerryModule(environment, providers));
         return Commands.commandLine(injector).execute(args);
     }
 }

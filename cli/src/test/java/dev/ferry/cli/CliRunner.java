@@ -22,6 +22,12 @@ final class CliRunner {
     }
 
     static Result runWithInput(Path workingDirectory, Map<String, String> environment, String input, String... args) {
+        return runWith(null, workingDirectory, environment, input, args);
+    }
+
+    /** Runs with the given provider modules instead of the built-in ones. */
+    static Result runWith(java.util.List<com.google.inject.Module> providers, Path workingDirectory, Map<String, String> environment,
+                          String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliEnvironment cli;
@@ -34,7 +40,7 @@ final class CliRunner {
             cli = new CliEnvironment(variables, workingDirectory, workingDirectory, new PrintWriter(out, true),
                     new PrintWriter(err, true), new java.io.BufferedReader(new java.io.StringReader(input)), true, false);
         }
-        int code = Main.run(cli, args);
+        int code = providers == null ? Main.run(cli, args) : Main.run(cli, providers, args);
         return new Result(code, out.toString(), err.toString());
     }
 

@@ -157,7 +157,7 @@ public final class Applier {
         events.accept(new Event.StepFailed(step.address(), verb(step), message));
         ResourceAddress address = step.address();
         // Something half-made is replaced by the next run (deleting what was made), never resumed blindly.
-        live.update(state -> state.get(address)
+        live.update(address, recorded -> recorded
                 .map(entry -> {
                     ResourceState failed = entry.withError(Optional.of(message), clock.instant());
                     boolean halfMade = (entry.status() == ResourceStatus.CREATING || entry.status() == ResourceStatus.UPDATING)
@@ -168,9 +168,8 @@ public final class Applier {
                                 .withOperation(Optional.empty(), clock.instant())
                                 .withStatus(ResourceStatus.TAINTED, clock.instant());
                     }
-                    return state.with(failed);
-                })
-                .orElse(state));
+                    return failed;
+                }));
     }
 
     private Optional<String> create(Plan plan, Change change, Instant started) {
@@ -179,7 +178,7 @@ public final class Applier {
         Attributes arguments = finalArguments(plan, change, type, Optional.empty());
         Identity identity = new Identity(address, plan.lineage(), change.generation());
         StepContext context = new StepContext(address, Verb.CREATE, identity, arguments, Optional.empty(), started);
-        Optional<ResourceState> entry = live.current().get(address)
+        Optional<ResourceState> entry = live.get(address)
                 .filter(e -> e.status() == ResourceStatus.CREATING && e.generation() == change.generation());
         Outcome outcome;
         if (entry.isPresent() && entry.get().operation().isPresent()) {
@@ -191,12 +190,12 @@ public final class Applier {
             outcome = adoptOrCreate(type, context, identity, arguments);
         } else {
             events.accept(new Event.StepStarted(address, Verb.CREATE, Optional.empty()));
-            live.update(state -> state.with(applied(ResourceState.creating(address, change.generation(), clock.instant()), change,
-                    arguments)));
+            live.update(address, recorded -> Optional.of(applied(ResourceState.creating(address, change.generation(), clock.instant()),
+                    change, arguments)));
             outcome = type.create(context);
         }
         Outcome.Done done = expectDone(drive(type, context, outcome, ResourceStatus.CREATING), address);
-        live.update(state -> state.with(applied(state.get(address).orElseGet(
+        live.update(address, recorded -> Optional.of(applied(recorded.orElseGet(
                         () -> ResourceState.creating(address, change.generation(), clock.instant())), change, arguments)
                 .withStatus(ResourceStatus.CREATED, clock.instant())
                 .withId(Optional.of(done.id()), clock.instant())
@@ -212,7 +211,7 @@ public final class Applier {
             return type.create(context);
         }
         ResourceAddress address = identity.address();
-        live.update(state -> state.with(state.get(address).orElseThrow().withId(Optional.of(found.get().id()), clock.instant())));
+        live.update(address, recorded -> recorded.map(entry -> entry.withId(Optional.of(found.get().id()), clock.instant())));
         if (found.get().pending().isPresent()) {
             return type.poll(context, found.get().pending().get());
         }
@@ -227,7 +226,7 @@ public final class Applier {
     private Optional<String> update(Plan plan, Change change, Instant started) {
         ResourceAddress address = change.address();
         ManagedResourceType type = types.managed(address);
-        ResourceState entry = live.current().get(address).orElseThrow(() -> new FerryException(address + " is not in the state any more; run plan again"));
+        ResourceState entry = live.get(address).orElseThrow(() -> new FerryException(address + " is not in the state any more; run plan again"));
         PriorState prior = new PriorState(entry.id().orElseThrow(), entry.arguments(), entry.outputs());
         Attributes arguments = finalArguments(plan, change, type, Optional.of(prior));
         StepContext context = new StepContext(address, Verb.UPDATE, new Identity(address, plan.lineage(), entry.generation()),
@@ -238,11 +237,11 @@ public final class Applier {
             outcome = type.poll(context, entry.operation().get());
         } else {
             events.accept(new Event.StepStarted(address, Verb.UPDATE, Optional.empty()));
-            live.update(state -> state.with(entry.withStatus(ResourceStatus.UPDATING, clock.instant())));
+            live.update(address, recorded -> Optional.of(entry.withStatus(ResourceStatus.UPDATING, clock.instant())));
             outcome = type.update(context);
         }
         Outcome.Done done = expectDone(drive(type, context, outcome, ResourceStatus.UPDATING), address);
-        live.update(state -> state.with(applied(state.get(address).orElseThrow(), change, arguments)
+        live.update(address, recorded -> Optional.of(applied(recorded.orElseThrow(), change, arguments)
                 .withStatus(ResourceStatus.CREATED, clock.instant())
                 .withId(Optional.of(done.id()), clock.instant())
                 .withOutputs(done.outputs(), clock.instant())
@@ -268,7 +267,7 @@ public final class Applier {
     private Optional<String> delete(Plan plan, Change change, Instant started, Removal removal) {
         ResourceAddress address = change.address();
         Verb verb = removal == Removal.CONSUME ? Verb.CLEANUP : Verb.DELETE;
-        Optional<ResourceState> recorded = live.current().get(address);
+        Optional<ResourceState> recorded = live.get(address);
         if (recorded.isEmpty() || recorded.get().status() == ResourceStatus.CONSUMED) {
             events.accept(new Event.StepStarted(address, verb, Optional.of("already gone")));
             return Optional.empty();
@@ -306,7 +305,7 @@ public final class Applier {
                 return Optional.empty();
             }
             String knownId = id.get();
-            live.update(state -> state.with(entry.withId(Optional.of(knownId), clock.instant())
+            live.update(address, current -> Optional.of(entry.withId(Optional.of(knownId), clock.instant())
                     .withOperation(Optional.empty(), clock.instant())
                     .withStatus(ResourceStatus.DELETING, clock.instant())));
             context = new StepContext(address, verb, identity, recordedArguments,
@@ -322,11 +321,11 @@ public final class Applier {
     }
 
     private void finishDelete(ResourceAddress address, Removal removal, Change change) {
-        live.update(state -> switch (removal) {
-            case FORGET -> state.without(address);
-            case CONSUME -> state.get(address).map(entry -> state.with(entry.withStatus(ResourceStatus.CONSUMED, clock.instant())
-                    .withOperation(Optional.empty(), clock.instant()))).orElse(state);
-            case REPLACE -> state.with(ResourceState.creating(address, change.generation(), clock.instant()));
+        live.update(address, recorded -> switch (removal) {
+            case FORGET -> Optional.empty();
+            case CONSUME -> recorded.map(entry -> entry.withStatus(ResourceStatus.CONSUMED, clock.instant())
+                    .withOperation(Optional.empty(), clock.instant()));
+            case REPLACE -> Optional.of(ResourceState.creating(address, change.generation(), clock.instant()));
         });
     }
 
@@ -337,7 +336,7 @@ public final class Applier {
         Attributes arguments = evaluate(plan, change.expressions());
         DataResult result = type.read(List.of(new DataRequest(address, arguments))).get(address);
         if (result instanceof DataResult.Found found) {
-            live.update(state -> state.with(dataEntry(address, arguments, found.outputs(), change)));
+            live.update(address, recorded -> Optional.of(dataEntry(address, arguments, found.outputs(), change)));
             return Optional.empty();
         }
         throw new FerryException(result instanceof DataResult.Failed failed ? failed.message() : "no result from " + type.name());
@@ -345,7 +344,7 @@ public final class Applier {
 
     private Optional<String> forget(Change change) {
         events.accept(new Event.StepStarted(change.address(), Verb.DELETE, Optional.of("kept in the cloud, removed from state")));
-        live.update(state -> state.without(change.address()));
+        live.update(change.address(), recorded -> Optional.empty());
         return change.id();
     }
 
@@ -385,13 +384,13 @@ public final class Applier {
     }
 
     private void record(ResourceAddress address, Operation operation, ResourceStatus status) {
-        live.update(state -> {
-            ResourceState entry = state.get(address).orElseThrow(() -> new IllegalStateException(address + " vanished from state"));
+        live.update(address, recorded -> {
+            ResourceState entry = recorded.orElseThrow(() -> new IllegalStateException(address + " vanished from state"));
             ResourceState updated = entry.withOperation(Optional.of(operation), clock.instant()).withStatus(status, clock.instant());
             if (operation.resourceId().isPresent()) {
                 updated = updated.withId(operation.resourceId(), clock.instant());
             }
-            return state.with(updated);
+            return Optional.of(updated);
         });
     }
 
@@ -432,7 +431,6 @@ public final class Applier {
     /** The declaration's expressions with every reference looked up in state (or in the plan's data reads). */
     private Attributes evaluate(Plan plan, Map<String, Expression> expressions) {
         Attributes.Builder builder = Attributes.builder();
-        State state = live.current();
         for (Map.Entry<String, Expression> argument : expressions.entrySet()) {
             Expression expression = argument.getValue();
             if (expression instanceof Expression.Literal literal) {
@@ -440,7 +438,7 @@ public final class Applier {
             } else if (expression instanceof Expression.Secret secret) {
                 builder.secret(argument.getKey(), secret.reference());
             } else if (expression instanceof Expression.Reference reference) {
-                JsonNode value = state.get(reference.address()).map(entry -> entry.outputs().get(reference.output()))
+                JsonNode value = live.get(reference.address()).map(entry -> entry.outputs().get(reference.output()))
                         .or(() -> plan.change(reference.address()).map(c -> c.knownOutputs().get(reference.output())))
                         .orElse(null);
                 if (value == null) {
@@ -470,7 +468,7 @@ public final class Applier {
         if (reads.isEmpty()) {
             return;
         }
-        live.update(state -> {
+        live.updateAll(state -> {
             State updated = state;
             for (Change read : reads) {
                 updated = updated.with(dataEntry(read.address(), read.after(), read.knownOutputs(), read));
@@ -482,7 +480,7 @@ public final class Applier {
     /** After a complete apply, state forgets what the plan no longer mentions and holds nothing of (data, consumed copies). */
     private void prune(Plan plan) {
         Set<ResourceAddress> planned = plan.changes().stream().map(Change::address).collect(Collectors.toSet());
-        live.update(state -> {
+        live.updateAll(state -> {
             State pruned = state;
             for (ResourceState entry : state.resources()) {
                 boolean leftover = entry.address().isData() || entry.status() == ResourceStatus.CONSUMED;

@@ -285,8 +285,13 @@ public final class Planner {
             }
             available.setAll(result.knownOutputs());
             outputs.put(address, available);
-            changes.put(address, change(declaration, classification.action(), planned, available, prior.orElse(null), result.notes(),
-                    classification.reason(), classification.generation(), classification.replaceBecause()));
+            Change change = change(declaration, classification.action(), planned, available, prior.orElse(null), result.notes(),
+                    classification.reason(), classification.generation(), classification.replaceBecause());
+            if (prior.isPresent() && observation instanceof Observation.Exists) {
+                // show the diff against what is there now, drift included
+                change = withBefore(change, effectiveArguments(prior.get(), observation));
+            }
+            changes.put(address, change);
         }
 
         private record Classification(Action action, Optional<String> reason, int generation, Set<String> replaceBecause) {
@@ -450,6 +455,12 @@ public final class Planner {
                     prior == null ? null : prior.secrets(),
                     after, declaration.arguments(), knownOutputs, replaceBecause, notes, declaration.lifecycle(),
                     List.copyOf(declaration.dependencies()), configuration.migrationsOf(declaration.address()), reason, generation);
+        }
+
+        private Change withBefore(Change change, ObjectNode before) {
+            return new Change(change.address(), change.action(), change.id(), before, change.beforeSecrets(), change.after(),
+                    change.expressions(), change.knownOutputs(), change.replaceBecause(), change.notes(), change.lifecycle(),
+                    change.dependencies(), change.migrations(), change.reason(), change.generation());
         }
 
         private Change withAction(Change change, Action action) {

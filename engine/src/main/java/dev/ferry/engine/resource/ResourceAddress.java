@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
 
 /**
  * Names one resource: {@code aws_ami.web-01}, or {@code data.aws_ec2_instance.web-01} for what
- * is only read. Addresses are stable across runs: state, saved plans and messages use them.
+ * is only read. Addresses are stable across runs: state, saved plans and messages use them. (A class
+ * rather than a record so that its hash and text, used as map keys everywhere, are computed once.)
  */
-public record ResourceAddress(Mode mode, String type, String name) implements Comparable<ResourceAddress> {
+public final class ResourceAddress implements Comparable<ResourceAddress> {
 
     public enum Mode { MANAGED, DATA }
 
@@ -20,16 +21,24 @@ public record ResourceAddress(Mode mode, String type, String name) implements Co
     private static final Comparator<ResourceAddress> ORDER = Comparator
             .comparing(ResourceAddress::type).thenComparing(ResourceAddress::name).thenComparing(ResourceAddress::mode);
 
-    public ResourceAddress {
-        requireNonNull(mode, "mode is null");
-        requireNonNull(type, "type is null");
-        requireNonNull(name, "name is null");
+    private final Mode mode;
+    private final String type;
+    private final String name;
+    private final String text;
+    private final int hash;
+
+    public ResourceAddress(Mode mode, String type, String name) {
+        this.mode = requireNonNull(mode, "mode is null");
+        this.type = requireNonNull(type, "type is null");
+        this.name = requireNonNull(name, "name is null");
         if (!TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException("resource type '" + type + "' is not [a-z][a-z0-9_]*");
         }
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("resource name '" + name + "' is not [a-z0-9][a-z0-9_-]*");
         }
+        this.text = (mode == Mode.DATA ? "data." : "") + type + "." + name;
+        this.hash = text.hashCode();
     }
 
     public static ResourceAddress managed(String type, String name) {
@@ -51,18 +60,40 @@ public record ResourceAddress(Mode mode, String type, String name) implements Co
         return new ResourceAddress(data ? Mode.DATA : Mode.MANAGED, rest.substring(0, dot), rest.substring(dot + 1));
     }
 
+    public Mode mode() {
+        return mode;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String name() {
+        return name;
+    }
+
     public boolean isData() {
         return mode == Mode.DATA;
     }
 
     @Override
     public int compareTo(ResourceAddress other) {
-        return ORDER.compare(this, other);
+        return this == other ? 0 : ORDER.compare(this, other);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return this == other || other instanceof ResourceAddress that && hash == that.hash && text.equals(that.text);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
     }
 
     @JsonValue
     @Override
     public String toString() {
-        return (mode == Mode.DATA ? "data." : "") + type + "." + name;
+        return text;
     }
 }

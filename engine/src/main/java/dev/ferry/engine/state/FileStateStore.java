@@ -50,8 +50,7 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
-    public synchronized void write(State state) {
-        byte[] bytes = StateCodec.encode(state);
+    public synchronized void writeEncoded(byte[] bytes) {
         Path directory = path.getParent();
         Path temporary = directory.resolve("." + path.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + TEMPORARY.incrementAndGet());
         try {

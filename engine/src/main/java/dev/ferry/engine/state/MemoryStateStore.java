@@ -15,8 +15,8 @@ public final class MemoryStateStore implements StateStore {
     }
 
     @Override
-    public synchronized void write(State state) {
-        bytes = StateCodec.encode(state);
+    public synchronized void writeEncoded(byte[] encoded) {
+        bytes = encoded.clone();
         writes++;
     }
 

@@ -41,9 +41,11 @@ public record ResourceState(
         if (generation < 1) {
             generation = 1;
         }
-        arguments = arguments == null ? JsonNodeFactory.instance.objectNode() : arguments.deepCopy();
-        secrets = secrets == null ? Map.of() : new TreeMap<>(secrets);
-        outputs = outputs == null ? JsonNodeFactory.instance.objectNode() : outputs.deepCopy();
+        // JSON trees held here are never modified after they are handed over (withApplied and
+        // withOutputs take copies), so the many small "with" steps of an apply share them.
+        arguments = arguments == null ? JsonNodeFactory.instance.objectNode() : arguments;
+        secrets = secrets == null ? Map.of() : secrets instanceof TreeMap<?, ?> ? secrets : new TreeMap<>(secrets);
+        outputs = outputs == null ? JsonNodeFactory.instance.objectNode() : outputs;
         dependencies = dependencies == null ? List.of() : List.copyOf(dependencies);
         cleanupAfter = cleanupAfter == null ? List.of() : List.copyOf(cleanupAfter);
         operation = operation == null ? Optional.empty() : operation;
@@ -77,14 +79,14 @@ public record ResourceState(
     }
 
     public ResourceState withOutputs(ObjectNode newOutputs, Instant now) {
-        return new ResourceState(address, status, id, generation, arguments, secrets, newOutputs, dependencies, cleanupAfter,
+        return new ResourceState(address, status, id, generation, arguments, secrets, newOutputs.deepCopy(), dependencies, cleanupAfter,
                 retainOnDestroy, operation, error, now);
     }
 
     public ResourceState withApplied(ObjectNode newArguments, Map<String, SecretReference> newSecrets,
                                      List<ResourceAddress> newDependencies, List<ResourceAddress> newCleanupAfter,
                                      boolean newRetainOnDestroy, Instant now) {
-        return new ResourceState(address, status, id, generation, newArguments, newSecrets, outputs, newDependencies,
+        return new ResourceState(address, status, id, generation, newArguments.deepCopy(), newSecrets, outputs, newDependencies,
                 newCleanupAfter, newRetainOnDestroy, operation, error, now);
     }
 

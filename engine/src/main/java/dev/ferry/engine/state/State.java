@@ -24,9 +24,18 @@ public final class State {
     private final Map<ResourceAddress, ResourceState> resources;
 
     public State(String lineage, long serial, Map<ResourceAddress, ResourceState> resources) {
+        this(lineage, serial, Collections.unmodifiableMap(new TreeMap<>(resources)), true);
+    }
+
+    private State(String lineage, long serial, Map<ResourceAddress, ResourceState> resources, boolean owned) {
         this.lineage = requireNonNull(lineage, "lineage is null");
         this.serial = serial;
-        this.resources = Collections.unmodifiableMap(new TreeMap<>(resources));
+        this.resources = resources;
+    }
+
+    /** A read-only view over a sorted map the caller keeps unchanged while the view is used (no copy). */
+    static State view(String lineage, long serial, java.util.SortedMap<ResourceAddress, ResourceState> resources) {
+        return new State(lineage, serial, Collections.unmodifiableMap(resources), false);
     }
 
     public static State empty() {

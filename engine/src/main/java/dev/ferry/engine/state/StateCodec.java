@@ -1,7 +1,6 @@
 package dev.ferry.engine.state;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -11,6 +10,8 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.engine.FerryVersion;
 import dev.ferry.engine.resource.ResourceAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +37,51 @@ public final class StateCodec {
     }
 
     public static byte[] encode(State state) {
-        try {
-            Document document = new Document(State.FORMAT_VERSION, state.lineage(), state.serial(), FerryVersion.get(),
-                    List.copyOf(state.resources()));
-            return MAPPER.writeValueAsBytes(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("state cannot be written as JSON", e);
+        return new Encoder().encode(state);
+    }
+
+    /**
+     * Encodes state again and again as it changes a little at a time: each resource's JSON is kept
+     * while its record is unchanged, so a write costs a copy of bytes, not a serialisation of every
+     * resource. The document has one resource per line, so it diffs well and stays readable.
+     */
+    public static final class Encoder {
+        private static final ObjectMapper COMPACT = MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
+        private final Map<ResourceAddress, Cached> cache = new HashMap<>();
+
+        private record Cached(ResourceState state, byte[] json) {
         }
+
+        public synchronized byte[] encode(State state) {
+            try {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + state.byAddress().size() * 512);
+                String header = "{\"format_version\":" + State.FORMAT_VERSION + ",\"lineage\":" + COMPACT.writeValueAsString(state.lineage())
+                        + ",\"serial\":" + state.serial() + ",\"ferry_version\":" + COMPACT.writeValueAsString(FerryVersion.get())
+                        + ",\"resources\":[";
+                out.write(header.getBytes(StandardCharsets.UTF_8));
+                boolean first = true;
+                for (ResourceState resource : state.resources()) {
+                    Cached cached = cache.get(resource.address());
+                    if (cached == null || cached.state() != resource) {
+                        cached = new Cached(resource, COMPACT.writeValueAsBytes(resource));
+                        cache.put(resource.address(), cached);
+                    }
+                    out.write(first ? NEWLINE : COMMA_NEWLINE);
+                    out.write(cached.json());
+                    first = false;
+                }
+                out.write("\n]}\n".getBytes(StandardCharsets.UTF_8));
+                if (cache.size() > 2 * state.byAddress().size() + 16) {
+                    cache.keySet().retainAll(state.byAddress().keySet());
+                }
+                return out.toByteArray();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("state cannot be written as JSON", e);
+            }
+        }
+
+        private static final byte[] NEWLINE = "\n".getBytes(StandardCharsets.UTF_8);
+        private static final byte[] COMMA_NEWLINE = ",\n".getBytes(StandardCharsets.UTF_8);
     }
 
     /**

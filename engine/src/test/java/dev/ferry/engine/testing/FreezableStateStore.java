@@ -25,9 +25,9 @@ public final class FreezableStateStore implements StateStore {
     }
 
     @Override
-    public void write(State state) {
+    public void writeEncoded(byte[] encoded) {
         if (!frozen) {
-            delegate.write(state);
+            delegate.writeEncoded(encoded);
         }
     }
 

@@ -53,6 +53,7 @@ public final class MemoryProvider implements Provider {
 
     private final MemoryCloud cloud;
     private final int slots;
+    private Duration pollAfter = Duration.ofMillis(1);
     private final List<SourceKind> sources;
     private final List<TargetKind> targets;
 
@@ -65,6 +66,12 @@ public final class MemoryProvider implements Provider {
         this.slots = slots;
         this.sources = List.copyOf(sources);
         this.targets = List.copyOf(targets);
+    }
+
+    /** How long long operations ask the engine to wait between polls (1 ms unless a test wants them slow). */
+    public MemoryProvider pollAfter(Duration value) {
+        this.pollAfter = value;
+        return this;
     }
 
     @Override
@@ -224,7 +231,7 @@ public final class MemoryProvider implements Provider {
                 return new Outcome.Deleted();
             }
             return new Outcome.InProgress(Operation.of(Operation.DELETE, id, id, "deleting"), "deleting", OptionalDouble.empty(),
-                    Duration.ofMillis(1));
+                    pollAfter);
         }
 
         @Override
@@ -249,7 +256,7 @@ public final class MemoryProvider implements Provider {
 
         private Outcome pending(String kind, MemoryCloud.Thing thing) {
             return new Outcome.InProgress(Operation.of(kind, thing.id(), thing.id(), "provisioning"), "provisioning",
-                    OptionalDouble.of(50), Duration.ofMillis(1));
+                    OptionalDouble.of(50), pollAfter);
         }
 
         @Override
