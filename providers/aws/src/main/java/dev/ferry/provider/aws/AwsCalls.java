@@ -1,0 +1,107 @@
+package dev.ferry.provider.aws;
+
+import dev.ferry.engine.FerryException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Runs SDK calls and turns their failures into one sentence a user can act on: which service refused
+ * which call, AWS's own message and code, and for refused credentials where they came from and what to
+ * do. Messages never carry a secret: AWS error messages name keys by id only, and ferry adds none.
+ */
+final class AwsCalls {
+
+    private static final Set<String> CREDENTIAL_CODES = Set.of("AuthFailure", "InvalidClientTokenId", "UnrecognizedClientException",
+            "SignatureDoesNotMatch", "InvalidAccessKeyId", "ExpiredToken", "ExpiredTokenException", "RequestExpired",
+            "InvalidToken", "MissingAuthenticationToken", "MissingAuthenticationTokenException");
+    private static final Set<String> DENIED_CODES = Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
+            "Forbidden", "OptInRequired");
+
+    private final CredentialsChain credentials;
+    private final String region;
+
+    AwsCalls(CredentialsChain credentials, String region) {
+        this.credentials = credentials;
+        this.region = region;
+    }
+
+    /** Runs {@code call}; {@code what} names it for messages ("EC2 CreateImage of i-0abc"). */
+    <T> T call(String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (AwsServiceException e) {
+            throw translate(what, e);
+        } catch (SdkClientException e) {
+            throw new FerryException(what + " failed: " + clientProblem(e), e);
+        } catch (SdkException e) {
+            throw new FerryException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    void run(String what, Runnable call) {
+        call(what, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** The error code of an AWS service exception, if it is one. */
+    static Optional<String> code(Throwable e) {
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+            return Optional.ofNullable(service.awsErrorDetails().errorCode());
+        }
+        return Optional.empty();
+    }
+
+    static boolean hasCode(Throwable e, String... codes) {
+        Optional<String> code = code(e);
+        if (code.isEmpty()) {
+            return false;
+        }
+        for (String candidate : codes) {
+            if (candidate.equals(code.get())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static int status(Throwable e) {
+        return e instanceof AwsServiceException service ? service.statusCode() : 0;
+    }
+
+    FerryException translate(String what, AwsServiceException e) {
+        String code = code(e).orElse("HTTP " + e.statusCode());
+        String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
+                ? "(no message)" : e.awsErrorDetails().errorMessage().strip();
+        if (CREDENTIAL_CODES.contains(code)) {
+            return new FerryException(what + " was refused: AWS did not accept the credentials from " + credentials.describeSource()
+                    + " (" + code + ": " + message + "). Check that the access key is active and the secret matches it, or refresh"
+                    + " the session ('aws sso login' for an SSO profile)", e);
+        }
+        if (DENIED_CODES.contains(code)) {
+            return new FerryException(what + " was denied (" + code + ": " + message + "). The identity ferry uses ("
+                    + credentials.describeSource() + ") needs that permission in " + region, e);
+        }
+        return new FerryException(what + " failed: " + message + " (" + code + ")", e);
+    }
+
+    private static String clientProblem(SdkClientException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof FerryException ferry) {
+            return ferry.getMessage();
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        if (cause != e && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message += " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
+        }
+        return message + "; check the network, the endpoint and the region";
+    }
+}
