@@ -6,6 +6,8 @@ import dev.ferry.engine.FerryException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -61,11 +63,14 @@ final class AwsClients implements AutoCloseable {
     private final Optional<URI> endpoint;
     private final CredentialsChain credentials;
     private final SdkHttpClient http;
-    private final Ec2Client ec2;
-    private final S3Client s3;
-    private final IamClient iam;
-    private final StsClient sts;
-    private final PricingClient pricing;
+    private final AwsCredentialsProvider provider;
+    private final ClientOverrideConfiguration overrides;
+    private final List<AutoCloseable> built = new ArrayList<>();
+    private Ec2Client ec2;
+    private S3Client s3;
+    private IamClient iam;
+    private StsClient sts;
+    private PricingClient pricing;
 
     private AwsClients(Region region, Optional<URI> endpoint, CredentialsChain credentials, RetryTuning retry) {
         this.region = region;
@@ -76,24 +81,16 @@ final class AwsClients implements AutoCloseable {
                 .socketTimeout(Duration.ofSeconds(60))
                 .maxConnections(64)
                 .build();
-        AwsCredentialsProvider provider = credentials.provider();
-        ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
+        this.provider = credentials.provider();
+        this.overrides = ClientOverrideConfiguration.builder()
                 .retryStrategy(retry.strategy())
                 .defaultProfileFile(credentials.profileFile())
                 .defaultProfileName(credentials.profileName())
                 .build();
-        this.ec2 = configure(Ec2Client.builder(), region, provider, overrides).build();
-        this.s3 = configure(S3Client.builder(), region, provider, overrides).forcePathStyle(endpoint.isPresent()).build();
-        // IAM is global: its one endpoint signs for us-east-1 whatever the file's region.
-        this.iam = configure(IamClient.builder(), Region.AWS_GLOBAL, provider, overrides).build();
-        this.sts = configure(StsClient.builder(), region, provider, overrides).build();
-        // The Price List API answers from us-east-1 only (and two other regions), for every region's prices.
-        this.pricing = configure(PricingClient.builder(), Region.US_EAST_1, provider, overrides).build();
     }
 
     private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
-            & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>> B configure(
-            B builder, Region clientRegion, AwsCredentialsProvider provider, ClientOverrideConfiguration overrides) {
+            & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>> B configure(B builder, Region clientRegion) {
         builder.region(clientRegion).credentialsProvider(provider).overrideConfiguration(overrides).httpClient(http);
         endpoint.ifPresent(builder::endpointOverride);
         return builder;
@@ -141,33 +138,60 @@ final class AwsClients implements AutoCloseable {
         return credentials;
     }
 
-    Ec2Client ec2() {
+    // Each client is built on first use: building one costs time, and many commands need only some.
+
+    synchronized Ec2Client ec2() {
+        if (ec2 == null) {
+            ec2 = keep(configure(Ec2Client.builder(), region).build());
+        }
         return ec2;
     }
 
-    S3Client s3() {
+    synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = keep(configure(S3Client.builder(), region).forcePathStyle(endpoint.isPresent()).build());
+        }
         return s3;
     }
 
-    IamClient iam() {
+    /** IAM is global: its one endpoint signs for us-east-1 whatever the file's region. */
+    synchronized IamClient iam() {
+        if (iam == null) {
+            iam = keep(configure(IamClient.builder(), Region.AWS_GLOBAL).build());
+        }
         return iam;
     }
 
-    StsClient sts() {
+    synchronized StsClient sts() {
+        if (sts == null) {
+            sts = keep(configure(StsClient.builder(), region).build());
+        }
         return sts;
     }
 
-    PricingClient pricing() {
+    /** The Price List API answers from us-east-1 (and two other regions) for every region's prices. */
+    synchronized PricingClient pricing() {
+        if (pricing == null) {
+            pricing = keep(configure(PricingClient.builder(), Region.US_EAST_1).build());
+        }
         return pricing;
     }
 
+    private <C extends AutoCloseable> C keep(C client) {
+        built.add(client);
+        return client;
+    }
+
     @Override
-    public void close() {
-        ec2.close();
-        s3.close();
-        iam.close();
-        sts.close();
-        pricing.close();
+    public synchronized void close() {
+        for (AutoCloseable client : built) {
+            try {
+                client.close();
+            } catch (Exception e) {
+                // closing releases local resources only; nothing to report
+            }
+        }
+        built.clear();
         http.close();
     }
 }

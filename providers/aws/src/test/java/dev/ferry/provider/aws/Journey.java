@@ -67,12 +67,23 @@ final class Journey {
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("ROOT_PASS", "Correct-Horse-Battery-9");
         this.environment = Map.copyOf(env);
-        List<SectionKind> kinds = providers().stream().flatMap(p -> p.sectionKinds().stream()).toList();
+        this.file = load(providers(), yaml, directory);
+    }
+
+    /** Reads a migration file as ferry does, with the section kinds of {@code providers}. */
+    static MigrationFile load(List<Provider> providers, String yaml, Path directory) {
+        List<SectionKind> kinds = providers.stream().flatMap(p -> p.sectionKinds().stream()).toList();
         MigrationFiles.Loaded loaded = new MigrationFiles(kinds).parse(yaml.getBytes(StandardCharsets.UTF_8), "migration.yaml", directory);
         if (loaded.hasErrors()) {
             throw new IllegalArgumentException("the test's migration file is wrong: " + loaded.diagnostics());
         }
-        this.file = loaded.file().orElseThrow();
+        return loaded.file().orElseThrow();
+    }
+
+    /** The file's {@code providers.aws} block connected with {@code environment} and {@code home}, as a command would. */
+    static AwsSession open(MigrationFile file, Map<String, String> environment, Path home) {
+        return (AwsSession) new AwsProvider(FAST_RETRIES, SMALL_PARTS).open(new ProviderContext(file.provider("aws"), file, environment, home,
+                new EnvironmentSecretResolver(environment, Path.of("."))));
     }
 
     Journey(Sandbox sandbox, String yaml, Path directory) {
