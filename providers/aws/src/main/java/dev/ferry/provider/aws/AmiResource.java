@@ -99,7 +99,7 @@ final class AmiResource implements ManagedResourceType {
                     .tagSpecifications(Ec2Tags.specification(ResourceType.IMAGE, tags), Ec2Tags.specification(ResourceType.SNAPSHOT, tags))))
                     .imageId();
         } catch (FerryException e) {
-            if (AwsCalls.hasCode(e.getCause(), "InvalidAMIName.Duplicate")) {
+            if (AwsCalls.hasCode(e.getCause(), "InvalidAMIName.Duplicate") || AwsCalls.answerLost(e)) {
                 // The name holds this incarnation's token: an earlier attempt made it, and it is ours to follow.
                 Optional<Image> ours = images.findByToken(identity.token());
                 if (ours.isPresent()) {

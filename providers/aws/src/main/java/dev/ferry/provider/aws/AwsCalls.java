@@ -70,6 +70,15 @@ final class AwsCalls {
         return false;
     }
 
+    /**
+     * Whether a failed call may still have been carried out: the request left, but no answer from AWS
+     * was understood (a cut connection, a truncated body). A create that failed so must look for what
+     * it may have made before giving up, or the next run makes a twin.
+     */
+    static boolean answerLost(Throwable e) {
+        return e instanceof SdkClientException || (e instanceof FerryException && e.getCause() instanceof SdkClientException);
+    }
+
     static int status(Throwable e) {
         return e instanceof AwsServiceException service ? service.statusCode() : 0;
     }

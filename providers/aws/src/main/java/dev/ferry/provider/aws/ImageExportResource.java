@@ -134,6 +134,14 @@ final class ImageExportResource implements ManagedResourceType {
                     .description("ferry: " + identity.address())
                     .tagSpecifications(Ec2Tags.specification(ResourceType.EXPORT_IMAGE_TASK, Ec2Tags.of(identity, Map.of())))));
         } catch (FerryException e) {
+            if (AwsCalls.answerLost(e)) {
+                Optional<Found> made = findExisting(identity, arguments);
+                if (made.isPresent()) {
+                    return made.get().pending().<Outcome>map(op -> new Outcome.InProgress(op, "export " + op.id() + " started",
+                            OptionalDouble.of(0), POLL)).orElseGet(() -> poll(context, Operation.of(Operation.CREATE, made.get().id(),
+                            made.get().id(), "active")));
+                }
+            }
             Optional<String> wait = retryable(e);
             if (wait.isPresent() && attempt < START_ATTEMPTS) {
                 ObjectNode data = Json.object().put("attempt", attempt + 1);

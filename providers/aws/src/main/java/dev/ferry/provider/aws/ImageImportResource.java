@@ -156,6 +156,14 @@ final class ImageImportResource implements ManagedResourceType {
                 arguments.optionalText("license_type").ifPresent(r::licenseType);
             }));
         } catch (FerryException e) {
+            if (AwsCalls.answerLost(e)) {
+                Optional<Found> made = findExisting(identity, arguments);
+                if (made.isPresent()) {
+                    return made.get().pending().<Outcome>map(op -> new Outcome.InProgress(op, "import " + op.id() + " started",
+                            OptionalDouble.of(0), POLL)).orElseGet(() -> new Outcome.Done(made.get().id(),
+                            images.describe(made.get().id()).map(image -> outputs(image, null)).orElse(Json.object())));
+                }
+            }
             String message = e.getMessage() == null ? "" : e.getMessage();
             boolean capacity = AwsCalls.hasCode(e.getCause(), "ResourceCountLimitExceeded");
             boolean role = AwsCalls.hasCode(e.getCause(), "InvalidParameter") && message.contains("service role");

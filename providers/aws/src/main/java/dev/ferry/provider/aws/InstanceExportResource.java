@@ -144,7 +144,22 @@ final class InstanceExportResource implements ManagedResourceType {
         String environment = format.equals("vhd") ? "microsoft" : "vmware";
         String diskFormat = format.equals("vhd") ? "VHD" : "VMDK";
         context.progress("exporting " + instance + " to s3://" + bucket + "/" + prefix + " as " + format.toUpperCase(Locale.ROOT));
-        ExportTask task = calls.call("EC2 CreateInstanceExportTask of " + instance, () -> clients.ec2().createInstanceExportTask(r -> r
+        ExportTask task;
+        try {
+            task = startExport(identity, instance, bucket, prefix, format, environment, diskFormat);
+        } catch (FerryException e) {
+            Optional<Found> made = AwsCalls.answerLost(e) ? findExisting(identity, arguments) : Optional.empty();
+            if (made.isEmpty()) {
+                throw e;
+            }
+            return poll(context, Operation.of(Operation.CREATE, made.get().id(), made.get().id(), "active"));
+        }
+        return follow(task, Operation.of(Operation.CREATE, task.exportTaskId(), task.exportTaskId(), "active"));
+    }
+
+    private ExportTask startExport(Identity identity, String instance, String bucket, String prefix, String format, String environment,
+                                   String diskFormat) {
+        return calls.call("EC2 CreateInstanceExportTask of " + instance, () -> clients.ec2().createInstanceExportTask(r -> r
                 .instanceId(instance)
                 .targetEnvironment(environment)
                 .description("ferry: " + identity.address())
@@ -156,7 +171,6 @@ final class InstanceExportResource implements ManagedResourceType {
                 })
                 .tagSpecifications(Ec2Tags.specification(ResourceType.EXPORT_INSTANCE_TASK, Ec2Tags.of(identity, Map.of())))))
                 .exportTask();
-        return follow(task, Operation.of(Operation.CREATE, task.exportTaskId(), task.exportTaskId(), "active"));
     }
 
     /** Adds WRITE and READ_ACP for the export account to the bucket's ACL, keeping the grants already there. */

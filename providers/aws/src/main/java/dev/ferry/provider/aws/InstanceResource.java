@@ -133,7 +133,22 @@ final class InstanceResource implements ManagedResourceType {
         Optional<String> privateIp = arguments.optionalText("private_ip");
         Map<String, String> tags = tags(arguments, identity);
         context.progress("launching " + type + " from " + image);
-        Instance instance = calls.call("EC2 RunInstances from " + image, () -> clients.ec2().runInstances(r -> {
+        Instance instance;
+        try {
+            instance = launch(arguments, identity, image, type, groups, privateIp, tags);
+        } catch (FerryException e) {
+            Optional<Found> made = AwsCalls.answerLost(e) ? findExisting(identity, arguments) : Optional.empty();
+            if (made.isEmpty()) {
+                throw e;
+            }
+            return poll(context, Operation.of(Operation.CREATE, made.get().id(), made.get().id(), "pending"));
+        }
+        return follow(instance, Operation.of(Operation.CREATE, instance.instanceId(), instance.instanceId(), "pending"));
+    }
+
+    private Instance launch(Attributes arguments, Identity identity, String image, String type, List<String> groups,
+                            Optional<String> privateIp, Map<String, String> tags) {
+        return calls.call("EC2 RunInstances from " + image, () -> clients.ec2().runInstances(r -> {
             r.imageId(image).instanceType(type).minCount(1).maxCount(1).subnetId(arguments.text("subnet"))
                     .clientToken(identity.token())
                     .tagSpecifications(Ec2Tags.specification(ResourceType.INSTANCE, tags), Ec2Tags.specification(ResourceType.VOLUME, tags));
@@ -142,7 +157,6 @@ final class InstanceResource implements ManagedResourceType {
             }
             privateIp.ifPresent(r::privateIpAddress);
         })).instances().get(0);
-        return follow(instance, Operation.of(Operation.CREATE, instance.instanceId(), instance.instanceId(), "pending"));
     }
 
     private Outcome follow(Instance instance, Operation operation) {

@@ -234,10 +234,14 @@ final class VmImportRoleResource implements ManagedResourceType {
                     .tags(tags)));
             created = true;
         } catch (FerryException e) {
-            if (!AwsCalls.hasCode(e.getCause(), "EntityAlreadyExists")) {
+            if (!AwsCalls.hasCode(e.getCause(), "EntityAlreadyExists") && !AwsCalls.answerLost(e)) {
                 throw e;
             }
-            created = false;
+            // A role carrying this incarnation's token was made by an earlier attempt whose answer was lost.
+            created = findExisting(identity, arguments).isPresent();
+            if (!created && getRole(roleName).isEmpty()) {
+                throw e;
+            }
         }
         boolean trustExtended = !created && ensureTrust(roleName, arguments.get("trust_statement"));
         putPolicy(roleName, arguments);

@@ -57,6 +57,8 @@ final class Journey {
     private final AwsProvider aws;
     private final Map<String, String> environment;
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    private final List<java.util.function.Consumer<Event>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private java.util.function.UnaryOperator<dev.ferry.engine.provider.ResourceType> wrapper = java.util.function.UnaryOperator.identity();
     private ApplyOptions options = ApplyOptions.defaults().withMaxPollInterval(Duration.ofMillis(20));
 
     Journey(Sandbox sandbox, String yaml, Path directory, StateStore store, FakeNeighbours neighbours) {
@@ -88,6 +90,23 @@ final class Journey {
 
     Journey(Sandbox sandbox, String yaml, Path directory) {
         this(sandbox, yaml, directory, new MemoryStateStore(), new FakeNeighbours());
+    }
+
+    /** Calls {@code listener} with every event of later plans and applies, as it happens. */
+    Journey onEvent(java.util.function.Consumer<Event> listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Puts {@code value} around every resource type of later commands (to kill a step at a chosen moment). */
+    Journey wrapTypes(java.util.function.UnaryOperator<dev.ferry.engine.provider.ResourceType> value) {
+        this.wrapper = value;
+        return this;
+    }
+
+    private void record(Event event) {
+        events.add(event);
+        listeners.forEach(listener -> listener.accept(event));
     }
 
     Journey options(ApplyOptions value) {
@@ -145,7 +164,28 @@ final class Journey {
         Command() {
             this.awsSession = aws.open(new ProviderContext(file.provider("aws"), file, environment, HOME,
                     new EnvironmentSecretResolver(environment, Path.of("."))));
-            this.types = new ResourceTypes(List.of(awsSession, neighbours.session()));
+            ProviderSession wrapped = new ProviderSession() {
+                @Override
+                public List<dev.ferry.engine.provider.ResourceType> resourceTypes() {
+                    return awsSession.resourceTypes().stream().map(wrapper).toList();
+                }
+
+                @Override
+                public Map<String, Integer> limits() {
+                    return awsSession.limits();
+                }
+
+                @Override
+                public List<dev.ferry.engine.provider.ArtifactOpener> artifactOpeners() {
+                    return awsSession.artifactOpeners();
+                }
+
+                @Override
+                public void close() {
+                    awsSession.close();
+                }
+            };
+            this.types = new ResourceTypes(List.of(wrapped, neighbours.session()));
         }
 
         @Override
@@ -164,7 +204,7 @@ final class Journey {
 
     Plan plan(boolean destroy) {
         try (Command command = new Command()) {
-            return new Planner(command.types, events::add).plan(destroy ? Configuration.empty() : configuration(), state(),
+            return new Planner(command.types, this::record).plan(destroy ? Configuration.empty() : configuration(), state(),
                     new Planner.Options(destroy, true, "migration.yaml", "digest"));
         }
     }
@@ -176,7 +216,7 @@ final class Journey {
     ApplyResult apply(Plan plan, Cancellation cancellation) {
         try (Command command = new Command()) {
             LiveState live = new LiveState(store, state());
-            return new Applier(command.types, live, new EnvironmentSecretResolver(environment, Path.of(".")), events::add, options,
+            return new Applier(command.types, live, new EnvironmentSecretResolver(environment, Path.of(".")), this::record, options,
                     cancellation, Clock.systemUTC()).apply(plan);
         }
     }
