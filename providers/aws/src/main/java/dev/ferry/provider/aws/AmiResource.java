@@ -91,7 +91,7 @@ final class AmiResource implements ManagedResourceType {
         context.progress("creating an image of " + instance);
         String imageId;
         try {
-            imageId = calls.call("EC2 CreateImage of " + instance, () -> clients.ec2().createImage(r -> r
+            imageId = calls.once("EC2 CreateImage of " + instance, () -> clients.ec2().createImage(r -> r
                     .instanceId(instance)
                     .name(name)
                     .description("ferry: image of " + instance + " for " + identity.address())

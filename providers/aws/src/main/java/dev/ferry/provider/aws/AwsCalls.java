@@ -1,6 +1,7 @@
 package dev.ferry.provider.aws;
 
 import dev.ferry.engine.FerryException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -23,14 +24,40 @@ final class AwsCalls {
 
     private final CredentialsChain credentials;
     private final String region;
+    private final Duration pause;
 
-    AwsCalls(CredentialsChain credentials, String region) {
+    /**
+     * How many times a call whose answer was lost is sent again. The SDK retries errors and broken
+     * connections itself, but not an answer cut short in its body (it fails to parse it); for a call
+     * that can safely be repeated, ferry sends it again.
+     */
+    static final int ATTEMPTS_AFTER_LOST_ANSWER = 5;
+
+    AwsCalls(CredentialsChain credentials, String region, Duration pause) {
         this.credentials = credentials;
         this.region = region;
+        this.pause = pause;
     }
 
-    /** Runs {@code call}; {@code what} names it for messages ("EC2 CreateImage of i-0abc"). */
+    /**
+     * Runs {@code call}, which may safely be repeated (a describe, a put, a delete, a create with a
+     * ClientToken); {@code what} names it for messages ("EC2 DescribeImages").
+     */
     <T> T call(String what, Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(what, call);
+            } catch (FerryException e) {
+                if (!answerLost(e) || attempt >= ATTEMPTS_AFTER_LOST_ANSWER) {
+                    throw e;
+                }
+                sleep(attempt);
+            }
+        }
+    }
+
+    /** Runs {@code call} exactly once: it must not be repeated blindly (a create without an idempotency token). */
+    <T> T once(String what, Supplier<T> call) {
         try {
             return call.get();
         } catch (AwsServiceException e) {
@@ -39,6 +66,19 @@ final class AwsCalls {
             throw new FerryException(what + " failed: " + clientProblem(e), e);
         } catch (SdkException e) {
             throw new FerryException(what + " failed: " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            // An answer cut short while the SDK read it lazily (a policy document, say).
+            throw new FerryException(what + " failed: the answer was cut short (" + e.getCause().getMessage()
+                    + "); check the network and the endpoint", e);
+        }
+    }
+
+    private void sleep(int attempt) {
+        try {
+            Thread.sleep(pause.toMillis() * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException("interrupted while waiting to send a call again");
         }
     }
 
@@ -76,7 +116,16 @@ final class AwsCalls {
      * it may have made before giving up, or the next run makes a twin.
      */
     static boolean answerLost(Throwable e) {
-        return e instanceof SdkClientException || (e instanceof FerryException && e.getCause() instanceof SdkClientException);
+        Throwable cause = e instanceof FerryException ? e.getCause() : e;
+        return cause instanceof SdkClientException || cause instanceof java.io.UncheckedIOException;
+    }
+
+    /**
+     * Whether {@code e} says the thing asked for does not exist: one of {@code codes}, or a 404 whose
+     * body (and so its code) was lost on the way.
+     */
+    static boolean missing(Throwable e, String... codes) {
+        return hasCode(e, codes) || (status(e) == 404 && code(e).isEmpty());
     }
 
     static int status(Throwable e) {

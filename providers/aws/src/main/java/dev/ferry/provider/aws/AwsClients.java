@@ -60,6 +60,7 @@ final class AwsClients implements AutoCloseable {
     }
 
     private final Region region;
+    private final RetryTuning retry;
     private final Optional<URI> endpoint;
     private final CredentialsChain credentials;
     private final SdkHttpClient http;
@@ -74,6 +75,7 @@ final class AwsClients implements AutoCloseable {
 
     private AwsClients(Region region, Optional<URI> endpoint, CredentialsChain credentials, RetryTuning retry) {
         this.region = region;
+        this.retry = retry;
         this.endpoint = endpoint;
         this.credentials = credentials;
         this.http = ApacheHttpClient.builder()
@@ -120,6 +122,10 @@ final class AwsClients implements AutoCloseable {
             throw new FerryException("the AWS endpoint '" + text + "' (providers.aws.endpoint or AWS_ENDPOINT_URL) is not an http(s) URL"
                     + " such as http://127.0.0.1:4566");
         }
+    }
+
+    RetryTuning retry() {
+        return retry;
     }
 
     Region region() {

@@ -138,7 +138,7 @@ final class BucketPolicyResource implements ManagedResourceType {
             }
             return Optional.of(document);
         } catch (FerryException e) {
-            if (AwsCalls.hasCode(e.getCause(), "NoSuchBucketPolicy")) {
+            if (AwsCalls.missing(e.getCause(), "NoSuchBucketPolicy")) {
                 return Optional.empty();
             }
             throw e;

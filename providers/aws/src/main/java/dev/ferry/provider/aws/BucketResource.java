@@ -85,7 +85,7 @@ final class BucketResource implements ManagedResourceType {
         String region = clients.regionName();
         boolean created;
         try {
-            calls.run("S3 CreateBucket " + bucket, () -> clients.s3().createBucket(r -> {
+            calls.once("S3 CreateBucket " + bucket, () -> clients.s3().createBucket(r -> {
                 r.bucket(bucket).objectOwnership(ownership);
                 if (!region.equals("us-east-1")) {
                     r.createBucketConfiguration(c -> c.locationConstraint(region));
@@ -179,7 +179,7 @@ final class BucketResource implements ManagedResourceType {
         } catch (FerryException e) {
             if (AwsCalls.hasCode(e.getCause(), "BucketNotEmpty")) {
                 context.progress("bucket " + bucket + " received objects meanwhile: it stays");
-            } else if (!AwsCalls.hasCode(e.getCause(), "NoSuchBucket")) {
+            } else if (!AwsCalls.missing(e.getCause(), "NoSuchBucket")) {
                 throw e;
             }
         } finally {

@@ -40,23 +40,25 @@ final class Buckets {
 
     private Facts lookUp(String bucket) {
         try {
-            String constraint = clients.s3().getBucketLocation(r -> r.bucket(bucket)).locationConstraintAsString();
+            String constraint = calls.call("S3 GetBucketLocation of " + bucket,
+                    () -> clients.s3().getBucketLocation(r -> r.bucket(bucket)).locationConstraintAsString());
             return new Facts(bucket, true, false, Optional.of(region(constraint)));
-        } catch (AwsServiceException e) {
-            if (AwsCalls.hasCode(e, "NoSuchBucket") || e.statusCode() == 404) {
+        } catch (FerryException e) {
+            if (!(e.getCause() instanceof AwsServiceException service)) {
+                throw e;
+            }
+            if (AwsCalls.hasCode(service, "NoSuchBucket") || service.statusCode() == 404) {
                 return Facts.absent(bucket);
             }
-            Optional<String> header = e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null ? Optional.empty()
-                    : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region");
+            Optional<String> header = service.awsErrorDetails() == null || service.awsErrorDetails().sdkHttpResponse() == null
+                    ? Optional.empty() : service.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region");
             if (header.isPresent()) {
                 return new Facts(bucket, true, false, header);
             }
-            if (e.statusCode() == 403) {
+            if (service.statusCode() == 403) {
                 return new Facts(bucket, true, true, Optional.empty());
             }
-            throw calls.translate("S3 GetBucketLocation of " + bucket, e);
-        } catch (software.amazon.awssdk.core.exception.SdkException e) {
-            throw new FerryException("S3 GetBucketLocation of " + bucket + " failed: " + e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -71,14 +73,15 @@ final class Buckets {
     /** The bucket's object ownership; a bucket without ownership controls keeps the old default, ObjectWriter. */
     String ownership(String bucket) {
         try {
-            GetBucketOwnershipControlsResponse response = clients.s3().getBucketOwnershipControls(r -> r.bucket(bucket));
+            GetBucketOwnershipControlsResponse response = calls.call("S3 GetBucketOwnershipControls of " + bucket,
+                    () -> clients.s3().getBucketOwnershipControls(r -> r.bucket(bucket)));
             return response.ownershipControls().rules().isEmpty() ? "ObjectWriter"
                     : response.ownershipControls().rules().get(0).objectOwnershipAsString();
-        } catch (AwsServiceException e) {
-            if (AwsCalls.hasCode(e, "OwnershipControlsNotFoundError")) {
+        } catch (FerryException e) {
+            if (AwsCalls.hasCode(e.getCause(), "OwnershipControlsNotFoundError")) {
                 return "ObjectWriter";
             }
-            throw calls.translate("S3 GetBucketOwnershipControls of " + bucket, e);
+            throw e;
         }
     }
 

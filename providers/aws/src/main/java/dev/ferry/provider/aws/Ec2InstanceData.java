@@ -127,14 +127,17 @@ final class Ec2InstanceData implements DataSourceType {
         }
         Map<String, List<Volume>> volumes = new HashMap<>();
         for (List<String> chunk : chunks(instances.keySet(), FILTER_VALUES)) {
-            calls.call("EC2 DescribeVolumes", () -> {
+            // A listing sent again after a lost answer starts afresh, so each attempt collects into its own list.
+            List<Volume> listed = calls.call("EC2 DescribeVolumes", () -> {
+                List<Volume> found = new ArrayList<>();
                 clients.ec2().describeVolumesPaginator(r -> r.filters(Ec2Tags.filter("attachment.instance-id", chunk)).maxResults(500))
-                        .forEach(page -> page.volumes().forEach(volume -> volume.attachments().stream()
-                                .map(VolumeAttachment::instanceId)
-                                .filter(chunk::contains)
-                                .forEach(instance -> volumes.computeIfAbsent(instance, i -> new ArrayList<>()).add(volume))));
-                return null;
+                        .forEach(page -> found.addAll(page.volumes()));
+                return found;
             });
+            for (Volume volume : listed) {
+                volume.attachments().stream().map(VolumeAttachment::instanceId).filter(chunk::contains)
+                        .forEach(instance -> volumes.computeIfAbsent(instance, i -> new ArrayList<>()).add(volume));
+            }
         }
         Set<String> groupIds = instances.values().stream().flatMap(i -> i.securityGroups().stream()).map(GroupIdentifier::groupId)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
@@ -146,12 +149,13 @@ final class Ec2InstanceData implements DataSourceType {
                         .forEach(page -> page.securityGroups().forEach(group -> groups.put(group.groupId(), group)));
                 return null;
             });
-            calls.call("EC2 DescribeSecurityGroupRules", () -> {
+            List<SecurityGroupRule> listedRules = calls.call("EC2 DescribeSecurityGroupRules", () -> {
+                List<SecurityGroupRule> found = new ArrayList<>();
                 clients.ec2().describeSecurityGroupRulesPaginator(r -> r.filters(Ec2Tags.filter("group-id", chunk)).maxResults(1000))
-                        .forEach(page -> page.securityGroupRules().forEach(rule -> rules.computeIfAbsent(rule.groupId(), g -> new ArrayList<>())
-                                .add(rule)));
-                return null;
+                        .forEach(page -> found.addAll(page.securityGroupRules()));
+                return found;
             });
+            listedRules.forEach(rule -> rules.computeIfAbsent(rule.groupId(), g -> new ArrayList<>()).add(rule));
         }
         // The VPC ranges are needed only to suggest a replacement for rules naming other groups or prefix lists.
         Set<String> vpcIds = new LinkedHashSet<>();

@@ -275,7 +275,7 @@ final class ImageExportResource implements ManagedResourceType {
             calls.run("S3 ListObjectsV2 s3://" + bucket + "/" + prefix, () -> clients.s3().listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix))
                     .contents().forEach(object -> objects.put(object.key(), object)));
         } catch (FerryException e) {
-            if (!AwsCalls.hasCode(e.getCause(), "NoSuchBucket")) {
+            if (!AwsCalls.missing(e.getCause(), "NoSuchBucket")) {
                 throw e;
             }
         }
@@ -323,7 +323,7 @@ final class ImageExportResource implements ManagedResourceType {
         try {
             calls.run("S3 DeleteObject s3://" + bucket + "/" + key, () -> clients.s3().deleteObject(r -> r.bucket(bucket).key(key)));
         } catch (FerryException e) {
-            if (!AwsCalls.hasCode(e.getCause(), "NoSuchBucket", "NoSuchKey")) {
+            if (!AwsCalls.missing(e.getCause(), "NoSuchBucket", "NoSuchKey")) {
                 throw e;
             }
         }

@@ -159,7 +159,7 @@ final class InstanceExportResource implements ManagedResourceType {
 
     private ExportTask startExport(Identity identity, String instance, String bucket, String prefix, String format, String environment,
                                    String diskFormat) {
-        return calls.call("EC2 CreateInstanceExportTask of " + instance, () -> clients.ec2().createInstanceExportTask(r -> r
+        return calls.once("EC2 CreateInstanceExportTask of " + instance, () -> clients.ec2().createInstanceExportTask(r -> r
                 .instanceId(instance)
                 .targetEnvironment(environment)
                 .description("ferry: " + identity.address())
@@ -329,7 +329,7 @@ final class InstanceExportResource implements ManagedResourceType {
             try {
                 calls.run("S3 DeleteObject s3://" + bucket + "/" + key, () -> clients.s3().deleteObject(r -> r.bucket(bucket).key(key)));
             } catch (FerryException e) {
-                if (!AwsCalls.hasCode(e.getCause(), "NoSuchBucket", "NoSuchKey")) {
+                if (!AwsCalls.missing(e.getCause(), "NoSuchBucket", "NoSuchKey")) {
                     throw e;
                 }
             }

@@ -160,7 +160,7 @@ final class S3ObjectUploadResource implements ManagedResourceType {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("ferry-id", identity.token());
         metadata.put("ferry-address", identity.address().toString());
-        String uploadId = calls.call("S3 CreateMultipartUpload " + id(bucket, key), () -> clients.s3().createMultipartUpload(r -> r
+        String uploadId = calls.once("S3 CreateMultipartUpload " + id(bucket, key), () -> clients.s3().createMultipartUpload(r -> r
                 .bucket(bucket).key(key).contentType("application/octet-stream").metadata(metadata)
                 .checksumAlgorithm(ChecksumAlgorithm.SHA256))).uploadId();
         ObjectNode data = Json.object().put("bucket", bucket).put("key", key).put("part_size", partSize).put("size", source.size());
@@ -272,8 +272,17 @@ final class S3ObjectUploadResource implements ManagedResourceType {
             return paused(operation, sent.get(), size);
         }
         List<CompletedPart> ordered = new ArrayList<>(completed.values());
-        calls.run("S3 CompleteMultipartUpload " + id(bucket, key), () -> clients.s3().completeMultipartUpload(r -> r.bucket(bucket).key(key)
-                .uploadId(operation.id()).multipartUpload(m -> m.parts(ordered))));
+        try {
+            calls.once("S3 CompleteMultipartUpload " + id(bucket, key), () -> clients.s3().completeMultipartUpload(r -> r.bucket(bucket)
+                    .key(key).uploadId(operation.id()).multipartUpload(m -> m.parts(ordered))));
+        } catch (FerryException e) {
+            // When the answer was lost the upload may be complete already: the object tells.
+            boolean alreadyComplete = (AwsCalls.answerLost(e) || AwsCalls.missing(e.getCause(), "NoSuchUpload")) && head(bucket, key)
+                    .filter(object -> context.identity().token().equals(object.metadata().get("ferry-id"))).isPresent();
+            if (!alreadyComplete) {
+                throw e;
+            }
+        }
         HeadObjectResponse head = head(bucket, key).orElseThrow(() -> new FerryException(id(bucket, key) + " is missing right after its upload"));
         if (head.contentLength() != size) {
             throw new FerryException(id(bucket, key) + " holds " + head.contentLength() + " bytes after the upload, not " + size);
@@ -346,7 +355,7 @@ final class S3ObjectUploadResource implements ManagedResourceType {
                     .parts().forEach(part -> parts.put(part.partNumber(), part)));
             return Optional.of(parts);
         } catch (FerryException e) {
-            if (AwsCalls.hasCode(e.getCause(), "NoSuchUpload")) {
+            if (AwsCalls.missing(e.getCause(), "NoSuchUpload")) {
                 return Optional.empty();
             }
             throw e;
@@ -369,7 +378,7 @@ final class S3ObjectUploadResource implements ManagedResourceType {
             calls.run("S3 AbortMultipartUpload " + id(bucket, key), () -> clients.s3().abortMultipartUpload(r -> r.bucket(bucket).key(key)
                     .uploadId(uploadId)));
         } catch (FerryException e) {
-            if (!AwsCalls.hasCode(e.getCause(), "NoSuchUpload")) {
+            if (!AwsCalls.missing(e.getCause(), "NoSuchUpload")) {
                 throw e;
             }
         }
@@ -413,7 +422,7 @@ final class S3ObjectUploadResource implements ManagedResourceType {
                 calls.run("S3 ListObjectsV2 s3://" + bucket + "/" + prefix, () -> clients.s3().listObjectsV2Paginator(r -> r.bucket(bucket)
                         .prefix(prefix)).contents().forEach(object -> objects.put(object.key(), object)));
             } catch (FerryException e) {
-                if (!AwsCalls.hasCode(e.getCause(), "NoSuchBucket")) {
+                if (!AwsCalls.missing(e.getCause(), "NoSuchBucket")) {
                     throw e;
                 }
             }
@@ -470,7 +479,7 @@ final class S3ObjectUploadResource implements ManagedResourceType {
             uploads.stream().filter(upload -> upload.key().equals(key)).forEach(upload -> abort(bucket, key, upload.uploadId()));
             calls.run("S3 DeleteObject " + id(bucket, key), () -> clients.s3().deleteObject(r -> r.bucket(bucket).key(key)));
         } catch (FerryException e) {
-            if (!AwsCalls.hasCode(e.getCause(), "NoSuchBucket", "NoSuchKey")) {
+            if (!AwsCalls.missing(e.getCause(), "NoSuchBucket", "NoSuchKey")) {
                 throw e;
             }
         }

@@ -197,7 +197,7 @@ final class VmImportRoleResource implements ManagedResourceType {
         try {
             return Optional.of(calls.call("IAM GetRole " + name, () -> clients.iam().getRole(r -> r.roleName(name)).role()));
         } catch (FerryException e) {
-            if (AwsCalls.hasCode(e.getCause(), "NoSuchEntity")) {
+            if (AwsCalls.missing(e.getCause(), "NoSuchEntity")) {
                 return Optional.empty();
             }
             throw e;
@@ -210,7 +210,7 @@ final class VmImportRoleResource implements ManagedResourceType {
                     .getRolePolicy(r -> r.roleName(roleName).policyName(policyName)).policyDocument());
             return Optional.of(Json.parse(decode(document)));
         } catch (FerryException e) {
-            if (AwsCalls.hasCode(e.getCause(), "NoSuchEntity")) {
+            if (AwsCalls.missing(e.getCause(), "NoSuchEntity")) {
                 return Optional.empty();
             }
             throw e;
@@ -228,7 +228,7 @@ final class VmImportRoleResource implements ManagedResourceType {
         Ec2Tags.of(identity, Map.of()).forEach((key, value) -> tags.add(Tag.builder().key(key).value(value).build()));
         boolean created;
         try {
-            calls.run("IAM CreateRole " + roleName, () -> clients.iam().createRole(r -> r.roleName(roleName)
+            calls.once("IAM CreateRole " + roleName, () -> clients.iam().createRole(r -> r.roleName(roleName)
                     .assumeRolePolicyDocument(Json.write(trustDocument))
                     .description("VM Import/Export service role (managed by ferry)")
                     .tags(tags)));
@@ -342,7 +342,7 @@ final class VmImportRoleResource implements ManagedResourceType {
             } catch (FerryException e) {
                 if (AwsCalls.hasCode(e.getCause(), "DeleteConflict")) {
                     context.progress("role " + roleName + " has policies or instance profiles ferry did not add: it stays");
-                } else if (!AwsCalls.hasCode(e.getCause(), "NoSuchEntity")) {
+                } else if (!AwsCalls.missing(e.getCause(), "NoSuchEntity")) {
                     throw e;
                 }
             }
@@ -359,7 +359,7 @@ final class VmImportRoleResource implements ManagedResourceType {
         try {
             calls.run("IAM DeleteRolePolicy " + roleName, () -> clients.iam().deleteRolePolicy(r -> r.roleName(roleName).policyName(policyName)));
         } catch (FerryException e) {
-            if (!AwsCalls.hasCode(e.getCause(), "NoSuchEntity")) {
+            if (!AwsCalls.missing(e.getCause(), "NoSuchEntity")) {
                 throw e;
             }
         }

@@ -303,11 +303,25 @@ final class FakeNeighbours {
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 byte[] buffer = new byte[64 * 1024];
                 long chunk = 1024 * 1024;
+                // As the engine's transfer does: a range cut short is opened again from the byte it reached.
                 for (long offset = 0; offset < source.size(); offset += chunk) {
-                    try (InputStream in = source.openRange(offset, Math.min(chunk, source.size() - offset))) {
-                        int n;
-                        while ((n = in.read(buffer)) >= 0) {
-                            sha.update(buffer, 0, n);
+                    long end = Math.min(source.size(), offset + chunk);
+                    long position = offset;
+                    int failures = 0;
+                    while (position < end) {
+                        try (InputStream in = source.openRange(position, end - position)) {
+                            int n;
+                            while (position < end && (n = in.read(buffer, 0, (int) Math.min(buffer.length, end - position))) >= 0) {
+                                sha.update(buffer, 0, n);
+                                position += n;
+                            }
+                            if (position < end) {
+                                throw new IOException("the range ended early");
+                            }
+                        } catch (IOException e) {
+                            if (++failures > 8) {
+                                throw e;
+                            }
                         }
                     }
                 }
