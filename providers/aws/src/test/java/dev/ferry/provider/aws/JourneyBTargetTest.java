@@ -307,4 +307,30 @@ class JourneyBTargetTest {
         System.out.println("FIGURE 7 imports: at most " + sandbox.world().maxConcurrentConversionTasks() + " conversion tasks at once; "
                 + IntStream.rangeClosed(1, 7).mapToObj(i -> "vm-" + i).collect(Collectors.joining(",")));
     }
+
+    @Test
+    void instanceTagsChangeInPlaceAndAnInstanceTerminatedOutsideFerryIsLaunchedAgain() throws Exception {
+        vm("app-10", 6 * MIB, true);
+        Journey first = journey(file(true, "keep", migration("app-10", "{subnet: subnet-0abc1234, instance_type: t3.small, tags: {Team: a}}")));
+        ApplyResult created = first.apply();
+        assertThat(created.failures()).as(first.failures(created)).isEmpty();
+        String id = first.resource("aws_instance.app-10").id().orElseThrow();
+
+        Journey retagged = new Journey(sandbox, file(true, "keep", migration("app-10",
+                "{subnet: subnet-0abc1234, instance_type: t3.small, tags: {Team: b, Owner: ops}}")), directory, first.store(), neighbours);
+        Plan update = retagged.plan();
+        assertThat(change(update, "aws_instance.app-10").action()).isEqualTo(Action.UPDATE);
+        ApplyResult updated = retagged.apply(update);
+        assertThat(updated.failures()).as(retagged.failures(updated)).isEmpty();
+        assertThat(sandbox.world().ec2Instance(id).orElseThrow().tags()).containsEntry("Team", "b").containsEntry("Owner", "ops");
+        assertThat(sandbox.requests().count("ec2:RunInstances")).as("tags change in place").isEqualTo(1);
+        assertThat(retagged.plan().hasChanges()).isFalse();
+
+        try (var ec2 = TestClients.ec2(sandbox)) {
+            ec2.terminateInstances(r -> r.instanceIds(id));
+        }
+        Plan again = retagged.plan();
+        assertThat(change(again, "aws_instance.app-10").action()).isEqualTo(Action.CREATE);
+        assertThat(change(again, "aws_instance.app-10").reason()).hasValueSatisfying(r -> assertThat(r).contains("deleted outside ferry"));
+    }
 }
