@@ -19,6 +19,8 @@ import java.time.Duration;
  * The real AWS SDK v2 clients pointed at a sandbox the way ferry points them: endpoint override and
  * static credentials, nothing else.
  */
+// The brief asks for the SDK's Apache 4 client (apache-client), which 2.55 marks deprecated for apache5-client.
+@SuppressWarnings("deprecation")
 public final class AwsClients implements AutoCloseable {
 
     private final Sandbox sandbox;
@@ -27,6 +29,7 @@ public final class AwsClients implements AutoCloseable {
             .socketTimeout(Duration.ofSeconds(30))
             .build();
     private final StaticCredentialsProvider credentials;
+    private boolean retries = true;
 
     public AwsClients(Sandbox sandbox) {
         this(sandbox, sandbox.accessKeyId(), sandbox.secretAccessKey());
@@ -37,8 +40,21 @@ public final class AwsClients implements AutoCloseable {
         this.credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
     }
 
+    /** Clients that give up after the first failure (to see an error rather than the SDK's retries). */
+    public AwsClients withoutRetries() {
+        AwsClients clients = new AwsClients(sandbox);
+        clients.retries = false;
+        return clients;
+    }
+
     private ClientOverrideConfiguration overrides() {
-        return ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build();
+        ClientOverrideConfiguration.Builder builder = ClientOverrideConfiguration.builder();
+        if (retries) {
+            builder.retryStrategy(RetryMode.STANDARD);
+        } else {
+            builder.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry());
+        }
+        return builder.build();
     }
 
     public Ec2Client ec2() {

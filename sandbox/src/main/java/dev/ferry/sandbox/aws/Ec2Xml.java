@@ -121,8 +121,7 @@ final class Ec2Xml {
                     .leaf("networkInterfaceId", "eni-" + i.id().substring(2))
                     .leaf("subnetId", i.subnetId()).leaf("vpcId", i.vpcId()).leaf("description", "")
                     .leaf("ownerId", world.account()).leaf("status", "in-use")
-                    .leaf("macAddress", "06:" + i.id().substring(4, 6) + ":" + i.id().substring(6, 8) + ":"
-                            + i.id().substring(8, 10) + ":" + i.id().substring(10, 12) + ":" + i.id().substring(12, 14))
+                    .leaf("macAddress", macAddress(i.id()))
                     .leaf("privateIpAddress", i.privateIp()).leaf("sourceDestCheck", true);
             w.start("groupSet");
             for (String groupId : i.securityGroupIds()) {
@@ -150,6 +149,13 @@ final class Ec2Xml {
                 .leaf("usageOperation", "RunInstances")
                 .leaf("bootMode", "legacy-bios")
                 .end();
+    }
+
+    /** A stable, locally administered MAC address for an instance's network interface. */
+    private static String macAddress(String instanceId) {
+        int hash = instanceId.hashCode();
+        return String.format("06:%02x:%02x:%02x:%02x:%02x", (hash >>> 24) & 0xff, (hash >>> 16) & 0xff,
+                (hash >>> 8) & 0xff, hash & 0xff, instanceId.length() & 0xff);
     }
 
     static void instanceType(XmlWriter w, InstanceTypeSpec t) {

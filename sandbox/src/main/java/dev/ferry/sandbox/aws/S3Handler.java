@@ -868,7 +868,7 @@ public final class S3Handler implements ServiceHandler {
         world.read(w -> bucket(w, call, name, true));
         Received received = receive(call);
         String contentType = call.header("Content-Type") == null ? "binary/octet-stream" : call.header("Content-Type");
-        S3Object object = new S3Object(name, key, received.size(), "\"" + received.md5Hex() + "\"", Instant.now(),
+        S3Object object = new S3Object(name, key, received.size(), "\"" + received.md5Hex() + "\"", world.now(),
                 contentType, userMetadata(call), received.checksums(), Blob.ofFile(received.file()));
         try {
             world.writeAndForget(w -> {
@@ -1040,7 +1040,7 @@ public final class S3Handler implements ServiceHandler {
         });
         Received received = receive(call);
         int number = partNumber;
-        UploadedPart part = new UploadedPart(number, received.size(), "\"" + received.md5Hex() + "\"", Instant.now(),
+        UploadedPart part = new UploadedPart(number, received.size(), "\"" + received.md5Hex() + "\"", world.now(),
                 received.checksums(), Blob.ofFile(received.file()));
         try {
             world.writeAndForget(w -> {

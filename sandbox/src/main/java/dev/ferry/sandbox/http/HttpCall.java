@@ -51,6 +51,7 @@ public final class HttpCall {
     private ByteArrayOutputStream capturedRequest;
     private byte[] capturedResponse = new byte[0];
     private Runnable beforeSend = () -> { };
+    private Runnable onStatus = () -> { };
 
     HttpCall(HttpExchange exchange, String requestId) {
         this.exchange = requireNonNull(exchange, "exchange is null");
@@ -366,7 +367,13 @@ public final class HttpCall {
 
     private void sendHeaders(int status, long length) throws IOException {
         responded = true;
+        onStatus.run();
         exchange.sendResponseHeaders(status, length);
+    }
+
+    /** Runs just before the status line goes out. */
+    void onStatus(Runnable listener) {
+        this.onStatus = requireNonNull(listener, "listener is null");
     }
 
     private void writeBody(byte[] bytes, int offset, int length) throws IOException {

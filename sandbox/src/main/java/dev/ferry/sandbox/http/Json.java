@@ -46,6 +46,7 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw e;
         } catch (java.io.IOException e) {
+            // Reading from a byte array does no I/O that can fail otherwise.
             throw new UncheckedIOException(e);
         }
     }

@@ -20,28 +20,52 @@ public final class RequestLog {
 
     static final int MAX_KEPT = 100_000;
 
-    private final Deque<LoggedRequest> entries = new ArrayDeque<>();
+    private final Deque<Entry> entries = new ArrayDeque<>();
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> successes = new ConcurrentHashMap<>();
 
-    void record(LoggedRequest request) {
+    /**
+     * One request's place in the log. A request is entered as soon as its status is known, before the client
+     * can have read the answer, so a test that looks right after a call finds it; its duration and byte counts
+     * are filled in when it ends.
+     */
+    static final class Entry {
+        private volatile LoggedRequest request;
+        private boolean counted;
+    }
+
+    Entry begin() {
+        return new Entry();
+    }
+
+    /** Enters the request (if not yet) with what is known now. */
+    void update(Entry entry, LoggedRequest request) {
         requireNonNull(request, "request is null");
-        counts.computeIfAbsent(request.key(), k -> new LongAdder()).increment();
-        if (request.succeeded()) {
-            successes.computeIfAbsent(request.key(), k -> new LongAdder()).increment();
-        }
         synchronized (entries) {
-            entries.addLast(request);
+            entry.request = request;
+            if (entry.counted) {
+                return;
+            }
+            entry.counted = true;
+            entries.addLast(entry);
             if (entries.size() > MAX_KEPT) {
                 entries.removeFirst();
             }
         }
+        counts.computeIfAbsent(request.key(), k -> new LongAdder()).increment();
+        if (request.succeeded()) {
+            successes.computeIfAbsent(request.key(), k -> new LongAdder()).increment();
+        }
     }
 
-    /** All kept requests, oldest first. */
+    void record(LoggedRequest request) {
+        update(begin(), request);
+    }
+
+    /** All kept requests in the order their answers began (or they were cut), oldest first. */
     public List<LoggedRequest> all() {
         synchronized (entries) {
-            return List.copyOf(entries);
+            return entries.stream().map(e -> e.request).toList();
         }
     }
 

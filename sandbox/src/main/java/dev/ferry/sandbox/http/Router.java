@@ -45,6 +45,8 @@ public final class Router {
 
     void route(HttpCall call) throws IOException {
         Service service = identify(call);
+        RequestLog.Entry entry = log.begin();
+        call.onStatus(() -> log.update(entry, logged(call, service)));
         try {
             if (service == null) {
                 call.action(call.method() + " " + call.rawPath());
@@ -89,10 +91,14 @@ public final class Router {
                 drain(call.body());
             }
         } finally {
-            log.record(new LoggedRequest(call.arrived(), service == null ? "unknown" : service.id(), call.action(),
-                    call.method(), call.rawPath(), call.responded() ? call.status() : 0, call.elapsed(),
-                    call.bytesIn(), call.bytesOut(), call.fault().label(), call.requestId()));
+            log.update(entry, logged(call, service));
         }
+    }
+
+    private static LoggedRequest logged(HttpCall call, Service service) {
+        return new LoggedRequest(call.arrived(), service == null ? "unknown" : service.id(), call.action(),
+                call.method(), call.rawPath(), call.responded() ? call.status() : 0, call.elapsed(), call.bytesIn(),
+                call.bytesOut(), call.fault().label(), call.requestId());
     }
 
     private static void drain(InputStream in) throws IOException {

@@ -33,6 +33,11 @@ import static java.util.Objects.requireNonNull;
 public final class ImageUploads implements ServiceHandler {
 
     private static final String TOKEN = "upload.token";
+    /**
+     * How much of an oversized body is read and thrown away before refusing it, so that the client reads the
+     * refusal instead of a reset connection; beyond this the connection is simply closed.
+     */
+    private static final long DISCARD_LIMIT = 256L * 1024 * 1024;
 
     private final World world;
     private final LinodeLimits limits;
@@ -91,12 +96,14 @@ public final class ImageUploads implements ServiceHandler {
             String reason = "Image upload failed: the compressed image is " + declared + " bytes, more than the "
                     + limits.maxCompressedBytes() + " bytes allowed";
             world.writeAndForget(w -> w.uploadFailed(image.number(), null, reason));
+            discard(call.body(), DISCARD_LIMIT);
             error(call, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
             return;
         }
         Outcome outcome = receive(call.body());
         if (outcome.tooLargeCompressed()) {
             world.writeAndForget(w -> w.uploadFailed(image.number(), outcome.digest(), outcome.failure()));
+            discard(call.body(), DISCARD_LIMIT);
             error(call, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
             return;
         }
@@ -171,6 +178,15 @@ public final class ImageUploads implements ServiceHandler {
         UploadDigest digest = new UploadDigest(counted.count, HexFormat.of().formatHex(gzipDigest.digest()), raw,
                 HexFormat.of().formatHex(rawDigest.digest()));
         return new Outcome(digest, failure, tooLarge);
+    }
+
+    private static void discard(InputStream body, long limit) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while (total < limit && (n = body.read(buffer)) >= 0) {
+            total += n;
+        }
     }
 
     private static MessageDigest sha256() {

@@ -58,9 +58,7 @@ final class XFilter {
 
     private static Predicate<JsonNode> object(JsonNode node, String prefix, Set<String> filterable) {
         List<Predicate<JsonNode>> parts = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> entry = fields.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String key = entry.getKey();
             JsonNode value = entry.getValue();
             switch (key) {
@@ -112,9 +110,7 @@ final class XFilter {
 
     private static Predicate<JsonNode> operators(String field, JsonNode spec) {
         List<Predicate<JsonNode>> parts = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> ops = spec.fields();
-        while (ops.hasNext()) {
-            Map.Entry<String, JsonNode> op = ops.next();
+        for (Map.Entry<String, JsonNode> op : spec.properties()) {
             JsonNode operand = op.getValue();
             Predicate<JsonNode> single = switch (op.getKey()) {
                 case "+contains" -> v -> v.isValueNode() && v.asText().toLowerCase(Locale.ROOT)

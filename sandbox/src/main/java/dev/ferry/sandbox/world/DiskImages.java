@@ -145,6 +145,10 @@ public final class DiskImages {
         }
         candidates.add(Path.of("/usr/sbin/mkfs.ext4"));
         candidates.add(Path.of("/sbin/mkfs.ext4"));
+        return findMkfs(candidates);
+    }
+
+    static Path findMkfs(List<Path> candidates) {
         for (Path candidate : candidates) {
             if (Files.isExecutable(candidate)) {
                 return candidate;

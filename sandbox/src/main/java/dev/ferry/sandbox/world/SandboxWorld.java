@@ -267,8 +267,9 @@ public record SandboxWorld(
             }
             return world;
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + where(e.getLocation()) + ": unknown key '" + e.getPropertyName()
-                    + "'" + suggestion(e.getPropertyName(), e.getKnownPropertyIds()), e);
+            throw new IllegalArgumentException(file + keyLocation(file, e.getPropertyName(), e.getLocation())
+                    + ": unknown key '" + e.getPropertyName() + "'"
+                    + suggestion(e.getPropertyName(), e.getKnownPropertyIds()), e);
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof NullPointerException
                     ? e.getCause() : e;
@@ -279,6 +280,28 @@ public record SandboxWorld(
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read world file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where the unknown key itself is: the parser reports the position after its value, so the key is looked
+     * up on that line and the lines before it.
+     */
+    private static String keyLocation(Path file, String key, JsonLocation reported) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            int last = reported == null || reported.getLineNr() < 1 ? lines.size()
+                    : Math.min(lines.size(), reported.getLineNr());
+            Pattern asKey = Pattern.compile("^(\\s*(?:-\\s*)?)[\"']?" + Pattern.quote(key) + "[\"']?\\s*:");
+            for (int i = last - 1; i >= 0; i--) {
+                Matcher m = asKey.matcher(lines.get(i));
+                if (m.find()) {
+                    return ":" + (i + 1) + ":" + (m.group(1).length() + 1);
+                }
+            }
+        } catch (IOException e) {
+            // fall back to the parser's position
+        }
+        return where(reported);
     }
 
     private static String where(JsonLocation location) {

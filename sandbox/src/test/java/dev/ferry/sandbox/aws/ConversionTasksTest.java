@@ -98,6 +98,7 @@ class ConversionTasksTest {
         return importTask(id);
     }
 
+    @SuppressWarnings("unchecked")
     private static String importFrom(String key, String format, String token) {
         return ec2.importImage(r -> r.roleName("vmimport").clientToken(token).description("app-02")
                 .diskContainers(c -> c.format(format).userBucket(b -> b.s3Bucket(MigrationSetup.BUCKET)
@@ -214,6 +215,7 @@ class ConversionTasksTest {
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("InvalidExportTaskID.NotFound"));
     }
 
+    @SuppressWarnings("unchecked")
     @Test
     void theSixthConcurrentConversionTaskIsRefusedAndNoMoreThanFiveEverRun() {
         try (Sandbox own = TestSandboxes.start(0.2);

@@ -132,6 +132,7 @@ class IamStsPricingTest {
         }
     }
 
+    @SuppressWarnings("unchecked")
     @Test
     void pricesAnInstanceTypeOnDemandInTheRealPriceListFormat() throws Exception {
         try (PricingClient pricing = clients.pricing()) {

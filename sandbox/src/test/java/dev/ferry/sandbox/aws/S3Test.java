@@ -131,6 +131,7 @@ class S3Test {
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("NoSuchBucketPolicy"));
     }
 
+    @SuppressWarnings("unchecked")
     @Test
     void newBucketsHaveAclsDisabledUnlessCreatedForObjectWriters() {
         bucket("enforced");

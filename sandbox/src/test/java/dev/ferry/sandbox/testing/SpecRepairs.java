@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +15,9 @@ import java.util.Map;
  * {@code properties} that only narrow a property of {@code Firewall} ({@code rules} must have its policies;
  * its rules must have action, addresses, protocol). Those narrowing schemas carry no {@code type} but do carry
  * {@code additionalProperties: false}, so on their own they forbid the very fields they require. Here each such
- * overlay is merged into the property it narrows, which is what the description means.
+ * overlay is merged into the property it narrows, which is what the description means. (The same shape
+ * without {@code additionalProperties}, as in {@code PUT .../rules}, makes the validator take an array for an
+ * object, so every constraint-only overlay is merged.)
  */
 final class SpecRepairs {
 
@@ -38,18 +39,18 @@ final class SpecRepairs {
                     }
                 }
             }
-            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-            while (fields.hasNext()) {
-                mergeOverlays(root, fields.next().getValue());
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                mergeOverlays(root, field.getValue());
             }
         } else if (node instanceof ArrayNode array) {
             array.forEach(n -> mergeOverlays(root, n));
         }
     }
 
+    /** A schema that only adds constraints: no type, no reference, no combinator of its own. */
     private static boolean isOverlay(JsonNode schema) {
-        return schema.isObject() && !schema.has("type") && !schema.has("$ref")
-                && schema.path("additionalProperties").isBoolean() && !schema.get("additionalProperties").asBoolean();
+        return schema.isObject() && !schema.has("type") && !schema.has("$ref") && !schema.has("allOf")
+                && !schema.has("oneOf") && !schema.has("anyOf");
     }
 
     private static JsonNode baseProperty(JsonNode root, JsonNode allOf, String name) {
@@ -82,9 +83,7 @@ final class SpecRepairs {
             result.set("items", merge(root, result.get("items"), overlay));
             return result;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : overlay.properties()) {
             switch (field.getKey()) {
                 case "additionalProperties" -> { }
                 case "required" -> {
@@ -103,7 +102,7 @@ final class SpecRepairs {
                 case "properties" -> {
                     ObjectNode properties = result.has("properties") ? (ObjectNode) result.get("properties")
                             : result.putObject("properties");
-                    field.getValue().fields().forEachRemaining(p -> {
+                    field.getValue().properties().forEach(p -> {
                         JsonNode existing = properties.get(p.getKey());
                         properties.set(p.getKey(), existing == null ? p.getValue()
                                 : merge(root, existing, p.getValue()));
