@@ -86,15 +86,15 @@ public final class LiveState {
             if (written >= upTo) {
                 return;
             }
-            byte[] encoded;
+            State snapshot;
             long snapshotVersion;
             synchronized (this) {
-                // Encoding reuses each unchanged resource's JSON, so holding the lock for it is short;
-                // the slow part (write and fsync) happens outside it.
-                encoded = encoder.encode(State.view(lineage, serial, resources));
+                // A copy of a sorted map is a linear walk; encoding (and writing) happen outside the
+                // lock, so steps keep recording changes meanwhile and the next write takes them all.
+                snapshot = new State(lineage, serial, resources);
                 snapshotVersion = version;
             }
-            store.writeEncoded(encoded);
+            store.writeEncoded(encoder.encode(snapshot));
             written = snapshotVersion;
         }
     }

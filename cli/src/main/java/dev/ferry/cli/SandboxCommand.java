@@ -1,0 +1,118 @@
+package dev.ferry.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.FerryException;
+import dev.ferry.sandbox.Sandbox;
+import dev.ferry.sandbox.SandboxException;
+import dev.ferry.sandbox.SandboxOptions;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry sandbox}: the local stand-ins for AWS and Linode, in the foreground. */
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+        description = {
+            "Runs ferry's local sandbox: stand-ins for AWS (EC2, S3, IAM, STS, Pricing) and Linode",
+            "API v4 that speak their real protocols on 127.0.0.1, seeded with a world that matches",
+            "plans/examples/. Prints the environment to point ferry (or the AWS CLI) at it.",
+            "State is in memory unless --state is given. Stop it with Ctrl-C."
+        })
+final class SandboxCommand implements Callable<Integer> {
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "Port on 127.0.0.1 (default: any free one).")
+    int port;
+
+    @Option(names = "--faults", paramLabel = "SPEC",
+            description = "Inject faults, e.g. 'rate=0.1,statuses=500,503,429,cut=0.05,latency=20ms,services=linode,s3,seed=7'.")
+    String faults;
+
+    @Option(names = "--state", paramLabel = "DIR", description = "Keep the sandbox's world in DIR between runs.")
+    String state;
+
+    @Option(names = "--world", paramLabel = "FILE", description = "Start from this world (YAML or JSON) instead of the default one.")
+    String world;
+
+    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "1.0",
+            description = "Multiply every operation's duration by X (default 1.0: an AMI takes a few seconds).")
+    double timeScale;
+
+    @Option(names = "--run-for", paramLabel = "DURATION", hidden = true, description = "Stop after DURATION (for tests).")
+    String runFor;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CliEnvironment environment;
+
+    @Inject
+    SandboxCommand(CliEnvironment environment) {
+        this.environment = requireNonNull(environment, "environment is null");
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        SandboxOptions.Builder options = SandboxOptions.builder().port(port).timeScale(timeScale);
+        try {
+            if (faults != null) {
+                options.faults(faults);
+            }
+            if (state != null) {
+                options.stateDirectory(environment.resolve(state));
+            }
+            if (world != null) {
+                options.worldFile(environment.resolve(world));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new FerryException(e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Sandbox sandbox;
+        try {
+            sandbox = Sandbox.start(options.build());
+        } catch (SandboxException | IllegalArgumentException e) {
+            throw new FerryException("the sandbox cannot start: " + e.getMessage());
+        }
+        Thread hook = new Thread(() -> {
+            sandbox.close();
+            stopped.countDown();
+        }, "ferry-sandbox-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            out.println("ferry sandbox is running on " + sandbox.endpoint() + " (AWS: EC2, S3, IAM, STS, Pricing in "
+                    + sandbox.region() + "; Linode API v4 at " + sandbox.linodeApiUrl() + ").");
+            out.println();
+            out.println("Point ferry at it from another shell (these credentials work only here):");
+            out.println();
+            out.print(sandbox.exportLines());
+            out.println("export ROOT_PASSWORD='" + DemoCommand.randomPassword() + "'   # any strong password for the new Linodes");
+            out.println();
+            out.println("Then try: ./ferry plan -f plans/examples/ec2-to-linode.yaml");
+            out.println(faults == null ? "No faults are injected." : "Injecting faults: " + faults);
+            out.println("Press Ctrl-C to stop.");
+            out.flush();
+            if (runFor != null) {
+                Duration duration = Operations.duration("--run-for", runFor);
+                stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                stopped.await();
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it closes the sandbox
+            }
+            sandbox.close();
+        }
+        return Commands.OK;
+    }
+}
