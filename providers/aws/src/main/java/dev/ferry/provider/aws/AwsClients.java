@@ -73,6 +73,8 @@ final class AwsClients implements AutoCloseable {
     private StsClient sts;
     private PricingClient pricing;
 
+    // ferry uses the apache-client module, which this SDK release marks deprecated in favour of apache5-client.
+    @SuppressWarnings("deprecation")
     private AwsClients(Region region, Optional<URI> endpoint, CredentialsChain credentials, RetryTuning retry) {
         this.region = region;
         this.retry = retry;

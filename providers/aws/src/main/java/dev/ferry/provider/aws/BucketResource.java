@@ -151,7 +151,8 @@ final class BucketResource implements ManagedResourceType {
         String bucket = context.prior().orElseThrow().id();
         String ownership = context.arguments().optionalText("object_ownership").orElse("BucketOwnerEnforced");
         calls.run("S3 PutBucketOwnershipControls " + bucket, () -> clients.s3().putBucketOwnershipControls(r -> r.bucket(bucket)
-                .ownershipControls(c -> c.rules(rule -> rule.objectOwnership(ownership)))));
+                .ownershipControls(c -> c.rules(software.amazon.awssdk.services.s3.model.OwnershipControlsRule.builder()
+                        .objectOwnership(ownership).build()))));
         boolean created = context.prior().get().outputs().path("created_by_ferry").asBoolean(false);
         return new Outcome.Done(bucket, outputs(bucket, created, ownership));
     }

@@ -247,7 +247,7 @@ final class ImageImportResource implements ManagedResourceType {
                 observed.put(request.address(), new Observation.Gone());
             } else {
                 ObjectNode outputs = Images.outputs(image);
-                request.outputs().fields().forEachRemaining(field -> {
+                request.outputs().properties().forEach(field -> {
                     if (!outputs.has(field.getKey())) {
                         outputs.set(field.getKey(), field.getValue());
                     }

@@ -117,8 +117,8 @@ final class InstanceResource implements ManagedResourceType {
 
     private Map<String, String> tags(Attributes arguments, Identity identity) {
         Map<String, String> tags = new TreeMap<>();
-        arguments.find("tags").filter(JsonNode::isObject).ifPresent(node -> node.fields()
-                .forEachRemaining(field -> tags.put(field.getKey(), field.getValue().asText())));
+        arguments.find("tags").filter(JsonNode::isObject).ifPresent(node -> node.properties()
+                .forEach(field -> tags.put(field.getKey(), field.getValue().asText())));
         tags.putIfAbsent("Name", arguments.optionalText("name").orElse(identity.address().name()));
         return Ec2Tags.of(identity, tags);
     }
@@ -259,7 +259,7 @@ final class InstanceResource implements ManagedResourceType {
         String id = context.prior().orElseThrow().id();
         Map<String, String> wanted = tags(context.arguments(), context.identity());
         Map<String, String> before = new TreeMap<>();
-        context.prior().get().arguments().path("tags").fields().forEachRemaining(f -> before.put(f.getKey(), f.getValue().asText()));
+        context.prior().get().arguments().path("tags").properties().forEach(f -> before.put(f.getKey(), f.getValue().asText()));
         List<Tag> removed = before.keySet().stream().filter(key -> !wanted.containsKey(key)).map(key -> Tag.builder().key(key).build()).toList();
         calls.run("EC2 CreateTags " + id, () -> clients.ec2().createTags(r -> r.resources(id).tags(Ec2Tags.list(wanted))));
         if (!removed.isEmpty()) {

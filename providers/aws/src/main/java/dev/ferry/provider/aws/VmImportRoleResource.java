@@ -24,7 +24,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -165,9 +164,7 @@ final class VmImportRoleResource implements ManagedResourceType {
                 continue;
             }
             JsonNode equals = statement.path("Condition").path("StringEquals");
-            Iterator<Map.Entry<String, JsonNode>> fields = equals.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : equals.properties()) {
                 if (field.getKey().toLowerCase(Locale.ROOT).equals("sts:externalid") && Json.strings(field.getValue()).contains(EXTERNAL_ID)) {
                     return Trust.TRUSTED;
                 }
