@@ -1,5 +1,7 @@
 package dev.ferry.provider.aws;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.ProviderContext;
@@ -21,6 +23,19 @@ public final class AwsProvider implements Provider {
 
     public static final String NAME = "aws";
 
+    private final AwsClients.RetryTuning retry;
+    private final S3ObjectUploadResource.UploadTuning upload;
+
+    public AwsProvider() {
+        this(AwsClients.RetryTuning.STANDARD, S3ObjectUploadResource.UploadTuning.STANDARD);
+    }
+
+    /** With other retry and upload settings (tests shorten the backoff and the parts). */
+    AwsProvider(AwsClients.RetryTuning retry, S3ObjectUploadResource.UploadTuning upload) {
+        this.retry = requireNonNull(retry, "retry is null");
+        this.upload = requireNonNull(upload, "upload is null");
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -29,22 +44,29 @@ public final class AwsProvider implements Provider {
     @Override
     public List<SourceKind> sources() {
         return List.of(new SourceKind(new SectionKind("ec2", Role.SOURCE, NAME, true, Set.of("raw"), true, AwsProvider::checkSource),
-                context -> {
-                    throw new FerryException("the ec2 source is not expanded yet (AWS provider issue)");
-                }));
+                new Ec2SourceExpander()));
     }
 
     @Override
     public List<TargetKind> targets() {
         return List.of(new TargetKind(new SectionKind("ec2", Role.TARGET, NAME, true, Set.of("ova", "vmdk", "vhd", "vhdx", "raw"),
-                false, AwsProvider::checkTarget), (context, source) -> {
-                    throw new FerryException("the ec2 target is not expanded yet (journey B issue)");
-                }));
+                false, AwsProvider::checkTarget), new Ec2TargetExpander()));
     }
 
     @Override
     public ProviderSession open(ProviderContext context) {
-        throw new FerryException("the AWS provider cannot connect yet (AWS provider issue)");
+        AwsConfig config = context.block().map(block -> block.bind(AwsConfig.class))
+                .orElseThrow(() -> new FerryException("the file has no providers.aws block; add one with the region,"
+                        + " such as 'providers: {aws: {region: us-west-1}}'"));
+        AwsClients clients = AwsClients.connect(config, context.environment(), context.home(), retry);
+        try {
+            // Credentials are found now, so that a missing one stops the command before anything is planned.
+            clients.credentials().provider().resolveCredentials();
+            return new AwsSession(clients, upload);
+        } catch (RuntimeException e) {
+            clients.close();
+            throw e;
+        }
     }
 
     private static void checkSource(Migration migration, Section section, MigrationFile file, Diagnostics out) {

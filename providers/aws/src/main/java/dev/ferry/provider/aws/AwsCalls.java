@@ -1,0 +1,165 @@
+package dev.ferry.provider.aws;
+
+import dev.ferry.engine.FerryException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Runs SDK calls and turns their failures into one sentence a user can act on: which service refused
+ * which call, AWS's own message and code, and for refused credentials where they came from and what to
+ * do. Messages never carry a secret: AWS error messages name keys by id only, and ferry adds none.
+ */
+final class AwsCalls {
+
+    private static final Set<String> CREDENTIAL_CODES = Set.of("AuthFailure", "InvalidClientTokenId", "UnrecognizedClientException",
+            "SignatureDoesNotMatch", "InvalidAccessKeyId", "ExpiredToken", "ExpiredTokenException", "RequestExpired",
+            "InvalidToken", "MissingAuthenticationToken", "MissingAuthenticationTokenException");
+    private static final Set<String> DENIED_CODES = Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
+            "Forbidden", "OptInRequired");
+
+    private final CredentialsChain credentials;
+    private final String region;
+    private final Duration pause;
+
+    /**
+     * How many times a call whose answer was lost is sent again. The SDK retries errors and broken
+     * connections itself, but not an answer cut short in its body (it fails to parse it); for a call
+     * that can safely be repeated, ferry sends it again.
+     */
+    static final int ATTEMPTS_AFTER_LOST_ANSWER = 5;
+
+    AwsCalls(CredentialsChain credentials, String region, Duration pause) {
+        this.credentials = credentials;
+        this.region = region;
+        this.pause = pause;
+    }
+
+    /**
+     * Runs {@code call}, which may safely be repeated (a describe, a put, a delete, a create with a
+     * ClientToken); {@code what} names it for messages ("EC2 DescribeImages").
+     */
+    <T> T call(String what, Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(what, call);
+            } catch (FerryException e) {
+                if (!answerLost(e) || attempt >= ATTEMPTS_AFTER_LOST_ANSWER) {
+                    throw e;
+                }
+                sleep(attempt);
+            }
+        }
+    }
+
+    /** Runs {@code call} exactly once: it must not be repeated blindly (a create without an idempotency token). */
+    <T> T once(String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (AwsServiceException e) {
+            throw translate(what, e);
+        } catch (SdkClientException e) {
+            throw new FerryException(what + " failed: " + clientProblem(e), e);
+        } catch (SdkException e) {
+            throw new FerryException(what + " failed: " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            // An answer cut short while the SDK read it lazily (a policy document, say).
+            throw new FerryException(what + " failed: the answer was cut short (" + e.getCause().getMessage()
+                    + "); check the network and the endpoint", e);
+        }
+    }
+
+    private void sleep(int attempt) {
+        try {
+            Thread.sleep(pause.toMillis() * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException("interrupted while waiting to send a call again");
+        }
+    }
+
+    void run(String what, Runnable call) {
+        call(what, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** The error code of an AWS service exception, if it is one. */
+    static Optional<String> code(Throwable e) {
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+            return Optional.ofNullable(service.awsErrorDetails().errorCode());
+        }
+        return Optional.empty();
+    }
+
+    static boolean hasCode(Throwable e, String... codes) {
+        Optional<String> code = code(e);
+        if (code.isEmpty()) {
+            return false;
+        }
+        for (String candidate : codes) {
+            if (candidate.equals(code.get())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a failed call may still have been carried out: the request left, but no answer from AWS
+     * was understood (a cut connection, a truncated body). A create that failed so must look for what
+     * it may have made before giving up, or the next run makes a twin.
+     */
+    static boolean answerLost(Throwable e) {
+        Throwable cause = e instanceof FerryException ? e.getCause() : e;
+        return cause instanceof SdkClientException || cause instanceof java.io.UncheckedIOException;
+    }
+
+    /**
+     * Whether {@code e} says the thing asked for does not exist: one of {@code codes}, or a 404 whose
+     * body (and so its code) was lost on the way.
+     */
+    static boolean missing(Throwable e, String... codes) {
+        return hasCode(e, codes) || (status(e) == 404 && code(e).isEmpty());
+    }
+
+    static int status(Throwable e) {
+        return e instanceof AwsServiceException service ? service.statusCode() : 0;
+    }
+
+    FerryException translate(String what, AwsServiceException e) {
+        String code = code(e).orElse("HTTP " + e.statusCode());
+        String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
+                ? "(no message)" : e.awsErrorDetails().errorMessage().strip();
+        if (CREDENTIAL_CODES.contains(code)) {
+            return new FerryException(what + " was refused: AWS did not accept the credentials from " + credentials.describeSource()
+                    + " (" + code + ": " + message + "). Check that the access key is active and the secret matches it, or refresh"
+                    + " the session ('aws sso login' for an SSO profile)", e);
+        }
+        if (DENIED_CODES.contains(code)) {
+            return new FerryException(what + " was denied (" + code + ": " + message + "). The identity ferry uses ("
+                    + credentials.describeSource() + ") needs that permission in " + region, e);
+        }
+        return new FerryException(what + " failed: " + message + " (" + code + ")", e);
+    }
+
+    private static String clientProblem(SdkClientException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof FerryException ferry) {
+            return ferry.getMessage();
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        if (cause != e && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message += " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
+        }
+        return message + "; check the network, the endpoint and the region";
+    }
+}

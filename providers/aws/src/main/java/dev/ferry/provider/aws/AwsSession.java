@@ -1,0 +1,81 @@
+package dev.ferry.provider.aws;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.provider.ArtifactOpener;
+import dev.ferry.engine.provider.ProviderSession;
+import dev.ferry.engine.provider.ResourceType;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The AWS provider connected for one command run: its clients, and every resource type built over them
+ * with the lookups they share (bucket facts, subnets and groups, instance types, prices), so that a plan
+ * over many migrations asks AWS each thing once.
+ */
+final class AwsSession implements ProviderSession {
+
+    /** AWS runs at most 5 import and export (conversion) tasks per region at once, by default. */
+    static final int CONVERSION_TASKS = 5;
+
+    private final AwsClients clients;
+    private final CallerIdentityData callerIdentity;
+    private final List<ResourceType> types;
+    private final S3ArtifactOpener opener;
+
+    AwsSession(AwsClients clients, S3ObjectUploadResource.UploadTuning upload) {
+        this.clients = requireNonNull(clients, "clients is null");
+        AwsCalls calls = new AwsCalls(clients.credentials(), clients.regionName(), clients.retry().baseDelay());
+        Images images = new Images(clients, calls);
+        Buckets buckets = new Buckets(clients, calls);
+        PriceCatalog prices = new PriceCatalog(clients, calls);
+        this.callerIdentity = new CallerIdentityData(clients, calls);
+        this.opener = new S3ArtifactOpener(clients, calls);
+        this.types = List.of(
+                callerIdentity,
+                new Ec2InstanceData(clients, calls, prices),
+                new AmiResource(clients, calls, images),
+                new BucketResource(clients, calls, buckets),
+                new BucketPolicyResource(clients, calls, buckets),
+                new VmImportRoleResource(clients, calls),
+                new ImageExportResource(clients, calls),
+                new S3ObjectUploadResource(clients, calls, upload),
+                new ImageImportResource(clients, calls, images),
+                new InstanceResource(clients, calls, new Network(clients, calls), new InstanceTypes(clients, calls)),
+                new InstanceExportResource(clients, calls, buckets));
+    }
+
+    AwsClients clients() {
+        return clients;
+    }
+
+    /** The account ferry acts in (STS GetCallerIdentity, once). */
+    String accountId() {
+        return callerIdentity.identity().account();
+    }
+
+    @Override
+    public List<ResourceType> resourceTypes() {
+        return types;
+    }
+
+    @Override
+    public Map<String, Integer> limits() {
+        return Map.of(ImageExportResource.conversionLimit(clients.regionName()), CONVERSION_TASKS);
+    }
+
+    @Override
+    public List<ArtifactOpener> artifactOpeners() {
+        return List.of(opener);
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+
+    @Override
+    public String toString() {
+        return "AwsSession[" + clients.regionName() + clients.endpoint().map(e -> ", endpoint " + e).orElse("") + "]";
+    }
+}

@@ -1,0 +1,141 @@
+package dev.ferry.provider.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.engine.apply.ApplyResult;
+import dev.ferry.engine.machine.DiskImage;
+import dev.ferry.engine.machine.FirewallIntent;
+import dev.ferry.engine.machine.MachineFacts;
+import dev.ferry.engine.plan.Action;
+import dev.ferry.engine.plan.Change;
+import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.provider.Note;
+import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.sandbox.Sandbox;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The source half of journey A, end to end against the sandbox: plan, apply, clean-up, no-op, destroy. */
+class JourneyASourceTest {
+
+    static final String WEB_01 = "i-0e1dc0292b0ae7293";
+
+    static String file(String cleanup, boolean create) {
+        return """
+                apiVersion: ferry/v1
+                kind: Migration
+                metadata: {name: journey-a}
+                providers:
+                  aws: {region: us-west-1}
+                  linode: {}
+                staging: {bucket: ferry-journey-a, prefix: exports/, create: %s, cleanup: %s}
+                migrations:
+                  - name: web-01
+                    source: {ec2: {instance: %s, reboot: false}}
+                    target: {linode: {region: us-lax, root_pass: "${env:ROOT_PASS}"}}
+                """.formatted(create, cleanup, WEB_01);
+    }
+
+    @TempDir
+    Path directory;
+    Sandbox sandbox;
+
+    @BeforeEach
+    void start() {
+        sandbox = Sandboxes.start();
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.close();
+    }
+
+    @Test
+    void exportsTheRootDiskAsRawAndHandsItToTheTargetThroughRangedReads() throws Exception {
+        Journey journey = new Journey(sandbox, file("keep", true), directory);
+
+        Plan plan = journey.plan();
+        assertThat(plan.change(ResourceAddress.parse("data.aws_ec2_instance.web-01")).map(Change::action)).contains(Action.NOOP);
+        for (String address : new String[] {"aws_ami.web-01", "aws_s3_bucket.staging", "aws_s3_bucket_policy.staging",
+                "aws_iam_role.vmimport", "aws_image_export.web-01", "fake_image.web-01"}) {
+            assertThat(plan.change(ResourceAddress.parse(address)).map(Change::action)).as(address).contains(Action.CREATE);
+        }
+        assertThat(plan.change(ResourceAddress.parse("aws_ami.web-01")).orElseThrow().notes())
+                .anySatisfy(note -> assertThat(note.text()).contains("without rebooting"));
+
+        ApplyResult result = journey.apply(plan);
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+
+        String exportId = journey.resource("aws_image_export.web-01").id().orElseThrow();
+        DiskImage image = DiskImage.fromJson(journey.resource("aws_image_export.web-01").outputs().get("disk_image"));
+        assertThat(image.kind()).isEqualTo("s3");
+        assertThat(image.format()).isEqualTo("raw");
+        assertThat(image.location().path("key").asText()).isEqualTo("exports/" + exportId + ".raw");
+        assertThat(image.description()).isEqualTo("s3://ferry-journey-a/exports/" + exportId + ".raw");
+        assertThat(sandbox.world().object("ferry-journey-a", "exports/" + exportId + ".raw")).isPresent();
+        assertThat(image.sizeBytes()).isEqualTo(Files.size(sandbox.world().rootDiskImage(WEB_01)));
+        assertThat(journey.neighbours().imported.get("fake_image.web-01")).isEqualTo(sha256(sandbox.world().rootDiskImage(WEB_01)));
+
+        MachineFacts facts = MachineFacts.fromJson(journey.resource("data.aws_ec2_instance.web-01").outputs().get("machine"));
+        assertThat(facts.vcpus()).isEqualTo(2);
+        assertThat(facts.memoryMib()).isEqualTo(4096);
+        assertThat(facts.rootDisk().orElseThrow().sizeBytes()).isEqualTo(5L * 1024 * 1024 * 1024);
+        FirewallIntent firewall = FirewallIntent.fromJson(journey.resource("data.aws_ec2_instance.web-01").outputs().get("firewall"));
+        assertThat(firewall.egressOpen()).isTrue();
+        assertThat(firewall.untranslatable()).hasSize(1);
+
+        assertThat(sandbox.requests().count("ec2:CreateImage")).isEqualTo(1);
+        assertThat(sandbox.requests().count("ec2:ExportImage")).isEqualTo(1);
+        assertThat(journey.plan().hasChanges()).as("a second plan has nothing to do").isFalse();
+
+        ApplyResult destroyed = journey.destroy();
+        assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
+        assertThat(sandbox.world().amis()).as("cleanup: keep keeps the staging copies on destroy").hasSize(1);
+        assertThat(sandbox.world().objects("ferry-journey-a")).hasSize(1);
+        assertThat(sandbox.world().role("vmimport")).as("the role is no staging copy").isEmpty();
+        assertThat(journey.state().resources()).isEmpty();
+    }
+
+    @Test
+    void deletesTheStagingCopiesOnceTheTargetHasTheImage() throws Exception {
+        Journey journey = new Journey(sandbox, file("delete-after-import", true), directory);
+
+        ApplyResult result = journey.apply();
+
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+        assertThat(journey.neighbours().imported.get("fake_image.web-01")).isEqualTo(sha256(sandbox.world().rootDiskImage(WEB_01)));
+        assertThat(sandbox.world().amis()).as("the AMI is deregistered").isEmpty();
+        assertThat(sandbox.world().snapshots()).as("with its snapshots").noneMatch(s -> s.description().contains("CreateImage"));
+        assertThat(sandbox.world().bucket("ferry-journey-a")).as("the bucket ferry made, emptied, is deleted").isEmpty();
+        assertThat(sandbox.world().role("vmimport")).as("the role stays until destroy").isPresent();
+        assertThat(journey.plan().hasChanges()).as("the cleaned-up copies are not made again").isFalse();
+
+        ApplyResult destroyed = journey.destroy();
+        assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
+        assertThat(sandbox.world().role("vmimport")).isEmpty();
+        assertThat(journey.state().resources()).isEmpty();
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    static boolean hasNote(Change change, Note.Level level, String text) {
+        return change.notes().stream().anyMatch(note -> note.level() == level && note.text().contains(text));
+    }
+}

@@ -1,0 +1,336 @@
+package dev.ferry.provider.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.engine.apply.ApplyResult;
+import dev.ferry.engine.diff.Planner;
+import dev.ferry.engine.machine.MachineFacts;
+import dev.ferry.engine.plan.Action;
+import dev.ferry.engine.plan.Change;
+import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.engine.state.ResourceStatus;
+import dev.ferry.engine.testing.FreezableStateStore;
+import dev.ferry.sandbox.Sandbox;
+import dev.ferry.sandbox.world.Ec2Instance;
+import dev.ferry.sandbox.world.InstanceTypeSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The target half of journey B against the sandbox: upload, import, launch, back up, export back. */
+class JourneyBTargetTest {
+
+    static final String BUCKET = "ferry-journey-b";
+    static final long MIB = 1024 * 1024;
+
+    @TempDir
+    Path directory;
+    Sandbox sandbox;
+    FakeNeighbours neighbours;
+
+    @BeforeEach
+    void start() {
+        sandbox = Sandboxes.start();
+        neighbours = new FakeNeighbours();
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.close();
+    }
+
+    /** A raw disk of {@code size} bytes: an MBR with one partition, then noise. */
+    static Path rawDisk(Path file, long size, boolean bootable) throws IOException {
+        byte[] bytes = new byte[(int) size];
+        new Random(size).nextBytes(bytes);
+        if (bootable) {
+            java.util.Arrays.fill(bytes, 446, 512, (byte) 0);
+            bytes[446] = (byte) 0x80;
+            bytes[446 + 4] = (byte) 0x83;
+            bytes[510] = 0x55;
+            bytes[511] = (byte) 0xAA;
+        }
+        return Files.write(file, bytes);
+    }
+
+    void vm(String name, long size, boolean bootable) throws IOException {
+        Path disk = rawDisk(directory.resolve(name + ".raw"), size, bootable);
+        neighbours.diskFiles.put(name, disk);
+        neighbours.machines.put(name, new MachineFacts("vsphere", name, 2, 4096, MachineFacts.X86_64, "linux", Optional.of("ubuntu64Guest"),
+                List.of(new MachineFacts.Disk("disk-0", size, true, Optional.empty(), false)), List.of(), List.of(), java.util.Map.of(),
+                Optional.empty(), Optional.empty(), Optional.of("poweredOff")));
+    }
+
+    static String migration(String name, String target) {
+        return """
+                  - name: %s
+                    source: {vsphere: {vm: %s, disk_image: %s.raw}}
+                    target:
+                      ec2: %s
+                """.formatted(name, name, name, target);
+    }
+
+    static String file(boolean create, String cleanup, String migrations) {
+        return """
+                apiVersion: ferry/v1
+                kind: Migration
+                metadata: {name: journey-b}
+                providers:
+                  aws: {region: us-west-1}
+                  vsphere: {}
+                staging: {bucket: %s, prefix: imports/, create: %s, cleanup: %s}
+                migrations:
+                """.formatted(BUCKET, create, cleanup) + migrations;
+    }
+
+    static final String FULL_TARGET = "{subnet: subnet-0abc1234, instance_type: match, security_groups: [sg-0123456789abcdef0],"
+            + " private_ip: 10.0.1.20, tags: {Team: platform}, backup_ami: true, export_back: {format: ova, prefix: exports-back/}}";
+    static final String PLAIN_TARGET = "{subnet: subnet-0abc1234, instance_type: t3.small}";
+
+    Journey journey(String yaml) {
+        return new Journey(sandbox, yaml, directory, new dev.ferry.engine.state.MemoryStateStore(), neighbours);
+    }
+
+    Change change(Plan plan, String address) {
+        return plan.change(ResourceAddress.parse(address)).orElseThrow(() -> new AssertionError(address + " is not in the plan"));
+    }
+
+    /** The sandbox's check wants its own id for the export service; a grant by e-mail, which it maps to that id, satisfies it. */
+    void bucketReadyForInstanceExports() {
+        sandbox.world().createBucket(BUCKET, "BucketOwnerPreferred");
+        try (S3Client s3 = TestClients.s3(sandbox)) {
+            String owner = s3.getBucketAcl(r -> r.bucket(BUCKET)).owner().id();
+            s3.putBucketAcl(r -> r.bucket(BUCKET).grantFullControl("id=" + owner)
+                    .grantWrite("emailAddress=\"vm-import-export@amazon.com\"")
+                    .grantReadACP("emailAddress=\"vm-import-export@amazon.com\""));
+        }
+    }
+
+    @Test
+    void importsTheImageLaunchesTheInstanceBacksItUpAndExportsItBack() throws Exception {
+        vm("app-02", 23 * MIB, true);
+        bucketReadyForInstanceExports();
+        Journey journey = journey(file(false, "delete-after-import", migration("app-02", FULL_TARGET)));
+
+        Plan plan = journey.plan();
+        Change instance = change(plan, "aws_instance.app-02");
+        InstanceTypeSpec expected = sandbox.world().instanceTypes().stream()
+                .filter(t -> t.currentGeneration() && t.architectures().contains("x86_64") && t.vcpus() >= 2 && t.memoryMiB() >= 4096)
+                .min(Comparator.comparingInt(InstanceTypeSpec::vcpus).thenComparingLong(InstanceTypeSpec::memoryMiB)
+                        .thenComparing(InstanceTypeSpec::name)).orElseThrow();
+        assertThat(instance.after().text("instance_type")).isEqualTo(expected.name());
+        assertThat(instance.notes()).anySatisfy(note -> assertThat(note.text()).startsWith("instance_type match: " + expected.name())
+                .contains("at least 2 vCPUs and 4096 MiB"));
+        assertThat(change(plan, "aws_s3_object.app-02").after().text("key")).isEqualTo("imports/app-02.raw");
+        assertThat(change(plan, "aws_image_import.app-02").after().text("platform")).isEqualTo("Linux");
+        for (String address : List.of("aws_iam_role.vmimport", "aws_s3_object.app-02", "aws_image_import.app-02", "aws_instance.app-02",
+                "aws_ami.app-02-backup", "aws_instance_export.app-02")) {
+            assertThat(change(plan, address).action()).as(address).isEqualTo(Action.CREATE);
+        }
+
+        ApplyResult result = journey.apply(plan);
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+
+        String instanceId = journey.resource("aws_instance.app-02").id().orElseThrow();
+        Ec2Instance launched = sandbox.world().ec2Instance(instanceId).orElseThrow();
+        assertThat(launched.privateIp()).isEqualTo("10.0.1.20");
+        assertThat(launched.subnetId()).isEqualTo("subnet-0abc1234");
+        assertThat(launched.securityGroupIds()).containsExactly("sg-0123456789abcdef0");
+        assertThat(launched.instanceType()).isEqualTo(expected.name());
+        assertThat(launched.tags()).containsEntry("Team", "platform").containsEntry("Name", "app-02").containsKey("ferry:id");
+        String imageId = journey.resource("aws_image_import.app-02").id().orElseThrow();
+        assertThat(launched.imageId()).isEqualTo(imageId);
+        assertThat(sandbox.world().importImageTasks()).singleElement().satisfies(task -> {
+            assertThat(task.s3Key()).isEqualTo("imports/app-02.raw");
+            assertThat(task.roleName()).isEqualTo("vmimport");
+            assertThat(task.platform()).isEqualTo("Linux");
+        });
+        assertThat(sandbox.world().object(BUCKET, "imports/app-02.raw")).as("the upload is cleaned up after the import").isEmpty();
+        String backup = journey.resource("aws_ami.app-02-backup").id().orElseThrow();
+        assertThat(sandbox.world().ami(backup)).hasValueSatisfying(ami -> assertThat(ami.sourceInstanceId()).isEqualTo(instanceId));
+        String exportKey = journey.resource("aws_instance_export.app-02").outputs().path("key").asText();
+        assertThat(exportKey).startsWith("exports-back/export-i-").endsWith(".ova");
+        assertThat(sandbox.world().object(BUCKET, exportKey)).isPresent();
+        assertThat(sandbox.requests().count("s3:UploadPart")).as("23 MiB in 5 MiB parts").isEqualTo(5);
+        assertThat(journey.plan().hasChanges()).isFalse();
+
+        ApplyResult destroyed = journey.destroy();
+        assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
+        assertThat(sandbox.world().ec2Instance(instanceId).orElseThrow().state().apiName()).isIn("shutting-down", "terminated");
+        assertThat(sandbox.world().amis()).as("imported and backup images deregistered").isEmpty();
+        assertThat(sandbox.world().object(BUCKET, exportKey)).isEmpty();
+        assertThat(sandbox.world().role("vmimport")).isEmpty();
+    }
+
+    @Test
+    void theUploadIsChecksummedAndMatchesTheDisk() throws Exception {
+        vm("app-03", 12 * MIB, true);
+        Journey journey = journey(file(true, "keep", migration("app-03", PLAIN_TARGET)));
+
+        ApplyResult result = journey.apply();
+
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+        assertThat(sandbox.world().objectSha256(BUCKET, "imports/app-03.raw"))
+                .isEqualTo(JourneyASourceTest.sha256(neighbours.diskFiles.get("app-03")));
+        assertThat(sandbox.world().object(BUCKET, "imports/app-03.raw").orElseThrow().checksums()).containsKey("sha256");
+        assertThat(sandbox.world().multipartUploads()).isEmpty();
+    }
+
+    @Test
+    void anUploadKilledMidwayResumesWithThePartsAlreadySent() throws Exception {
+        vm("app-04", 23 * MIB, true);
+        FreezableStateStore store = new FreezableStateStore();
+        neighbours.fileReads = n -> {
+            if (n == 3) {
+                store.freeze();
+                return false;
+            }
+            return true;
+        };
+        String yaml = file(true, "keep", migration("app-04", PLAIN_TARGET));
+        Journey first = new Journey(sandbox, yaml, directory, store, neighbours);
+        ApplyResult killed = first.apply(first.plan());
+        assertThat(killed.failures()).as("the first run died").isNotEmpty();
+        long sentBefore = sandbox.requests().successCount("s3:UploadPart");
+        assertThat(sentBefore).as("some parts made it before the kill").isBetween(1L, 4L);
+
+        store.thaw();
+        neighbours.fileReads = n -> true;
+        Journey second = new Journey(sandbox, yaml, directory, store, neighbours);
+        Plan plan = second.plan();
+        assertThat(change(plan, "aws_s3_object.app-04").reason()).hasValueSatisfying(r -> assertThat(r).contains("resuming"));
+        ApplyResult resumed = second.apply(plan);
+
+        assertThat(resumed.failures()).as(second.failures(resumed)).isEmpty();
+        assertThat(sandbox.requests().count("s3:CreateMultipartUpload")).as("one upload").isEqualTo(1);
+        assertThat(sandbox.requests().count("s3:ListParts")).as("asked S3 what it has").isPositive();
+        assertThat(sandbox.requests().count("s3:UploadPart")).as("each of the 5 parts sent once").isEqualTo(5);
+        assertThat(sandbox.world().objectSha256(BUCKET, "imports/app-04.raw"))
+                .isEqualTo(JourneyASourceTest.sha256(neighbours.diskFiles.get("app-04")));
+        assertThat(second.resource("aws_instance.app-04").status()).isEqualTo(ResourceStatus.CREATED);
+        System.out.println("FIGURE resumed upload: " + sentBefore + " of 5 parts before the kill, " + (5 - sentBefore) + " after");
+    }
+
+    @Test
+    void aDiskAwsCannotBootFailsWithAwsOwnStatusMessage() throws Exception {
+        vm("broken", 6 * MIB, false);
+        Journey journey = journey(file(true, "keep", migration("broken", PLAIN_TARGET)));
+
+        ApplyResult result = journey.apply();
+
+        assertThat(journey.failures(result)).contains("aws_image_import.broken: import task import-ami-")
+                .contains("ended deleted: ClientError: Unsupported file format");
+        assertThat(sandbox.world().ec2Instances()).noneMatch(i -> i.tags().containsKey("ferry:id"));
+        assertThat(journey.resource("aws_image_import.broken").status()).isEqualTo(ResourceStatus.TAINTED);
+    }
+
+    @Test
+    void theSubnetGroupsAndAddressAreCheckedBeforeAnythingIsMade() throws Exception {
+        vm("app-05", 6 * MIB, true);
+        String target = "{subnet: subnet-0abc1234, instance_type: t3.small, security_groups: [sg-0999888877776666f, sg-0000000000000bad0],"
+                + " private_ip: 10.0.9.9}";
+        Journey journey = journey(file(true, "keep", migration("app-05", target)));
+
+        assertThatThrownBy(journey::plan).isInstanceOf(Planner.PlanFailedException.class)
+                .hasMessageContaining("security group sg-0999888877776666f (default) belongs to vpc-0def4567abc890123, but subnet"
+                        + " subnet-0abc1234 is in vpc-0abc1234def567890")
+                .hasMessageContaining("security group sg-0000000000000bad0 does not exist in us-west-1")
+                .hasMessageContaining("private_ip 10.0.9.9 is outside subnet subnet-0abc1234 (10.0.1.0/24)");
+        assertThat(sandbox.requests().count("s3:CreateMultipartUpload")).isZero();
+    }
+
+    @Test
+    void aReservedAddressAMissingSubnetAndAnUnknownTypeAreRefused() throws Exception {
+        vm("app-06", 6 * MIB, true);
+        vm("app-07", 6 * MIB, true);
+        String reserved = "{subnet: subnet-0abc1234, instance_type: t3.small, private_ip: 10.0.1.1}";
+        String missing = "{subnet: subnet-0000000000000bad0, instance_type: z9.mega}";
+        Journey journey = journey(file(true, "keep", migration("app-06", reserved) + migration("app-07", missing)));
+
+        assertThatThrownBy(journey::plan).isInstanceOf(Planner.PlanFailedException.class)
+                .hasMessageContaining("private_ip 10.0.1.1 is one of the five addresses AWS reserves in 10.0.1.0/24")
+                .hasMessageContaining("subnet subnet-0000000000000bad0 does not exist in us-west-1")
+                .hasMessageContaining("instance type z9.mega does not exist in us-west-1");
+    }
+
+    @Test
+    void anInstanceExportToAnOwnerEnforcedBucketIsRefusedWithTheWayOut() throws Exception {
+        vm("app-08", 6 * MIB, true);
+        sandbox.world().createBucket(BUCKET, "BucketOwnerEnforced");
+        Journey journey = journey(file(false, "keep", migration("app-08", FULL_TARGET.replace("private_ip: 10.0.1.20, ", ""))));
+
+        assertThatThrownBy(journey::plan).isInstanceOf(Planner.PlanFailedException.class)
+                .hasMessageContaining("aws_instance_export.app-08")
+                .hasMessageContaining("enforces owner-only ACLs (Object Ownership: BucketOwnerEnforced)")
+                .hasMessageContaining("put-bucket-ownership-controls --bucket " + BUCKET);
+    }
+
+    @Test
+    void aBucketFerryCreatesForExportsBackAcceptsAclGrants() throws Exception {
+        vm("app-09", 6 * MIB, true);
+        Journey journey = journey(file(true, "keep", migration("app-09", FULL_TARGET.replace("private_ip: 10.0.1.20, ", ""))));
+
+        Plan plan = journey.plan();
+
+        assertThat(change(plan, "aws_s3_bucket.staging").after().text("object_ownership")).isEqualTo("BucketOwnerPreferred");
+    }
+
+    @Test
+    void sevenImportsRunAtMostFiveConversionTasksAtOnce() throws Exception {
+        StringBuilder migrations = new StringBuilder();
+        for (int i = 1; i <= 7; i++) {
+            vm("vm-" + i, 6 * MIB, true);
+            migrations.append(migration("vm-" + i, PLAIN_TARGET));
+        }
+        Journey journey = journey(file(true, "keep", migrations.toString()));
+
+        ApplyResult result = journey.apply();
+
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+        assertThat(sandbox.world().importImageTasks()).hasSize(7);
+        assertThat(sandbox.world().maxConcurrentConversionTasks()).isLessThanOrEqualTo(5);
+        assertThat(journey.events()).anyMatch(event -> event instanceof dev.ferry.engine.event.Event.StepQueued queued
+                && queued.limit().equals("aws:conversion-tasks:us-west-1"));
+        System.out.println("FIGURE 7 imports: at most " + sandbox.world().maxConcurrentConversionTasks() + " conversion tasks at once; "
+                + IntStream.rangeClosed(1, 7).mapToObj(i -> "vm-" + i).collect(Collectors.joining(",")));
+    }
+
+    @Test
+    void instanceTagsChangeInPlaceAndAnInstanceTerminatedOutsideFerryIsLaunchedAgain() throws Exception {
+        vm("app-10", 6 * MIB, true);
+        Journey first = journey(file(true, "keep", migration("app-10", "{subnet: subnet-0abc1234, instance_type: t3.small, tags: {Team: a}}")));
+        ApplyResult created = first.apply();
+        assertThat(created.failures()).as(first.failures(created)).isEmpty();
+        String id = first.resource("aws_instance.app-10").id().orElseThrow();
+
+        Journey retagged = new Journey(sandbox, file(true, "keep", migration("app-10",
+                "{subnet: subnet-0abc1234, instance_type: t3.small, tags: {Team: b, Owner: ops}}")), directory, first.store(), neighbours);
+        Plan update = retagged.plan();
+        assertThat(change(update, "aws_instance.app-10").action()).isEqualTo(Action.UPDATE);
+        ApplyResult updated = retagged.apply(update);
+        assertThat(updated.failures()).as(retagged.failures(updated)).isEmpty();
+        assertThat(sandbox.world().ec2Instance(id).orElseThrow().tags()).containsEntry("Team", "b").containsEntry("Owner", "ops");
+        assertThat(sandbox.requests().count("ec2:RunInstances")).as("tags change in place").isEqualTo(1);
+        assertThat(retagged.plan().hasChanges()).isFalse();
+
+        try (var ec2 = TestClients.ec2(sandbox)) {
+            ec2.terminateInstances(r -> r.instanceIds(id));
+        }
+        Plan again = retagged.plan();
+        assertThat(change(again, "aws_instance.app-10").action()).isEqualTo(Action.CREATE);
+        assertThat(change(again, "aws_instance.app-10").reason()).hasValueSatisfying(r -> assertThat(r).contains("deleted outside ferry"));
+    }
+}
