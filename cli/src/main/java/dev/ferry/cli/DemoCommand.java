@@ -73,15 +73,17 @@ final class DemoCommand implements Callable<Integer> {
             banner(out, "ferry demo: the local sandbox is running on " + sandbox.endpoint());
             out.println("It stands in for AWS (us-west-1) and Linode, with the EC2 instance i-0e1dc0292b0ae7293 (web-01).");
             out.println("The migration file is " + folder.resolve(DEMO_FILE) + " (a copy of plans/examples/demo.yaml).");
-            if (!step(demo, out, "1. ferry plan: every step, before anything happens", "plan")) {
+            if (!step(demo, out, "1. ferry plan: every step, before anything happens (saved for review as demo.plan)",
+                    "plan", "-f", DEMO_FILE, "-out", "demo.plan")) {
                 return Commands.ERROR;
             }
-            if (!step(demo, out, "2. ferry apply: carrying it out, saving progress after every step", "apply", "--auto-approve")) {
+            if (!step(demo, out, "2. ferry apply demo.plan: exactly the reviewed plan, saving progress after every step",
+                    "apply", "demo.plan")) {
                 return Commands.ERROR;
             }
             banner(out, "3. The new Linode and its Cloud Firewall");
-            Main.run(demo, "state", "show", "linode_instance.web-01");
-            Main.run(demo, "state", "show", "linode_firewall.web-01");
+            Main.run(demo, "state", "show", "-f", DEMO_FILE, "linode_instance.web-01");
+            Main.run(demo, "state", "show", "-f", DEMO_FILE, "linode_firewall.web-01");
             if (keep) {
                 out.println();
                 out.println("The sandbox stays up (--keep). In another shell:");
@@ -91,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.flush();
                 new java.util.concurrent.CountDownLatch(1).await();
             }
-            if (!step(demo, out, "4. ferry destroy: removing what the demo made", "destroy", "--auto-approve")) {
+            if (!step(demo, out, "4. ferry destroy: removing what the demo made", "destroy", "-f", DEMO_FILE, "--auto-approve")) {
                 return Commands.ERROR;
             }
             banner(out, "Done. Point ferry at real clouds with a file like plans/examples/ec2-to-linode.yaml.");

@@ -146,7 +146,7 @@ public final class PlanRenderer {
             out.append("      ").append(line.symbol().isEmpty() ? " " : colour(line.action(), line.symbol())).append(' ')
                     .append(Values.pad(line.name(), width)).append(" = ").append(value.get(0));
             for (int i = 1; i < value.size(); i++) {
-                out.append('\n').append("        ").append(" ".repeat(width + 3)).append(value.get(i));
+                out.append('\n').append(value.get(i));
             }
             if (line.comment() != null) {
                 out.append(style.dim(" # " + line.comment()));
