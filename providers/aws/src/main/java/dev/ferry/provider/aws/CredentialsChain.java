@@ -38,10 +38,18 @@ final class CredentialsChain {
     private volatile Link resolved;
 
     private CredentialsChain(List<Link> links, ProfileFile profileFile, String profileName) {
+        this(links, profileFile, profileName, Optional.empty());
+    }
+
+    private CredentialsChain(List<Link> links, ProfileFile profileFile, String profileName, Optional<String> explicitProfileHint) {
         this.links = List.copyOf(links);
         this.profileFile = profileFile;
         this.profileName = profileName;
+        this.explicitProfileHint = explicitProfileHint;
     }
+
+    /** When the file names a profile: what to say if it cannot be used. */
+    private final Optional<String> explicitProfileHint;
 
     /** One place credentials may come from: its description for messages, and its provider if it applies. */
     private record Link(String description, Optional<AwsCredentialsProvider> provider, String whyNot) {
@@ -58,7 +66,12 @@ final class CredentialsChain {
             // A profile named in the file is the user's explicit choice, as --profile is for the AWS CLI.
             String name = config.profile().get();
             links.add(profileLink(profiles, name, configFile, credentialsFile, true));
-            return new CredentialsChain(links, profiles, name);
+            String hint = "providers.aws.profile names '" + name + "', so ferry uses only that profile"
+                    + (variable(environment, "AWS_ACCESS_KEY_ID").isPresent()
+                            ? " (AWS_ACCESS_KEY_ID in the environment is not used while a profile is named)" : "")
+                    + ". Create it ('aws configure --profile " + name + "'), or remove 'profile' from providers.aws to use the"
+                    + " SDK's default chain (environment variables, AWS_PROFILE, the default profile, SSO, instance roles)";
+            return new CredentialsChain(links, profiles, name, Optional.of(hint));
         }
         Optional<String> keyId = variable(environment, "AWS_ACCESS_KEY_ID");
         Optional<String> secret = variable(environment, "AWS_SECRET_ACCESS_KEY");
@@ -162,6 +175,10 @@ final class CredentialsChain {
                     } catch (SdkException e) {
                         tried.add(link.description() + ": " + firstSentence(e.getMessage()));
                     }
+                }
+                if (explicitProfileHint.isPresent()) {
+                    throw new FerryException("no AWS credentials could be found. ferry tried " + String.join("; ", tried)
+                            + ". " + explicitProfileHint.get());
                 }
                 throw new FerryException("no AWS credentials could be found. ferry tried " + String.join("; ", tried)
                         + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile ('aws configure', or"

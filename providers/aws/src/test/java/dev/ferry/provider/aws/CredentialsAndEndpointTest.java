@@ -93,7 +93,9 @@ class CredentialsAndEndpointTest {
         assertThatThrownBy(() -> Journey.open(file, bare(), directory))
                 .isInstanceOf(FerryException.class)
                 .hasMessageContaining("the profile 'migration'")
-                .hasMessageContaining("there is no such profile");
+                .hasMessageContaining("there is no such profile")
+                .hasMessageContaining("aws configure --profile migration")
+                .hasMessageContaining("or remove 'profile' from providers.aws");
     }
 
     @Test
