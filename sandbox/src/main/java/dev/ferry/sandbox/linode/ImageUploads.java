@@ -96,14 +96,12 @@ public final class ImageUploads implements ServiceHandler {
             String reason = "Image upload failed: the compressed image is " + declared + " bytes, more than the "
                     + limits.maxCompressedBytes() + " bytes allowed";
             world.writeAndForget(w -> w.uploadFailed(image.number(), null, reason));
-            discard(call.body(), DISCARD_LIMIT);
             error(call, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
             return;
         }
         Outcome outcome = receive(call.body());
         if (outcome.tooLargeCompressed()) {
             world.writeAndForget(w -> w.uploadFailed(image.number(), outcome.digest(), outcome.failure()));
-            discard(call.body(), DISCARD_LIMIT);
             error(call, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
             return;
         }
@@ -250,6 +248,13 @@ public final class ImageUploads implements ServiceHandler {
     }
 
     private void error(HttpCall call, int status, String code, String message) throws IOException {
+        // Read what the client is still sending before answering: a reply to a half-read body is followed by a
+        // close that can reach the client as a reset before it has read the status.
+        try {
+            discard(call.body(), DISCARD_LIMIT);
+        } catch (IOException clientGone) {
+            // nothing to answer to
+        }
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>"
                 + message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                 + "</Message><RequestId>" + call.requestId() + "</RequestId></Error>";
