@@ -6,14 +6,17 @@
 # check, like Linode's upload_to), and times, in the same run:
 #   (a) ferry's StreamingTransfer end to end, in its own JVM (wall, CPU, peak RSS);
 #   (b) the seed's path: download the object to a file, gzip -6 it, upload the .gz (curl);
-#   (c) pigz -p 2 -6 -c image > /dev/null alone.
+#   (c) pigz -p 2 -6 -c image > /dev/null alone;
+#   and, with --with-local, (a') the pipeline alone: the image file read directly, the gzip dropped.
 #
 # usage: bench/transfer/run.sh [--size 2G] [--runs N] [--skip-seed] [--jvm "JVM FLAGS"]
-#                              [--image FILE] [--verify-inline] [-- key=value ...]
+#                              [--image FILE] [--verify-inline] [--with-local] [-- key=value ...]
 #   --size      image size given to mkfs.ext4 (2G; 8G checks that memory stays flat)
 #   --runs      how many times (a) and (c) run, alternately (default 1); (b) runs once
 #   --skip-seed leave (b) out (it writes the image and its gzip to disk)
-#   --jvm       flags for the ferry JVM (default: none, the JVM's own defaults)
+#   --jvm       flags for the ferry JVM (default: -Xmx256m, the heap cap a launcher should pass;
+#               with the JVM's own defaults G1 sizes the heap from the machine's RAM, 1/64 of it
+#               at start, and the resident set follows the heap, not the transfer's buffers)
 #   --image     reuse an existing image file instead of building one (it is not deleted)
 #   --verify-inline  the server inflates each upload while receiving it, on the same 2 cores as
 #               ferry; by default it answers first and inflates after, as a remote receiver's CPU
@@ -25,7 +28,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SIZE=2G
 RUNS=1
 SKIP_SEED=false
-JVM_FLAGS=""
+JVM_FLAGS="-Xmx256m"
+WITH_LOCAL=false
 IMAGE=""
 VERIFY=""
 SETTINGS=()
@@ -37,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --jvm) JVM_FLAGS=$2; shift 2 ;;
     --image) IMAGE=$2; shift 2 ;;
     --verify-inline) VERIFY=inline; shift ;;
+    --with-local) WITH_LOCAL=true; shift ;;
     --) shift; SETTINGS=("$@"); break ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -89,7 +94,7 @@ TICKS=$(getconf CLK_TCK)
 field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" "$2"; }
 seconds() { python3 -c "print(f'{$1:.2f}')"; }
 
-declare -a A_WALL A_CPU A_RSS A_SERVER C_WALL C_CPU
+declare -a A_WALL A_CPU A_RSS A_SERVER C_WALL C_CPU L_WALL L_CPU L_RSS
 A_GZIP=""
 for run in $(seq 1 "$RUNS"); do
   echo "== run $run/$RUNS: (c) pigz -p 2 -6" >&2
@@ -114,6 +119,16 @@ for run in $(seq 1 "$RUNS"); do
   [[ "$(field raw_sha256 "$WORK/a.out")" == "$RAW_SHA" ]] || { echo "ferry's raw SHA-256 is wrong" >&2; exit 1; }
   A_GZIP=$(field gzip_bytes "$WORK/a.out")
   A_OPTIONS=$(field options "$WORK/a.out")
+
+  if [[ "$WITH_LOCAL" == true ]]; then
+    echo "== run $run/$RUNS: (a') the pipeline alone, file to nowhere" >&2
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/l.time" \
+      java $JVM_FLAGS -cp "$CP" $BENCH local "$IMAGE" "${SETTINGS[@]}" > "$WORK/l.out"
+    read -r wall user sys rss < "$WORK/l.time"
+    L_WALL+=("$wall"); L_CPU+=("$(seconds "$user + $sys")"); L_RSS+=("$((rss / 1024))")
+    [[ "$(field raw_sha256 "$WORK/l.out")" == "$RAW_SHA" ]] || { echo "local run: raw SHA-256 is wrong" >&2; exit 1; }
+  fi
 done
 
 B_WALL="" B_DOWN="" B_GZIP_TIME="" B_UP="" B_GZIP=""
@@ -151,6 +166,9 @@ if [[ -n "$B_WALL" ]]; then
   printf '%-34s %10s %10s %12s %16s\n' "(b) seed: download+gzip -6+upload" "$B_WALL" "" "" "$B_GZIP"
   printf '%-34s %10s\n' "    download" "$B_DOWN" "    gzip -6" "$B_GZIP_TIME" "    upload" "$B_UP"
 fi
+for i in "${!L_WALL[@]}"; do
+  printf '%-34s %10s %10s %9s MiB\n' "(a') pipeline alone, run $((i + 1))" "${L_WALL[$i]}" "${L_CPU[$i]}" "${L_RSS[$i]}"
+done
 for i in "${!C_WALL[@]}"; do
   printf '%-34s %10s %10s\n' "(c) pigz -p 2 -6, run $((i + 1))" "${C_WALL[$i]}" "${C_CPU[$i]}"
 done

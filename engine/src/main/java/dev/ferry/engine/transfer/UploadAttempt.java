@@ -145,7 +145,7 @@ final class UploadAttempt {
         }
     }
 
-    /** Stops the attempt from outside (abort): the outcome becomes {@code failure} unless one is already known. */
+    /** Stops the attempt from outside: it ends as aborted, unless it has already ended otherwise. */
     void abort(String reason) {
         stop(new Failed(Failure.ABORTED, reason, null));
     }
