@@ -3,7 +3,10 @@ package dev.ferry.sandbox.world;
 import java.util.List;
 import java.util.Map;
 
-/** The changing part of a {@link World}, as kept in the sandbox's state directory between runs. */
+/**
+ * The changing part of a {@link World}, as kept in the sandbox's state directory between runs ({@code vms}
+ * is null in states written before the sandbox had a vCenter: the seeded VMs stay).
+ */
 public record PersistedWorld(
         List<Vpc> vpcs,
         List<Subnet> subnets,
@@ -25,7 +28,8 @@ public record PersistedWorld(
         List<LinodeInstance> linodeInstances,
         List<Firewall> firewalls,
         List<LinodeEvent> events,
-        Counters counters) {
+        Counters counters,
+        List<VirtualMachine> vms) {
 
     /** The next identifiers to hand out on the Linode side. */
     public record Counters(long nextLinodeId, long nextImageNumber, long nextFirewallId, long nextDeviceId,

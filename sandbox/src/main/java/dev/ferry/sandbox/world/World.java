@@ -55,6 +55,8 @@ public final class World {
     private final String accessKeyId;
     private final String secretAccessKey;
     private final String linodeToken;
+    private final String vcenterUsername;
+    private final String vcenterPassword;
     private final WorldClock clock;
     private final Ids ids = new Ids();
     private final DiskImages disks;
@@ -86,6 +88,8 @@ public final class World {
     private final Map<Long, LinodeInstance> linodeInstances = new LinkedHashMap<>();
     private final Map<Long, Firewall> firewalls = new LinkedHashMap<>();
     private final Map<Long, LinodeEvent> events = new LinkedHashMap<>();
+    private final Map<String, VirtualMachine> vms = new LinkedHashMap<>();
+    private final Map<String, VcenterSession> vcenterSessions = new LinkedHashMap<>();
     private long nextLinodeId = 41_000_001;
     private long nextImageNumber = 30_000_001;
     private long nextFirewallId = 12_001;
@@ -102,6 +106,8 @@ public final class World {
         this.accessKeyId = seed.accessKeyId();
         this.secretAccessKey = seed.secretAccessKey();
         this.linodeToken = seed.linodeToken();
+        this.vcenterUsername = seed.vcenterUsername();
+        this.vcenterPassword = seed.vcenterPassword();
         this.clock = requireNonNull(clock, "clock is null");
         this.disks = requireNonNull(disks, "disks is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
@@ -157,6 +163,15 @@ public final class World {
 
     public String linodeToken() {
         return linodeToken;
+    }
+
+    /** The vCenter single sign-on user the sandbox's vCenter accepts ({@code administrator@vsphere.local}). */
+    public String vcenterUsername() {
+        return vcenterUsername;
+    }
+
+    public String vcenterPassword() {
+        return vcenterPassword;
     }
 
     /** The canonical user id S3 shows for this account. */
@@ -291,6 +306,16 @@ public final class World {
 
     public Map<String, IamRole> roles() {
         return roles;
+    }
+
+    /** vCenter's virtual machines by id ({@code vm-1002}), in inventory order. */
+    public Map<String, VirtualMachine> vms() {
+        return vms;
+    }
+
+    /** Live vCenter API sessions by session id. */
+    public Map<String, VcenterSession> vcenterSessions() {
+        return vcenterSessions;
     }
 
     public Map<Long, LinodeImage> linodeImages() {
@@ -988,7 +1013,7 @@ public final class World {
                 List.copyOf(uploads.values()), List.copyOf(roles.values()), List.copyOf(linodeImages.values()),
                 List.copyOf(linodeInstances.values()), List.copyOf(firewalls.values()), List.copyOf(events.values()),
                 new PersistedWorld.Counters(nextLinodeId, nextImageNumber, nextFirewallId, nextDeviceId, nextEventId,
-                        nextPublicIp));
+                        nextPublicIp), List.copyOf(vms.values()));
     }
 
     /** Replaces the seeded state with a saved one. */
@@ -1042,6 +1067,10 @@ public final class World {
         saved.linodeInstances().forEach(v -> linodeInstances.put(v.id(), v));
         saved.firewalls().forEach(v -> firewalls.put(v.id(), v));
         saved.events().forEach(v -> events.put(v.id(), v));
+        if (saved.vms() != null) {
+            vms.clear();
+            saved.vms().forEach(v -> vms.put(v.id(), v));
+        }
         PersistedWorld.Counters c = saved.counters();
         nextLinodeId = c.nextLinodeId();
         nextImageNumber = c.nextImageNumber();

@@ -196,6 +196,59 @@ public final class WorldView {
         return world.read(w -> List.copyOf(w.events().values()));
     }
 
+    // ---- vCenter ----
+
+    /** vCenter's virtual machines, in inventory order. */
+    public List<VirtualMachine> vms() {
+        return world.read(w -> List.copyOf(w.vms().values()));
+    }
+
+    /** A VM by its id ({@code vm-1002}) or, when no id matches, by its name if only one VM has it. */
+    public Optional<VirtualMachine> vm(String idOrName) {
+        return world.read(w -> find(w, idOrName));
+    }
+
+    private static Optional<VirtualMachine> find(World w, String idOrName) {
+        VirtualMachine byId = w.vms().get(idOrName);
+        if (byId != null) {
+            return Optional.of(byId);
+        }
+        List<VirtualMachine> named = w.vms().values().stream().filter(v -> v.name().equals(idOrName)).toList();
+        if (named.size() > 1) {
+            throw new IllegalArgumentException(named.size() + " VMs are named " + idOrName + " ("
+                    + String.join(", ", named.stream().map(VirtualMachine::id).toList()) + "): name one by its id");
+        }
+        return named.stream().findFirst();
+    }
+
+    private VirtualMachine requireVm(String idOrName) {
+        return vm(idOrName).orElseThrow(() -> new IllegalArgumentException("no VM " + idOrName + " in the sandbox's "
+                + "vCenter (it has " + String.join(", ", vms().stream().map(v -> v.name() + " (" + v.id() + ")")
+                .toList()) + ")"));
+    }
+
+    /** How many vCenter API sessions are open. */
+    public int vcenterSessionCount() {
+        return world.read(w -> w.vcenterSessions().size());
+    }
+
+    /** Forgets every vCenter API session, as vCenter does with idle ones: clients must log in again. */
+    public void expireVcenterSessions() {
+        world.read(w -> {
+            w.vcenterSessions().clear();
+            return null;
+        });
+    }
+
+    /** Powers a VM on or off ({@code POWERED_ON}, {@code POWERED_OFF}, {@code SUSPENDED}). */
+    public void setVmPowerState(String idOrName, String powerState) {
+        if (!VirtualMachine.POWER_STATES.contains(powerState)) {
+            throw new IllegalArgumentException("power state must be one of " + VirtualMachine.POWER_STATES);
+        }
+        String id = requireVm(idOrName).id();
+        world.writeAndForget(w -> w.vms().computeIfPresent(id, (k, vm) -> vm.withPowerState(powerState)));
+    }
+
     // ---- mutators for tests ----
 
     /** Replaces a security group's rules (to make the cloud drift from a plan). */
