@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -104,6 +105,8 @@ public final class DiskImages {
                     "-d", tree.toString(), image.toString(), filesystemKiB + "k");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("E2FSPROGS_FAKE_TIME", Long.toString(FIXED_TIME.getEpochSecond()));
+            // e2fsprogs 1.47.1 and later clamp the inodes' times to it; 1.47.0 copies each file's ctime as it is
+            builder.environment().put("SOURCE_DATE_EPOCH", Long.toString(FIXED_TIME.getEpochSecond()));
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
@@ -247,13 +250,13 @@ public final class DiskImages {
         Files.walkFileTree(tree, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.setLastModifiedTime(file, time);
+                Files.getFileAttributeView(file, BasicFileAttributeView.class).setTimes(time, time, null);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.setLastModifiedTime(dir, time);
+                Files.getFileAttributeView(dir, BasicFileAttributeView.class).setTimes(time, time, null);
                 return FileVisitResult.CONTINUE;
             }
         });

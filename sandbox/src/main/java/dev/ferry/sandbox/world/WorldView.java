@@ -21,9 +21,11 @@ import static java.util.Objects.requireNonNull;
 public final class WorldView {
 
     private final World world;
+    private final VmImages vmImages;
 
     public WorldView(World world) {
         this.world = requireNonNull(world, "world is null");
+        this.vmImages = new VmImages(world.disks());
     }
 
     // ---- EC2 ----
@@ -225,6 +227,31 @@ public final class WorldView {
         return vm(idOrName).orElseThrow(() -> new IllegalArgumentException("no VM " + idOrName + " in the sandbox's "
                 + "vCenter (it has " + String.join(", ", vms().stream().map(v -> v.name() + " (" + v.id() + ")")
                 .toList()) + ")"));
+    }
+
+    /**
+     * Writes the disk image file vCenter would export of a VM (by id or name) to {@code target}, replacing
+     * it: an OVA (OVF descriptor, manifest and a stream-optimized VMDK per disk), the stream-optimized VMDK
+     * of its boot disk, or its boot disk raw (a sparse file of the disk's full capacity). The OVF describes
+     * the VM as the API does (CPUs, memory, disk capacities, guest OS, firmware, networks); the disks hold
+     * the VM's generated content. VMDKs are cached with the disk images, so repeated exports are cheap.
+     *
+     * @return {@code target}
+     */
+    public Path exportVmImage(String vm, Path target, VmImageFormat format) {
+        return exportVmImage(vm, 1, target, format);
+    }
+
+    /**
+     * As {@link #exportVmImage(String, Path, VmImageFormat)}, for disk {@code diskNumber} (from 1) of a VMDK or
+     * RAW export; an OVA always holds every disk, so it takes only 1.
+     */
+    public Path exportVmImage(String vm, int diskNumber, Path target, VmImageFormat format) {
+        requireNonNull(format, "format is null");
+        if (format == VmImageFormat.OVA && diskNumber != 1) {
+            throw new IllegalArgumentException("an OVA holds all of a VM's disks: export it as disk 1");
+        }
+        return vmImages.export(requireVm(vm), diskNumber, target, format);
     }
 
     /** How many vCenter API sessions are open. */
