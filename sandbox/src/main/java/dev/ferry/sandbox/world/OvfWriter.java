@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  */
 final class OvfWriter {
 
+    static final String VMW = "http://www.vmware.com/schema/ovf";
     static final String STREAM_OPTIMIZED =
             "http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized";
 

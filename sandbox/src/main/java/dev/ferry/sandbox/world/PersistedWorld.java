@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The changing part of a {@link World}, as kept in the sandbox's state directory between runs ({@code vms}
- * is null in states written before the sandbox had a vCenter: the seeded VMs stay).
+ * is null in states written before the sandbox had a vCenter: the seeded VMs stay; an import's disks were
+ * one blob before imports could hold several, and still read as a list of one).
  */
 public record PersistedWorld(
         List<Vpc> vpcs,
@@ -17,7 +18,7 @@ public record PersistedWorld(
         List<Snapshot> snapshots,
         List<ExportImageTask> exportImageTasks,
         List<ImportImageTask> importImageTasks,
-        Map<String, Blob> importDisks,
+        Map<String, List<Blob>> importDisks,
         List<InstanceExportTask> instanceExportTasks,
         List<ConversionTaskSpan> conversionSpans,
         List<Bucket> buckets,

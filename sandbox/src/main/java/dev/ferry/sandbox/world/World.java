@@ -77,7 +77,7 @@ public final class World {
     private final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
     private final Map<String, ExportImageTask> exportImageTasks = new LinkedHashMap<>();
     private final Map<String, ImportImageTask> importImageTasks = new LinkedHashMap<>();
-    private final Map<String, Blob> importDisks = new LinkedHashMap<>();
+    private final Map<String, List<Blob>> importDisks = new LinkedHashMap<>();
     private final Map<String, InstanceExportTask> instanceExportTasks = new LinkedHashMap<>();
     private final List<ConversionTaskSpan> conversionSpans = new ArrayList<>();
     private final Map<String, Bucket> buckets = new TreeMap<>();
@@ -535,24 +535,31 @@ public final class World {
     }
 
     /**
-     * Starts an import of the disk {@code raw} found in {@code s3Bucket/s3Key}; when {@code failure} is
-     * set the task fails with it at the end of validation.
+     * Starts an import of the disks {@code raws} (the boot disk first) described by {@code details}; when
+     * {@code failure} is set the task fails with it at the end of validation (and {@code raws} is empty).
+     *
+     * @param platform     {@code Linux} or {@code Windows}
+     * @param architecture {@code x86_64} or {@code i386}
      */
-    public ImportImageTask startImportImage(String description, String clientToken, String format, String s3Bucket,
-                                            String s3Key, String roleName, String architecture, String platform,
-                                            String licenseType, String bootMode, long objectSize, Blob raw,
-                                            String failure, Map<String, String> tags) {
+    public ImportImageTask startImportImage(String description, String clientToken,
+                                            List<ImportImageTask.SnapshotDetail> details, String roleName,
+                                            String architecture, String platform, String licenseType, String bootMode,
+                                            List<Blob> raws, String failure, Map<String, String> tags) {
+        if (details.isEmpty() || (failure == null && raws.size() != details.size())) {
+            throw new IllegalArgumentException("one raw disk per snapshot detail");
+        }
         Instant now = now();
         Duration total = clock.scaled(IMPORT_IMAGE_DURATION);
         String id = ids.ec2("import-ami");
         Instant failAt = failure == null ? null : now.plus(total.multipliedBy(15).dividedBy(100));
-        ImportImageTask task = new ImportImageTask(id, description, clientToken, format, s3Bucket, s3Key, roleName,
-                architecture, platform, licenseType, bootMode, "active", "pending", 0, now, now.plus(total), failure,
-                failAt, objectSize, null, null, tags);
+        ImportImageTask.SnapshotDetail first = details.get(0);
+        ImportImageTask task = new ImportImageTask(id, description, clientToken, first.format(), first.s3Bucket(),
+                first.s3Key(), roleName, architecture, platform, licenseType, bootMode, "active", "pending", 0, now,
+                now.plus(total), failure, failAt, first.diskImageSize(), null, null, tags, details);
         importImageTasks.put(id, task);
-        if (raw != null) {
-            importDisks.put(id, raw);
-            blobs.retain(raw);
+        if (failure == null) {
+            importDisks.put(id, List.copyOf(raws));
+            raws.forEach(blobs::retain);
         }
         conversionSpans.add(new ConversionTaskSpan(id, "import-image", now, null));
         return task;
@@ -870,11 +877,10 @@ public final class World {
             }
             if (task.failAt() != null && !now.isBefore(task.failAt())) {
                 endSpan(task.id(), task.failAt());
-                importImageTasks.put(task.id(), task.withProgress("deleted", task.failureMessage(), task.progress(),
-                        null, null));
-                Blob raw = importDisks.remove(task.id());
-                if (raw != null) {
-                    blobs.release(raw);
+                importImageTasks.put(task.id(), task.withProgress("deleted", task.failureMessage(), task.progress()));
+                List<Blob> raws = importDisks.remove(task.id());
+                if (raws != null) {
+                    raws.forEach(blobs::release);
                 }
                 continue;
             }
@@ -882,26 +888,34 @@ public final class World {
                 int progress = percent(task.startedAt(), task.completeAt(), now);
                 String phase = progress < 5 ? "pending" : progress < 15 ? "validating" : progress < 50 ? "converting"
                         : progress < 70 ? "updating" : progress < 85 ? "booting" : "preparing ami";
-                importImageTasks.put(task.id(), task.withProgress("active", phase, Math.max(2, Math.min(99, progress)),
-                        null, null));
+                importImageTasks.put(task.id(), task.withProgress("active", phase,
+                        Math.max(2, Math.min(99, progress))));
                 continue;
             }
             Instant at = task.completeAt();
             endSpan(task.id(), at);
-            Blob raw = importDisks.remove(task.id());
-            int sizeGiB = (int) Math.max(1, (raw.size() + (1L << 30) - 1) >> 30);
-            String snapshotId = ids.ec2("snap");
+            // The import task held the disks until now; the snapshots hold them from here on.
+            List<Blob> raws = importDisks.remove(task.id());
+            List<BlockDevice> devices = new ArrayList<>();
+            List<ImportImageTask.SnapshotDetail> details = new ArrayList<>();
+            for (int i = 0; i < raws.size(); i++) {
+                Blob raw = raws.get(i);
+                int sizeGiB = (int) Math.max(1, (raw.size() + (1L << 30) - 1) >> 30);
+                String snapshotId = ids.ec2("snap");
+                String device = i == 0 ? "/dev/sda1" : "/dev/sd" + (char) ('a' + i);
+                snapshots.put(snapshotId, new Snapshot(snapshotId, "vol-ffffffff", sizeGiB, false, null, "completed",
+                        100, task.startedAt(), at, "Created by AWS-VMImport service for " + task.id(), account,
+                        DiskSource.blob(raw), Map.of()));
+                devices.add(new BlockDevice(device, snapshotId, sizeGiB, "gp2", false, true));
+                details.add(task.snapshotDetails().get(i).completed(device, snapshotId));
+            }
             String amiId = ids.ec2("ami");
-            snapshots.put(snapshotId, new Snapshot(snapshotId, "vol-ffffffff", sizeGiB, false, null, "completed", 100,
-                    task.startedAt(), at, "Created by AWS-VMImport service for " + task.id(), account,
-                    DiskSource.blob(raw), Map.of()));
-            // The import task held the disk until now; the snapshot holds it from here on.
             String architecture = task.architecture() == null ? "x86_64" : task.architecture();
+            String platformDetails = "Windows".equalsIgnoreCase(task.platform()) ? "Windows" : "Linux/UNIX";
             amis.put(amiId, new Ami(amiId, task.id(), task.description() == null ? "AWS-VMImport service: "
-                    + task.s3Key() : task.description(), "available", at, at, null, architecture,
-                    "Linux/UNIX", "/dev/sda1", List.of(new BlockDevice("/dev/sda1", snapshotId, sizeGiB, "gp2", false,
-                    true)), List.of(), account, true, Map.of()));
-            importImageTasks.put(task.id(), task.withProgress("completed", null, 100, amiId, snapshotId));
+                    + task.s3Key() : task.description(), "available", at, at, null, architecture, platformDetails,
+                    "/dev/sda1", devices, List.of(), account, true, Map.of()));
+            importImageTasks.put(task.id(), task.completed(amiId, details));
         }
     }
 
@@ -1054,8 +1068,8 @@ public final class World {
         saved.exportImageTasks().forEach(v -> exportImageTasks.put(v.id(), v));
         saved.importImageTasks().forEach(v -> importImageTasks.put(v.id(), v));
         saved.importDisks().forEach((k, v) -> {
-            importDisks.put(k, v);
-            blobs.retain(v);
+            importDisks.put(k, List.copyOf(v));
+            v.forEach(blobs::retain);
         });
         saved.instanceExportTasks().forEach(v -> instanceExportTasks.put(v.id(), v));
         conversionSpans.addAll(saved.conversionSpans());
