@@ -17,12 +17,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ferry sandbox}: the local stand-ins for AWS and Linode, in the foreground. */
+/** {@code ferry sandbox}: the local stand-ins for AWS, Linode and vCenter, in the foreground. */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
         description = {
-            "Runs ferry's local sandbox: stand-ins for AWS (EC2, S3, IAM, STS, Pricing) and Linode",
-            "API v4 that speak their real protocols on 127.0.0.1, seeded with a world that matches",
-            "plans/examples/. Prints the environment to point ferry (or the AWS CLI) at it.",
+            "Runs ferry's local sandbox: stand-ins for AWS (EC2, S3, IAM, STS, Pricing), Linode API v4",
+            "and the vCenter REST API that speak their real protocols on 127.0.0.1, seeded with a world",
+            "that matches plans/examples/. Prints the environment to point ferry (or the AWS CLI) at it.",
             "State is in memory unless --state is given. Stop it with Ctrl-C."
         })
 final class SandboxCommand implements Callable<Integer> {
@@ -88,7 +88,8 @@ final class SandboxCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             out.println("ferry sandbox is running on " + sandbox.endpoint() + " (AWS: EC2, S3, IAM, STS, Pricing in "
-                    + sandbox.region() + "; Linode API v4 at " + sandbox.linodeApiUrl() + ").");
+                    + sandbox.region() + "; Linode API v4 at " + sandbox.linodeApiUrl() + "; vCenter REST API at "
+                    + sandbox.vcenterUrl() + "/api).");
             out.println();
             out.println("Point ferry at it from another shell (these credentials work only here):");
             out.println();
@@ -96,6 +97,8 @@ final class SandboxCommand implements Callable<Integer> {
             out.println("export ROOT_PASSWORD='" + DemoCommand.randomPassword() + "'   # any strong password for the new Linodes");
             out.println();
             out.println("Then try: ./ferry plan -f plans/examples/ec2-to-linode.yaml");
+            out.println("For journey B, set providers.vsphere.vcenter to " + sandbox.vcenterUrl()
+                    + " (VSPHERE_USER and VSPHERE_PASSWORD above log in to it).");
             out.println(faults == null ? "No faults are injected." : "Injecting faults: " + faults);
             out.println("Press Ctrl-C to stop.");
             out.flush();

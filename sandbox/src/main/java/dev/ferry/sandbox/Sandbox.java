@@ -15,6 +15,7 @@ import dev.ferry.sandbox.http.Service;
 import dev.ferry.sandbox.http.ServiceHandler;
 import dev.ferry.sandbox.linode.ImageUploads;
 import dev.ferry.sandbox.linode.LinodeApi;
+import dev.ferry.sandbox.vcenter.VcenterApi;
 import dev.ferry.sandbox.world.BlobStore;
 import dev.ferry.sandbox.world.DiskImages;
 import dev.ferry.sandbox.world.SandboxWorld;
@@ -38,8 +39,8 @@ import java.util.function.Consumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * ferry's local stand-in for AWS and Linode: one HTTP server on a loopback port speaking the EC2, IAM,
- * STS, S3, Pricing and Linode API v4 wire protocols, over a world that changes with time.
+ * ferry's local stand-in for AWS, Linode and vCenter: one HTTP server on a loopback port speaking the EC2,
+ * IAM, STS, S3, Pricing, Linode API v4 and vCenter REST wire protocols, over a world that changes with time.
  *
  * <pre>
  * try (Sandbox sandbox = Sandbox.start(SandboxOptions.builder().timeScale(0.01).build())) {
@@ -127,6 +128,7 @@ public final class Sandbox implements AutoCloseable {
         handlers.put(Service.PRICING, new PricingHandler(world));
         handlers.put(Service.LINODE, new LinodeApi(world, endpoint::get));
         handlers.put(Service.LINODE_UPLOAD, new ImageUploads(world, options.linodeLimits()));
+        handlers.put(Service.VCENTER, new VcenterApi(world));
         Router router = new Router(handlers, new UnsignedRequestHandler(), faults, requests);
         SandboxHttpServer server;
         try {
@@ -169,6 +171,23 @@ public final class Sandbox implements AutoCloseable {
         return world.linodeToken();
     }
 
+    /**
+     * {@code http://127.0.0.1:PORT}: the vCenter Server whose REST API is at {@code /api} (what
+     * {@code providers.vsphere.vcenter} names); the same server as {@link #endpoint()}.
+     */
+    public URI vcenterUrl() {
+        return endpoint();
+    }
+
+    /** The vCenter single sign-on user, {@code administrator@vsphere.local} in the default world. */
+    public String vcenterUsername() {
+        return world.vcenterUsername();
+    }
+
+    public String vcenterPassword() {
+        return world.vcenterPassword();
+    }
+
     /** Switches faults on and off. */
     public Faults faults() {
         return faults;
@@ -191,7 +210,9 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * The environment a user sets to point the AWS CLI, the AWS SDK, linode-cli and ferry at this sandbox:
-     * AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, LINODE_API_URL, LINODE_TOKEN.
+     * AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, LINODE_API_URL, LINODE_TOKEN,
+     * VSPHERE_USER, VSPHERE_PASSWORD (what a migration file's {@code providers.vsphere} refers to as
+     * {@code ${env:VSPHERE_USER}} and {@code ${env:VSPHERE_PASSWORD}}).
      */
     public Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();
@@ -201,6 +222,8 @@ public final class Sandbox implements AutoCloseable {
         environment.put("AWS_REGION", region());
         environment.put("LINODE_API_URL", linodeApiUrl().toString());
         environment.put("LINODE_TOKEN", linodeToken());
+        environment.put("VSPHERE_USER", vcenterUsername());
+        environment.put("VSPHERE_PASSWORD", vcenterPassword());
         return environment;
     }
 

@@ -34,17 +34,21 @@ class SandboxTest {
         try (Sandbox sandbox = TestSandboxes.start(0.01)) {
             Map<String, String> env = sandbox.environment();
             assertThat(env).containsOnlyKeys("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                    "AWS_REGION", "LINODE_API_URL", "LINODE_TOKEN");
+                    "AWS_REGION", "LINODE_API_URL", "LINODE_TOKEN", "VSPHERE_USER", "VSPHERE_PASSWORD");
             assertThat(env.get("AWS_ENDPOINT_URL")).isEqualTo(sandbox.endpoint().toString())
                     .startsWith("http://127.0.0.1:");
             assertThat(env.get("LINODE_API_URL")).isEqualTo(sandbox.endpoint() + "/v4");
             assertThat(env.get("AWS_REGION")).isEqualTo("us-west-1");
             assertThat(sandbox.accountId()).isEqualTo("123456789012");
             assertThat(sandbox.exportLines()).contains("export AWS_ENDPOINT_URL='" + sandbox.endpoint() + "'\n")
-                    .contains("export LINODE_TOKEN='" + sandbox.linodeToken() + "'\n");
+                    .contains("export LINODE_TOKEN='" + sandbox.linodeToken() + "'\n")
+                    .contains("export VSPHERE_USER='administrator@vsphere.local'\n")
+                    .contains("export VSPHERE_PASSWORD='" + sandbox.vcenterPassword() + "'\n");
+            assertThat(sandbox.vcenterUrl()).isEqualTo(sandbox.endpoint());
             assertThat(Sandbox.exportLines(Map.of("X", "it's"))).isEqualTo("export X='it'\\''s'\n");
             assertThat(sandbox.toString()).contains(sandbox.accessKeyId())
-                    .doesNotContain(sandbox.secretAccessKey()).doesNotContain(sandbox.linodeToken());
+                    .doesNotContain(sandbox.secretAccessKey()).doesNotContain(sandbox.linodeToken())
+                    .doesNotContain(sandbox.vcenterPassword());
         }
     }
 

@@ -5,11 +5,12 @@ import dev.ferry.sandbox.world.Ami;
 import dev.ferry.sandbox.world.Blob;
 import dev.ferry.sandbox.world.Bucket;
 import dev.ferry.sandbox.world.Cidr;
-import dev.ferry.sandbox.world.DiskFormats;
+import dev.ferry.sandbox.world.DiskImportReader;
 import dev.ferry.sandbox.world.DiskSource;
 import dev.ferry.sandbox.world.Ec2Instance;
 import dev.ferry.sandbox.world.ExportImageTask;
 import dev.ferry.sandbox.world.Grant;
+import dev.ferry.sandbox.world.GuestOs;
 import dev.ferry.sandbox.world.IamRole;
 import dev.ferry.sandbox.world.ImportImageTask;
 import dev.ferry.sandbox.world.InstanceExportTask;
@@ -705,7 +706,7 @@ public final class Ec2Handler extends QueryService {
     }
 
     /** The VM Import/Export service role must trust vmie.amazonaws.com and allow what the task does in S3. */
-    private static void requireServiceRole(World w, String roleName, Map<String, String> needed) {
+    private static void requireServiceRole(World w, String roleName, List<Map.Entry<String, String>> needed) {
         AwsException refused = AwsException.badRequest("InvalidParameter", "The service role <" + roleName
                 + "> provided does not exist or does not have sufficient permissions");
         IamRole role = w.roles().get(roleName);
@@ -720,7 +721,7 @@ public final class Ec2Handler extends QueryService {
         List<PolicyDocument> policies = role.inlinePolicies().values().stream()
                 .map(p -> PolicyDocument.parse(p, PolicyDocument.Kind.IDENTITY, "MalformedPolicyDocument", null))
                 .toList();
-        for (Map.Entry<String, String> permission : needed.entrySet()) {
+        for (Map.Entry<String, String> permission : needed) {
             boolean allowed = policies.stream().anyMatch(p -> p.allows(permission.getKey(), permission.getValue()));
             if (!allowed) {
                 throw AwsException.badRequest("InvalidParameter", "The service role <" + roleName
@@ -731,10 +732,10 @@ public final class Ec2Handler extends QueryService {
     }
 
     /** Permissions to check, in the order given (so the first one missing is the one reported). */
-    private static Map<String, String> ordered(String... actionsAndResources) {
-        Map<String, String> result = new LinkedHashMap<>();
+    private static List<Map.Entry<String, String>> ordered(String... actionsAndResources) {
+        List<Map.Entry<String, String>> result = new ArrayList<>();
         for (int i = 0; i < actionsAndResources.length; i += 2) {
-            result.put(actionsAndResources[i], actionsAndResources[i + 1]);
+            result.add(Map.entry(actionsAndResources[i], actionsAndResources[i + 1]));
         }
         return result;
     }
@@ -884,7 +885,11 @@ public final class Ec2Handler extends QueryService {
         return Ec2Xml.response("CancelExportTask", requestId).leaf("return", true).end().toString();
     }
 
-    private record ImportPlan(ImportImageTask existing, S3Object object, String declaredFormat) {
+    /** One DiskContainer of an ImportImage: where the image is and the format it is said to be in. */
+    private record ImportSource(String bucket, String key, String format) {
+    }
+
+    private record ImportPlan(ImportImageTask existing, List<S3Object> objects) {
     }
 
     private String importImage(QueryParams params, String requestId) {
@@ -892,19 +897,27 @@ public final class Ec2Handler extends QueryService {
         if (containers.isEmpty()) {
             throw AwsException.missingParameter("DiskContainer");
         }
-        QueryParams disk = containers.get(0);
-        String bucket = disk.get("UserBucket.S3Bucket");
-        String key = disk.get("UserBucket.S3Key");
-        if (bucket == null || key == null) {
-            if (disk.get("Url") != null) {
-                throw AwsException.badRequest("InvalidParameter",
-                        "The sandbox imports from UserBucket (S3Bucket and S3Key), not from a URL");
+        List<ImportSource> sources = new ArrayList<>();
+        for (int i = 0; i < containers.size(); i++) {
+            QueryParams disk = containers.get(i);
+            String bucket = disk.get("UserBucket.S3Bucket");
+            String key = disk.get("UserBucket.S3Key");
+            if (bucket == null || key == null) {
+                if (disk.get("Url") != null) {
+                    throw AwsException.badRequest("InvalidParameter",
+                            "The sandbox imports from UserBucket (S3Bucket and S3Key), not from a URL");
+                }
+                throw AwsException.missingParameter("DiskContainer." + (i + 1) + ".UserBucket");
             }
-            throw AwsException.missingParameter("DiskContainer.1.UserBucket");
+            String declared = disk.get("Format") == null ? null : disk.get("Format").toUpperCase(Locale.ROOT);
+            if (declared != null && !DiskImportReader.FORMATS.contains(declared)) {
+                throw AwsException.invalidValue("Format", disk.get("Format"), "Valid values: OVA, VHD, VHDX, VMDK, RAW.");
+            }
+            sources.add(new ImportSource(bucket, key, declared != null ? declared : formatFromKey(key)));
         }
-        String declared = disk.get("Format") == null ? null : disk.get("Format").toUpperCase(Locale.ROOT);
-        if (declared != null && !Set.of("OVA", "VHD", "VHDX", "VMDK", "RAW").contains(declared)) {
-            throw AwsException.invalidValue("Format", disk.get("Format"), "Valid values: OVA, VHD, VHDX, VMDK, RAW.");
+        if (sources.size() > 1 && sources.stream().anyMatch(c -> "OVA".equals(c.format()))) {
+            throw AwsException.badRequest("InvalidParameter", "An OVA holds a whole VM: import it as the only "
+                    + "DiskContainer");
         }
         String roleName = params.get("RoleName") == null ? "vmimport" : params.get("RoleName");
         String clientToken = params.get("ClientToken");
@@ -912,7 +925,14 @@ public final class Ec2Handler extends QueryService {
         Map<String, String> tags = tagSpecifications(params, Set.of("import-image-task"))
                 .getOrDefault("import-image-task", Map.of());
         String architecture = params.get("Architecture");
+        if (architecture != null && !Set.of("i386", "x86_64", "arm64").contains(architecture)) {
+            throw AwsException.invalidValue("Architecture", architecture, "Valid values: i386, x86_64, arm64.");
+        }
         String platform = params.get("Platform");
+        if (platform != null && !Set.of("windows", "linux").contains(platform.toLowerCase(Locale.ROOT))) {
+            throw AwsException.invalidValue("Platform", platform, "Valid values: Windows, Linux.");
+        }
+        ImportSource first = sources.get(0);
 
         java.util.function.Function<World, ImportPlan> validate = w -> {
             if (clientToken != null) {
@@ -920,20 +940,35 @@ public final class Ec2Handler extends QueryService {
                         .filter(t -> clientToken.equals(t.clientToken())).findFirst();
                 if (same.isPresent()) {
                     ImportImageTask t = same.get();
-                    if (!bucket.equals(t.s3Bucket()) || !key.equals(t.s3Key())) {
+                    if (!first.bucket().equals(t.s3Bucket()) || !first.key().equals(t.s3Key())) {
                         throw AwsException.badRequest("IdempotentParameterMismatch", "The client token "
                                 + clientToken + " was already used with different parameters");
                     }
-                    return new ImportPlan(t, null, null);
+                    return new ImportPlan(t, List.of());
                 }
             }
-            requireBucket(w, bucket);
-            requireServiceRole(w, roleName, ordered(
-                    "s3:GetObject", "arn:aws:s3:::" + bucket + "/" + key,
-                    "s3:GetBucketLocation", "arn:aws:s3:::" + bucket,
-                    "s3:ListBucket", "arn:aws:s3:::" + bucket));
+            List<String> permissions = new ArrayList<>();
+            for (ImportSource source : sources) {
+                requireBucket(w, source.bucket());
+                permissions.addAll(List.of("s3:GetObject", "arn:aws:s3:::" + source.bucket() + "/" + source.key(),
+                        "s3:GetBucketLocation", "arn:aws:s3:::" + source.bucket(),
+                        "s3:ListBucket", "arn:aws:s3:::" + source.bucket()));
+            }
+            if (sources.size() > 1) {
+                permissions.addAll(multiDiskPermissions(w));
+            }
+            requireServiceRole(w, roleName, ordered(permissions.toArray(String[]::new)));
             requireCapacity(w);
-            return new ImportPlan(null, w.objects(bucket).get(key), declared);
+            List<S3Object> objects = new ArrayList<>();
+            for (ImportSource source : sources) {
+                S3Object object = w.objects(source.bucket()).get(source.key());
+                if (object != null && object.size() == 0) {
+                    throw AwsException.badRequest("InvalidParameter",
+                            "Parameter disk-image-size=0 has an invalid format.");
+                }
+                objects.add(object);
+            }
+            return new ImportPlan(null, objects);
         };
 
         ImportPlan plan = world.read(validate);
@@ -941,56 +976,93 @@ public final class Ec2Handler extends QueryService {
         if (plan.existing() != null) {
             task = plan.existing();
         } else {
-            // Look at the disk outside the lock (a stream-optimized VMDK has to be inflated).
-            String detectedFormat = declared == null ? formatFromKey(key) : declared;
-            Blob raw = null;
-            String failure = null;
-            long size = 0;
-            if (plan.object() == null) {
-                failure = "ClientError: Unable to access the S3 object s3://" + bucket + "/" + key
-                        + ": it does not exist";
-            } else {
-                size = plan.object().size();
-                world.writeAndForget(w -> w.blobs().retain(plan.object().blob()));
-                try {
-                    DiskFormats.Detected detected = world.formats().detect(plan.object().blob());
-                    if (!detected.usable()) {
-                        failure = detected.problem();
-                    } else if (detectedFormat != null && !detectedFormat.equals(detected.format())) {
-                        failure = "ClientError: Disk validation failed [Unsupported " + detectedFormat
-                                + " File Format]: the file is " + detected.format();
-                    } else {
-                        detectedFormat = detected.format();
-                        raw = world.formats().extractRaw(plan.object().blob(), detected.format());
-                        if (!DiskFormats.looksPartitioned(raw)) {
-                            failure = "ClientError: Unknown OS / Missing OS files.";
-                            raw = null;
-                        }
-                    }
-                } catch (IllegalArgumentException e) {
-                    failure = e.getMessage();
-                    raw = null;
-                } finally {
-                    world.writeAndForget(w -> w.blobs().release(plan.object().blob()));
-                }
-            }
-            String finalFailure = failure;
-            Blob finalRaw = raw;
-            long finalSize = size;
-            String finalFormat = detectedFormat == null ? "RAW" : detectedFormat;
+            // Read the images outside the lock (a stream-optimized VMDK has to be inflated).
+            ImportReading reading = readImport(sources, plan.objects(), roleName);
+            String finalPlatform = reading.guest().map(GuestOs::importPlatform)
+                    .orElse(platform == null ? "Linux" : platform.equalsIgnoreCase("windows") ? "Windows" : "Linux");
+            String finalArchitecture = reading.guest().map(GuestOs::architecture)
+                    .orElse(architecture == null ? "x86_64" : architecture);
+            String bootMode = params.get("BootMode") != null ? params.get("BootMode") : reading.bootMode();
             task = world.write(w -> {
                 ImportPlan again = validate.apply(w);
                 if (again.existing() != null) {
                     return again.existing();
                 }
-                return w.startImportImage(description, clientToken, finalFormat, bucket, key, roleName, architecture,
-                        platform, params.get("LicenseType"), params.get("BootMode"), finalSize, finalRaw,
-                        finalFailure, tags);
+                return w.startImportImage(description, clientToken, reading.details(), roleName, finalArchitecture,
+                        finalPlatform, params.get("LicenseType"), bootMode, reading.raws(), reading.failure(), tags);
             });
         }
         XmlWriter xml = Ec2Xml.response("ImportImage", requestId);
         Ec2Xml.importImageTaskFields(xml, task);
         return xml.end().toString();
+    }
+
+    /** What the images of an import hold, or why it will fail. */
+    private record ImportReading(List<ImportImageTask.SnapshotDetail> details, List<Blob> raws,
+                                 Optional<GuestOs> guest, String bootMode, String failure) {
+    }
+
+    private ImportReading readImport(List<ImportSource> sources, List<S3Object> objects, String roleName) {
+        List<ImportImageTask.SnapshotDetail> details = new ArrayList<>();
+        List<Blob> raws = new ArrayList<>();
+        Optional<GuestOs> guest = Optional.empty();
+        String bootMode = null;
+        String failure = null;
+        DiskImportReader reader = new DiskImportReader(world.formats());
+        for (int i = 0; i < sources.size(); i++) {
+            ImportSource source = sources.get(i);
+            S3Object object = objects.get(i);
+            if (object == null) {
+                failure = failure != null ? failure : "ClientError: Disk validation failed [We do not have access to "
+                        + "the given resource. Reason 404 Not Found]";
+                details.add(new ImportImageTask.SnapshotDetail(source.format() == null ? "RAW" : source.format(), 0,
+                        source.bucket(), source.key(), null, null));
+                continue;
+            }
+            // Keep the object's files while they are read, whatever happens to the object meanwhile.
+            world.writeAndForget(w -> w.blobs().retain(object.blob()));
+            try {
+                DiskImportReader.Contents contents = reader.read(object.blob(), source.format());
+                for (DiskImportReader.Disk disk : contents.disks()) {
+                    long size = contents.disks().size() == 1 ? object.size() : disk.raw().size();
+                    details.add(new ImportImageTask.SnapshotDetail(disk.format(), size, source.bucket(), source.key(),
+                            null, null));
+                    raws.add(disk.raw());
+                }
+                guest = guest.or(contents::guest);
+                bootMode = bootMode != null ? bootMode : contents.bootMode();
+            } catch (DiskImportReader.Refused e) {
+                failure = failure != null ? failure : e.getMessage();
+                details.add(new ImportImageTask.SnapshotDetail(source.format() == null ? "RAW" : source.format(),
+                        object.size(), source.bucket(), source.key(), null, null));
+            } finally {
+                world.writeAndForget(w -> w.blobs().release(object.blob()));
+            }
+        }
+        if (failure == null && raws.size() > 1 && sources.size() == 1) {
+            // an OVA of several disks: the role must let the service register them together
+            List<String> needed = world.read(Ec2Handler::multiDiskPermissions);
+            try {
+                world.read(w -> {
+                    requireServiceRole(w, roleName, ordered(needed.toArray(String[]::new)));
+                    return null;
+                });
+            } catch (AwsException e) {
+                failure = "ClientError: The service role " + roleName + " does not have sufficient permissions to "
+                        + "import an image of " + raws.size() + " disks (it must allow ec2:RegisterImage and "
+                        + "ec2:CopySnapshot)";
+            }
+        }
+        if (failure != null) {
+            raws.clear();
+        }
+        return new ImportReading(details, raws, guest, bootMode, failure);
+    }
+
+    /** What VM Import/Export does in EC2 to register an image of several disks. */
+    private static List<String> multiDiskPermissions(World w) {
+        return List.of("ec2:RegisterImage", "arn:aws:ec2:" + w.region() + "::image/*",
+                "ec2:CopySnapshot", "arn:aws:ec2:" + w.region() + "::snapshot/*");
     }
 
     private static String formatFromKey(String key) {

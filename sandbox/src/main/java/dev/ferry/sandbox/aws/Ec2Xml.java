@@ -95,7 +95,8 @@ final class Ec2Xml {
             w.start("stateReason").leaf("code", "Client.UserInitiatedShutdown")
                     .leaf("message", "Client.UserInitiatedShutdown: User initiated shutdown").end();
         }
-        w.leaf("architecture", i.architecture())
+        w.leaf("platform", "Windows".equals(i.platformDetails()) ? "windows" : null)
+                .leaf("architecture", i.architecture())
                 .leaf("rootDeviceType", "ebs")
                 .leaf("rootDeviceName", i.rootDeviceName());
         w.start("blockDeviceMapping");
@@ -347,6 +348,7 @@ final class Ec2Xml {
                 .leaf("isPublic", false)
                 .leaf("architecture", a.architecture())
                 .leaf("imageType", "machine")
+                .leaf("platform", a.platformDetails().equals("Windows") ? "windows" : null)
                 .leaf("sriovNetSupport", "simple");
         productCodes(w, a.productCodes());
         w.leaf("name", a.name())
@@ -442,24 +444,28 @@ final class Ec2Xml {
     }
 
     static void importImageTaskFields(XmlWriter w, ImportImageTask t) {
+        boolean completed = t.status().equals("completed");
+        boolean windows = "Windows".equalsIgnoreCase(t.platform());
         w.leaf("importTaskId", t.id())
-                .leaf("architecture", t.status().equals("completed") ? (t.architecture() == null ? "x86_64"
-                        : t.architecture()) : t.architecture())
+                .leaf("architecture", completed && t.architecture() == null ? "x86_64" : t.architecture())
                 .leaf("description", t.description())
                 .leaf("imageId", t.imageId())
-                .leaf("licenseType", t.status().equals("completed") ? (t.licenseType() == null ? "BYOL"
-                        : t.licenseType()) : t.licenseType())
-                .leaf("platform", t.status().equals("completed") ? (t.platform() == null ? "Linux" : t.platform())
-                        : t.platform())
+                .leaf("licenseType", completed && t.licenseType() == null ? (windows ? "AWS" : "BYOL") : t.licenseType())
+                .leaf("platform", completed && t.platform() == null ? "Linux" : t.platform())
                 .leaf("progress", t.active() ? String.valueOf(t.progress()) : null)
-                .start("snapshotDetailSet").start("item")
-                .leaf("diskImageSize", (double) t.diskImageSize())
-                .leaf("format", t.format())
-                .leaf("snapshotId", t.snapshotId())
-                .leaf("status", t.status())
-                .leaf("statusMessage", t.statusMessage())
-                .start("userBucket").leaf("s3Bucket", t.s3Bucket()).leaf("s3Key", t.s3Key()).end()
-                .end().end()
+                .start("snapshotDetailSet");
+        for (ImportImageTask.SnapshotDetail d : t.snapshotDetails()) {
+            w.start("item")
+                    .leaf("deviceName", d.deviceName())
+                    .leaf("diskImageSize", (double) d.diskImageSize())
+                    .leaf("format", d.format())
+                    .leaf("snapshotId", d.snapshotId())
+                    .leaf("status", t.status())
+                    .leaf("statusMessage", t.statusMessage())
+                    .start("userBucket").leaf("s3Bucket", d.s3Bucket()).leaf("s3Key", d.s3Key()).end()
+                    .end();
+        }
+        w.end()
                 .leaf("status", t.status())
                 .leaf("statusMessage", t.statusMessage())
                 .leaf("bootMode", t.bootMode());

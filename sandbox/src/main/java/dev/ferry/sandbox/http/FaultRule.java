@@ -89,7 +89,7 @@ public record FaultRule(
         for (String service : services) {
             if (Service.fromId(service).isEmpty()) {
                 throw new IllegalArgumentException("faults: unknown service '" + service
-                        + "' (known: ec2, iam, sts, s3, pricing, linode, linode-upload)");
+                        + "' (known: ec2, iam, sts, s3, pricing, linode, linode-upload, vcenter)");
             }
         }
     }

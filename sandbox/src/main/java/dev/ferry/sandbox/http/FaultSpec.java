@@ -20,7 +20,7 @@ import static java.util.Objects.requireNonNull;
  *   rate=0.1,statuses=500,503,429,cut=0.05,latency=20ms,services=linode,s3,seed=7
  *   services=linode-upload,cut=1,cut-direction=request,count=1 ; services=ec2,rate=0.2,statuses=429
  * </pre>
- * Keys: {@code services} (ec2, iam, sts, s3, pricing, linode, linode-upload), {@code actions}
+ * Keys: {@code services} (ec2, iam, sts, s3, pricing, linode, linode-upload, vcenter), {@code actions}
  * (names as in the request log: {@code CreateImage}, {@code POST /images/upload}),
  * {@code rate} (0–1, error answers), {@code statuses} (500, 503, 429; 429 is the service's own
  * throttling: Linode 429 with Retry-After, EC2 RequestLimitExceeded, IAM/STS Throttling, S3 SlowDown),

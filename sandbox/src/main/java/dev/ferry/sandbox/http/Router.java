@@ -15,12 +15,14 @@ import static java.util.Objects.requireNonNull;
  * service's handler, and logs it.
  *
  * <p>AWS requests are recognised by the service in their SigV4 credential scope; Linode API requests
- * by their {@code /v4} prefix; image uploads by {@code /linode-uploads/}.
+ * by their {@code /v4} prefix; image uploads by {@code /linode-uploads/}; the vCenter REST API by
+ * {@code /api} without SigV4 credentials (a signed {@code /api/...} is S3, for a bucket named {@code api}).
  */
 public final class Router {
 
     public static final String LINODE_PREFIX = "/v4";
     public static final String UPLOAD_PREFIX = "/linode-uploads/";
+    public static final String VCENTER_PREFIX = "/api";
 
     private final Map<Service, ServiceHandler> handlers;
     private final ServiceHandler unsigned;
@@ -130,6 +132,10 @@ public final class Router {
         }
         if (path.startsWith(UPLOAD_PREFIX)) {
             return Service.LINODE_UPLOAD;
+        }
+        if ((path.equals(VCENTER_PREFIX) || path.startsWith(VCENTER_PREFIX + "/"))
+                && SigV4Credential.of(call).isEmpty()) {
+            return Service.VCENTER;
         }
         return SigV4Credential.of(call).flatMap(c -> Service.fromSigningName(c.service())).orElse(null);
     }

@@ -11,7 +11,8 @@ public enum Service {
     S3("s3"),
     PRICING("pricing"),
     LINODE("linode"),
-    LINODE_UPLOAD("linode-upload");
+    LINODE_UPLOAD("linode-upload"),
+    VCENTER("vcenter");
 
     private final String id;
 

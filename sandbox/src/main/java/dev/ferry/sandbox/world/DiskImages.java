@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -67,6 +68,7 @@ public final class DiskImages {
     public Path path(GeneratedDisk disk) {
         String key = key(disk);
         Path target = cacheDirectory.resolve(disk.kind() + "-" + sanitize(disk.hostname()) + "-"
+                + (disk.distribution() == null ? "" : disk.distribution() + "-")
                 + disk.imageBytes() / (1024 * 1024) + "MiB-" + key + ".raw");
         if (Files.isRegularFile(target)) {
             return target;
@@ -103,6 +105,8 @@ public final class DiskImages {
                     "-d", tree.toString(), image.toString(), filesystemKiB + "k");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("E2FSPROGS_FAKE_TIME", Long.toString(FIXED_TIME.getEpochSecond()));
+            // e2fsprogs 1.47.1 and later clamp the inodes' times to it; 1.47.0 copies each file's ctime as it is
+            builder.environment().put("SOURCE_DATE_EPOCH", Long.toString(FIXED_TIME.getEpochSecond()));
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
@@ -163,15 +167,7 @@ public final class DiskImages {
         String host = disk.hostname();
         if (disk.kind().equals("root")) {
             write(tree, "etc/hostname", host + "\n");
-            write(tree, "etc/os-release", """
-                    NAME="Amazon Linux"
-                    VERSION="2"
-                    ID="amzn"
-                    ID_LIKE="centos rhel fedora"
-                    VERSION_ID="2"
-                    PRETTY_NAME="Amazon Linux 2"
-                    HOME_URL="https://amazonlinux.com/"
-                    """);
+            write(tree, "etc/os-release", osRelease(disk.distribution()));
             write(tree, "etc/fstab", "LABEL=rootfs  /  ext4  defaults,noatime  1 1\n");
             write(tree, "etc/motd", "Welcome to " + host + ". This disk was built by the ferry sandbox.\n");
             write(tree, "home/ec2-user/.bash_profile", "export PATH=$PATH:$HOME/bin\n");
@@ -211,6 +207,38 @@ public final class DiskImages {
         fixTimes(tree);
     }
 
+    /** {@code /etc/os-release} as each distribution ships it (the lines that identify it). */
+    static String osRelease(String distribution) {
+        if (distribution == null) {
+            return """
+                    NAME="Amazon Linux"
+                    VERSION="2"
+                    ID="amzn"
+                    ID_LIKE="centos rhel fedora"
+                    VERSION_ID="2"
+                    PRETTY_NAME="Amazon Linux 2"
+                    HOME_URL="https://amazonlinux.com/"
+                    """;
+        }
+        return switch (distribution) {
+            case "amzn" -> osRelease(null);
+            case "amzn2023" -> release("Amazon Linux", "amzn", "fedora", "2023", "Amazon Linux 2023");
+            case "ubuntu" -> release("Ubuntu", "ubuntu", "debian", "22.04", "Ubuntu 22.04.4 LTS");
+            case "debian" -> release("Debian GNU/Linux", "debian", null, "12", "Debian GNU/Linux 12 (bookworm)");
+            case "rhel" -> release("Red Hat Enterprise Linux", "rhel", "fedora", "8.9",
+                    "Red Hat Enterprise Linux 8.9 (Ootpa)");
+            case "centos" -> release("CentOS Linux", "centos", "rhel fedora", "7", "CentOS Linux 7 (Core)");
+            case "ol" -> release("Oracle Linux Server", "ol", "fedora", "8.9", "Oracle Linux Server 8.9");
+            case "sles" -> release("SLES", "sles", "suse", "15-SP5", "SUSE Linux Enterprise Server 15 SP5");
+            default -> throw new IllegalArgumentException("unknown distribution " + distribution);
+        };
+    }
+
+    private static String release(String name, String id, String like, String version, String pretty) {
+        return "NAME=\"" + name + "\"\nID=\"" + id + "\"\n" + (like == null ? "" : "ID_LIKE=\"" + like + "\"\n")
+                + "VERSION_ID=\"" + version + "\"\nPRETTY_NAME=\"" + pretty + "\"\n";
+    }
+
     private static void write(Path tree, String relative, String content) throws IOException {
         Path file = tree.resolve(relative);
         Files.createDirectories(file.getParent());
@@ -222,13 +250,13 @@ public final class DiskImages {
         Files.walkFileTree(tree, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.setLastModifiedTime(file, time);
+                Files.getFileAttributeView(file, BasicFileAttributeView.class).setTimes(time, time, null);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.setLastModifiedTime(dir, time);
+                Files.getFileAttributeView(dir, BasicFileAttributeView.class).setTimes(time, time, null);
                 return FileVisitResult.CONTINUE;
             }
         });
@@ -267,8 +295,9 @@ public final class DiskImages {
     private static String key(GeneratedDisk disk) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((GENERATOR_VERSION + "|" + disk.kind() + "|" + disk.hostname() + "|" + disk.imageBytes())
-                    .getBytes(StandardCharsets.UTF_8));
+            // Amazon Linux 2 disks keep the key they had before distributions existed, and with it their cache.
+            sha.update((GENERATOR_VERSION + "|" + disk.kind() + "|" + disk.hostname() + "|" + disk.imageBytes()
+                    + (disk.distribution() == null ? "" : "|" + disk.distribution())).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

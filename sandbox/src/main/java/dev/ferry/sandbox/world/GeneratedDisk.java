@@ -1,5 +1,7 @@
 package dev.ferry.sandbox.world;
 
+import java.util.Set;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -7,11 +9,17 @@ import static java.util.Objects.requireNonNull;
  * 1 MiB) with an ext4 filesystem holding a few files. Equal specs give equal bytes, so images are cached
  * by spec.
  *
- * @param kind       {@code root} (an operating system's files) or {@code data}
- * @param hostname   written into the filesystem, so that disks of different machines differ
- * @param imageBytes size of the image file
+ * @param kind         {@code root} (an operating system's files) or {@code data}
+ * @param hostname     written into the filesystem, so that disks of different machines differ
+ * @param imageBytes   size of the image file
+ * @param distribution whose {@code /etc/os-release} a root disk holds: null for Amazon Linux 2 (the EC2
+ *                     instances' disks), or one of {@link #DISTRIBUTIONS} (a vCenter VM's guest)
  */
-public record GeneratedDisk(String kind, String hostname, long imageBytes) {
+public record GeneratedDisk(String kind, String hostname, long imageBytes, String distribution) {
+
+    public static final Set<String> DISTRIBUTIONS = Set.of("amzn", "amzn2023", "ubuntu", "debian", "rhel", "centos",
+            "ol", "sles");
+
     public GeneratedDisk {
         requireNonNull(kind, "kind is null");
         requireNonNull(hostname, "hostname is null");
@@ -22,5 +30,14 @@ public record GeneratedDisk(String kind, String hostname, long imageBytes) {
             throw new IllegalArgumentException("disk image size must be a whole number of MiB, at least 4 MiB: "
                     + imageBytes);
         }
+        if (distribution != null && !DISTRIBUTIONS.contains(distribution)) {
+            throw new IllegalArgumentException("unknown distribution " + distribution + " (known: "
+                    + DISTRIBUTIONS + ")");
+        }
+    }
+
+    /** An EC2 instance's disk: Amazon Linux 2. */
+    public GeneratedDisk(String kind, String hostname, long imageBytes) {
+        this(kind, hostname, imageBytes, null);
     }
 }

@@ -3,7 +3,11 @@ package dev.ferry.sandbox.world;
 import java.util.List;
 import java.util.Map;
 
-/** The changing part of a {@link World}, as kept in the sandbox's state directory between runs. */
+/**
+ * The changing part of a {@link World}, as kept in the sandbox's state directory between runs ({@code vms}
+ * is null in states written before the sandbox had a vCenter: the seeded VMs stay; an import's disks were
+ * one blob before imports could hold several, and still read as a list of one).
+ */
 public record PersistedWorld(
         List<Vpc> vpcs,
         List<Subnet> subnets,
@@ -14,7 +18,7 @@ public record PersistedWorld(
         List<Snapshot> snapshots,
         List<ExportImageTask> exportImageTasks,
         List<ImportImageTask> importImageTasks,
-        Map<String, Blob> importDisks,
+        Map<String, List<Blob>> importDisks,
         List<InstanceExportTask> instanceExportTasks,
         List<ConversionTaskSpan> conversionSpans,
         List<Bucket> buckets,
@@ -25,7 +29,8 @@ public record PersistedWorld(
         List<LinodeInstance> linodeInstances,
         List<Firewall> firewalls,
         List<LinodeEvent> events,
-        Counters counters) {
+        Counters counters,
+        List<VirtualMachine> vms) {
 
     /** The next identifiers to hand out on the Linode side. */
     public record Counters(long nextLinodeId, long nextImageNumber, long nextFirewallId, long nextDeviceId,

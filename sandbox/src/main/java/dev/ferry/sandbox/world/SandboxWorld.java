@@ -26,7 +26,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The starting world: account, credentials, the EC2 estate (VPCs, subnets, security groups, instances
- * with volumes), optional S3 buckets, and catalogue overrides. Read from YAML or JSON with
+ * with volumes), optional S3 buckets, catalogue overrides, and the vCenter's virtual machines. Read from YAML or JSON with
  * {@link #load(Path)}, or {@link #defaults()} for the one ferry's examples use.
  *
  * <p>File format (keys in snake_case, unknown keys are errors):
@@ -36,6 +36,8 @@ import static java.util.Objects.requireNonNull;
  * access_key_id: AKIASANDBOX000000001
  * secret_access_key: ...
  * linode_token: ...
+ * vcenter_username: administrator@vsphere.local
+ * vcenter_password: ...
  * vpcs:            [{id, cidr, default, tags}]
  * subnets:         [{id, vpc, cidr, availability_zone, tags}]
  * security_groups: [{id, name, description, vpc, tags, ingress: [RULE], egress: [RULE]}]
@@ -46,7 +48,13 @@ import static java.util.Objects.requireNonNull;
  *                    volumes: [{id, device, size_gib, type, iops, throughput, encrypted, kms_key_id,
  *                               delete_on_termination, disk_image: /path/to/raw, image_size: 32MiB}]}]
  * buckets:         [{name, region, object_ownership}]
+ * vms:             [{id, name, guest_os, power_state, cpu_count, cores_per_socket, memory_mib, boot_type,
+ *                    hardware_version, disks: [{capacity_gib, image_size: 32MiB, disk_image: /path/to/raw}],
+ *                    nics: [{network, type, mac_address}]}]
  * </pre>
+ * A VM's disk content is generated like an instance volume's (its first disk holds the guest's
+ * {@code /etc/os-release}), or read from {@code disk_image}; it may be smaller than the capacity, the rest
+ * reading as zeros.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SandboxWorld(
@@ -55,18 +63,23 @@ public record SandboxWorld(
         String accessKeyId,
         String secretAccessKey,
         String linodeToken,
+        String vcenterUsername,
+        String vcenterPassword,
         List<VpcSpec> vpcs,
         List<SubnetSpec> subnets,
         List<SecurityGroupSpec> securityGroups,
         List<PublicImageSpec> publicImages,
         List<InstanceSpec> instances,
-        List<BucketSpec> buckets) {
+        List<BucketSpec> buckets,
+        List<VmSpec> vms) {
 
     public static final String DEFAULT_ACCOUNT = "123456789012";
     public static final String DEFAULT_REGION = "us-west-1";
     public static final String DEFAULT_ACCESS_KEY_ID = "AKIASANDBOX000000001";
     public static final String DEFAULT_SECRET_ACCESS_KEY = "sandboxSecretKey/ferry/0000000000000000000";
     public static final String DEFAULT_LINODE_TOKEN = "ferry-sandbox-linode-token-0000000000000000000000000000";
+    public static final String DEFAULT_VCENTER_USERNAME = "administrator@vsphere.local";
+    public static final String DEFAULT_VCENTER_PASSWORD = "Sandbox-vCenter-0000!";
 
     public SandboxWorld {
         account = account == null ? DEFAULT_ACCOUNT : account;
@@ -74,12 +87,15 @@ public record SandboxWorld(
         accessKeyId = accessKeyId == null ? DEFAULT_ACCESS_KEY_ID : accessKeyId;
         secretAccessKey = secretAccessKey == null ? DEFAULT_SECRET_ACCESS_KEY : secretAccessKey;
         linodeToken = linodeToken == null ? DEFAULT_LINODE_TOKEN : linodeToken;
+        vcenterUsername = vcenterUsername == null ? DEFAULT_VCENTER_USERNAME : vcenterUsername;
+        vcenterPassword = vcenterPassword == null ? DEFAULT_VCENTER_PASSWORD : vcenterPassword;
         vpcs = copy(vpcs);
         subnets = copy(subnets);
         securityGroups = copy(securityGroups);
         publicImages = copy(publicImages);
         instances = copy(instances);
         buckets = copy(buckets);
+        vms = copy(vms);
         if (!account.matches("\\d{12}")) {
             throw new IllegalArgumentException("account must be 12 digits, was '" + account + "'");
         }
@@ -93,7 +109,8 @@ public record SandboxWorld(
     @Override
     public String toString() {
         return "SandboxWorld[account=" + account + ", region=" + region + ", accessKeyId=" + accessKeyId
-                + ", instances=" + instances.size() + ", securityGroups=" + securityGroups.size() + "]";
+                + ", instances=" + instances.size() + ", securityGroups=" + securityGroups.size() + ", vms=" + vms.size()
+                + "]";
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -231,6 +248,101 @@ public record SandboxWorld(
         public BucketSpec {
             requireNonNull(name, "bucket name is missing");
             objectOwnership = objectOwnership == null ? "BucketOwnerEnforced" : objectOwnership;
+        }
+    }
+
+    /**
+     * A vCenter virtual machine. Defaults: id {@code vm-<1001 + its place in the list>}, guest
+     * {@code OTHER_LINUX_64}, {@code POWERED_OFF}, 1 CPU with 1 core per socket, 1024 MiB, {@code BIOS},
+     * {@code VMX_19}, one adapter on "VM Network".
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record VmSpec(String id, String name, String guestOs, String powerState, Integer cpuCount,
+                         Integer coresPerSocket, Integer memoryMib, String bootType, String hardwareVersion,
+                         List<VmDiskSpec> disks, List<VmNicSpec> nics) {
+        public VmSpec {
+            requireNonNull(name, "vm name is missing");
+            String where = "vm " + (id == null ? name : id);
+            if (id != null && !id.matches("vm-\\d+")) {
+                throw new IllegalArgumentException(where + ": id must be vm- followed by digits (vm-1002)");
+            }
+            guestOs = guestOs == null ? "OTHER_LINUX_64" : guestOs.toUpperCase(Locale.ROOT);
+            if (GuestOs.byId(guestOs).isEmpty()) {
+                throw new IllegalArgumentException(where + ": guest_os " + guestOs + " is not one the sandbox knows ("
+                        + String.join(", ", GuestOs.ids()) + ")");
+            }
+            powerState = powerState == null ? VirtualMachine.POWERED_OFF : powerState.toUpperCase(Locale.ROOT);
+            if (!VirtualMachine.POWER_STATES.contains(powerState)) {
+                throw new IllegalArgumentException(where + ": power_state must be POWERED_ON, POWERED_OFF or "
+                        + "SUSPENDED, was " + powerState);
+            }
+            cpuCount = cpuCount == null ? 1 : cpuCount;
+            coresPerSocket = coresPerSocket == null ? 1 : coresPerSocket;
+            if (cpuCount < 1 || coresPerSocket < 1 || cpuCount % coresPerSocket != 0) {
+                throw new IllegalArgumentException(where + ": cpu_count must be a positive multiple of "
+                        + "cores_per_socket");
+            }
+            memoryMib = memoryMib == null ? 1024 : memoryMib;
+            if (memoryMib < 4 || memoryMib % 4 != 0) {
+                throw new IllegalArgumentException(where + ": memory_mib must be a positive multiple of 4");
+            }
+            bootType = bootType == null ? "BIOS" : bootType.toUpperCase(Locale.ROOT);
+            if (!bootType.equals("BIOS") && !bootType.equals("EFI")) {
+                throw new IllegalArgumentException(where + ": boot_type must be BIOS or EFI, was " + bootType);
+            }
+            hardwareVersion = hardwareVersion == null ? "VMX_19" : hardwareVersion.toUpperCase(Locale.ROOT);
+            if (!hardwareVersion.matches("VMX_\\d\\d")) {
+                throw new IllegalArgumentException(where + ": hardware_version must look like VMX_19, was "
+                        + hardwareVersion);
+            }
+            disks = copy(disks);
+            if (disks.isEmpty()) {
+                throw new IllegalArgumentException(where + ": needs at least one disk");
+            }
+            nics = nics == null ? List.of(new VmNicSpec(null, null, null)) : List.copyOf(nics);
+        }
+    }
+
+    /** A VM's virtual disk: its capacity, and optionally the size of its generated content or a raw file. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record VmDiskSpec(Integer capacityGib, String imageSize, String diskImage) {
+        public VmDiskSpec {
+            requireNonNull(capacityGib, "vm disk: capacity_gib is missing");
+            if (capacityGib < 1) {
+                throw new IllegalArgumentException("vm disk: capacity_gib must be at least 1, was " + capacityGib);
+            }
+            if (imageSize != null) {
+                long bytes = parseSize(imageSize);
+                if (bytes > (long) capacityGib << 30) {
+                    throw new IllegalArgumentException("vm disk: image_size " + imageSize + " exceeds capacity_gib "
+                            + capacityGib);
+                }
+            }
+            if (imageSize != null && diskImage != null) {
+                throw new IllegalArgumentException("vm disk: give image_size or disk_image, not both");
+            }
+        }
+
+        /** The generated content's size in bytes, or null for the sandbox's default. */
+        public Long imageBytes() {
+            return imageSize == null ? null : parseSize(imageSize);
+        }
+    }
+
+    /** A VM's network adapter: port group (default "VM Network"), type (default VMXNET3), MAC (default derived). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record VmNicSpec(String network, String type, String macAddress) {
+        public VmNicSpec {
+            network = network == null ? "VM Network" : network;
+            type = type == null ? "VMXNET3" : type.toUpperCase(Locale.ROOT);
+            if (!List.of("VMXNET3", "VMXNET2", "VMXNET", "E1000", "E1000E", "PCNET32").contains(type)) {
+                throw new IllegalArgumentException("vm nic: type must be VMXNET3, VMXNET2, VMXNET, E1000, E1000E or "
+                        + "PCNET32, was " + type);
+            }
+            if (macAddress != null && !macAddress.matches("(?i)([0-9a-f]{2}:){5}[0-9a-f]{2}")) {
+                throw new IllegalArgumentException("vm nic: mac_address must look like 00:50:56:a1:00:01, was "
+                        + macAddress);
+            }
         }
     }
 
@@ -434,8 +546,16 @@ public record SandboxWorld(
                         "sg-0123456789abcdef0", "ami-0abcdef1234567890", List.of(),
                         Map.of("Environment", "production", "Role", "archive"),
                         List.of(volume("vol-0f678901234500001", "/dev/xvda", 100, false))));
+        List<VmSpec> vms = List.of(
+                new VmSpec("vm-1002", "app-02", "UBUNTU_64", VirtualMachine.POWERED_OFF, 2, 1, 4096, "BIOS", "VMX_19",
+                        List.of(new VmDiskSpec(8, null, null)), null),
+                new VmSpec("vm-1003", "app-03", "RHEL_8_64", VirtualMachine.POWERED_ON, 4, 2, 8192, "EFI", "VMX_19",
+                        List.of(new VmDiskSpec(16, null, null)), null),
+                new VmSpec("vm-1004", "db-02", "DEBIAN_11_64", VirtualMachine.POWERED_OFF, 2, 1, 8192, "BIOS",
+                        "VMX_17", List.of(new VmDiskSpec(10, null, null), new VmDiskSpec(50, "8MiB", null)), null));
         return new SandboxWorld(DEFAULT_ACCOUNT, DEFAULT_REGION, DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY,
-                DEFAULT_LINODE_TOKEN, vpcs, subnets, groups, publicImages, instances, List.of());
+                DEFAULT_LINODE_TOKEN, DEFAULT_VCENTER_USERNAME, DEFAULT_VCENTER_PASSWORD, vpcs, subnets, groups,
+                publicImages, instances, List.of(), vms);
     }
 
     private static InstanceSpec instance(String id, String name, String type, String privateIp, String publicIp,

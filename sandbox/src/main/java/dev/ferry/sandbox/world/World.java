@@ -55,6 +55,8 @@ public final class World {
     private final String accessKeyId;
     private final String secretAccessKey;
     private final String linodeToken;
+    private final String vcenterUsername;
+    private final String vcenterPassword;
     private final WorldClock clock;
     private final Ids ids = new Ids();
     private final DiskImages disks;
@@ -75,7 +77,7 @@ public final class World {
     private final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
     private final Map<String, ExportImageTask> exportImageTasks = new LinkedHashMap<>();
     private final Map<String, ImportImageTask> importImageTasks = new LinkedHashMap<>();
-    private final Map<String, Blob> importDisks = new LinkedHashMap<>();
+    private final Map<String, List<Blob>> importDisks = new LinkedHashMap<>();
     private final Map<String, InstanceExportTask> instanceExportTasks = new LinkedHashMap<>();
     private final List<ConversionTaskSpan> conversionSpans = new ArrayList<>();
     private final Map<String, Bucket> buckets = new TreeMap<>();
@@ -86,6 +88,8 @@ public final class World {
     private final Map<Long, LinodeInstance> linodeInstances = new LinkedHashMap<>();
     private final Map<Long, Firewall> firewalls = new LinkedHashMap<>();
     private final Map<Long, LinodeEvent> events = new LinkedHashMap<>();
+    private final Map<String, VirtualMachine> vms = new LinkedHashMap<>();
+    private final Map<String, VcenterSession> vcenterSessions = new LinkedHashMap<>();
     private long nextLinodeId = 41_000_001;
     private long nextImageNumber = 30_000_001;
     private long nextFirewallId = 12_001;
@@ -102,6 +106,8 @@ public final class World {
         this.accessKeyId = seed.accessKeyId();
         this.secretAccessKey = seed.secretAccessKey();
         this.linodeToken = seed.linodeToken();
+        this.vcenterUsername = seed.vcenterUsername();
+        this.vcenterPassword = seed.vcenterPassword();
         this.clock = requireNonNull(clock, "clock is null");
         this.disks = requireNonNull(disks, "disks is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
@@ -157,6 +163,15 @@ public final class World {
 
     public String linodeToken() {
         return linodeToken;
+    }
+
+    /** The vCenter single sign-on user the sandbox's vCenter accepts ({@code administrator@vsphere.local}). */
+    public String vcenterUsername() {
+        return vcenterUsername;
+    }
+
+    public String vcenterPassword() {
+        return vcenterPassword;
     }
 
     /** The canonical user id S3 shows for this account. */
@@ -291,6 +306,16 @@ public final class World {
 
     public Map<String, IamRole> roles() {
         return roles;
+    }
+
+    /** vCenter's virtual machines by id ({@code vm-1002}), in inventory order. */
+    public Map<String, VirtualMachine> vms() {
+        return vms;
+    }
+
+    /** Live vCenter API sessions by session id. */
+    public Map<String, VcenterSession> vcenterSessions() {
+        return vcenterSessions;
     }
 
     public Map<Long, LinodeImage> linodeImages() {
@@ -510,24 +535,31 @@ public final class World {
     }
 
     /**
-     * Starts an import of the disk {@code raw} found in {@code s3Bucket/s3Key}; when {@code failure} is
-     * set the task fails with it at the end of validation.
+     * Starts an import of the disks {@code raws} (the boot disk first) described by {@code details}; when
+     * {@code failure} is set the task fails with it at the end of validation (and {@code raws} is empty).
+     *
+     * @param platform     {@code Linux} or {@code Windows}
+     * @param architecture {@code x86_64} or {@code i386}
      */
-    public ImportImageTask startImportImage(String description, String clientToken, String format, String s3Bucket,
-                                            String s3Key, String roleName, String architecture, String platform,
-                                            String licenseType, String bootMode, long objectSize, Blob raw,
-                                            String failure, Map<String, String> tags) {
+    public ImportImageTask startImportImage(String description, String clientToken,
+                                            List<ImportImageTask.SnapshotDetail> details, String roleName,
+                                            String architecture, String platform, String licenseType, String bootMode,
+                                            List<Blob> raws, String failure, Map<String, String> tags) {
+        if (details.isEmpty() || (failure == null && raws.size() != details.size())) {
+            throw new IllegalArgumentException("one raw disk per snapshot detail");
+        }
         Instant now = now();
         Duration total = clock.scaled(IMPORT_IMAGE_DURATION);
         String id = ids.ec2("import-ami");
         Instant failAt = failure == null ? null : now.plus(total.multipliedBy(15).dividedBy(100));
-        ImportImageTask task = new ImportImageTask(id, description, clientToken, format, s3Bucket, s3Key, roleName,
-                architecture, platform, licenseType, bootMode, "active", "pending", 0, now, now.plus(total), failure,
-                failAt, objectSize, null, null, tags);
+        ImportImageTask.SnapshotDetail first = details.get(0);
+        ImportImageTask task = new ImportImageTask(id, description, clientToken, first.format(), first.s3Bucket(),
+                first.s3Key(), roleName, architecture, platform, licenseType, bootMode, "active", "pending", 0, now,
+                now.plus(total), failure, failAt, first.diskImageSize(), null, null, tags, details);
         importImageTasks.put(id, task);
-        if (raw != null) {
-            importDisks.put(id, raw);
-            blobs.retain(raw);
+        if (failure == null) {
+            importDisks.put(id, List.copyOf(raws));
+            raws.forEach(blobs::retain);
         }
         conversionSpans.add(new ConversionTaskSpan(id, "import-image", now, null));
         return task;
@@ -845,11 +877,10 @@ public final class World {
             }
             if (task.failAt() != null && !now.isBefore(task.failAt())) {
                 endSpan(task.id(), task.failAt());
-                importImageTasks.put(task.id(), task.withProgress("deleted", task.failureMessage(), task.progress(),
-                        null, null));
-                Blob raw = importDisks.remove(task.id());
-                if (raw != null) {
-                    blobs.release(raw);
+                importImageTasks.put(task.id(), task.withProgress("deleted", task.failureMessage(), task.progress()));
+                List<Blob> raws = importDisks.remove(task.id());
+                if (raws != null) {
+                    raws.forEach(blobs::release);
                 }
                 continue;
             }
@@ -857,26 +888,34 @@ public final class World {
                 int progress = percent(task.startedAt(), task.completeAt(), now);
                 String phase = progress < 5 ? "pending" : progress < 15 ? "validating" : progress < 50 ? "converting"
                         : progress < 70 ? "updating" : progress < 85 ? "booting" : "preparing ami";
-                importImageTasks.put(task.id(), task.withProgress("active", phase, Math.max(2, Math.min(99, progress)),
-                        null, null));
+                importImageTasks.put(task.id(), task.withProgress("active", phase,
+                        Math.max(2, Math.min(99, progress))));
                 continue;
             }
             Instant at = task.completeAt();
             endSpan(task.id(), at);
-            Blob raw = importDisks.remove(task.id());
-            int sizeGiB = (int) Math.max(1, (raw.size() + (1L << 30) - 1) >> 30);
-            String snapshotId = ids.ec2("snap");
+            // The import task held the disks until now; the snapshots hold them from here on.
+            List<Blob> raws = importDisks.remove(task.id());
+            List<BlockDevice> devices = new ArrayList<>();
+            List<ImportImageTask.SnapshotDetail> details = new ArrayList<>();
+            for (int i = 0; i < raws.size(); i++) {
+                Blob raw = raws.get(i);
+                int sizeGiB = (int) Math.max(1, (raw.size() + (1L << 30) - 1) >> 30);
+                String snapshotId = ids.ec2("snap");
+                String device = i == 0 ? "/dev/sda1" : "/dev/sd" + (char) ('a' + i);
+                snapshots.put(snapshotId, new Snapshot(snapshotId, "vol-ffffffff", sizeGiB, false, null, "completed",
+                        100, task.startedAt(), at, "Created by AWS-VMImport service for " + task.id(), account,
+                        DiskSource.blob(raw), Map.of()));
+                devices.add(new BlockDevice(device, snapshotId, sizeGiB, "gp2", false, true));
+                details.add(task.snapshotDetails().get(i).completed(device, snapshotId));
+            }
             String amiId = ids.ec2("ami");
-            snapshots.put(snapshotId, new Snapshot(snapshotId, "vol-ffffffff", sizeGiB, false, null, "completed", 100,
-                    task.startedAt(), at, "Created by AWS-VMImport service for " + task.id(), account,
-                    DiskSource.blob(raw), Map.of()));
-            // The import task held the disk until now; the snapshot holds it from here on.
             String architecture = task.architecture() == null ? "x86_64" : task.architecture();
+            String platformDetails = "Windows".equalsIgnoreCase(task.platform()) ? "Windows" : "Linux/UNIX";
             amis.put(amiId, new Ami(amiId, task.id(), task.description() == null ? "AWS-VMImport service: "
-                    + task.s3Key() : task.description(), "available", at, at, null, architecture,
-                    "Linux/UNIX", "/dev/sda1", List.of(new BlockDevice("/dev/sda1", snapshotId, sizeGiB, "gp2", false,
-                    true)), List.of(), account, true, Map.of()));
-            importImageTasks.put(task.id(), task.withProgress("completed", null, 100, amiId, snapshotId));
+                    + task.s3Key() : task.description(), "available", at, at, null, architecture, platformDetails,
+                    "/dev/sda1", devices, List.of(), account, true, Map.of()));
+            importImageTasks.put(task.id(), task.completed(amiId, details));
         }
     }
 
@@ -988,7 +1027,7 @@ public final class World {
                 List.copyOf(uploads.values()), List.copyOf(roles.values()), List.copyOf(linodeImages.values()),
                 List.copyOf(linodeInstances.values()), List.copyOf(firewalls.values()), List.copyOf(events.values()),
                 new PersistedWorld.Counters(nextLinodeId, nextImageNumber, nextFirewallId, nextDeviceId, nextEventId,
-                        nextPublicIp));
+                        nextPublicIp), List.copyOf(vms.values()));
     }
 
     /** Replaces the seeded state with a saved one. */
@@ -1029,8 +1068,8 @@ public final class World {
         saved.exportImageTasks().forEach(v -> exportImageTasks.put(v.id(), v));
         saved.importImageTasks().forEach(v -> importImageTasks.put(v.id(), v));
         saved.importDisks().forEach((k, v) -> {
-            importDisks.put(k, v);
-            blobs.retain(v);
+            importDisks.put(k, List.copyOf(v));
+            v.forEach(blobs::retain);
         });
         saved.instanceExportTasks().forEach(v -> instanceExportTasks.put(v.id(), v));
         conversionSpans.addAll(saved.conversionSpans());
@@ -1042,6 +1081,10 @@ public final class World {
         saved.linodeInstances().forEach(v -> linodeInstances.put(v.id(), v));
         saved.firewalls().forEach(v -> firewalls.put(v.id(), v));
         saved.events().forEach(v -> events.put(v.id(), v));
+        if (saved.vms() != null) {
+            vms.clear();
+            saved.vms().forEach(v -> vms.put(v.id(), v));
+        }
         PersistedWorld.Counters c = saved.counters();
         nextLinodeId = c.nextLinodeId();
         nextImageNumber = c.nextImageNumber();

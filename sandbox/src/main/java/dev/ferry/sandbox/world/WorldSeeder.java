@@ -1,6 +1,9 @@
 package dev.ferry.sandbox.world;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -9,7 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Puts a {@link SandboxWorld} into a fresh {@link World}, checking its references as it goes. */
@@ -80,6 +85,9 @@ final class WorldSeeder {
         Map<String, String> volumeOwners = new HashMap<>();
         for (SandboxWorld.InstanceSpec spec : seed.instances()) {
             seedInstance(world, seed, spec, volumeOwners, now);
+        }
+        for (int i = 0; i < seed.vms().size(); i++) {
+            seedVm(world, seed.vms().get(i), i);
         }
         for (SandboxWorld.BucketSpec bucket : seed.buckets()) {
             world.buckets().put(bucket.name(), new Bucket(bucket.name(),
@@ -161,6 +169,58 @@ final class WorldSeeder {
                 subnet.availabilityZone(), spec.privateIp(), spec.publicIp(), spec.securityGroups(),
                 spec.rootDevice(), volumeIds, spec.productCodes(), spec.keyName(), null,
                 "r-0" + hash(spec.id()).substring(0, 16), false, tags));
+    }
+
+    private static void seedVm(World world, SandboxWorld.VmSpec spec, int index) {
+        String id = spec.id() != null ? spec.id() : "vm-" + (1001 + index);
+        String where = "vm " + id + " (" + spec.name() + ")";
+        if (world.vms().containsKey(id)) {
+            throw new IllegalArgumentException(where + ": another VM has the id " + id);
+        }
+        GuestOs guest = GuestOs.byId(spec.guestOs()).orElseThrow();
+        List<VirtualMachine.Disk> disks = new ArrayList<>();
+        for (int d = 0; d < spec.disks().size(); d++) {
+            SandboxWorld.VmDiskSpec diskSpec = spec.disks().get(d);
+            long capacity = (long) diskSpec.capacityGib() << 30;
+            DiskSource content;
+            if (diskSpec.diskImage() != null) {
+                World.requireFile(where + " disk " + (d + 1), diskSpec.diskImage());
+                try {
+                    if (Files.size(Path.of(diskSpec.diskImage())) > capacity) {
+                        throw new IllegalArgumentException(where + " disk " + (d + 1) + ": disk_image "
+                                + diskSpec.diskImage() + " is larger than capacity_gib " + diskSpec.capacityGib());
+                    }
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(where + ": cannot read " + diskSpec.diskImage(), e);
+                }
+                content = DiskSource.file(diskSpec.diskImage());
+            } else {
+                long bytes = Math.min(capacity, diskSpec.imageBytes() != null ? diskSpec.imageBytes()
+                        : world.defaultImageBytes());
+                content = DiskSource.generated(d == 0
+                        ? new GeneratedDisk("root", spec.name(), bytes, guest.distribution())
+                        : new GeneratedDisk("data", spec.name(), bytes));
+            }
+            String file = "[datastore1] " + spec.name() + "/" + spec.name() + (d == 0 ? "" : "_" + d) + ".vmdk";
+            disks.add(new VirtualMachine.Disk(Integer.toString(2000 + d), "Hard disk " + (d + 1), capacity, file,
+                    content));
+        }
+        List<VirtualMachine.Nic> nics = new ArrayList<>();
+        for (int n = 0; n < spec.nics().size(); n++) {
+            SandboxWorld.VmNicSpec nic = spec.nics().get(n);
+            String mac = nic.macAddress() != null ? nic.macAddress().toLowerCase(Locale.ROOT)
+                    : "00:50:56:" + hash(id + "/nic/" + n).substring(0, 6).replaceAll("(..)(?!$)", "$1:");
+            nics.add(new VirtualMachine.Nic(Integer.toString(4000 + n), "Network adapter " + (n + 1), nic.type(), mac,
+                    nic.network(), "network-" + (12 + Math.floorMod(nic.network().hashCode(), 50))));
+        }
+        world.vms().put(id, new VirtualMachine(id, spec.name(), guest, spec.powerState(), spec.cpuCount(),
+                spec.coresPerSocket(), spec.memoryMib(), spec.bootType(), spec.hardwareVersion(), disks, nics,
+                uuid("bios:" + id), uuid("instance:" + id)));
+    }
+
+    /** A UUID derived from {@code text}, so that the same world gives the same VMs. */
+    private static String uuid(String text) {
+        return UUID.nameUUIDFromBytes(text.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private static SecurityGroupRule rule(String groupId, int index, boolean egress, SandboxWorld.RuleSpec rule,

@@ -45,7 +45,9 @@ public final class WorldStateFile {
             }
         });
         this.mapper = new ObjectMapper().registerModule(instants)
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                // an import's disks were a single blob in states written before multi-disk imports
+                .configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, true);
     }
 
     public Path file() {

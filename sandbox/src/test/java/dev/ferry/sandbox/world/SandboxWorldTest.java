@@ -120,4 +120,69 @@ class SandboxWorldTest {
         assertThatThrownBy(() -> Sandbox.start(TestSandboxes.options(0.01).worldFile(missingDisk).build()))
                 .isInstanceOf(SandboxException.class).hasMessageContaining("/nowhere/disk.raw");
     }
+
+    @Test
+    void theDefaultWorldHasTheVcenterVmsOfJourneyB() {
+        SandboxWorld world = SandboxWorld.defaults();
+        assertThat(world.vcenterUsername()).isEqualTo("administrator@vsphere.local");
+        assertThat(world.toString()).doesNotContain(world.vcenterPassword());
+        try (Sandbox sandbox = TestSandboxes.start(0.01)) {
+            VirtualMachine app02 = sandbox.world().vm("app-02").orElseThrow();
+            assertThat(app02.id()).isEqualTo("vm-1002");
+            assertThat(app02.guestOs().id()).isEqualTo("UBUNTU_64");
+            assertThat(app02.powerState()).isEqualTo(VirtualMachine.POWERED_OFF);
+            assertThat(app02.cpuCount()).isEqualTo(2);
+            assertThat(app02.memoryMib()).isEqualTo(4096);
+            assertThat(app02.bootType()).isEqualTo("BIOS");
+            assertThat(app02.disks()).singleElement().satisfies(d -> assertThat(d.capacityBytes()).isEqualTo(8L << 30));
+            assertThat(sandbox.world().vms()).extracting(VirtualMachine::powerState).contains(VirtualMachine.POWERED_ON);
+            assertThat(sandbox.world().vm("vm-1004").orElseThrow().disks()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aWorldFileDeclaresVmsAndItsMistakesAreNamed() throws Exception {
+        Path file = temp.resolve("vms.yaml");
+        Files.writeString(file, """
+                vcenter_username: ops@corp.local
+                vms:
+                  - name: api-01
+                    guest_os: debian_12_64
+                    power_state: powered_on
+                    cpu_count: 4
+                    cores_per_socket: 2
+                    memory_mib: 6144
+                    disks: [{capacity_gib: 20, image_size: 8MiB}]
+                    nics: [{network: prod, mac_address: "00:50:56:AA:BB:CC"}]
+                  - {id: vm-77, name: api-01, disks: [{capacity_gib: 4, image_size: 4MiB}]}
+                """);
+        try (Sandbox sandbox = Sandbox.start(TestSandboxes.options(0.01).worldFile(file).build())) {
+            assertThat(sandbox.vcenterUsername()).isEqualTo("ops@corp.local");
+            assertThat(sandbox.world().vms()).extracting(VirtualMachine::id).containsExactly("vm-1001", "vm-77");
+            VirtualMachine api = sandbox.world().vm("vm-1001").orElseThrow();
+            assertThat(api.guestOs().id()).isEqualTo("DEBIAN_12_64");
+            assertThat(api.powerState()).isEqualTo(VirtualMachine.POWERED_ON);
+            assertThat(api.nics().get(0).macAddress()).isEqualTo("00:50:56:aa:bb:cc");
+            assertThat(api.nics().get(0).networkName()).isEqualTo("prod");
+            assertThatThrownBy(() -> sandbox.world().vm("api-01")).as("two VMs share the name")
+                    .hasMessageContaining("vm-1001").hasMessageContaining("vm-77");
+        }
+
+        Path unknownGuest = temp.resolve("guest.yaml");
+        Files.writeString(unknownGuest, "vms: [{name: x, guest_os: BEOS_64, disks: [{capacity_gib: 1}]}]\n");
+        assertThatThrownBy(() -> Sandbox.start(TestSandboxes.options(0.01).worldFile(unknownGuest).build()))
+                .isInstanceOf(SandboxException.class).hasMessageContaining("guest.yaml:1:")
+                .hasMessageContaining("BEOS_64").hasMessageContaining("UBUNTU_64");
+
+        Path typo = temp.resolve("typo.yaml");
+        Files.writeString(typo, "vms:\n  - name: x\n    memory_mb: 2048\n    disks: [{capacity_gib: 1}]\n");
+        assertThatThrownBy(() -> Sandbox.start(TestSandboxes.options(0.01).worldFile(typo).build()))
+                .isInstanceOf(SandboxException.class).hasMessageContaining("typo.yaml:3:")
+                .hasMessageContaining("did you mean 'memory_mib'");
+
+        Path tooBig = temp.resolve("big.yaml");
+        Files.writeString(tooBig, "vms: [{name: x, disks: [{capacity_gib: 1, image_size: 2GiB}]}]\n");
+        assertThatThrownBy(() -> Sandbox.start(TestSandboxes.options(0.01).worldFile(tooBig).build()))
+                .isInstanceOf(SandboxException.class).hasMessageContaining("exceeds capacity_gib");
+    }
 }
