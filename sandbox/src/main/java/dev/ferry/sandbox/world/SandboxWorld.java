@@ -463,6 +463,24 @@ public record SandboxWorld(
     }
 
     /** The world ferry's examples are written against (see the module README for the inventory). */
+    /** This world with other EC2 instances (tests that need many). */
+    public SandboxWorld withInstances(List<InstanceSpec> replacement) {
+        return new SandboxWorld(account, region, accessKeyId, secretAccessKey, linodeToken, vcenterUsername, vcenterPassword, vpcs,
+                subnets, securityGroups, publicImages, replacement, buckets, vms);
+    }
+
+    /** This world with other pre-existing buckets. */
+    public SandboxWorld withBuckets(List<BucketSpec> replacement) {
+        return new SandboxWorld(account, region, accessKeyId, secretAccessKey, linodeToken, vcenterUsername, vcenterPassword, vpcs,
+                subnets, securityGroups, publicImages, instances, replacement, vms);
+    }
+
+    /** This world with other vCenter VMs. */
+    public SandboxWorld withVms(List<VmSpec> replacement) {
+        return new SandboxWorld(account, region, accessKeyId, secretAccessKey, linodeToken, vcenterUsername, vcenterPassword, vpcs,
+                subnets, securityGroups, publicImages, instances, buckets, replacement);
+    }
+
     public static SandboxWorld defaults() {
         String mainVpc = "vpc-0abc1234def567890";
         String otherVpc = "vpc-0def4567abc890123";

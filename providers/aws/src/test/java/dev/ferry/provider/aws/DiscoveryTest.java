@@ -164,9 +164,7 @@ class DiscoveryTest {
                     "subnet-0abc5678", "10.0.2." + (10 + i), null, List.of(i % 2 == 0 ? "sg-0a1b2c3d4e5f60789" : "sg-0123456789abcdef0"),
                     "ops", "2024-11-02T09:30:00Z", "/dev/xvda", List.of(), Map.of("Name", "many-" + i), volumes));
         }
-        return new SandboxWorld(defaults.account(), defaults.region(), defaults.accessKeyId(), defaults.secretAccessKey(),
-                defaults.linodeToken(), defaults.vpcs(), defaults.subnets(), defaults.securityGroups(), defaults.publicImages(), instances,
-                defaults.buckets());
+        return defaults.withInstances(instances);
     }
 
     static Map<String, String> firstInstances(int count) {

@@ -232,9 +232,8 @@ class StagingResourcesTest {
     void aBucketInAnotherRegionStopsThePlan() {
         sandbox.close();
         SandboxWorld defaults = SandboxWorld.defaults();
-        sandbox = Sandbox.start(Sandboxes.options().world(new SandboxWorld(defaults.account(), defaults.region(), defaults.accessKeyId(),
-                defaults.secretAccessKey(), defaults.linodeToken(), defaults.vpcs(), defaults.subnets(), defaults.securityGroups(),
-                defaults.publicImages(), defaults.instances(), List.of(new SandboxWorld.BucketSpec(BUCKET, "eu-west-1", null)))).build());
+        sandbox = Sandbox.start(Sandboxes.options().world(defaults.withBuckets(
+                List.of(new SandboxWorld.BucketSpec(BUCKET, "eu-west-1", null)))).build());
         Journey journey = new Journey(sandbox, file(false, false, "keep"), directory, new MemoryStateStore(), new FakeNeighbours());
 
         assertThatThrownBy(journey::plan).isInstanceOf(Planner.PlanFailedException.class)
