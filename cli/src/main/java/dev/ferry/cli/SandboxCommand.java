@@ -3,12 +3,14 @@ package dev.ferry.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.FerryException;
+import dev.ferry.provider.vsphere.VsphereProvider;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.SandboxException;
 import dev.ferry.sandbox.SandboxOptions;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -94,11 +96,12 @@ final class SandboxCommand implements Callable<Integer> {
             out.println("Point ferry at it from another shell (these credentials work only here):");
             out.println();
             out.print(sandbox.exportLines());
+            out.print(Sandbox.exportLines(Map.of(VsphereProvider.ENDPOINT_VARIABLE, sandbox.vcenterUrl().toString())));
             out.println("export ROOT_PASSWORD='" + DemoCommand.randomPassword() + "'   # any strong password for the new Linodes");
             out.println();
             out.println("Then try: ./ferry plan -f plans/examples/ec2-to-linode.yaml");
-            out.println("For journey B, set providers.vsphere.vcenter to " + sandbox.vcenterUrl()
-                    + " (VSPHERE_USER and VSPHERE_PASSWORD above log in to it).");
+            out.println("For journey B (plans/examples/vcenter-to-ec2.yaml), " + VsphereProvider.ENDPOINT_VARIABLE
+                    + " sends vCenter requests here, and VSPHERE_USER and VSPHERE_PASSWORD log in.");
             out.println(faults == null ? "No faults are injected." : "Injecting faults: " + faults);
             out.println("Press Ctrl-C to stop.");
             out.flush();

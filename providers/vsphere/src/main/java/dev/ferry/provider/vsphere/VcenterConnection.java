@@ -17,6 +17,7 @@ import java.util.Optional;
 final class VcenterConnection implements AutoCloseable {
 
     private final String url;
+    private final Optional<String> endpoint;
     private final Optional<String> username;
     private final Optional<SecretReference> password;
     private final boolean insecure;
@@ -24,7 +25,14 @@ final class VcenterConnection implements AutoCloseable {
     private VcenterClient client;
 
     VcenterConnection(String url, Optional<String> username, Optional<SecretReference> password, boolean insecure, SecretResolver secrets) {
+        this(url, Optional.empty(), username, password, insecure, secrets);
+    }
+
+    /** {@code endpoint}, when given, is where the requests go; {@code url} stays the vCenter's name. */
+    VcenterConnection(String url, Optional<String> endpoint, Optional<String> username, Optional<SecretReference> password, boolean insecure,
+                      SecretResolver secrets) {
         this.url = requireNonNull(url, "url is null");
+        this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.username = requireNonNull(username, "username is null");
         this.password = requireNonNull(password, "password is null");
         this.insecure = insecure;
@@ -45,16 +53,19 @@ final class VcenterConnection implements AutoCloseable {
                 throw new FerryException("providers.vsphere.vcenter is set, so ferry logs in to " + url
                         + " to read inventory: it needs 'username' and 'password' (such as ${env:VSPHERE_PASSWORD})");
             }
-            URI endpoint;
+            String target = endpoint.orElse(url);
+            URI uri;
             try {
-                endpoint = URI.create(url);
+                uri = URI.create(target);
             } catch (IllegalArgumentException e) {
-                throw new FerryException("providers.vsphere.vcenter '" + url + "' is not a URL such as https://vc.example.com", e);
+                throw new FerryException((endpoint.isPresent() ? "the vCenter endpoint (providers.vsphere.endpoint or "
+                        + VsphereProvider.ENDPOINT_VARIABLE + ") '" : "providers.vsphere.vcenter '") + target
+                        + "' is not a URL such as https://vc.example.com", e);
             }
             // the user name may itself be a reference (${env:VSPHERE_USER}); the password always is
             String user = SecretReference.parse(username.get()).map(reference -> secrets.resolve(reference).reveal()).orElse(username.get());
             Secret secret = secrets.resolve(password.get());
-            client = new VcenterClient(endpoint, user, secret, insecure);
+            client = new VcenterClient(uri, user, secret, insecure);
         }
         return client;
     }
@@ -69,6 +80,6 @@ final class VcenterConnection implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "vCenter " + url;
+        return "vCenter " + url + endpoint.map(address -> " (via " + address + ")").orElse("");
     }
 }

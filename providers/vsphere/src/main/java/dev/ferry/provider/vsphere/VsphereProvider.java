@@ -31,6 +31,9 @@ public final class VsphereProvider implements Provider {
 
     public static final String NAME = "vsphere";
 
+    /** Where to send vCenter requests instead of {@code providers.vsphere.vcenter} (a proxy, {@code ferry sandbox}). */
+    public static final String ENDPOINT_VARIABLE = "VSPHERE_ENDPOINT_URL";
+
     @Override
     public String name() {
         return NAME;
@@ -50,8 +53,10 @@ public final class VsphereProvider implements Provider {
     @Override
     public ProviderSession open(ProviderContext context) {
         VsphereConfig config = config(context.block());
-        Optional<VcenterConnection> vcenter = config.vcenter().map(url -> new VcenterConnection(url, config.username(), config.password(),
-                config.insecure(), context.secrets()));
+        // like AWS_ENDPOINT_URL: the file's endpoint first, then the environment's
+        Optional<String> endpoint = config.endpoint().or(() -> context.variable(ENDPOINT_VARIABLE));
+        Optional<VcenterConnection> vcenter = config.vcenter().map(url -> new VcenterConnection(url, endpoint, config.username(),
+                config.password(), config.insecure(), context.secrets()));
         return new VsphereSession(vcenter);
     }
 
@@ -76,7 +81,7 @@ public final class VsphereProvider implements Provider {
 
     private static VsphereConfig config(Optional<Section> block) {
         return block.map(section -> section.bind(VsphereConfig.class))
-                .orElse(new VsphereConfig(Optional.empty(), Optional.empty(), Optional.empty(), false));
+                .orElse(new VsphereConfig(Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty()));
     }
 
     private static void checkSource(Migration migration, Section section, MigrationFile file, Diagnostics out) {
