@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.model.ExportTask;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.s3.model.GetBucketAclResponse;
@@ -148,6 +149,14 @@ final class InstanceExportResource implements ManagedResourceType {
         try {
             task = startExport(identity, instance, bucket, prefix, format, environment, diskFormat);
         } catch (FerryException e) {
+            if (bucketAclRefused(e.getCause())) {
+                // EC2 answers AuthFailure, but the credentials are fine: the bucket's ACL lacks the export service's grant
+                throw new FerryException("EC2 CreateInstanceExportTask of " + instance + " was refused because the bucket " + bucket
+                        + " does not give the VM Import/Export service WRITE and READ_ACP (AWS: "
+                        + ((AwsServiceException) e.getCause()).awsErrorDetails().errorMessage().strip() + "). ferry granted them to the"
+                        + " canonical id " + exportAccount(clients.regionName()) + " for " + clients.regionName()
+                        + "; check the bucket's ACL (aws s3api get-bucket-acl --bucket " + bucket + ")", e);
+            }
             Optional<Found> made = AwsCalls.answerLost(e) ? findExisting(identity, arguments) : Optional.empty();
             if (made.isEmpty()) {
                 throw e;
@@ -171,6 +180,11 @@ final class InstanceExportResource implements ManagedResourceType {
                 })
                 .tagSpecifications(Ec2Tags.specification(ResourceType.EXPORT_INSTANCE_TASK, Ec2Tags.of(identity, Map.of())))))
                 .exportTask();
+    }
+
+    private static boolean bucketAclRefused(Throwable cause) {
+        return AwsCalls.hasCode(cause, "AuthFailure") && cause instanceof AwsServiceException service
+                && service.awsErrorDetails().errorMessage() != null && service.awsErrorDetails().errorMessage().contains("vm-import-export");
     }
 
     /** Adds WRITE and READ_ACP for the export account to the bucket's ACL, keeping the grants already there. */
