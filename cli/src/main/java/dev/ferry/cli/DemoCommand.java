@@ -3,9 +3,11 @@ package dev.ferry.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.FerryException;
+import dev.ferry.provider.vsphere.VsphereProvider;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.SandboxException;
 import dev.ferry.sandbox.SandboxOptions;
+import dev.ferry.sandbox.world.VmImageFormat;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,24 +21,67 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code ferry demo}: the whole of journey A on the local sandbox — plan, apply with live progress,
- * a look at the new Linode and its firewall, then destroy — with no account, credentials or network.
+ * {@code ferry demo}: a whole journey on the local sandbox — plan, apply the saved plan with live
+ * progress, a look at what it made, then destroy — with no account, credentials or network. Journey A
+ * (an EC2 instance to Linode) by default; {@code --journey vcenter-to-ec2} runs journey B (a vCenter VM's
+ * OVA imported into EC2).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
             "Shows ferry at work on its local sandbox, with no account, credentials or network:",
-            "plans and applies plans/examples/demo.yaml (an EC2 instance moved to Linode), shows",
-            "the new Linode and its firewall, then destroys what it made."
+            "plans a migration, applies the saved plan, shows what it made, then destroys it.",
+            "  --journey ec2-to-linode (default): plans/examples/demo.yaml, an EC2 instance moved to",
+            "    Linode; shows the new Linode and its firewall.",
+            "  --journey vcenter-to-ec2: plans/examples/vcenter-to-ec2.yaml, the OVA of the vCenter VM",
+            "    app-02 uploaded to S3, imported, launched, backed up and exported back; shows the new",
+            "    EC2 instance.",
+            "Each takes under a minute at the default time scale."
         })
 final class DemoCommand implements Callable<Integer> {
 
     static final String DEMO_FILE = "demo.yaml";
+    static final String JOURNEY_B_FILE = "vcenter-to-ec2.yaml";
+
+    /** The journeys the demo can show, by the name {@code --journey} takes. */
+    enum Journey {
+        EC2_TO_LINODE("ec2-to-linode", DEMO_FILE),
+        VCENTER_TO_EC2("vcenter-to-ec2", JOURNEY_B_FILE);
+
+        final String id;
+        final String file;
+
+        Journey(String id, String file) {
+            this.id = id;
+            this.file = file;
+        }
+
+        static Journey parse(String text) {
+            for (Journey journey : values()) {
+                if (journey.id.equals(text)) {
+                    return journey;
+                }
+            }
+            throw new TypeConversionException("'" + text + "' is not a journey the demo knows: use ec2-to-linode or vcenter-to-ec2");
+        }
+
+        @Override
+        public String toString() {
+            return id;
+        }
+    }
+
+    @Option(names = "--journey", paramLabel = "NAME", defaultValue = "ec2-to-linode", converter = JourneyConverter.class,
+            description = "Which journey to show: ec2-to-linode (default) or vcenter-to-ec2.")
+    Journey journey;
 
     @Option(names = "--keep", description = "Leave the sandbox running and skip destroy, to look around (Ctrl-C to stop).")
     boolean keep;
@@ -61,46 +106,81 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path folder = Files.createTempDirectory("ferry-demo");
         try (Sandbox sandbox = startSandbox()) {
-            Files.writeString(folder.resolve(DEMO_FILE), demoFile());
+            Files.writeString(folder.resolve(journey.file), demoFile(journey.file));
             Map<String, String> variables = new HashMap<>(environment.variables());
             sandbox.environment().forEach(variables::put);
             variables.remove("AWS_PROFILE");
+            variables.put(VsphereProvider.ENDPOINT_VARIABLE, sandbox.vcenterUrl().toString());
             variables.put("ROOT_PASSWORD", randomPassword());
             variables.putIfAbsent("FERRY_POLL_INTERVAL", "1s");
             CliEnvironment demo = new CliEnvironment(variables, folder, environment.home(), out, err,
                     new java.io.BufferedReader(new StringReader("")), environment.interactive(), environment.handleSignals());
 
-            banner(out, "ferry demo: the local sandbox is running on " + sandbox.endpoint());
-            out.println("It stands in for AWS (us-west-1) and Linode, with the EC2 instance i-0e1dc0292b0ae7293 (web-01).");
-            out.println("The migration file is " + folder.resolve(DEMO_FILE) + " (a copy of plans/examples/demo.yaml).");
+            banner(out, "ferry demo (" + journey + "): the local sandbox is running on " + sandbox.endpoint());
+            String[] show = switch (journey) {
+                case EC2_TO_LINODE -> {
+                    out.println("It stands in for AWS (us-west-1) and Linode, with the EC2 instance i-0e1dc0292b0ae7293 (web-01).");
+                    yield new String[] {"3. The new Linode and its Cloud Firewall", "linode_instance.web-01", "linode_firewall.web-01"};
+                }
+                case VCENTER_TO_EC2 -> {
+                    out.println("It stands in for vCenter and AWS (us-west-1), with the vCenter VM app-02 (2 vCPUs, 4 GiB, Ubuntu).");
+                    Path ova = sandbox.world().exportVmImage("app-02", folder.resolve("exports/app-02.ova"), VmImageFormat.OVA);
+                    out.println("app-02 was exported from vCenter as " + ova + " (" + Files.size(ova) / 1024 + " KiB).");
+                    SandboxExportBucket.prepare(sandbox, stagingBucket(folder.resolve(journey.file)));
+                    yield new String[] {"3. The new EC2 instance, launched from the imported image", "aws_instance.app-02"};
+                }
+            };
+            out.println("The migration file is " + folder.resolve(journey.file) + " (a copy of plans/examples/" + journey.file + ").");
             if (!step(demo, out, "1. ferry plan: every step, before anything happens (saved for review as demo.plan)",
-                    "plan", "-f", DEMO_FILE, "-out", "demo.plan")) {
+                    "plan", "-f", journey.file, "-out", "demo.plan")) {
                 return Commands.ERROR;
             }
             if (!step(demo, out, "2. ferry apply demo.plan: exactly the reviewed plan, saving progress after every step",
                     "apply", "demo.plan")) {
                 return Commands.ERROR;
             }
-            banner(out, "3. The new Linode and its Cloud Firewall");
-            Main.run(demo, "state", "show", "-f", DEMO_FILE, "linode_instance.web-01");
-            Main.run(demo, "state", "show", "-f", DEMO_FILE, "linode_firewall.web-01");
+            banner(out, show[0]);
+            for (int i = 1; i < show.length; i++) {
+                Main.run(demo, "state", "show", "-f", journey.file, show[i]);
+            }
             if (keep) {
                 out.println();
                 out.println("The sandbox stays up (--keep). In another shell:");
                 out.print(sandbox.exportLines());
-                out.println("cd " + folder + " && ferry show");
+                out.print(Sandbox.exportLines(Map.of(VsphereProvider.ENDPOINT_VARIABLE, sandbox.vcenterUrl().toString())));
+                out.println("cd " + folder + " && ferry show -f " + journey.file);
                 out.println("Press Ctrl-C to stop.");
                 out.flush();
                 new java.util.concurrent.CountDownLatch(1).await();
             }
-            if (!step(demo, out, "4. ferry destroy: removing what the demo made", "destroy", "-f", DEMO_FILE, "--auto-approve")) {
+            if (!step(demo, out, "4. ferry destroy: removing what the demo made", "destroy", "-f", journey.file, "--auto-approve")) {
                 return Commands.ERROR;
             }
-            banner(out, "Done. Point ferry at real clouds with a file like plans/examples/ec2-to-linode.yaml.");
+            banner(out, switch (journey) {
+                case EC2_TO_LINODE -> "Done. Point ferry at real clouds with a file like plans/examples/ec2-to-linode.yaml.";
+                case VCENTER_TO_EC2 -> "Done. Point ferry at your vCenter and AWS with a file like plans/examples/vcenter-to-ec2.yaml.";
+            });
             return Commands.OK;
         } finally {
             deleteTree(folder);
         }
+    }
+
+    /** picocli's hook for {@code --journey}, so a wrong name is a usage error naming the right ones. */
+    static final class JourneyConverter implements ITypeConverter<Journey> {
+        @Override
+        public Journey convert(String value) {
+            return Journey.parse(value);
+        }
+    }
+
+    /** The staging bucket the journey's file names, which the sandbox readies for instance exports. */
+    private static String stagingBucket(Path file) throws IOException {
+        Map<?, ?> document = new Yaml().load(Files.readString(file));
+        if (document.get("staging") instanceof Map<?, ?> staging && staging.get("bucket") instanceof String bucket) {
+            return bucket;
+        }
+        throw new IllegalStateException("the demo's " + file.getFileName() + " names no staging bucket");
     }
 
     private Sandbox startSandbox() {
@@ -128,10 +208,10 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    static String demoFile() throws IOException {
-        try (InputStream in = DemoCommand.class.getResourceAsStream("demo/" + DEMO_FILE)) {
+    static String demoFile(String name) throws IOException {
+        try (InputStream in = DemoCommand.class.getResourceAsStream("demo/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("the demo file is missing from ferry's jar");
+                throw new IllegalStateException("the demo file " + name + " is missing from ferry's jar");
             }
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
