@@ -263,6 +263,33 @@ class VsphereVmDataSourceTest {
     }
 
     @Test
+    void anEndpointSendsTheRequestsElsewhereWhileTheVcenterUrlStillNamesTheVms() throws IOException {
+        vcenter.addVm("vm-42", "app-02", "UBUNTU_64", "POWERED_OFF", 4, 8192, MIB);
+        Path image = write(dir.resolve("app-02.img"), rawDisk(MIB, true));
+        try (VcenterConnection proxied = new VcenterConnection("https://vc.example.com", Optional.of(vcenter.endpoint().toString()),
+                Optional.of(USER), Optional.of(SecretReference.of("${env:VSPHERE_PASSWORD}")), false, reference -> new Secret(PASSWORD))) {
+
+            DataResult.Found found = found(read(Optional.of(proxied), request("app-02", image, "app-02", "https://vc.example.com")));
+
+            assertThat(MachineFacts.fromJson(found.outputs().get("machine")).vcpus()).isEqualTo(4);
+            assertThat(vcenter.log()).contains("GET /api/vcenter/vm/vm-42");
+            assertThat(proxied).hasToString("vCenter https://vc.example.com (via " + vcenter.endpoint() + ")");
+        }
+    }
+
+    @Test
+    void aBadEndpointIsNamedAsTheEndpointNotAsTheVcenter() throws IOException {
+        Path image = write(dir.resolve("app-02.img"), rawDisk(MIB, true));
+        try (VcenterConnection proxied = new VcenterConnection("https://vc.example.com", Optional.of("http://bad host"),
+                Optional.of(USER), Optional.of(SecretReference.of("${env:VSPHERE_PASSWORD}")), false, reference -> new Secret(PASSWORD))) {
+
+            assertThat(read(Optional.of(proxied), request("app-02", image, "app-02", "https://vc.example.com")))
+                    .isInstanceOfSatisfying(DataResult.Failed.class, failed -> assertThat(failed.message())
+                            .contains("the vCenter endpoint (providers.vsphere.endpoint or VSPHERE_ENDPOINT_URL) 'http://bad host' is not a URL"));
+        }
+    }
+
+    @Test
     void anUnsetPasswordVariableNamesTheVariableNotAValue() throws IOException {
         Path image = write(dir.resolve("app-02.img"), rawDisk(MIB, false));
         VcenterConnection unset = new VcenterConnection(vcenter.endpoint().toString(), Optional.of(USER),
