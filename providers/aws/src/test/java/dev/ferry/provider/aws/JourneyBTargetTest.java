@@ -232,7 +232,7 @@ class JourneyBTargetTest {
         ApplyResult result = journey.apply();
 
         assertThat(journey.failures(result)).contains("aws_image_import.broken: import task import-ami-")
-                .contains("ended deleted: ClientError: Unsupported file format");
+                .contains("ended deleted: ClientError: Unknown OS / Missing OS files.");
         assertThat(sandbox.world().ec2Instances()).noneMatch(i -> i.tags().containsKey("ferry:id"));
         assertThat(journey.resource("aws_image_import.broken").status()).isEqualTo(ResourceStatus.TAINTED);
     }
