@@ -149,14 +149,9 @@ final class InstanceExportResource implements ManagedResourceType {
         try {
             task = startExport(identity, instance, bucket, prefix, format, environment, diskFormat);
         } catch (FerryException e) {
-            if (bucketAclRefused(e.getCause())) {
-                // EC2 answers AuthFailure, but the credentials are fine: the bucket's ACL lacks the export service's grant
-                throw new FerryException("EC2 CreateInstanceExportTask of " + instance + " was refused because the bucket " + bucket
-                        + " does not give the VM Import/Export service WRITE and READ_ACP (AWS: "
-                        + ((AwsServiceException) e.getCause()).awsErrorDetails().errorMessage().strip() + "). ferry granted them to the"
-                        + " canonical id " + exportAccount(clients.regionName()) + " for " + clients.regionName()
-                        + "; check the bucket's ACL (aws s3api get-bucket-acl --bucket " + bucket + ")", e);
-            }
+            refusedForBucketGrant(e, instance, bucket, clients.regionName()).ifPresent(refusal -> {
+                throw refusal;
+            });
             Optional<Found> made = AwsCalls.answerLost(e) ? findExisting(identity, arguments) : Optional.empty();
             if (made.isEmpty()) {
                 throw e;
@@ -182,9 +177,19 @@ final class InstanceExportResource implements ManagedResourceType {
                 .exportTask();
     }
 
-    private static boolean bucketAclRefused(Throwable cause) {
-        return AwsCalls.hasCode(cause, "AuthFailure") && cause instanceof AwsServiceException service
-                && service.awsErrorDetails().errorMessage() != null && service.awsErrorDetails().errorMessage().contains("vm-import-export");
+    /**
+     * EC2 answers AuthFailure when the bucket's ACL lacks the export service's grant, but the credentials
+     * are fine: say what is wrong with the bucket rather than blaming the access key.
+     */
+    static Optional<FerryException> refusedForBucketGrant(FerryException e, String instance, String bucket, String region) {
+        if (!(e.getCause() instanceof AwsServiceException service) || !AwsCalls.hasCode(service, "AuthFailure")
+                || service.awsErrorDetails().errorMessage() == null || !service.awsErrorDetails().errorMessage().contains("vm-import-export")) {
+            return Optional.empty();
+        }
+        return Optional.of(new FerryException("EC2 CreateInstanceExportTask of " + instance + " was refused because the bucket " + bucket
+                + " does not give the VM Import/Export service WRITE and READ_ACP (AWS: " + service.awsErrorDetails().errorMessage().strip()
+                + "). ferry granted them to the service's canonical id for " + region + " (" + exportAccount(region)
+                + "); check the bucket's ACL with 'aws s3api get-bucket-acl --bucket " + bucket + "'", e));
     }
 
     /** Adds WRITE and READ_ACP for the export account to the bucket's ACL, keeping the grants already there. */
