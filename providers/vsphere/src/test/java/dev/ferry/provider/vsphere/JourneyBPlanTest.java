@@ -119,7 +119,33 @@ class JourneyBPlanTest {
                 .hasMessageContaining("app-02.ova is not a disk image ferry recognises");
     }
 
+    @Test
+    void theEnvironmentsEndpointCarriesTheRequestsWhileTheFileKeepsNamingItsVcenter() throws Exception {
+        Path file = migrationFile("exports/app-02.ova", "https://vc.example.com", "");
+
+        Result result = plan(file, Map.of(VsphereProvider.ENDPOINT_VARIABLE, vcenter.endpoint().toString()));
+
+        Change read = result.plan.change(ResourceAddress.data("vsphere_vm", "app-02")).orElseThrow();
+        assertThat(read.after().text("vcenter")).isEqualTo("https://vc.example.com");
+        assertThat(vcenter.log()).contains("GET /api/vcenter/vm/vm-42");
+        result.close();
+    }
+
+    @Test
+    void theFilesEndpointComesBeforeTheEnvironments() throws Exception {
+        Path file = migrationFile("exports/app-02.ova", "https://vc.example.com", "    endpoint: " + vcenter.endpoint() + "\n");
+
+        Result result = plan(file, Map.of(VsphereProvider.ENDPOINT_VARIABLE, "http://127.0.0.1:9"));
+
+        assertThat(vcenter.log()).contains("GET /api/vcenter/vm/vm-42");
+        result.close();
+    }
+
     private Path migrationFile(String image) throws Exception {
+        return migrationFile(image, vcenter.endpoint().toString(), "");
+    }
+
+    private Path migrationFile(String image, String vcenterUrl, String endpointLine) throws Exception {
         String yaml = """
                 apiVersion: ferry/v1
                 kind: Migration
@@ -132,7 +158,7 @@ class JourneyBPlanTest {
                     vcenter: %s
                     username: ${env:VSPHERE_USER}
                     password: ${env:VSPHERE_PASSWORD}
-                staging:
+                %sstaging:
                   bucket: ec2-backup-images-for-migration
                   prefix: imports/
                 migrations:
@@ -144,18 +170,23 @@ class JourneyBPlanTest {
                     target:
                       ec2:
                         subnet: subnet-0abc1234
-                """.formatted(vcenter.endpoint(), image);
+                """.formatted(vcenterUrl, endpointLine, image);
         return write(dir.resolve("migration.yaml"), yaml.getBytes(StandardCharsets.UTF_8));
     }
 
     private Result plan(Path path) throws Exception {
+        return plan(path, Map.of());
+    }
+
+    private Result plan(Path path, Map<String, String> more) throws Exception {
         List<Provider> providers = List.of(new VsphereProvider(), new StandInTarget());
         List<SectionKind> kinds = providers.stream().flatMap(provider -> provider.sectionKinds().stream()).toList();
         MigrationFiles.Loaded loaded = new MigrationFiles(kinds).load(path, "migration.yaml");
         assertThat(loaded.hasErrors()).as(loaded.diagnostics().toString()).isFalse();
         MigrationFile file = loaded.file().orElseThrow();
         Configuration configuration = new Expansion(providers).expand(file);
-        Map<String, String> environment = Map.of("VSPHERE_USER", USER, "VSPHERE_PASSWORD", PASSWORD);
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("VSPHERE_USER", USER, "VSPHERE_PASSWORD", PASSWORD));
+        environment.putAll(more);
         ProviderSession vsphere = new VsphereProvider().open(new ProviderContext(file.provider("vsphere"), file, environment, dir,
                 new EnvironmentSecretResolver(environment, file.directory())));
         ProviderSession memory = new MemoryProvider(new MemoryCloud(), 1).session();
