@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -126,7 +125,6 @@ final class DemoCommand implements Callable<Integer> {
                     out.println("It stands in for vCenter and AWS (us-west-1), with the vCenter VM app-02 (2 vCPUs, 4 GiB, Ubuntu).");
                     Path ova = sandbox.world().exportVmImage("app-02", folder.resolve("exports/app-02.ova"), VmImageFormat.OVA);
                     out.println("app-02 was exported from vCenter as " + ova + " (" + Files.size(ova) / 1024 + " KiB).");
-                    SandboxExportBucket.prepare(sandbox, stagingBucket(folder.resolve(journey.file)));
                     yield new String[] {"3. The new EC2 instance, launched from the imported image", "aws_instance.app-02"};
                 }
             };
@@ -172,15 +170,6 @@ final class DemoCommand implements Callable<Integer> {
         public Journey convert(String value) {
             return Journey.parse(value);
         }
-    }
-
-    /** The staging bucket the journey's file names, which the sandbox readies for instance exports. */
-    private static String stagingBucket(Path file) throws IOException {
-        Map<?, ?> document = new Yaml().load(Files.readString(file));
-        if (document.get("staging") instanceof Map<?, ?> staging && staging.get("bucket") instanceof String bucket) {
-            return bucket;
-        }
-        throw new IllegalStateException("the demo's " + file.getFileName() + " names no staging bucket");
     }
 
     private Sandbox startSandbox() {

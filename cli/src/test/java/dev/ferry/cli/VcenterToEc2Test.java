@@ -90,7 +90,6 @@ class VcenterToEc2Test {
     void theExampleImportsTheVmLaunchesItBacksItUpAndExportsItBack_thenDestroyRemovesWhatItMade() throws IOException {
         Files.writeString(dir.resolve("migration.yaml"), example());
         sandbox.world().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
-        SandboxExportBucket.prepare(sandbox, BUCKET);
 
         CliRunner.Result plan = ferry("plan", "-out", "review.plan");
         assertThat(plan.exitCode()).as(plan.all()).isZero();
@@ -128,7 +127,7 @@ class VcenterToEc2Test {
         assertThat(sandbox.world().roles()).isEmpty();
         assertThat(sandbox.world().objects(BUCKET)).as("the uploaded image is kept (staging.cleanup: keep); the export back is deleted")
                 .extracting(S3Object::key).containsExactly("imports/app-02.ova");
-        assertThat(sandbox.world().bucket(BUCKET)).as("the bucket was there before ferry, so it stays").isPresent();
+        assertThat(sandbox.world().bucket(BUCKET)).as("the bucket holds the kept upload, so ferry leaves it").isPresent();
     }
 
     /** A file with migrations whose source is a disk image alone (no vCenter), launched as {@code type}. */

@@ -180,12 +180,16 @@ public final class World {
     }
 
     /**
-     * The canonical user id the sandbox gives the VM Import/Export service (grants to
-     * {@value #EXPORT_SERVICE_EMAIL} are stored under it).
+     * The canonical user id of the VM Import/Export service: the one AWS documents for the commercial
+     * Regions other than the opt-in ones ("Export an instance", required bucket ACL). Grants to
+     * {@value #EXPORT_SERVICE_EMAIL} are stored under it, as S3 resolves an e-mail grantee to its id, so a
+     * client may grant either way.
      */
     public static String exportServiceCanonicalId() {
-        return WorldSeeder.canonicalUserId("vm-import-export");
+        return EXPORT_SERVICE_CANONICAL_ID;
     }
+
+    private static final String EXPORT_SERVICE_CANONICAL_ID = "c4d8eabf8db69dbe46bfe0e517100c554f01200b104d59cd408e777ba442a322";
 
     public WorldClock clock() {
         return clock;
