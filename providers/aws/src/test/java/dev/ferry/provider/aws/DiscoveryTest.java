@@ -165,8 +165,8 @@ class DiscoveryTest {
                     "ops", "2024-11-02T09:30:00Z", "/dev/xvda", List.of(), Map.of("Name", "many-" + i), volumes));
         }
         return new SandboxWorld(defaults.account(), defaults.region(), defaults.accessKeyId(), defaults.secretAccessKey(),
-                defaults.linodeToken(), defaults.vpcs(), defaults.subnets(), defaults.securityGroups(), defaults.publicImages(), instances,
-                defaults.buckets());
+                defaults.linodeToken(), defaults.vcenterUsername(), defaults.vcenterPassword(), defaults.vpcs(), defaults.subnets(),
+                defaults.securityGroups(), defaults.publicImages(), instances, defaults.buckets(), defaults.vms());
     }
 
     static Map<String, String> firstInstances(int count) {

@@ -233,8 +233,9 @@ class StagingResourcesTest {
         sandbox.close();
         SandboxWorld defaults = SandboxWorld.defaults();
         sandbox = Sandbox.start(Sandboxes.options().world(new SandboxWorld(defaults.account(), defaults.region(), defaults.accessKeyId(),
-                defaults.secretAccessKey(), defaults.linodeToken(), defaults.vpcs(), defaults.subnets(), defaults.securityGroups(),
-                defaults.publicImages(), defaults.instances(), List.of(new SandboxWorld.BucketSpec(BUCKET, "eu-west-1", null)))).build());
+                defaults.secretAccessKey(), defaults.linodeToken(), defaults.vcenterUsername(), defaults.vcenterPassword(), defaults.vpcs(),
+                defaults.subnets(), defaults.securityGroups(), defaults.publicImages(), defaults.instances(),
+                List.of(new SandboxWorld.BucketSpec(BUCKET, "eu-west-1", null)), defaults.vms())).build());
         Journey journey = new Journey(sandbox, file(false, false, "keep"), directory, new MemoryStateStore(), new FakeNeighbours());
 
         assertThatThrownBy(journey::plan).isInstanceOf(Planner.PlanFailedException.class)
