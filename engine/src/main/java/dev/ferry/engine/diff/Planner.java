@@ -299,7 +299,7 @@ public final class Planner {
 
         private Classification classify(ManagedResourceType type, Optional<ResourceState> prior, Observation observation, Attributes planned) {
             if (prior.isEmpty()) {
-                return new Classification(Action.CREATE, Optional.empty(), 1, Set.of());
+                return new Classification(Action.CREATE, Optional.empty(), freshGeneration(), Set.of());
             }
             ResourceState recorded = prior.get();
             int generation = recorded.generation();
@@ -365,6 +365,16 @@ public final class Planner {
                 return new Classification(Action.UPDATE, Optional.empty(), generation, Set.of());
             }
             return new Classification(Action.REPLACE, Optional.empty(), generation + 1, forcing);
+        }
+
+        /**
+         * The generation of something not in the state: above any this address had before in this lineage
+         * (it may have been destroyed, or dropped from the file, and made again), so that its identity token,
+         * an AWS ClientToken among others, is new. Every generation is at most the serial it was planned at
+         * plus one, and applying writes the state, so the serial now is above all of them.
+         */
+        private int freshGeneration() {
+            return (int) Math.min(Integer.MAX_VALUE, state.serial() + 1);
         }
 
         /** The recorded arguments with what refresh observed laid over them. */
