@@ -6,6 +6,8 @@ import dev.ferry.engine.FerryException;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.SandboxException;
 import dev.ferry.sandbox.SandboxOptions;
+import dev.ferry.sandbox.world.Firewall;
+import dev.ferry.sandbox.world.LinodeInstance;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,6 +86,7 @@ final class DemoCommand implements Callable<Integer> {
             banner(out, "3. The new Linode and its Cloud Firewall");
             Main.run(demo, "state", "show", "-f", DEMO_FILE, "linode_instance.web-01");
             Main.run(demo, "state", "show", "-f", DEMO_FILE, "linode_firewall.web-01");
+            summary(out, sandbox);
             if (keep) {
                 out.println();
                 out.println("The sandbox stays up (--keep). In another shell:");
@@ -119,6 +122,30 @@ final class DemoCommand implements Callable<Integer> {
             return false;
         }
         return true;
+    }
+
+    /**
+     * What the state shows, told as the Linode account now holds it: where the new machine is, that the firewall
+     * protects it, and what became of the staging copies and the root password (shown nowhere).
+     */
+    private static void summary(PrintWriter out, Sandbox sandbox) {
+        out.println();
+        for (LinodeInstance linode : sandbox.world().linodeInstances()) {
+            out.println("In the sandbox's Linode account: Linode " + linode.id() + " \"" + linode.label() + "\" (" + linode.type() + ", "
+                    + linode.region() + ") is " + linode.status() + " at " + String.join(", ", linode.ipv4())
+                    + ", booted from the uploaded image " + linode.image() + ".");
+            for (Firewall firewall : sandbox.world().firewalls()) {
+                if (firewall.devices().stream().anyMatch(device -> device.entityId() == linode.id())) {
+                    out.println("It is behind Cloud Firewall " + firewall.id() + " \"" + firewall.label() + "\": "
+                            + firewall.rules().inbound().size() + " inbound rules translated from its security groups and the file, "
+                            + "anything else inbound " + firewall.rules().inboundPolicy() + ", outbound "
+                            + firewall.rules().outboundPolicy() + ".");
+                }
+            }
+        }
+        out.println("The staging AMI and exported disk image are gone: staging.cleanup is delete-after-import. The root password"
+                + " came from ROOT_PASSWORD (random for the demo) and is shown nowhere, state included.");
+        out.flush();
     }
 
     private static void banner(PrintWriter out, String title) {

@@ -41,7 +41,7 @@ class KilledApplyConvergesTest {
     void anApplyKilledAtAnyOfTwentyMomentsIsCarriedThroughByTheNextWithNothingMadeTwice() throws Exception {
         String password = Journeys.distinctiveSecret("Root-");
         // small disks: twenty uploads of the image are the bulk of the work
-        try (Sandbox sandbox = Sandbox.start(Journeys.sandbox().diskImageBytes(2L * 1024 * 1024).build())) {
+        try (Sandbox sandbox = Sandbox.start(Journeys.sandbox().diskImageBytes(4L * 1024 * 1024).build())) {
             Journeys.copyExample(dir);
             Ferry ferry = Ferry.in(dir, sandbox, password);
             WorldSnapshot pristine = WorldSnapshot.of(sandbox.world());
