@@ -82,7 +82,10 @@ public final class JourneyABench {
         exports.sort((a, b) -> a.start().compareTo(b.start()));
         System.out.printf("apply of %d migrations at time scale %s: exit %d; %d Linodes, %d images%n", migrations, timeScale, exit,
                 sandbox.world().linodeInstances().size(), sandbox.world().linodeImages().size());
-        System.out.printf("  makespan %.2f s (first to last API request), %.2f s wall with JVM start%n", makespan, wall);
+        Instant firstCreate = requests.stream().filter(r -> r.key().equals("ec2:CreateImage")).map(LoggedRequest::time)
+                .findFirst().orElse(first);
+        System.out.printf("  makespan %.2f s (first to last API request; the plan's reads take the first %.2f s, until the first"
+                + " CreateImage), %.2f s wall with JVM start%n", makespan, Duration.between(first, firstCreate).toNanos() / 1e9, wall);
         System.out.printf("  lower bound %.2f s = AMI %.2f + ceil(%d/5)=%d export rounds x %.2f + Linode image %.2f + Linode %.2f"
                 + " (upload taken as 0); makespan / bound = %.2f%n", bound, ami, migrations, rounds, export, image, linode, makespan / bound);
         System.out.printf("  exports: %d, at most %d at once; started at (s after the first request):", exports.size(),
