@@ -7,6 +7,8 @@ import dev.ferry.provider.vsphere.VsphereProvider;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.SandboxException;
 import dev.ferry.sandbox.SandboxOptions;
+import dev.ferry.sandbox.world.Firewall;
+import dev.ferry.sandbox.world.LinodeInstance;
 import dev.ferry.sandbox.world.VmImageFormat;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -141,6 +143,9 @@ final class DemoCommand implements Callable<Integer> {
             for (int i = 1; i < show.length; i++) {
                 Main.run(demo, "state", "show", "-f", journey.file, show[i]);
             }
+            if (journey == Journey.EC2_TO_LINODE) {
+                summary(out, sandbox);
+            }
             if (keep) {
                 out.println();
                 out.println("The sandbox stays up (--keep). In another shell:");
@@ -188,6 +193,30 @@ final class DemoCommand implements Callable<Integer> {
             return false;
         }
         return true;
+    }
+
+    /**
+     * What the state shows, told as the Linode account now holds it: where the new machine is, that the firewall
+     * protects it, and what became of the staging copies and the root password (shown nowhere).
+     */
+    private static void summary(PrintWriter out, Sandbox sandbox) {
+        out.println();
+        for (LinodeInstance linode : sandbox.world().linodeInstances()) {
+            out.println("In the sandbox's Linode account: Linode " + linode.id() + " \"" + linode.label() + "\" (" + linode.type() + ", "
+                    + linode.region() + ") is " + linode.status() + " at " + String.join(", ", linode.ipv4())
+                    + ", booted from the uploaded image " + linode.image() + ".");
+            for (Firewall firewall : sandbox.world().firewalls()) {
+                if (firewall.devices().stream().anyMatch(device -> device.entityId() == linode.id())) {
+                    out.println("It is behind Cloud Firewall " + firewall.id() + " \"" + firewall.label() + "\": "
+                            + firewall.rules().inbound().size() + " inbound rules translated from its security groups and the file, "
+                            + "anything else inbound " + firewall.rules().inboundPolicy() + ", outbound "
+                            + firewall.rules().outboundPolicy() + ".");
+                }
+            }
+        }
+        out.println("The staging AMI and exported disk image are gone: staging.cleanup is delete-after-import. The root password"
+                + " came from ROOT_PASSWORD (random for the demo) and is shown nowhere, state included.");
+        out.flush();
     }
 
     private static void banner(PrintWriter out, String title) {

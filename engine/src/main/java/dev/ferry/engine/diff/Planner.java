@@ -299,7 +299,7 @@ public final class Planner {
 
         private Classification classify(ManagedResourceType type, Optional<ResourceState> prior, Observation observation, Attributes planned) {
             if (prior.isEmpty()) {
-                return new Classification(Action.CREATE, Optional.empty(), 1, Set.of());
+                return new Classification(Action.CREATE, Optional.empty(), freshGeneration(), Set.of());
             }
             ResourceState recorded = prior.get();
             int generation = recorded.generation();
@@ -316,6 +316,10 @@ public final class Planner {
                     return new Classification(Action.NOOP, Optional.empty(), generation, Set.of());
                 }
                 case DELETING -> {
+                    if (cleanupUnderway(recorded) && !neededAgain.contains(recorded.address())) {
+                        // a clean-up cut short: addCleanups finishes it; what the copy fed stays as it is
+                        return new Classification(Action.NOOP, Optional.empty(), generation, Set.of());
+                    }
                     return new Classification(recorded.id().isPresent() ? Action.REPLACE : Action.CREATE,
                             Optional.of("resuming the interrupted replacement"), generation + 1, Set.of());
                 }
@@ -367,6 +371,26 @@ public final class Planner {
             return new Classification(Action.REPLACE, Optional.empty(), generation + 1, forcing);
         }
 
+        /**
+         * The generation of something not in the state: above any this address had before in this lineage
+         * (it may have been destroyed, or dropped from the file, and made again), so that its identity token,
+         * an AWS ClientToken among others, is new. Every generation is at most the serial it was planned at
+         * plus one, and applying writes the state, so the serial now is above all of them.
+         */
+        private int freshGeneration() {
+            return (int) Math.min(Integer.MAX_VALUE, state.serial() + 1);
+        }
+
+        /**
+         * Whether a staging copy being deleted was being cleaned up (everything it fed exists) rather than
+         * replaced or removed.
+         */
+        private boolean cleanupUnderway(ResourceState recorded) {
+            return recorded.status() == ResourceStatus.DELETING && !recorded.cleanupAfter().isEmpty()
+                    && recorded.cleanupAfter().stream().allMatch(consumer -> state.get(consumer)
+                            .map(r -> r.status() == ResourceStatus.CREATED).orElse(false));
+        }
+
         /** The recorded arguments with what refresh observed laid over them. */
         private ObjectNode effectiveArguments(ResourceState recorded, Observation observation) {
             ObjectNode before = recorded.arguments().deepCopy();
@@ -390,7 +414,8 @@ public final class Planner {
                     continue;
                 }
                 for (ResourceAddress dependency : declaration.dependencies()) {
-                    boolean consumed = state.get(dependency).map(r -> r.status() == ResourceStatus.CONSUMED).orElse(false);
+                    boolean consumed = state.get(dependency).map(r -> r.status() == ResourceStatus.CONSUMED || cleanupUnderway(r))
+                            .orElse(false);
                     if (consumed && !neededAgain.contains(dependency)) {
                         needed.add(dependency);
                     }
@@ -409,7 +434,8 @@ public final class Planner {
                 if (change == null || change.action() != Action.NOOP || !declaration.lifecycle().isStagingCopy()) {
                     continue;
                 }
-                boolean exists = state.get(declaration.address()).map(r -> r.status() == ResourceStatus.CREATED).orElse(false);
+                boolean exists = state.get(declaration.address())
+                        .map(r -> r.status() == ResourceStatus.CREATED || cleanupUnderway(r)).orElse(false);
                 boolean consumersWillExist = declaration.lifecycle().cleanupAfter().stream()
                         .allMatch(consumer -> changes.containsKey(consumer) && changes.get(consumer).action() != Action.DELETE);
                 if (exists && consumersWillExist) {

@@ -269,6 +269,19 @@ class ApplyTest {
     }
 
     @Test
+    void whatIsMadeAgainAfterADestroyGetsNewIdentityTokens_asAwsRefusesAClientTokenReusedForOtherParameters() {
+        engine.planAndApply(chain());
+        List<String> first = engine.cloud().things().stream().map(MemoryCloud.Thing::token).toList();
+        assertThat(engine.apply(engine.planDestroy()).succeeded()).isTrue();
+
+        assertThat(engine.planAndApply(chain()).succeeded()).isTrue();
+
+        List<String> second = engine.cloud().things().stream().map(MemoryCloud.Thing::token).toList();
+        assertThat(second).hasSize(3).doesNotContainAnyElementsOf(first);
+        assertThat(engine.plan(chain()).hasChanges()).isFalse();
+    }
+
+    @Test
     void planProblemsNameTheResourceAndWhereTheFileDeclaresIt() {
         assertThatThrownBy(() -> engine.plan(List.of(
                 thing("bad").arg("plan_error", "the size is too big").build(),

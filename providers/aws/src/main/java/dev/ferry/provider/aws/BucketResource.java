@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 final class BucketResource implements ManagedResourceType {
 
     static final String NAME = "aws_s3_bucket";
+    /** The operation recorded before CreateBucket of a bucket ferry saw absent. */
+    private static final String CREATE_ABSENT = "create-absent-bucket-";
 
     private final AwsClients clients;
     private final AwsCalls calls;
@@ -83,6 +85,12 @@ final class BucketResource implements ManagedResourceType {
         String bucket = arguments.text("bucket");
         String ownership = arguments.optionalText("object_ownership").orElse("BucketOwnerEnforced");
         String region = clients.regionName();
+        buckets.forget(bucket);
+        if (!buckets.facts(bucket).exists()) {
+            // Buckets take no tags at creation: what says an interrupted run made this one is this, in the state.
+            context.checkpoint(new Operation(Operation.CREATE, CREATE_ABSENT + bucket, Optional.of(bucket), "creating",
+                    Json.object().put("object_ownership", ownership)));
+        }
         boolean created;
         try {
             calls.once("S3 CreateBucket " + bucket, () -> clients.s3().createBucket(r -> {
@@ -135,8 +143,9 @@ final class BucketResource implements ManagedResourceType {
     }
 
     /**
-     * Buckets cannot be tagged at creation, so an interrupted create is recognised by the name alone; such a
-     * bucket is treated as not made by ferry (it is kept on destroy), which never loses data.
+     * Buckets cannot be tagged at creation, so an interrupted create is recognised by the name alone; unless
+     * {@link #create} recorded that the bucket was absent before it sent CreateBucket (then {@link #poll}
+     * resumes), such a bucket is treated as not made by ferry (it is kept on destroy), which never loses data.
      */
     @Override
     public Optional<Found> findExisting(Identity identity, Attributes arguments) {
@@ -189,8 +198,21 @@ final class BucketResource implements ManagedResourceType {
         return new Outcome.Deleted();
     }
 
+    /**
+     * Resumes a create interrupted after ferry saw the bucket absent: a bucket there now is the one that run
+     * made (deleted on destroy); if there is none, the CreateBucket never arrived and is sent now.
+     */
     @Override
     public Outcome poll(ApplyContext context, Operation operation) {
+        if (operation.kind().equals(Operation.CREATE) && operation.id().startsWith(CREATE_ABSENT)) {
+            String bucket = operation.id().substring(CREATE_ABSENT.length());
+            buckets.forget(bucket);
+            Buckets.Facts facts = buckets.facts(bucket);
+            if (facts.exists() && !facts.ownedElsewhere()) {
+                return new Outcome.Done(bucket, outputs(bucket, true, operation.data().path("object_ownership").asText("BucketOwnerEnforced")));
+            }
+            return create(context);
+        }
         throw new IllegalStateException("aws_s3_bucket has no long operations (asked to follow " + operation.id() + ")");
     }
 

@@ -45,6 +45,8 @@ final class VmImportRoleResource implements ManagedResourceType {
 
     static final String NAME = "aws_iam_role";
     static final String EXTERNAL_ID = "vmimport";
+    /** The operation that finishes a role an interrupted run created. */
+    private static final String FINISH_CREATE = "finish-create-role-";
 
     private final AwsClients clients;
     private final AwsCalls calls;
@@ -315,11 +317,16 @@ final class VmImportRoleResource implements ManagedResourceType {
         return observed;
     }
 
+    /**
+     * A role carrying this incarnation's token was made by an interrupted run: ferry made it (so destroy deletes
+     * it), but the run may have died before it put the inline policy, which {@link #poll} finishes.
+     */
     @Override
     public Optional<Found> findExisting(Identity identity, Attributes arguments) {
         return getRole(arguments.text("name"))
                 .filter(role -> role.tags().stream().anyMatch(tag -> tag.key().equals(Identity.TOKEN_TAG) && tag.value().equals(identity.token())))
-                .map(role -> new Found(role.roleName(), Optional.empty()));
+                .map(role -> new Found(role.roleName(), Optional.of(new Operation(Operation.CREATE, FINISH_CREATE + role.roleName(),
+                        Optional.of(role.roleName()), "adopting", Json.object()))));
     }
 
     @Override
@@ -378,6 +385,11 @@ final class VmImportRoleResource implements ManagedResourceType {
 
     @Override
     public Outcome poll(ApplyContext context, Operation operation) {
+        if (operation.kind().equals(Operation.CREATE) && operation.id().startsWith(FINISH_CREATE)) {
+            String roleName = operation.id().substring(FINISH_CREATE.length());
+            putPolicy(roleName, context.arguments());
+            return new Outcome.Done(roleName, outputs(roleName, context.arguments().text("policy_name"), true, false));
+        }
         throw new IllegalStateException("aws_iam_role has no long operations (asked to follow " + operation.id() + ")");
     }
 

@@ -48,6 +48,11 @@ class ResumeTest {
         return new Journey(sandbox, JourneyASourceTest.file("keep", true), directory, store, neighbours);
     }
 
+    /** The journey, with the clean-up that deletes the staging copies and the bucket ferry made. */
+    Journey cleaningJourney() {
+        return new Journey(sandbox, JourneyASourceTest.file("delete-after-import", true), directory, store, neighbours);
+    }
+
     /** Kills the apply (state frozen, apply stopped) the moment {@code address} reports progress of its create. */
     ApplyResult killWhileWaitingFor(String address) {
         Cancellation cancellation = new Cancellation();
@@ -125,6 +130,37 @@ class ResumeTest {
 
         assertThat(sandbox.requests().count("ec2:ExportImage")).isEqualTo(1);
         assertThat(sandbox.world().exportImageTasks()).hasSize(1);
+    }
+
+    @Test
+    void aRoleWhoseCreationWasSentButNeverRecordedGetsItsPolicy_andIsDeletedOnDestroyAsFerryMadeIt() {
+        Journey first = journey().wrapTypes(KillAfterCreate.of(VmImportRoleResource.NAME, store));
+        first.apply(first.plan());
+        store.thaw();
+        assertThat(sandbox.world().roles()).hasSize(1);
+
+        resumes("aws_iam_role.vmimport");
+
+        assertThat(sandbox.requests().successCount("iam:CreateRole")).isEqualTo(1);
+        assertThat(sandbox.world().role("vmimport").orElseThrow().inlinePolicies()).containsKey("ferry-vmimport-ferry-journey-a");
+        Journey last = journey();
+        assertThat(last.apply(last.planDestroy()).failures()).isEmpty();
+        assertThat(sandbox.world().roles()).as("ferry made the role, so destroy deletes it").isEmpty();
+    }
+
+    @Test
+    void aBucketWhoseCreationWasSentButNeverRecordedIsKnownAsFerrysAndCleanedUp() {
+        Journey first = cleaningJourney().wrapTypes(KillAfterCreate.of(BucketResource.NAME, store));
+        first.apply(first.plan());
+        store.thaw();
+        assertThat(sandbox.world().buckets()).hasSize(1);
+
+        Journey second = cleaningJourney();
+        ApplyResult result = second.apply(second.plan());
+
+        assertThat(result.failures()).as(second.failures(result)).isEmpty();
+        assertThat(sandbox.requests().successCount("s3:CreateBucket")).isEqualTo(1);
+        assertThat(sandbox.world().buckets()).as("the bucket ferry made is cleaned up after the import").isEmpty();
     }
 
     @Test

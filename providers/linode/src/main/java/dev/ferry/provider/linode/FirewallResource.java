@@ -119,16 +119,10 @@ final class FirewallResource implements ManagedResourceType {
         body.set("tags", IdentityTags.withIdentity(arguments.find("tags").orElse(null), context.identity()));
         JsonNode firewall;
         try {
-            firewall = client.post("/networking/firewalls", body, LinodeClient.Replay.ONCE);
+            firewall = client.postCreating("/networking/firewalls", body, () -> findExisting(context.identity(), arguments)
+                    .map(made -> client.get("/networking/firewalls/" + made.id())));
         } catch (LinodeApiException e) {
-            if (!e.maybeCarriedOut()) {
-                throw explain(e, arguments);
-            }
-            Optional<Found> made = findExisting(context.identity(), arguments);
-            if (made.isPresent()) {
-                return new Outcome.Done(made.get().id(), outputs(client.get("/networking/firewalls/" + made.get().id())));
-            }
-            firewall = client.post("/networking/firewalls", body, LinodeClient.Replay.ONCE);
+            throw explain(e, arguments);
         }
         return new Outcome.Done(firewall.path("id").asText(), outputs(firewall));
     }

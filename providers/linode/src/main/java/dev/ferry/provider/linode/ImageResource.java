@@ -172,17 +172,11 @@ final class ImageResource implements ManagedResourceType {
         if (Args.value(arguments, "cloud_init").map(JsonNode::asBoolean).orElse(false)) {
             body.put("cloud_init", true);
         }
-        JsonNode answer;
-        try {
-            answer = client.post("/images/upload", body, LinodeClient.Replay.ONCE);
-        } catch (LinodeApiException e) {
-            if (!e.maybeCarriedOut()) {
-                throw e;
-            }
-            // The request may have made an image: remove any such orphan, then ask once more.
+        // A request that may have made an image leaves an orphan without its upload URL: remove it, ask again.
+        JsonNode answer = client.postCreating("/images/upload", body, () -> {
             discardPending(identity);
-            answer = client.post("/images/upload", body, LinodeClient.Replay.ONCE);
-        }
+            return Optional.empty();
+        });
         String id = answer.path("image").path("id").asText("");
         String uploadTo = answer.path("upload_to").asText("");
         if (id.isEmpty() || uploadTo.isEmpty()) {

@@ -187,27 +187,13 @@ final class InstanceResource implements ManagedResourceType {
 
         JsonNode linode;
         try {
-            linode = post(body);
+            linode = client.postCreating("/linode/instances", body, () -> findExisting(context.identity(), arguments)
+                    .map(made -> client.get("/linode/instances/" + made.id())));
         } catch (LinodeApiException e) {
-            if (!e.maybeCarriedOut()) {
-                throw explain(e, arguments);
-            }
-            Optional<Found> made = findExisting(context.identity(), arguments);
-            if (made.isPresent()) {
-                return poll(context, made.get().pending().orElse(provisioning(made.get().id())));
-            }
-            try {
-                linode = post(body);
-            } catch (LinodeApiException again) {
-                throw explain(again, arguments);
-            }
+            throw explain(e, arguments);
         }
         String id = linode.path("id").asText();
         return poll(context, provisioning(id), linode);
-    }
-
-    private JsonNode post(ObjectNode body) {
-        return client.post("/linode/instances", body, LinodeClient.Replay.ONCE);
     }
 
     /** The API's refusal in the user's terms where a field of the file is at fault. */
@@ -369,13 +355,8 @@ final class InstanceResource implements ManagedResourceType {
         ObjectNode body = Args.object();
         body.put("id", linodeId);
         body.put("type", "linode");
-        try {
-            client.post("/networking/firewalls/" + firewall + "/devices", body, LinodeClient.Replay.ONCE);
-        } catch (LinodeApiException e) {
-            if (!(e.maybeCarriedOut() && device(firewall, linodeId).isPresent())) {
-                throw e;
-            }
-        }
+        client.postCreating("/networking/firewalls/" + firewall + "/devices", body,
+                () -> device(firewall, linodeId).map(device -> (JsonNode) Args.object()));
     }
 
     private void detach(long firewall, long linodeId) {

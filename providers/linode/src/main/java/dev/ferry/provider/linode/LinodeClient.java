@@ -160,6 +160,28 @@ final class LinodeClient {
         return send("POST", path, requireNonNull(body, "body is null"), null, replay);
     }
 
+    /**
+     * Sends a POST that creates something until it is answered, within the retry policy's attempts. When a server
+     * error or a broken connection leaves it unknown whether it was carried out, {@code lookForIt} looks for what
+     * it made (what it finds is the answer; it may also remove an unusable half-made thing) before it is sent again.
+     */
+    JsonNode postCreating(String path, JsonNode body, java.util.function.Supplier<java.util.Optional<JsonNode>> lookForIt) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return post(path, body, Replay.ONCE);
+            } catch (LinodeApiException e) {
+                if (!e.maybeCarriedOut()) {
+                    throw e;
+                }
+                java.util.Optional<JsonNode> made = lookForIt.get();
+                if (made.isPresent()) {
+                    return made.get();
+                }
+                pause("POST " + path, attempt, attempt >= retry.maxAttempts(), e, retry.backoff(attempt));
+            }
+        }
+    }
+
     JsonNode put(String path, JsonNode body) {
         return send("PUT", path, requireNonNull(body, "body is null"), null, Replay.SAFE);
     }

@@ -1,0 +1,50 @@
+package dev.ferry.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.sandbox.Sandbox;
+import dev.ferry.sandbox.world.LinodeImage;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Journey A while the clouds misbehave: one request in ten to every endpoint answers 500, 503 or the
+ * service's own throttling, and a few connections are cut mid-body. One apply must still carry the
+ * migration through, with nothing made twice and the image intact.
+ */
+class JourneyAUnderFaultsTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "rate=0.1,statuses=500,503,429,cut=0.03,seed=7",
+        "rate=0.1,statuses=500,503,429,cut=0.03,seed=20261123",
+        // the upload itself is cut once too, whatever the seed decides for the rest
+        "services=linode-upload,cut=1,count=1 ; rate=0.1,statuses=500,503,429,cut=0.03,seed=11"})
+    void applyCompletesWithTheImageIntactWhenTenPercentOfRequestsFail(String faults) throws Exception {
+        try (Sandbox sandbox = Sandbox.start(Journeys.sandbox().faults(faults).build())) {
+            Journeys.copyExample(dir);
+            Ferry ferry = Ferry.in(dir, sandbox, Journeys.distinctiveSecret("Root-"));
+
+            Ferry.Result apply = ferry.run("apply", "--auto-approve");
+
+            assertThat(apply.exitCode()).as(apply.toString()).isZero();
+            assertThat(sandbox.faults().injectedCount()).as("faults were injected").isGreaterThan(2);
+            assertThat(sandbox.world().linodeInstances()).hasSize(1);
+            assertThat(sandbox.world().firewalls()).hasSize(1);
+            assertThat(sandbox.world().linodeImages()).filteredOn(i -> !i.status().equals("failed")).hasSize(1);
+            LinodeImage image = sandbox.world().linodeImage(sandbox.world().linodeInstances().get(0).image()).orElseThrow();
+            assertThat(image.upload().rawSha256()).isEqualTo(JourneyATest.sha256(sandbox.world().rootDiskImage(Journeys.INSTANCE)));
+            assertThat(sandbox.world().amis()).isEmpty();
+            assertThat(sandbox.world().objects(Journeys.BUCKET)).isEmpty();
+
+            Ferry.Result plan = ferry.run("plan", "--detailed-exitcode");
+            assertThat(plan.exitCode()).as(plan.toString()).isZero();
+            assertThat(plan.out()).contains("No changes.");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.ferry.cli.e2e;
+
+import dev.ferry.sandbox.SandboxOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+/** What the journey tests share: the example file, sandbox options, distinctive secrets. */
+final class Journeys {
+
+    /** The Linode in the example file; the instance it names is web-01 of the sandbox's default world. */
+    static final String INSTANCE = "i-0e1dc0292b0ae7293";
+    static final String BUCKET = "ec2-backup-images-for-migration";
+    static final String MIGRATION = "web-01";
+
+    /** Disk images are built once per content and kept across test runs (the module's target folder). */
+    static final Path CACHE = Path.of("target", "sandbox-cache");
+
+    private Journeys() {
+    }
+
+    /** A fiftieth of real time: an apply of one migration takes a second or so. */
+    static SandboxOptions.Builder sandbox() {
+        return SandboxOptions.builder().timeScale(0.02).cacheDirectory(CACHE).diskImageBytes(8L * 1024 * 1024);
+    }
+
+    /** plans/examples/ec2-to-linode.yaml, as the repository has it. */
+    static String exampleFile() throws IOException {
+        return Files.readString(repositoryRoot().resolve("plans/examples/ec2-to-linode.yaml"));
+    }
+
+    /** Copies the example into {@code folder} as migration.yaml, the file ferry reads by default. */
+    static Path copyExample(Path folder) throws IOException {
+        return Files.writeString(folder.resolve("migration.yaml"), exampleFile());
+    }
+
+    /** The repository's root, where plans/ and schemas/ are (tests run in the cli module's folder). */
+    static Path repositoryRoot() {
+        Path here = Path.of("").toAbsolutePath();
+        return here.getFileName().toString().equals("cli") ? here.getParent() : here;
+    }
+
+    /** A password no test could print by accident: random, and recognisable when it leaks. */
+    static String distinctiveSecret(String prefix) {
+        String letters = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder secret = new StringBuilder(prefix);
+        for (int i = 0; i < 24; i++) {
+            secret.append(letters.charAt(random.nextInt(letters.length())));
+        }
+        return secret.append("-7!").toString();
+    }
+}
