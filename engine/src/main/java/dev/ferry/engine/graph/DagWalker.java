@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -22,13 +23,18 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jgrapht.Graph;
 import org.jgrapht.Graphs;
+import org.jgrapht.traverse.TopologicalOrderIterator;
 
 /**
  * Walks a DAG: a vertex runs only after all its predecessors succeeded; at most {@code parallelism}
  * run at once; a vertex naming a limit runs only while that limit has a free slot (others wait in a
- * queue, first come first served, without holding a worker); a vertex whose predecessor failed is
+ * queue without holding a worker); a vertex whose predecessor failed is
  * skipped, and so is everything after it, while independent branches go on. When cancelled, nothing
  * new starts and the walk ends once the running vertices return.
+ *
+ * <p>Of the vertices ready to run, those with the longest chain of vertices still after them go first
+ * (then first come, first served): when workers or a limit are scarce, the step that gates the most work
+ * (a bucket every export needs, an AMI before an export queue) is not left behind twenty independent ones.
  */
 public final class DagWalker<V> {
 
@@ -94,7 +100,10 @@ public final class DagWalker<V> {
         private final BooleanSupplier cancelled;
         private final Object lock = new Object();
         private final Map<V, Integer> waitingFor = new HashMap<>();
-        private final Deque<V> ready = new ArrayDeque<>();
+        private final Map<V, Integer> height = new HashMap<>();
+        private final TreeSet<Ready<V>> ready = new TreeSet<>();
+        private final Map<V, Ready<V>> readyEntries = new HashMap<>();
+        private long arrivals;
         private final Map<V, Status> statuses = new LinkedHashMap<>();
         private final Map<V, V> skippedBecause = new LinkedHashMap<>();
         private final Map<V, Throwable> errors = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -117,8 +126,9 @@ public final class DagWalker<V> {
                     roots.add(vertex);
                 }
             }
+            measureHeights();
             roots.sort(order);
-            ready.addAll(roots);
+            makeReady(roots);
             workers = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, graph.vertexSet().size())), daemonThreads());
             try {
                 synchronized (lock) {
@@ -147,11 +157,33 @@ public final class DagWalker<V> {
             return new Result<>(Map.copyOf(statuses), Map.copyOf(skippedBecause), Map.copyOf(errors));
         }
 
-        /** Starts ready vertices while workers and their limits allow, in queue order. */
+        /** How many vertices, at most, follow each one on a path to the end of the graph. */
+        private void measureHeights() {
+            List<V> topological = new ArrayList<>(graph.vertexSet().size());
+            new TopologicalOrderIterator<>(graph).forEachRemaining(topological::add);
+            for (int i = topological.size() - 1; i >= 0; i--) {
+                V vertex = topological.get(i);
+                int longest = 0;
+                for (V next : Graphs.successorListOf(graph, vertex)) {
+                    longest = Math.max(longest, height.get(next) + 1);
+                }
+                height.put(vertex, longest);
+            }
+        }
+
+        private void makeReady(List<V> vertices) {
+            for (V vertex : vertices) {
+                Ready<V> entry = new Ready<>(vertex, height.get(vertex), arrivals++);
+                ready.add(entry);
+                readyEntries.put(vertex, entry);
+            }
+        }
+
+        /** Starts ready vertices while workers and their limits allow, longest chain ahead first. */
         private void dispatch() {
-            Iterator<V> candidates = ready.iterator();
+            Iterator<Ready<V>> candidates = ready.iterator();
             while (running < parallelism && candidates.hasNext()) {
-                V vertex = candidates.next();
+                V vertex = candidates.next().vertex();
                 Set<String> limits = limitsOf.apply(vertex);
                 String full = firstFull(limits);
                 if (full != null) {
@@ -161,6 +193,7 @@ public final class DagWalker<V> {
                     continue;
                 }
                 candidates.remove();
+                readyEntries.remove(vertex);
                 for (String limit : limits) {
                     inUse.merge(limit, 1, Integer::sum);
                 }
@@ -207,7 +240,7 @@ public final class DagWalker<V> {
                         }
                     }
                     unlocked.sort(order);
-                    ready.addAll(unlocked);
+                    makeReady(unlocked);
                 } else {
                     statuses.put(vertex, Status.FAILED);
                     skipDescendants(vertex);
@@ -230,10 +263,22 @@ public final class DagWalker<V> {
                 }
                 statuses.put(vertex, Status.SKIPPED);
                 skippedBecause.put(vertex, failed);
-                ready.remove(vertex);
+                Ready<V> entry = readyEntries.remove(vertex);
+                if (entry != null) {
+                    ready.remove(entry);
+                }
                 listener.skipped(vertex, failed);
                 pending.addAll(Graphs.successorListOf(graph, vertex));
             }
+        }
+    }
+
+    /** A vertex waiting to run: the longer the chain after it, the sooner; then in order of arrival. */
+    private record Ready<V>(V vertex, int height, long arrival) implements Comparable<Ready<V>> {
+        @Override
+        public int compareTo(Ready<V> other) {
+            int byHeight = Integer.compare(other.height, height);
+            return byHeight != 0 ? byHeight : Long.compare(arrival, other.arrival);
         }
     }
 
