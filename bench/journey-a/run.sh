@@ -23,7 +23,7 @@
 # log is read in-process; ferry itself talks to it over 127.0.0.1 like any client.
 #
 # Usage: bench/journey-a/run.sh            (builds ferry.jar and the test classes first; needs Maven and Java 17)
-# Env:   PLAN_MIGRATIONS=200 APPLY_MIGRATIONS=20 TIME_SCALE=0.25
+# Env:   PLAN_MIGRATIONS=200 APPLY_MIGRATIONS=20 TIME_SCALE=0.25 POLL_INTERVAL=50ms (ferry's FERRY_POLL_INTERVAL)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 plan_migrations="${PLAN_MIGRATIONS:-200}"
@@ -44,4 +44,4 @@ java -cp "$cp" dev.ferry.cli.e2e.JourneyABench plan "$plan_migrations" "$jar" "$
 echo
 echo "== (b) apply of $apply_migrations migrations, sandbox time scale $time_scale"
 rm -rf "$out/apply"
-java -cp "$cp" dev.ferry.cli.e2e.JourneyABench apply "$apply_migrations" "$jar" "$out/apply" "$time_scale"
+java -Dferry.bench.parallelism="${PARALLELISM:-10}" -Dferry.bench.trace="${TRACE:-false}" -Dferry.bench.poll="${POLL_INTERVAL:-50ms}" -cp "$cp" dev.ferry.cli.e2e.JourneyABench apply "$apply_migrations" "$jar" "$out/apply" "$time_scale"

@@ -66,7 +66,7 @@ public final class JourneyABench {
 
     private static void apply(Sandbox sandbox, Path jar, Path work, int migrations, double timeScale) throws Exception {
         long started = System.nanoTime();
-        int exit = ferry(sandbox, jar, work, "apply", "--auto-approve");
+        int exit = ferry(sandbox, jar, work, "apply", "--auto-approve", "--parallelism", System.getProperty("ferry.bench.parallelism", "10"));
         double wall = (System.nanoTime() - started) / 1e9;
         List<LoggedRequest> requests = sandbox.requests().all();
         Instant first = requests.get(0).time();
@@ -94,6 +94,11 @@ public final class JourneyABench {
             System.out.printf(" %.2f", Duration.between(first, span.start()).toNanos() / 1e9);
         }
         System.out.println();
+        if (Boolean.getBoolean("ferry.bench.trace")) {
+            for (LoggedRequest request : requests) {
+                System.out.printf("    %6.2f %s%n", Duration.between(first, request.time()).toNanos() / 1e9, request.key());
+            }
+        }
     }
 
     private static int ferry(Sandbox sandbox, Path jar, Path work, String... args) throws IOException, InterruptedException {
@@ -105,7 +110,7 @@ public final class JourneyABench {
         builder.environment().remove("AWS_PROFILE");
         builder.environment().putAll(sandbox.environment());
         builder.environment().put("ROOT_PASSWORD", Journeys.distinctiveSecret("Bench-"));
-        builder.environment().put("FERRY_POLL_INTERVAL", "50ms");
+        builder.environment().put("FERRY_POLL_INTERVAL", System.getProperty("ferry.bench.poll", "50ms"));
         builder.environment().put("NO_COLOR", "1");
         Process process = builder.start();
         if (!process.waitFor(30, TimeUnit.MINUTES)) {

@@ -32,9 +32,10 @@ import org.jgrapht.traverse.TopologicalOrderIterator;
  * skipped, and so is everything after it, while independent branches go on. When cancelled, nothing
  * new starts and the walk ends once the running vertices return.
  *
- * <p>Of the vertices ready to run, those with the longest chain of vertices still after them go first
- * (then first come, first served): when workers or a limit are scarce, the step that gates the most work
- * (a bucket every export needs, an AMI before an export queue) is not left behind twenty independent ones.
+ * <p>Of the vertices ready to run, those with the longest chain of vertices still after them go first,
+ * then those that more vertices wait for directly, then first come, first served: when workers or a limit
+ * are scarce, the step that gates the most work (the role and bucket policy every export needs) is not
+ * left behind twenty independent ones.
  */
 public final class DagWalker<V> {
 
@@ -173,7 +174,7 @@ public final class DagWalker<V> {
 
         private void makeReady(List<V> vertices) {
             for (V vertex : vertices) {
-                Ready<V> entry = new Ready<>(vertex, height.get(vertex), arrivals++);
+                Ready<V> entry = new Ready<>(vertex, height.get(vertex), graph.outDegreeOf(vertex), arrivals++);
                 ready.add(entry);
                 readyEntries.put(vertex, entry);
             }
@@ -273,12 +274,19 @@ public final class DagWalker<V> {
         }
     }
 
-    /** A vertex waiting to run: the longer the chain after it, the sooner; then in order of arrival. */
-    private record Ready<V>(V vertex, int height, long arrival) implements Comparable<Ready<V>> {
+    /**
+     * A vertex waiting to run: the longer the chain after it, the sooner; then the more vertices wait for it,
+     * the sooner; then in order of arrival.
+     */
+    private record Ready<V>(V vertex, int height, int waitedFor, long arrival) implements Comparable<Ready<V>> {
         @Override
         public int compareTo(Ready<V> other) {
             int byHeight = Integer.compare(other.height, height);
-            return byHeight != 0 ? byHeight : Long.compare(arrival, other.arrival);
+            if (byHeight != 0) {
+                return byHeight;
+            }
+            int byWaiting = Integer.compare(other.waitedFor, waitedFor);
+            return byWaiting != 0 ? byWaiting : Long.compare(arrival, other.arrival);
         }
     }
 

@@ -34,6 +34,21 @@ class DagWalkerOrderTest {
     }
 
     @Test
+    void amongEqualChainsTheVertexMoreWaitForGoesFirst() {
+        // A role every export needs, and AMIs each one export needs: all have one step after them.
+        Graph<String, DefaultEdge> graph = new DefaultDirectedGraph<>(DefaultEdge.class);
+        for (String vertex : List.of("ami-1", "ami-2", "export-1", "export-2", "role")) {
+            graph.addVertex(vertex);
+        }
+        graph.addEdge("ami-1", "export-1");
+        graph.addEdge("ami-2", "export-2");
+        graph.addEdge("role", "export-1");
+        graph.addEdge("role", "export-2");
+
+        assertThat(walkOneAtATime(graph, Map.of())).containsExactly("role", "ami-1", "ami-2", "export-1", "export-2");
+    }
+
+    @Test
     void amongEqualChainsTheGivenOrderDecides() {
         Graph<String, DefaultEdge> graph = new DefaultDirectedGraph<>(DefaultEdge.class);
         for (String vertex : List.of("c", "a", "b")) {
