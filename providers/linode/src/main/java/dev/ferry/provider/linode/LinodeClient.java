@@ -24,6 +24,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Linode API v4 over {@code java.net.http} (HTTP/1.1) with Jackson: bearer token, {@code {data, page, pages,
@@ -165,7 +166,7 @@ final class LinodeClient {
      * error or a broken connection leaves it unknown whether it was carried out, {@code lookForIt} looks for what
      * it made (what it finds is the answer; it may also remove an unusable half-made thing) before it is sent again.
      */
-    JsonNode postCreating(String path, JsonNode body, java.util.function.Supplier<java.util.Optional<JsonNode>> lookForIt) {
+    JsonNode postCreating(String path, JsonNode body, Supplier<Optional<JsonNode>> lookForIt) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return post(path, body, Replay.ONCE);
@@ -173,7 +174,7 @@ final class LinodeClient {
                 if (!e.maybeCarriedOut()) {
                     throw e;
                 }
-                java.util.Optional<JsonNode> made = lookForIt.get();
+                Optional<JsonNode> made = lookForIt.get();
                 if (made.isPresent()) {
                     return made.get();
                 }
