@@ -25,16 +25,18 @@ final class EventPrinter implements EventSink {
     private final PrintWriter out;
     private final Style style;
     private final boolean terminal;
+    private final boolean debug;
     private final Map<ResourceAddress, Event.BytesProgress> transfers = new LinkedHashMap<>();
     private final Map<ResourceAddress, Integer> transferTenths = new LinkedHashMap<>();
     private final Map<ResourceAddress, String> lastStatus = new LinkedHashMap<>();
     private Instant lastBarDrawn = Instant.EPOCH;
     private boolean barShown;
 
-    EventPrinter(PrintWriter out, Style style, boolean terminal) {
+    EventPrinter(PrintWriter out, Style style, boolean terminal, boolean debug) {
         this.out = requireNonNull(out, "out is null");
         this.style = requireNonNull(style, "style is null");
         this.terminal = terminal;
+        this.debug = debug;
     }
 
     @Override
@@ -65,6 +67,10 @@ final class EventPrinter implements EventSink {
         } else if (event instanceof Event.StepFailed failed) {
             transfers.remove(failed.address());
             line(style.red(failed.address() + ": " + failed.verb().noun() + " failed: " + failed.message()));
+            if (debug) {
+                // FERRY_LOG=debug: where it failed, for a bug report
+                failed.cause().ifPresent(cause -> cause.printStackTrace(out));
+            }
         } else if (event instanceof Event.StepSkipped skipped) {
             line(style.dim(skipped.address() + ": Skipped, because " + skipped.cause() + " failed"));
         } else if (event instanceof Event.Warning warning) {

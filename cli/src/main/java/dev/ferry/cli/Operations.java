@@ -42,7 +42,7 @@ final class Operations {
     }
 
     EventPrinter printer(PrintWriter out) {
-        return new EventPrinter(out, style(), environment.interactive());
+        return new EventPrinter(out, style(), environment.interactive(), environment.debug());
     }
 
     Plan plan(Workspace.Opened opened, State state, Workspace.Sessions sessions, boolean destroy, boolean refresh, EventSink events) {

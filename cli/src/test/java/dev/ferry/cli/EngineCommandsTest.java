@@ -253,4 +253,19 @@ class EngineCommandsTest {
         assertThat(again.exitCode()).as(again.all()).isZero();
         assertThat(cloud.things()).hasSize(5);
     }
+
+    @Test
+    void aFailedStepShowsWhereItFailedOnlyUnderFerryLogDebug() {
+        cloud.failNext("create test_thing.web-01-image", 2);
+
+        CliRunner.Result quiet = ferry("apply", "--auto-approve");
+        CliRunner.Result debug = CliRunner.runWith(providers, dir, Map.of("ROOT_PASSWORD", PASSWORD, "FERRY_POLL_INTERVAL", "1ms",
+                "FERRY_LOG", "debug"), "", "apply", "--auto-approve");
+
+        assertThat(quiet.exitCode()).isEqualTo(1);
+        assertThat(quiet.all()).contains("injected failure").doesNotContain("\tat ");
+        assertThat(debug.exitCode()).isEqualTo(1);
+        assertThat(debug.out()).contains("test_thing.web-01-image: Creation failed: injected failure", "\tat dev.ferry.");
+        assertThat(debug.all()).doesNotContain(PASSWORD);
+    }
 }

@@ -141,10 +141,10 @@ public final class Applier {
             cancelledSteps.add(step);
             return false;
         } catch (FerryException e) {
-            fail(step, e.getMessage());
+            fail(step, e.getMessage(), e);
             return false;
         } catch (RuntimeException e) {
-            fail(step, "unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            fail(step, "unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
             throw e;
         } finally {
             runningSteps.remove(Thread.currentThread());
@@ -152,9 +152,9 @@ public final class Applier {
         }
     }
 
-    private void fail(Step step, String message) {
+    private void fail(Step step, String message, Throwable cause) {
         failures.put(step, message);
-        events.accept(new Event.StepFailed(step.address(), verb(step), message));
+        events.accept(new Event.StepFailed(step.address(), verb(step), message, Optional.of(cause)));
         ResourceAddress address = step.address();
         // Something half-made is replaced by the next run (deleting what was made), never resumed blindly.
         live.update(address, recorded -> recorded

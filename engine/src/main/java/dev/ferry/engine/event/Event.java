@@ -72,7 +72,14 @@ public sealed interface Event {
     record StepFinished(ResourceAddress address, Verb verb, Optional<String> id, Duration elapsed) implements Event {
     }
 
-    record StepFailed(ResourceAddress address, Verb verb, String message) implements Event {
+    /**
+     * A step that failed: {@code message} is for the user; {@code cause} is what was thrown, for a debug trace
+     * (providers keep secrets out of exceptions, as out of messages).
+     */
+    record StepFailed(ResourceAddress address, Verb verb, String message, Optional<Throwable> cause) implements Event {
+        public StepFailed(ResourceAddress address, Verb verb, String message) {
+            this(address, verb, message, Optional.empty());
+        }
     }
 
     /** Not attempted because {@code cause} failed first. */
