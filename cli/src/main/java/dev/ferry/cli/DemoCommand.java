@@ -37,14 +37,16 @@ import picocli.CommandLine.TypeConversionException;
  * OVA imported into EC2).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Shows ferry at work on its local sandbox, with no account or network.",
         description = {
-            "Shows ferry at work on its local sandbox, with no account, credentials or network:",
-            "plans a migration, applies the saved plan, shows what it made, then destroys it.",
-            "  --journey ec2-to-linode (default): plans/examples/demo.yaml, an EC2 instance moved to",
-            "    Linode; shows the new Linode and its firewall.",
-            "  --journey vcenter-to-ec2: plans/examples/vcenter-to-ec2.yaml, the OVA of the vCenter VM",
-            "    app-02 uploaded to S3, imported, launched, backed up and exported back; shows the new",
-            "    EC2 instance.",
+            "Plans a migration, applies the saved plan, shows what it made, then destroys it.",
+            "",
+            "  ec2-to-linode (default)  plans/examples/demo.yaml: an EC2 instance moved to",
+            "                           Linode; shows the new Linode and its firewall.",
+            "  vcenter-to-ec2           plans/examples/vcenter-to-ec2.yaml: the OVA of the",
+            "                           vCenter VM app-02 uploaded to S3, imported, launched,",
+            "                           backed up and exported back; shows the new instance.",
+            "",
             "Each takes under a minute at the default time scale."
         })
 final class DemoCommand implements Callable<Integer> {

@@ -21,11 +21,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code ferry sandbox}: the local stand-ins for AWS, Linode and vCenter, in the foreground. */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
+        header = "Runs ferry's local stand-ins for AWS, Linode and vCenter, in the foreground.",
         description = {
-            "Runs ferry's local sandbox: stand-ins for AWS (EC2, S3, IAM, STS, Pricing), Linode API v4",
-            "and the vCenter REST API that speak their real protocols on 127.0.0.1, seeded with a world",
-            "that matches plans/examples/. Prints the environment to point ferry (or the AWS CLI) at it.",
-            "State is in memory unless --state is given. Stop it with Ctrl-C."
+            "Stand-ins for AWS (EC2, S3, IAM, STS, Pricing), Linode API v4 and the vCenter",
+            "REST API that speak their real protocols on 127.0.0.1, seeded with a world that",
+            "matches plans/examples/. Prints the environment to point ferry (or the AWS CLI)",
+            "at it. State is in memory unless --state is given. Stop it with Ctrl-C."
         })
 final class SandboxCommand implements Callable<Integer> {
 
