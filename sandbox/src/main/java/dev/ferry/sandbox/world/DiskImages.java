@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -117,6 +118,7 @@ public final class DiskImages {
                 throw new IllegalStateException("mkfs.ext4 failed (exit " + process.exitValue() + ") building "
                         + target + ": " + output.trim());
             }
+            pinTimes(mkfs, tree, image, work);
             Path partial = cacheDirectory.resolve(".partial-" + key + "-" + ProcessHandle.current().pid());
             Files.move(image, partial, StandardCopyOption.REPLACE_EXISTING);
             try {
@@ -133,6 +135,41 @@ public final class DiskImages {
             if (work != null) {
                 deleteTree(work);
             }
+        }
+    }
+
+    /**
+     * Sets every copied file's times to {@link #FIXED_TIME} with debugfs (beside mkfs.ext4, in e2fsprogs):
+     * mke2fs 1.47.0 copies each file's change time, which no program can set, so without this two builds of
+     * one spec in different seconds differ. Later versions clamp the times themselves; this is then a no-op.
+     */
+    private static void pinTimes(Path mkfs, Path tree, Path image, Path work) throws IOException, InterruptedException {
+        Path debugfs = mkfs.resolveSibling("debugfs");
+        if (!Files.isExecutable(debugfs)) {
+            return;
+        }
+        List<String> commands = new ArrayList<>();
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path path : paths.filter(p -> !p.equals(tree)).sorted().toList()) {
+                String inside = "/" + tree.relativize(path).toString().replace('\\', '/');
+                for (String field : List.of("atime", "mtime", "ctime")) {
+                    commands.add("sif " + inside + " " + field + " @" + FIXED_TIME.getEpochSecond());
+                }
+            }
+        }
+        Path script = work.resolve("pin-times");
+        Files.write(script, commands);
+        ProcessBuilder builder = new ProcessBuilder(debugfs.toString(), "-w", "-f", script.toString(),
+                image + "?offset=" + PARTITION_OFFSET).redirectErrorStream(true);
+        builder.environment().put("E2FSPROGS_FAKE_TIME", Long.toString(FIXED_TIME.getEpochSecond()));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("debugfs did not finish within 2 minutes pinning the times of " + image);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("debugfs failed (exit " + process.exitValue() + ") on " + image + ": " + output.trim());
         }
     }
 
