@@ -7,9 +7,11 @@
 #     service and by action) and the wall time including JVM start, three runs.
 #
 # (b) `ferry apply --auto-approve` of APPLY_MIGRATIONS (default 20) migrations with the sandbox's clock scaled
-#     by TIME_SCALE (default 0.25: an ExportImage takes 6 s x 0.25 = 1.5 s, an AMI 0.75 s, a Linode image
-#     0.5 s "creating", a Linode 0.75 s provisioning and booting): the makespan (first to last API request) and
-#     the lower bound AWS's limit allows, and their ratio.
+#     by TIME_SCALE (default 1.0: an ExportImage takes 6 s, an AMI 3 s, a Linode image 2 s "creating", a Linode
+#     3 s provisioning and booting; ferry polls at most every POLL_INTERVAL, default 500ms): the makespan (first
+#     to last API request, the plan's reads included) and the lower bound AWS's limit allows, and their ratio.
+#     Real exports take tens of minutes; a smaller TIME_SCALE makes ferry's fixed costs per step (a poll's lag,
+#     the plan's reads, a fresh JVM on 2 cores) weigh more against the bound.
 #
 #     The bound: every migration needs its AMI before its export, its export before its Linode image, and its
 #     image before its Linode; AWS runs at most 5 conversion tasks per region at once, so the 20 exports take
@@ -23,12 +25,12 @@
 # log is read in-process; ferry itself talks to it over 127.0.0.1 like any client.
 #
 # Usage: bench/journey-a/run.sh            (builds ferry.jar and the test classes first; needs Maven and Java 17)
-# Env:   PLAN_MIGRATIONS=200 APPLY_MIGRATIONS=20 TIME_SCALE=0.25 POLL_INTERVAL=50ms (ferry's FERRY_POLL_INTERVAL)
+# Env:   PLAN_MIGRATIONS=200 APPLY_MIGRATIONS=20 TIME_SCALE=1.0 POLL_INTERVAL=500ms (ferry's FERRY_POLL_INTERVAL) PARALLELISM=10 TRACE=false
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 plan_migrations="${PLAN_MIGRATIONS:-200}"
 apply_migrations="${APPLY_MIGRATIONS:-20}"
-time_scale="${TIME_SCALE:-0.25}"
+time_scale="${TIME_SCALE:-1.0}"
 out="bench/out/journey-a"
 mkdir -p "$out"
 # package builds cli/target/ferry.jar (and the test classes the bench main lives in); the classpath is the cli
@@ -44,4 +46,4 @@ java -cp "$cp" dev.ferry.cli.e2e.JourneyABench plan "$plan_migrations" "$jar" "$
 echo
 echo "== (b) apply of $apply_migrations migrations, sandbox time scale $time_scale"
 rm -rf "$out/apply"
-java -Dferry.bench.parallelism="${PARALLELISM:-10}" -Dferry.bench.trace="${TRACE:-false}" -Dferry.bench.poll="${POLL_INTERVAL:-50ms}" -cp "$cp" dev.ferry.cli.e2e.JourneyABench apply "$apply_migrations" "$jar" "$out/apply" "$time_scale"
+java -Dferry.bench.parallelism="${PARALLELISM:-10}" -Dferry.bench.trace="${TRACE:-false}" -Dferry.bench.poll="${POLL_INTERVAL:-500ms}" -cp "$cp" dev.ferry.cli.e2e.JourneyABench apply "$apply_migrations" "$jar" "$out/apply" "$time_scale"

@@ -32,10 +32,12 @@ import org.jgrapht.traverse.TopologicalOrderIterator;
  * skipped, and so is everything after it, while independent branches go on. When cancelled, nothing
  * new starts and the walk ends once the running vertices return.
  *
- * <p>Of the vertices ready to run, those with the longest chain of vertices still after them go first,
- * then those that more vertices wait for directly, then first come, first served: when workers or a limit
- * are scarce, the step that gates the most work (the role and bucket policy every export needs) is not
- * left behind twenty independent ones.
+ * <p>Of the vertices ready to run, those that need a limited slot go first while the limit has room (a
+ * limit is what a cloud rations, so a free slot left idle is time lost for good: five exports should not wait
+ * for workers busy with the next AMIs); then those with the longest chain of vertices still after them, then
+ * those that more vertices wait for directly, then first come, first served. When workers are scarce, the
+ * step that gates the most work (the role and bucket policy every export needs) is not left behind twenty
+ * independent ones.
  */
 public final class DagWalker<V> {
 
@@ -174,7 +176,8 @@ public final class DagWalker<V> {
 
         private void makeReady(List<V> vertices) {
             for (V vertex : vertices) {
-                Ready<V> entry = new Ready<>(vertex, height.get(vertex), graph.outDegreeOf(vertex), arrivals++);
+                boolean rationed = limitsOf.apply(vertex).stream().anyMatch(capacities::containsKey);
+                Ready<V> entry = new Ready<>(vertex, rationed, height.get(vertex), graph.outDegreeOf(vertex), arrivals++);
                 ready.add(entry);
                 readyEntries.put(vertex, entry);
             }
@@ -275,12 +278,15 @@ public final class DagWalker<V> {
     }
 
     /**
-     * A vertex waiting to run: the longer the chain after it, the sooner; then the more vertices wait for it,
-     * the sooner; then in order of arrival.
+     * A vertex waiting to run: one that needs a limited slot first; then the longer the chain after it, the
+     * sooner; then the more vertices wait for it, the sooner; then in order of arrival.
      */
-    private record Ready<V>(V vertex, int height, int waitedFor, long arrival) implements Comparable<Ready<V>> {
+    private record Ready<V>(V vertex, boolean rationed, int height, int waitedFor, long arrival) implements Comparable<Ready<V>> {
         @Override
         public int compareTo(Ready<V> other) {
+            if (rationed != other.rationed) {
+                return rationed ? -1 : 1;
+            }
             int byHeight = Integer.compare(other.height, height);
             if (byHeight != 0) {
                 return byHeight;

@@ -49,6 +49,28 @@ class DagWalkerOrderTest {
     }
 
     @Test
+    void aVertexNeedingALimitedSlotGoesFirstWhileTheLimitHasRoom() {
+        // The next AMI has more after it than a ready export, but the export keeps AWS's conversion slots busy.
+        Graph<String, DefaultEdge> graph = new DefaultDirectedGraph<>(DefaultEdge.class);
+        for (String vertex : List.of("ami-2", "export-1", "export-2", "upload-2", "export-3")) {
+            graph.addVertex(vertex);
+        }
+        graph.addEdge("ami-2", "export-2");
+        graph.addEdge("export-2", "upload-2");
+        List<String> visited = Collections.synchronizedList(new java.util.ArrayList<>());
+        DagWalker<String> walker = new DagWalker<>(graph, 1, Map.of("conversions", 1),
+                vertex -> vertex.startsWith("export") ? Set.of("conversions") : Set.of(), Comparator.naturalOrder(),
+                new DagWalker.Listener<>() { });
+
+        walker.walk(vertex -> {
+            visited.add(vertex);
+            return true;
+        }, () -> false);
+
+        assertThat(visited).containsExactly("export-1", "export-3", "ami-2", "export-2", "upload-2");
+    }
+
+    @Test
     void amongEqualChainsTheGivenOrderDecides() {
         Graph<String, DefaultEdge> graph = new DefaultDirectedGraph<>(DefaultEdge.class);
         for (String vertex : List.of("c", "a", "b")) {
