@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** The IAM Query API for roles and their inline policies (the VM Import/Export service role). */
-public final class IamHandler extends QueryService {
+public final class IamHandler extends IdentityQueryService {
 
     static final String NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/";
     private static final Pattern NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
@@ -22,32 +22,7 @@ public final class IamHandler extends QueryService {
     private static final Pattern PATH = Pattern.compile("/([\\x21-\\x7E]*/)?");
 
     public IamHandler(World world) {
-        super(world);
-    }
-
-    @Override
-    protected String errorXml(AwsException error, String requestId) {
-        return errorResponseXml(NAMESPACE, error, requestId);
-    }
-
-    @Override
-    protected AwsException missingCredentials() {
-        return new AwsException(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
-    }
-
-    @Override
-    protected AwsException unknownAccessKey() {
-        return new AwsException(403, "InvalidClientTokenId", "The security token included in the request is invalid.");
-    }
-
-    @Override
-    protected AwsException throttled() {
-        return new AwsException(400, "Throttling", "Rate exceeded");
-    }
-
-    @Override
-    protected AwsException unavailable() {
-        return new AwsException(503, "ServiceUnavailable", "Service is unable to handle request.");
+        super(world, NAMESPACE);
     }
 
     @Override

@@ -4,37 +4,12 @@ import dev.ferry.sandbox.http.HttpCall;
 import dev.ferry.sandbox.world.World;
 
 /** STS: who the sandbox's credentials belong to. */
-public final class StsHandler extends QueryService {
+public final class StsHandler extends IdentityQueryService {
 
     static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 
     public StsHandler(World world) {
-        super(world);
-    }
-
-    @Override
-    protected String errorXml(AwsException error, String requestId) {
-        return errorResponseXml(NAMESPACE, error, requestId);
-    }
-
-    @Override
-    protected AwsException missingCredentials() {
-        return new AwsException(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
-    }
-
-    @Override
-    protected AwsException unknownAccessKey() {
-        return new AwsException(403, "InvalidClientTokenId", "The security token included in the request is invalid.");
-    }
-
-    @Override
-    protected AwsException throttled() {
-        return new AwsException(400, "Throttling", "Rate exceeded");
-    }
-
-    @Override
-    protected AwsException unavailable() {
-        return new AwsException(503, "ServiceUnavailable", "Service is unable to handle request.");
+        super(world, NAMESPACE);
     }
 
     @Override
