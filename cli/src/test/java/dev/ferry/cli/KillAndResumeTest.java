@@ -59,7 +59,7 @@ class KillAndResumeTest {
         }
         Process last = start("apply", "--auto-approve");
         assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(last.getInputStream().readAllBytes()) + new String(last.getErrorStream().readAllBytes());
+        String output = Files.readString(dir.resolve("out.log")) + Files.readString(dir.resolve("err.log"));
         assertThat(last.exitValue()).as(output).isZero();
 
         MemoryCloud cloud = MemoryCloud.persistedIn(cloudFile);

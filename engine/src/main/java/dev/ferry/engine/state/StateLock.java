@@ -65,8 +65,7 @@ public final class StateLock implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 FileStateStore.ensureDirectory(path.getParent());
-                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.write(path, StateCodec.MAPPER.writeValueAsBytes(mine));
+                createWhole(path, StateCodec.MAPPER.writeValueAsBytes(mine));
                 return new StateLock(path, mine, replaced);
             } catch (FileAlreadyExistsException e) {
                 Optional<Info> holder = read(path);
@@ -82,6 +81,23 @@ public final class StateLock implements AutoCloseable {
             }
         }
         throw new FerryException("cannot take the state lock " + path + ": it keeps changing; is another ferry starting?");
+    }
+
+    /**
+     * Creates {@code path} holding {@code content}, or fails with {@link FileAlreadyExistsException}: the content is
+     * written to a private file first and then linked into place, so the lock never exists half-written (a run
+     * killed between creating the file and writing it left an empty lock that nobody could read or take over).
+     */
+    private static void createWhole(Path path, byte[] content) throws IOException {
+        Path written = path.resolveSibling(path.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Files.deleteIfExists(written);
+        try {
+            Files.write(Files.createFile(written, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                    content);
+            Files.createLink(path, written);
+        } finally {
+            Files.deleteIfExists(written);
+        }
     }
 
     /** Removes the lock with {@code id}, whoever holds it; for a lock left by a process that is gone. */
