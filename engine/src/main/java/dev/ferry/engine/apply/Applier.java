@@ -560,13 +560,6 @@ public final class Applier {
         }
     }
 
-    /** A step stopped at a safe point because the user asked to stop; its operation stays in state. */
-    private static final class StepCancelled extends RuntimeException {
-        StepCancelled() {
-            super(null, null, false, false);
-        }
-    }
-
     /** What a provider sees during one step. */
     private final class StepContext implements dev.ferry.engine.provider.ApplyContext {
         private final ResourceAddress address;
