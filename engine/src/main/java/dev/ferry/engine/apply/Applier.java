@@ -46,7 +46,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -177,7 +176,7 @@ public final class Applier {
         ManagedResourceType type = types.managed(address);
         Attributes arguments = finalArguments(plan, change, type, Optional.empty());
         Identity identity = new Identity(address, plan.lineage(), change.generation());
-        StepContext context = new StepContext(address, Verb.CREATE, identity, arguments, Optional.empty(), started);
+        StepContext context = context(address, Verb.CREATE, identity, arguments, Optional.empty(), started);
         Optional<ResourceState> entry = live.get(address)
                 .filter(e -> e.status() == ResourceStatus.CREATING && e.generation() == change.generation());
         Outcome outcome;
@@ -229,7 +228,7 @@ public final class Applier {
         ResourceState entry = live.get(address).orElseThrow(() -> new FerryException(address + " is not in the state any more; run plan again"));
         PriorState prior = new PriorState(entry.id().orElseThrow(), entry.arguments(), entry.outputs());
         Attributes arguments = finalArguments(plan, change, type, Optional.of(prior));
-        StepContext context = new StepContext(address, Verb.UPDATE, new Identity(address, plan.lineage(), entry.generation()),
+        StepContext context = context(address, Verb.UPDATE, new Identity(address, plan.lineage(), entry.generation()),
                 arguments, Optional.of(prior), started);
         Outcome outcome;
         if (entry.operation().filter(op -> op.kind().equals(Operation.UPDATE)).isPresent()) {
@@ -276,7 +275,7 @@ public final class Applier {
         ResourceState entry = recorded.get();
         Identity identity = new Identity(address, plan.lineage(), entry.generation());
         Attributes recordedArguments = Attributes.of(entry.arguments());
-        StepContext context = new StepContext(address, verb, identity, recordedArguments,
+        StepContext context = context(address, verb, identity, recordedArguments,
                 entry.id().map(id -> new PriorState(id, entry.arguments(), entry.outputs())), started);
         Outcome outcome;
         Optional<Operation> operation = entry.operation();
@@ -308,7 +307,7 @@ public final class Applier {
             live.update(address, current -> Optional.of(entry.withId(Optional.of(knownId), clock.instant())
                     .withOperation(Optional.empty(), clock.instant())
                     .withStatus(ResourceStatus.DELETING, clock.instant())));
-            context = new StepContext(address, verb, identity, recordedArguments,
+            context = context(address, verb, identity, recordedArguments,
                     Optional.of(new PriorState(knownId, entry.arguments(), entry.outputs())), started);
             outcome = type.delete(context);
         }
@@ -348,6 +347,11 @@ public final class Applier {
         return change.id();
     }
 
+    private StepContext context(ResourceAddress address, Verb verb, Identity identity, Attributes arguments,
+                                Optional<PriorState> prior, Instant started) {
+        return new StepContext(types, live, secrets, events, cancellation, clock, address, verb, identity, arguments, prior, started);
+    }
+
     /**
      * Follows an operation until it is done, recording it in state the moment it appears, showing its
      * progress, and saying every few seconds that it is still running.
@@ -358,7 +362,7 @@ public final class Applier {
         while (outcome instanceof Outcome.InProgress progress) {
             Operation operation = progress.operation();
             if (recorded.isEmpty() || !recorded.get().equals(operation)) {
-                record(context.identity().address(), operation, status);
+                context.record(operation, status);
                 recorded = Optional.of(operation);
             }
             context.progress(progress.status(), progress.percent());
@@ -381,17 +385,6 @@ public final class Applier {
             outcome = type.poll(context, operation);
         }
         return outcome;
-    }
-
-    private void record(ResourceAddress address, Operation operation, ResourceStatus status) {
-        live.update(address, recorded -> {
-            ResourceState entry = recorded.orElseThrow(() -> new IllegalStateException(address + " vanished from state"));
-            ResourceState updated = entry.withOperation(Optional.of(operation), clock.instant()).withStatus(status, clock.instant());
-            if (operation.resourceId().isPresent()) {
-                updated = updated.withId(operation.resourceId(), clock.instant());
-            }
-            return Optional.of(updated);
-        });
     }
 
     private static Outcome.Done expectDone(Outcome outcome, ResourceAddress address) {
@@ -557,97 +550,6 @@ public final class Applier {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StepCancelled();
-        }
-    }
-
-    /** What a provider sees during one step. */
-    private final class StepContext implements dev.ferry.engine.provider.ApplyContext {
-        private final ResourceAddress address;
-        private final Verb verb;
-        private final Identity identity;
-        private final Attributes arguments;
-        private final Optional<PriorState> prior;
-        private final Instant started;
-        private Instant transferStarted;
-
-        StepContext(ResourceAddress address, Verb verb, Identity identity, Attributes arguments, Optional<PriorState> prior,
-                    Instant started) {
-            this.address = address;
-            this.verb = verb;
-            this.identity = identity;
-            this.arguments = arguments;
-            this.prior = prior;
-            this.started = started;
-        }
-
-        @Override
-        public Identity identity() {
-            return identity;
-        }
-
-        @Override
-        public Attributes arguments() {
-            return arguments;
-        }
-
-        @Override
-        public Optional<PriorState> prior() {
-            return prior;
-        }
-
-        @Override
-        public dev.ferry.engine.resource.Secret secret(String name) {
-            return secrets.resolve(arguments.secret(name).orElseThrow(
-                    () -> new IllegalStateException(address + ": argument '" + name + "' is not a secret")));
-        }
-
-        @Override
-        public void progress(String status) {
-            progress(status, OptionalDouble.empty());
-        }
-
-        @Override
-        public void progress(String status, double percent) {
-            progress(status, OptionalDouble.of(percent));
-        }
-
-        void progress(String status, OptionalDouble percent) {
-            events.accept(new Event.StepProgress(address, verb, status, percent, Duration.between(started, clock.instant())));
-        }
-
-        @Override
-        public void transferred(String status, long bytes, long totalBytes) {
-            Instant now = clock.instant();
-            if (transferStarted == null || bytes == 0) {
-                transferStarted = now;
-            }
-            double seconds = Math.max(0.001, Duration.between(transferStarted, now).toMillis() / 1000.0);
-            double rate = bytes / seconds;
-            Optional<Duration> eta = rate > 0 && totalBytes > bytes
-                    ? Optional.of(Duration.ofMillis((long) ((totalBytes - bytes) / rate * 1000)))
-                    : Optional.empty();
-            events.accept(new Event.BytesProgress(address, status, bytes, totalBytes, rate, eta));
-        }
-
-        @Override
-        public dev.ferry.engine.transfer.RangedByteSource openDiskImage(JsonNode diskImage) {
-            return types.open(dev.ferry.engine.machine.DiskImage.fromJson(diskImage));
-        }
-
-        @Override
-        public void checkpoint(Operation operation) {
-            ResourceStatus status = switch (verb) {
-                case CREATE -> ResourceStatus.CREATING;
-                case UPDATE -> ResourceStatus.UPDATING;
-                case DELETE, CLEANUP -> ResourceStatus.DELETING;
-                case READ -> ResourceStatus.READ;
-            };
-            record(address, operation, status);
-        }
-
-        @Override
-        public boolean cancelled() {
-            return cancellation.isRequested();
         }
     }
 }
