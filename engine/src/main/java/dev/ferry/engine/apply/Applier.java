@@ -22,15 +22,11 @@ import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
 import dev.ferry.engine.provider.Outcome;
-import dev.ferry.engine.provider.PlanRequest;
-import dev.ferry.engine.provider.PlanResult;
 import dev.ferry.engine.provider.PriorState;
 import dev.ferry.engine.provider.RefreshRequest;
 import dev.ferry.engine.provider.ResourceTypes;
 import dev.ferry.engine.resource.Attributes;
-import dev.ferry.engine.resource.Expression;
 import dev.ferry.engine.resource.Identity;
-import dev.ferry.engine.resource.JsonValues;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.resource.SecretResolver;
 import dev.ferry.engine.state.LiveState;
@@ -66,6 +62,7 @@ public final class Applier {
     private final ApplyOptions options;
     private final Cancellation cancellation;
     private final Clock clock;
+    private final ArgumentEvaluator evaluator;
     private final Set<Thread> runningSteps = ConcurrentHashMap.newKeySet();
     private final Set<Step> cancelledSteps = ConcurrentHashMap.newKeySet();
     private final Map<Step, String> failures = new ConcurrentHashMap<>();
@@ -79,6 +76,7 @@ public final class Applier {
         this.options = requireNonNull(options, "options is null");
         this.cancellation = requireNonNull(cancellation, "cancellation is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.evaluator = new ArgumentEvaluator(live);
     }
 
     public ApplyResult apply(Plan plan) {
@@ -174,7 +172,7 @@ public final class Applier {
     private Optional<String> create(Plan plan, Change change, Instant started) {
         ResourceAddress address = change.address();
         ManagedResourceType type = types.managed(address);
-        Attributes arguments = finalArguments(plan, change, type, Optional.empty());
+        Attributes arguments = evaluator.finalArguments(plan, change, type, Optional.empty());
         Identity identity = new Identity(address, plan.lineage(), change.generation());
         StepContext context = context(address, Verb.CREATE, identity, arguments, Optional.empty(), started);
         Optional<ResourceState> entry = live.get(address)
@@ -227,7 +225,7 @@ public final class Applier {
         ManagedResourceType type = types.managed(address);
         ResourceState entry = live.get(address).orElseThrow(() -> new FerryException(address + " is not in the state any more; run plan again"));
         PriorState prior = new PriorState(entry.id().orElseThrow(), entry.arguments(), entry.outputs());
-        Attributes arguments = finalArguments(plan, change, type, Optional.of(prior));
+        Attributes arguments = evaluator.finalArguments(plan, change, type, Optional.of(prior));
         StepContext context = context(address, Verb.UPDATE, new Identity(address, plan.lineage(), entry.generation()),
                 arguments, Optional.of(prior), started);
         Outcome outcome;
@@ -332,7 +330,7 @@ public final class Applier {
         ResourceAddress address = change.address();
         events.accept(new Event.StepStarted(address, Verb.READ, Optional.empty()));
         DataSourceType type = types.data(address);
-        Attributes arguments = evaluate(plan, change.expressions());
+        Attributes arguments = evaluator.evaluate(plan, change.expressions());
         DataResult result = type.read(List.of(new DataRequest(address, arguments))).get(address);
         if (result instanceof DataResult.Found found) {
             live.update(address, recorded -> Optional.of(dataEntry(address, arguments, found.outputs(), change)));
@@ -392,55 +390,6 @@ public final class Applier {
             return done;
         }
         throw new IllegalStateException(address + ": the provider ended a create or update with " + outcome.getClass().getSimpleName());
-    }
-
-    /**
-     * The arguments to apply: the planned values, with what was unknown at plan time evaluated now
-     * and completed by the provider again; a value known at plan time must not have changed.
-     */
-    private Attributes finalArguments(Plan plan, Change change, ManagedResourceType type, Optional<PriorState> prior) {
-        if (change.after().fullyKnown()) {
-            return change.after();
-        }
-        Attributes desired = evaluate(plan, change.expressions());
-        PlanResult result = type.plan(new PlanRequest(change.address(), desired, prior));
-        if (!result.errors().isEmpty()) {
-            throw new FerryException(String.join("; ", result.errors()));
-        }
-        Attributes planned = result.planned();
-        for (String name : change.after().names()) {
-            if (change.after().isKnown(name) && !change.after().isSecret(name)
-                    && !JsonValues.equal(change.after().find(name).orElse(null), planned.find(name).orElse(null))) {
-                throw new FerryException("'" + name + "' was " + change.after().get(name) + " in the plan but is "
-                        + planned.find(name).map(JsonNode::toString).orElse("absent") + " now; run plan again");
-            }
-        }
-        if (!planned.fullyKnown()) {
-            throw new IllegalStateException(change.address() + ": still unknown at apply time: " + planned.unknownNames());
-        }
-        return planned;
-    }
-
-    /** The declaration's expressions with every reference looked up in state (or in the plan's data reads). */
-    private Attributes evaluate(Plan plan, Map<String, Expression> expressions) {
-        Attributes.Builder builder = Attributes.builder();
-        for (Map.Entry<String, Expression> argument : expressions.entrySet()) {
-            Expression expression = argument.getValue();
-            if (expression instanceof Expression.Literal literal) {
-                builder.known(argument.getKey(), literal.value());
-            } else if (expression instanceof Expression.Secret secret) {
-                builder.secret(argument.getKey(), secret.reference());
-            } else if (expression instanceof Expression.Reference reference) {
-                JsonNode value = live.get(reference.address()).map(entry -> entry.outputs().get(reference.output()))
-                        .or(() -> plan.change(reference.address()).map(c -> c.knownOutputs().get(reference.output())))
-                        .orElse(null);
-                if (value == null) {
-                    throw new FerryException("needs " + reference + ", which is not available (did " + reference.address() + " finish?)");
-                }
-                builder.known(argument.getKey(), value);
-            }
-        }
-        return builder.build();
     }
 
     private ResourceState applied(ResourceState entry, Change change, Attributes arguments) {
