@@ -86,13 +86,8 @@ final class StepRunner {
             outcome = type.create(context);
         }
         Outcome.Done done = expectDone(drive(type, context, outcome, ResourceStatus.CREATING), address);
-        live.update(address, recorded -> Optional.of(applied(recorded.orElseGet(
-                        () -> ResourceState.creating(address, change.generation(), clock.instant())), change, arguments)
-                .withStatus(ResourceStatus.CREATED, clock.instant())
-                .withId(Optional.of(done.id()), clock.instant())
-                .withOutputs(done.outputs(), clock.instant())
-                .withOperation(Optional.empty(), clock.instant())
-                .withError(Optional.empty(), clock.instant())));
+        live.update(address, recorded -> Optional.of(finished(recorded.orElseGet(
+                () -> ResourceState.creating(address, change.generation(), clock.instant())), change, arguments, done)));
         return Optional.of(done.id());
     }
 
@@ -132,12 +127,7 @@ final class StepRunner {
             outcome = type.update(context);
         }
         Outcome.Done done = expectDone(drive(type, context, outcome, ResourceStatus.UPDATING), address);
-        live.update(address, recorded -> Optional.of(applied(recorded.orElseThrow(), change, arguments)
-                .withStatus(ResourceStatus.CREATED, clock.instant())
-                .withId(Optional.of(done.id()), clock.instant())
-                .withOutputs(done.outputs(), clock.instant())
-                .withOperation(Optional.empty(), clock.instant())
-                .withError(Optional.empty(), clock.instant())));
+        live.update(address, recorded -> Optional.of(finished(recorded.orElseThrow(), change, arguments, done)));
         return Optional.of(done.id());
     }
 
@@ -284,6 +274,16 @@ final class StepRunner {
             return done;
         }
         throw new IllegalStateException(address + ": the provider ended a create or update with " + outcome.getClass().getSimpleName());
+    }
+
+    /** The entry of a resource a create or update has just made: what was applied, and what the cloud answered. */
+    private ResourceState finished(ResourceState entry, Change change, Attributes arguments, Outcome.Done done) {
+        return applied(entry, change, arguments)
+                .withStatus(ResourceStatus.CREATED, clock.instant())
+                .withId(Optional.of(done.id()), clock.instant())
+                .withOutputs(done.outputs(), clock.instant())
+                .withOperation(Optional.empty(), clock.instant())
+                .withError(Optional.empty(), clock.instant());
     }
 
     private ResourceState applied(ResourceState entry, Change change, Attributes arguments) {
