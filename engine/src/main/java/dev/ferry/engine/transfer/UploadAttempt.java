@@ -558,23 +558,6 @@ final class UploadAttempt {
         }
     }
 
-    /** One block's way through the pipeline; fields guarded by the lock except where noted. */
-    private static final class Block {
-        final int index;
-        final int length;
-        final boolean last;
-        byte[] raw;
-        boolean read;
-        BlockCompressor.Compressed compressed;
-        int references = 2; // the raw and the compressed buffer
-
-        Block(int index, int length, boolean last) {
-            this.index = index;
-            this.length = length;
-            this.last = last;
-        }
-    }
-
     /** Unwinds a thread once the attempt has stopped. */
     private static final class Stopped extends RuntimeException {
         Stopped() {
