@@ -164,7 +164,7 @@ final class UploadAttempt {
         Thread thread = new Thread(() -> {
             try {
                 work.run();
-            } catch (Stopped e) {
+            } catch (AttemptStopped e) {
                 // The attempt ended elsewhere; nothing to add.
             } catch (Throwable e) {
                 stop(new Failed(Failure.INTERNAL, "internal error in the transfer (" + name + "): " + reasonOf(e), e));
@@ -228,7 +228,7 @@ final class UploadAttempt {
                 admissionOpened.awaitUninterruptibly();
             }
             if (stopped) {
-                throw new Stopped();
+                throw new AttemptStopped();
             }
             int length = (int) Math.min(blockSize, size - (long) index * blockSize);
             Block block = new Block(index, length, index == blockCount - 1);
@@ -341,7 +341,7 @@ final class UploadAttempt {
                                 in = source.openRange(position, rangeEnd - position);
                                 open = in;
                                 if (cancelled) {
-                                    throw new Stopped();
+                                    throw new AttemptStopped();
                                 }
                             }
                             int n = in.read(block.raw, filled, block.length - filled);
@@ -357,7 +357,7 @@ final class UploadAttempt {
                             }
                         } catch (IOException | RuntimeException e) {
                             if (cancelled || isStopped()) {
-                                throw new Stopped();
+                                throw new AttemptStopped();
                             }
                             closeQuietly(in);
                             in = null;
@@ -377,10 +377,10 @@ final class UploadAttempt {
                 stop(new Failed(Failure.SOURCE, "reading " + source.description() + " failed at byte " + e.offset
                         + " of " + size + (e.retries == 0 ? "" : " after " + e.retries + " retries") + ": " + e.reason,
                         e.getCause()));
-                throw new Stopped();
+                throw new AttemptStopped();
             } catch (InterruptedException e) {
                 if (isStopped()) {
-                    throw new Stopped();
+                    throw new AttemptStopped();
                 }
                 throw e;
             } finally {
@@ -555,13 +555,6 @@ final class UploadAttempt {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
-
-    /** Unwinds a thread once the attempt has stopped. */
-    private static final class Stopped extends RuntimeException {
-        Stopped() {
-            super(null, null, false, false);
         }
     }
 
