@@ -61,11 +61,7 @@ final class UploadAttempt {
     private final TransferCounters counters;
     private final ReadRetries readRetries;
 
-    private final long size;
-    private final int blockSize;
-    private final int blockCount;
-    private final int blocksPerRange;
-    private final int rangeCount;
+    private final BlockLayout layout;
     private final int window;
     private final BufferPool rawPool;
     private final BufferPool outPool;
@@ -100,25 +96,17 @@ final class UploadAttempt {
         this.zeroBlocks = zeroBlocks;
         this.counters = counters;
         this.readRetries = readRetries;
-        this.size = source.size();
-        this.blockSize = options.blockSize();
-        long blocks = Math.max(1, (size + blockSize - 1) / blockSize);
-        if (blocks > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("the source is too large for blocks of " + blockSize + " bytes");
-        }
-        this.blockCount = (int) blocks;
-        this.blocksPerRange = (int) (options.rangeSize() / blockSize);
-        this.rangeCount = (blockCount + blocksPerRange - 1) / blocksPerRange;
+        this.layout = BlockLayout.of(source.size(), options);
         this.window = options.buffers();
         this.ring = new Block[window];
-        this.rawPool = new BufferPool("raw block", window, blockSize);
-        this.outPool = new BufferPool("compressed block", window, BlockCompressor.outputBound(blockSize));
+        this.rawPool = new BufferPool("raw block", window, layout.blockSize());
+        this.outPool = new BufferPool("compressed block", window, BlockCompressor.outputBound(layout.blockSize()));
         this.body = new BodyStream(counters);
     }
 
     /** Runs the attempt to its end; on interruption, stops it, waits for its threads and rethrows. */
     Outcome run() throws InterruptedException {
-        int readerCount = Math.min(options.readConnections(), rangeCount);
+        int readerCount = Math.min(options.readConnections(), layout.rangeCount());
         for (int i = 1; i <= readerCount; i++) {
             Reader reader = new Reader();
             readers.add(reader);
@@ -230,8 +218,7 @@ final class UploadAttempt {
             if (stopped) {
                 throw new AttemptStopped();
             }
-            int length = (int) Math.min(blockSize, size - (long) index * blockSize);
-            Block block = new Block(index, length, index == blockCount - 1);
+            Block block = new Block(index, layout.blockLength(index), index == layout.blockCount() - 1);
             block.raw = rawPool.take();
             ring[index % window] = block;
             return block;
@@ -241,7 +228,7 @@ final class UploadAttempt {
     }
 
     private Block blockAt(int index) {
-        if (index < 0 || index >= blockCount) {
+        if (index < 0 || index >= layout.blockCount()) {
             return null;
         }
         Block block = ring[index % window];
@@ -293,7 +280,7 @@ final class UploadAttempt {
 
     private void dropReference(Block block) {
         block.references--;
-        while (released < blockCount) {
+        while (released < layout.blockCount()) {
             Block lowest = blockAt(released);
             if (lowest == null || lowest.references > 0) {
                 break;
@@ -314,7 +301,7 @@ final class UploadAttempt {
 
         void run() throws InterruptedException {
             int range;
-            while ((range = nextRange.getAndIncrement()) < rangeCount) {
+            while ((range = nextRange.getAndIncrement()) < layout.rangeCount()) {
                 readRange(range);
             }
         }
@@ -325,10 +312,10 @@ final class UploadAttempt {
         }
 
         private void readRange(int range) throws InterruptedException {
-            int first = range * blocksPerRange;
-            int end = Math.min(blockCount, first + blocksPerRange);
-            long rangeEnd = Math.min(size, (long) end * blockSize);
-            long position = (long) first * blockSize;
+            int first = range * layout.blocksPerRange();
+            int end = Math.min(layout.blockCount(), first + layout.blocksPerRange());
+            long rangeEnd = Math.min(layout.size(), (long) end * layout.blockSize());
+            long position = (long) first * layout.blockSize();
             int failuresInARow = 0;
             InputStream in = null;
             try {
@@ -375,7 +362,7 @@ final class UploadAttempt {
                 }
             } catch (SourceFailed e) {
                 stop(new Failed(Failure.SOURCE, "reading " + source.description() + " failed at byte " + e.offset
-                        + " of " + size + (e.retries == 0 ? "" : " after " + e.retries + " retries") + ": " + e.reason,
+                        + " of " + layout.size() + (e.retries == 0 ? "" : " after " + e.retries + " retries") + ": " + e.reason,
                         e.getCause()));
                 throw new AttemptStopped();
             } catch (InterruptedException e) {
@@ -452,7 +439,7 @@ final class UploadAttempt {
         body.offer(new BodyStream.Chunk(header, header.length, 0, () -> { }));
         int crc = 0;
         Block previous = null;
-        for (int index = 0; index < blockCount; index++) {
+        for (int index = 0; index < layout.blockCount(); index++) {
             Block block;
             lock.lock();
             try {
@@ -489,7 +476,7 @@ final class UploadAttempt {
             }
             previous = block;
         }
-        byte[] trailer = Gzip.trailer(crc, size);
+        byte[] trailer = Gzip.trailer(crc, layout.size());
         gzipDigest.update(trailer);
         produced += trailer.length;
         counters.compressedBytes.set(produced);
@@ -504,7 +491,7 @@ final class UploadAttempt {
         long read = counters.bytesCompressed.get();
         stop(new Failed(Failure.COMPRESSED_LIMIT, "the gzip of " + source.description() + " reached "
                 + Sizes.describe(compressedSoFar) + " after compressing " + Sizes.describe(read) + " of "
-                + Sizes.describe(size) + ", over the receiver's limit of " + Sizes.describe(compressedLimit)
+                + Sizes.describe(layout.size()) + ", over the receiver's limit of " + Sizes.describe(compressedLimit)
                 + " of compressed data", null));
     }
 
