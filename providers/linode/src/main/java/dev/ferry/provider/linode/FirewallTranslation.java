@@ -39,8 +39,6 @@ import java.util.stream.Collectors;
 final class FirewallTranslation {
 
     static final int MAX_RULES = 25;
-    static final int MAX_ADDRESSES = 255;
-    static final int MAX_DESCRIPTION = 100;
 
     private static final Map<Integer, String> ICMP_TYPES = Map.of(0, "echo reply", 3, "destination unreachable",
             4, "source quench", 5, "redirect", 8, "echo request", 11, "time exceeded", 12, "parameter problem",
@@ -52,61 +50,9 @@ final class FirewallTranslation {
     private FirewallTranslation() {
     }
 
-    /** One rule of a Linode Cloud Firewall, as the API writes it. */
-    record Rule(String label, Optional<String> description, String action, String protocol, Optional<String> ports,
-                List<String> ipv4, List<String> ipv6) {
-        Rule {
-            requireNonNull(label, "label is null");
-            description = description == null ? Optional.empty() : description;
-            requireNonNull(action, "action is null");
-            requireNonNull(protocol, "protocol is null");
-            ports = ports == null ? Optional.empty() : ports;
-            ipv4 = List.copyOf(ipv4);
-            ipv6 = List.copyOf(ipv6);
-        }
-
-        int addressCount() {
-            return ipv4.size() + ipv6.size();
-        }
-
-        /** The API's form; empty address lists are left out, as the API refuses them. */
-        ObjectNode toJson() {
-            ObjectNode node = JsonNodeFactory.instance.objectNode();
-            node.put("label", label);
-            description.ifPresent(d -> node.put("description", d));
-            node.put("action", action);
-            node.put("protocol", protocol);
-            ports.ifPresent(p -> node.put("ports", p));
-            ObjectNode addresses = node.putObject("addresses");
-            if (!ipv4.isEmpty()) {
-                ArrayNode list = addresses.putArray("ipv4");
-                ipv4.forEach(list::add);
-            }
-            if (!ipv6.isEmpty()) {
-                ArrayNode list = addresses.putArray("ipv6");
-                ipv6.forEach(list::add);
-            }
-            return node;
-        }
-
-        static Rule fromJson(JsonNode node) {
-            List<String> v4 = new ArrayList<>();
-            List<String> v6 = new ArrayList<>();
-            node.path("addresses").path("ipv4").forEach(a -> v4.add(a.asText()));
-            node.path("addresses").path("ipv6").forEach(a -> v6.add(a.asText()));
-            return new Rule(node.path("label").asText(""), text(node, "description"), node.path("action").asText(),
-                    node.path("protocol").asText(), text(node, "ports"), v4, v6);
-        }
-
-        private static Optional<String> text(JsonNode node, String field) {
-            JsonNode value = node.get(field);
-            return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
-        }
-    }
-
     /** The firewall to make: its policies and rules, the notes for the plan, and errors that stop it. */
-    record Result(String inboundPolicy, String outboundPolicy, List<Rule> inbound, List<Rule> outbound, List<Note> notes,
-                  List<String> errors) {
+    record Result(String inboundPolicy, String outboundPolicy, List<FirewallRule> inbound, List<FirewallRule> outbound,
+                  List<Note> notes, List<String> errors) {
         Result {
             requireNonNull(inboundPolicy, "inboundPolicy is null");
             requireNonNull(outboundPolicy, "outboundPolicy is null");
@@ -129,7 +75,7 @@ final class FirewallTranslation {
             return FirewallTranslation.rulesJson(inboundPolicy, outboundPolicy, inboundJson(), outboundJson());
         }
 
-        private static ArrayNode json(List<Rule> rules) {
+        private static ArrayNode json(List<FirewallRule> rules) {
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
             rules.forEach(rule -> array.add(rule.toJson()));
             return array;
@@ -310,8 +256,8 @@ final class FirewallTranslation {
             List<Unlabelled> own = fileRules();
             List<Unlabelled> all = new ArrayList<>(translated);
             all.addAll(own);
-            List<Rule> inbound = new ArrayList<>();
-            List<Rule> outbound = new ArrayList<>();
+            List<FirewallRule> inbound = new ArrayList<>();
+            List<FirewallRule> outbound = new ArrayList<>();
             for (LabelledRule labelled : label(all)) {
                 (labelled.direction == Direction.INBOUND ? inbound : outbound).add(labelled.rule);
             }
@@ -520,8 +466,8 @@ final class FirewallTranslation {
                 List<Cidr> ordered = new ArrayList<>(group.addresses.values());
                 ordered.sort(Comparator.comparing(Cidr::isIpv6));
                 List<List<Cidr>> addressChunks = new ArrayList<>();
-                for (int i = 0; i < ordered.size(); i += MAX_ADDRESSES) {
-                    addressChunks.add(ordered.subList(i, Math.min(ordered.size(), i + MAX_ADDRESSES)));
+                for (int i = 0; i < ordered.size(); i += FirewallRule.MAX_ADDRESSES) {
+                    addressChunks.add(ordered.subList(i, Math.min(ordered.size(), i + FirewallRule.MAX_ADDRESSES)));
                 }
                 Optional<String> description = description(group);
                 String base = labelBase(group);
@@ -543,7 +489,7 @@ final class FirewallTranslation {
             String text = group.descriptions.isEmpty()
                     ? "ferry: from " + String.join(", ", group.origins)
                     : String.join("; ", group.descriptions);
-            return Optional.of(shorten(text));
+            return Optional.of(FirewallRule.shorten(text));
         }
 
         /** From the description when the rule has exactly one, else from what it allows: {@code in-tcp-80_443}. */
@@ -601,16 +547,16 @@ final class FirewallTranslation {
                 if (bad) {
                     continue;
                 }
-                if (ipv4.size() + ipv6.size() > MAX_ADDRESSES) {
+                if (ipv4.size() + ipv6.size() > FirewallRule.MAX_ADDRESSES) {
                     errors.add(where + " has " + (ipv4.size() + ipv6.size()) + " addresses; a Linode rule holds at most "
-                            + MAX_ADDRESSES + ": split it or use wider CIDR ranges");
+                            + FirewallRule.MAX_ADDRESSES + ": split it or use wider CIDR ranges");
                     continue;
                 }
                 String fallback = direction.prefix + "-" + protocol.toLowerCase(Locale.ROOT)
                         + ports.map(p -> "-" + p.replace(", ", "_").replace("-", "to")).orElse("");
                 String base = rule.label().or(() -> rule.description().filter(d -> !d.isBlank())).orElse(fallback);
                 rules.add(new Unlabelled(direction, rule.label(), base,
-                        rule.description().filter(d -> !d.isBlank()).map(FirewallTranslation::shorten), rule.action().name(),
+                        rule.description().filter(d -> !d.isBlank()).map(FirewallRule::shorten), rule.action().name(),
                         protocol, ports, ipv4, ipv6));
             }
             return rules;
@@ -618,7 +564,7 @@ final class FirewallTranslation {
 
         // -- labels --
 
-        private record LabelledRule(Direction direction, Rule rule) {
+        private record LabelledRule(Direction direction, FirewallRule rule) {
         }
 
         /** Labels of 3–32 valid characters, unique in the firewall; labels the file gives are kept as written. */
@@ -647,7 +593,7 @@ final class FirewallTranslation {
                     }
                     used.add(label);
                 }
-                labelled.add(new LabelledRule(rule.direction(), new Rule(label, rule.description(), rule.action(),
+                labelled.add(new LabelledRule(rule.direction(), new FirewallRule(label, rule.description(), rule.action(),
                         rule.protocol(), rule.ports(), rule.ipv4(), rule.ipv6())));
             }
             return labelled;
@@ -656,16 +602,5 @@ final class FirewallTranslation {
         private static String plural(int count) {
             return count == 1 ? "" : "s";
         }
-    }
-
-    /** A description Linode accepts: 1–100 characters. */
-    static String shorten(String text) {
-        String single = text.strip().replaceAll("\\s+", " ");
-        if (single.length() <= MAX_DESCRIPTION) {
-            return single;
-        }
-        String cut = single.substring(0, MAX_DESCRIPTION - 3);
-        int space = cut.lastIndexOf(' ');
-        return (space > MAX_DESCRIPTION / 2 ? cut.substring(0, space) : cut).strip() + "...";
     }
 }
