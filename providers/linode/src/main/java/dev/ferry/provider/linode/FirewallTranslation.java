@@ -98,32 +98,6 @@ final class FirewallTranslation {
 
     // ---- the work ----
 
-    private enum Direction {
-        INBOUND("in", "inbound"), OUTBOUND("out", "outbound");
-
-        final String prefix;
-        final String word;
-
-        Direction(String prefix, String word) {
-            this.prefix = prefix;
-            this.word = word;
-        }
-
-        static Direction of(FirewallIntent.Direction direction) {
-            return switch (direction) {
-                case INBOUND -> INBOUND;
-                case OUTBOUND -> OUTBOUND;
-            };
-        }
-
-        static Direction of(FirewallSpec.Direction direction) {
-            return switch (direction) {
-                case INBOUND -> INBOUND;
-                case OUTBOUND -> OUTBOUND;
-            };
-        }
-    }
-
     /** Ports of a TCP or UDP rule in canonical form (sorted, overlaps and neighbours joined); {@code all} for any port. */
     private record Ports(boolean all, List<FirewallPorts.Range> ranges) {
         static final Ports ALL = new Ports(true, List.of());
@@ -183,14 +157,14 @@ final class FirewallTranslation {
 
     /** A translated rule on its way to merging: where it came from, what it allows, to which addresses. */
     private static final class Group {
-        final Direction direction;
+        final FirewallDirection direction;
         final String protocol;
         Ports ports;
         final Map<String, Cidr> addresses = new LinkedHashMap<>();
         final List<String> descriptions = new ArrayList<>();
         final List<String> origins = new ArrayList<>();
 
-        Group(Direction direction, String protocol, Ports ports) {
+        Group(FirewallDirection direction, String protocol, Ports ports) {
             this.direction = direction;
             this.protocol = protocol;
             this.ports = ports;
@@ -229,7 +203,7 @@ final class FirewallTranslation {
     }
 
     /** A rule before its label is chosen. */
-    private record Unlabelled(Direction direction, Optional<String> explicitLabel, String labelBase, Optional<String> description,
+    private record Unlabelled(FirewallDirection direction, Optional<String> explicitLabel, String labelBase, Optional<String> description,
                               String action, String protocol, Optional<String> ports, List<String> ipv4, List<String> ipv6) {
     }
 
@@ -259,7 +233,7 @@ final class FirewallTranslation {
             List<FirewallRule> inbound = new ArrayList<>();
             List<FirewallRule> outbound = new ArrayList<>();
             for (LabelledRule labelled : label(all)) {
-                (labelled.direction == Direction.INBOUND ? inbound : outbound).add(labelled.rule);
+                (labelled.direction == FirewallDirection.INBOUND ? inbound : outbound).add(labelled.rule);
             }
             int total = inbound.size() + outbound.size();
             if (total > MAX_RULES) {
@@ -283,12 +257,12 @@ final class FirewallTranslation {
             int skippedOutbound = 0;
             List<String> allTraffic = new ArrayList<>();
             for (FirewallIntent.Rule rule : source.rules()) {
-                Direction direction = Direction.of(rule.direction());
-                if (direction == Direction.INBOUND && dropInbound) {
+                FirewallDirection direction = FirewallDirection.of(rule.direction());
+                if (direction == FirewallDirection.INBOUND && dropInbound) {
                     skippedInbound++;
                     continue;
                 }
-                if (direction == Direction.OUTBOUND && dropOutbound) {
+                if (direction == FirewallDirection.OUTBOUND && dropOutbound) {
                     skippedOutbound++;
                     continue;
                 }
@@ -326,10 +300,10 @@ final class FirewallTranslation {
                 notes.add(Note.info("the security groups allow all outbound traffic, so outbound_policy is ACCEPT"));
             }
             for (FirewallIntent.Untranslatable rule : source.untranslatable()) {
-                if (Direction.of(rule.direction()) == Direction.INBOUND ? dropInbound : dropOutbound) {
+                if (FirewallDirection.of(rule.direction()) == FirewallDirection.INBOUND ? dropInbound : dropOutbound) {
                     continue;
                 }
-                notes.add(Note.warning(Direction.of(rule.direction()).word + " " + rule.rule() + " is not translated: "
+                notes.add(Note.warning(FirewallDirection.of(rule.direction()).word + " " + rule.rule() + " is not translated: "
                         + rule.reason() + ". " + rule.suggestion().orElse(defaultSuggestion(rule))));
             }
             return groups;
@@ -367,7 +341,7 @@ final class FirewallTranslation {
         }
 
         /** The Linode protocols (and ports) {@code rule} becomes; none when Linode cannot express it. */
-        private List<Group> protocols(FirewallIntent.Rule rule, Direction direction, List<String> allTraffic) {
+        private List<Group> protocols(FirewallIntent.Rule rule, FirewallDirection direction, List<String> allTraffic) {
             FirewallIntent.Protocol protocol = rule.protocol();
             if (protocol == FirewallIntent.Protocol.OTHER) {
                 int number = rule.protocolNumber().orElse(-1);
@@ -383,7 +357,7 @@ final class FirewallTranslation {
                         String name = IP_PROTOCOLS.get(number);
                         notes.add(Note.warning(rule.origin() + " allows IP protocol " + number + (name == null ? "" : " (" + name + ")")
                                 + ", which a Linode Cloud Firewall cannot express (it knows TCP, UDP, ICMP and IPENCAP), so that"
-                                + " traffic is " + (direction == Direction.INBOUND ? "dropped by the inbound policy"
+                                + " traffic is " + (direction == FirewallDirection.INBOUND ? "dropped by the inbound policy"
                                 : "left to the outbound policy") + "; if the Linode needs it, a Cloud Firewall cannot allow it"
                                 + " selectively: set " + direction.word + "_policy: ACCEPT and filter on the Linode itself"));
                         return List.of();
@@ -512,7 +486,7 @@ final class FirewallTranslation {
             for (int i = 0; i < spec.rules().size(); i++) {
                 FirewallSpec.Rule rule = spec.rules().get(i);
                 String where = "firewall.rules[" + i + "]";
-                Direction direction = Direction.of(rule.direction());
+                FirewallDirection direction = FirewallDirection.of(rule.direction());
                 String protocol = rule.protocol().name();
                 Optional<String> ports = Optional.empty();
                 if (rule.ports().isPresent()) {
@@ -564,7 +538,7 @@ final class FirewallTranslation {
 
         // -- labels --
 
-        private record LabelledRule(Direction direction, FirewallRule rule) {
+        private record LabelledRule(FirewallDirection direction, FirewallRule rule) {
         }
 
         /** Labels of 3–32 valid characters, unique in the firewall; labels the file gives are kept as written. */
