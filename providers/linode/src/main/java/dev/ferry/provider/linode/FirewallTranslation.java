@@ -202,11 +202,6 @@ final class FirewallTranslation {
         }
     }
 
-    /** A rule before its label is chosen. */
-    private record Unlabelled(FirewallDirection direction, Optional<String> explicitLabel, String labelBase, Optional<String> description,
-                              String action, String protocol, Optional<String> ports, List<String> ipv4, List<String> ipv6) {
-    }
-
     private static final class Translator {
         private final Optional<FirewallIntent> intent;
         private final FirewallSpec spec;
@@ -226,9 +221,9 @@ final class FirewallTranslation {
         Result run() {
             List<Group> groups = new ArrayList<>();
             intent.ifPresent(source -> groups.addAll(translate(source)));
-            List<Unlabelled> translated = merge(groups);
-            List<Unlabelled> own = fileRules();
-            List<Unlabelled> all = new ArrayList<>(translated);
+            List<UnlabelledRule> translated = merge(groups);
+            List<UnlabelledRule> own = fileRules();
+            List<UnlabelledRule> all = new ArrayList<>(translated);
             all.addAll(own);
             List<FirewallRule> inbound = new ArrayList<>();
             List<FirewallRule> outbound = new ArrayList<>();
@@ -405,7 +400,7 @@ final class FirewallTranslation {
          * Same protocol and ports: one group with the addresses of all; then same protocol and addresses: one group
          * with the ports of all; then split to Linode's limits.
          */
-        private List<Unlabelled> merge(List<Group> groups) {
+        private List<UnlabelledRule> merge(List<Group> groups) {
             Map<String, Group> byPorts = new LinkedHashMap<>();
             for (Group group : groups) {
                 String key = group.direction + "|" + group.protocol + "|" + group.ports.key();
@@ -428,7 +423,7 @@ final class FirewallTranslation {
                     existing.absorb(group);
                 }
             }
-            List<Unlabelled> rules = new ArrayList<>();
+            List<UnlabelledRule> rules = new ArrayList<>();
             for (Group group : byAddresses.values()) {
                 boolean portsAllowed = group.protocol.equals("TCP") || group.protocol.equals("UDP");
                 List<Optional<String>> portChunks = new ArrayList<>();
@@ -447,7 +442,7 @@ final class FirewallTranslation {
                 String base = labelBase(group);
                 for (Optional<String> ports : portChunks) {
                     for (List<Cidr> chunk : addressChunks) {
-                        rules.add(new Unlabelled(group.direction, Optional.empty(), base, description, "ACCEPT",
+                        rules.add(new UnlabelledRule(group.direction, Optional.empty(), base, description, "ACCEPT",
                                 group.protocol, ports, strings(chunk, false), strings(chunk, true)));
                     }
                 }
@@ -481,8 +476,8 @@ final class FirewallTranslation {
 
         // -- the file's own rules --
 
-        private List<Unlabelled> fileRules() {
-            List<Unlabelled> rules = new ArrayList<>();
+        private List<UnlabelledRule> fileRules() {
+            List<UnlabelledRule> rules = new ArrayList<>();
             for (int i = 0; i < spec.rules().size(); i++) {
                 FirewallSpec.Rule rule = spec.rules().get(i);
                 String where = "firewall.rules[" + i + "]";
@@ -529,7 +524,7 @@ final class FirewallTranslation {
                 String fallback = direction.prefix + "-" + protocol.toLowerCase(Locale.ROOT)
                         + ports.map(p -> "-" + p.replace(", ", "_").replace("-", "to")).orElse("");
                 String base = rule.label().or(() -> rule.description().filter(d -> !d.isBlank())).orElse(fallback);
-                rules.add(new Unlabelled(direction, rule.label(), base,
+                rules.add(new UnlabelledRule(direction, rule.label(), base,
                         rule.description().filter(d -> !d.isBlank()).map(FirewallRule::shorten), rule.action().name(),
                         protocol, ports, ipv4, ipv6));
             }
@@ -542,10 +537,10 @@ final class FirewallTranslation {
         }
 
         /** Labels of 3–32 valid characters, unique in the firewall; labels the file gives are kept as written. */
-        private List<LabelledRule> label(List<Unlabelled> rules) {
+        private List<LabelledRule> label(List<UnlabelledRule> rules) {
             Set<String> used = new HashSet<>();
             Set<String> explicit = new LinkedHashSet<>();
-            for (Unlabelled rule : rules) {
+            for (UnlabelledRule rule : rules) {
                 rule.explicitLabel().ifPresent(label -> {
                     if (!explicit.add(label)) {
                         errors.add("two rules in firewall.rules are labelled '" + label + "'; rule labels must be unique");
@@ -554,7 +549,7 @@ final class FirewallTranslation {
             }
             used.addAll(explicit);
             List<LabelledRule> labelled = new ArrayList<>();
-            for (Unlabelled rule : rules) {
+            for (UnlabelledRule rule : rules) {
                 String label;
                 if (rule.explicitLabel().isPresent()) {
                     label = rule.explicitLabel().get();
