@@ -36,9 +36,9 @@ import java.util.Optional;
 
 /**
  * The work of one step on its resource, recorded in state as it goes: create, or resume a create
- * an earlier run left half-done (poll the operation state recorded, or find by its identity what
- * was sent but never recorded and adopt it); update; delete or clean up; read a data source;
- * forget. Each follows its provider's operation until it is done.
+ * an earlier run left half-done (poll again the operation recorded in state, or find by its
+ * identity what was sent but never recorded and adopt it); update; delete or clean up; read a data
+ * source; forget. Each follows its provider's operation until it is done.
  */
 final class StepRunner {
 
