@@ -2,10 +2,8 @@ package dev.ferry.engine.apply;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.apply.StepRunner.Removal;
 import dev.ferry.engine.event.Event;
 import dev.ferry.engine.event.Event.Verb;
 import dev.ferry.engine.event.EventSink;
@@ -15,22 +13,8 @@ import dev.ferry.engine.graph.Step;
 import dev.ferry.engine.plan.Action;
 import dev.ferry.engine.plan.Change;
 import dev.ferry.engine.plan.Plan;
-import dev.ferry.engine.provider.DataRequest;
-import dev.ferry.engine.provider.DataResult;
-import dev.ferry.engine.provider.DataSourceType;
-import dev.ferry.engine.provider.ManagedResourceType;
-import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
-import dev.ferry.engine.provider.Outcome;
-import dev.ferry.engine.provider.PlanRequest;
-import dev.ferry.engine.provider.PlanResult;
-import dev.ferry.engine.provider.PriorState;
-import dev.ferry.engine.provider.RefreshRequest;
 import dev.ferry.engine.provider.ResourceTypes;
-import dev.ferry.engine.resource.Attributes;
-import dev.ferry.engine.resource.Expression;
-import dev.ferry.engine.resource.Identity;
-import dev.ferry.engine.resource.JsonValues;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.resource.SecretResolver;
 import dev.ferry.engine.state.LiveState;
@@ -46,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -56,17 +39,18 @@ import java.util.stream.Collectors;
  * change in state before going on (an operation the moment it starts, a resource the moment it is
  * done), and resumes what an earlier run left half-done instead of doing it twice: an operation
  * recorded in state is polled again, a create that was sent but never recorded is found again by
- * its identity.
+ * its identity. The walk, its failures and its summary are here; each step's work is the
+ * {@link StepRunner}'s.
  */
 public final class Applier {
 
     private final ResourceTypes types;
     private final LiveState live;
-    private final SecretResolver secrets;
     private final EventSink events;
     private final ApplyOptions options;
     private final Cancellation cancellation;
     private final Clock clock;
+    private final StepRunner steps;
     private final Set<Thread> runningSteps = ConcurrentHashMap.newKeySet();
     private final Set<Step> cancelledSteps = ConcurrentHashMap.newKeySet();
     private final Map<Step, String> failures = new ConcurrentHashMap<>();
@@ -75,11 +59,11 @@ public final class Applier {
                    Cancellation cancellation, Clock clock) {
         this.types = requireNonNull(types, "types is null");
         this.live = requireNonNull(live, "live is null");
-        this.secrets = requireNonNull(secrets, "secrets is null");
         this.events = requireNonNull(events, "events is null");
         this.options = requireNonNull(options, "options is null");
         this.cancellation = requireNonNull(cancellation, "cancellation is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.steps = new StepRunner(types, live, secrets, events, options, cancellation, clock);
     }
 
     public ApplyResult apply(Plan plan) {
@@ -128,12 +112,12 @@ public final class Applier {
         Instant started = clock.instant();
         try {
             Optional<String> id = switch (step.kind()) {
-                case CREATE -> create(plan, change, started);
-                case UPDATE -> update(plan, change, started);
-                case DELETE -> delete(plan, change, started, Removal.of(change));
-                case CLEANUP -> delete(plan, change, started, Removal.CONSUME);
-                case READ -> read(plan, change);
-                case FORGET -> forget(change);
+                case CREATE -> steps.create(plan, change, started);
+                case UPDATE -> steps.update(plan, change, started);
+                case DELETE -> steps.delete(plan, change, started, Removal.of(change));
+                case CLEANUP -> steps.delete(plan, change, started, Removal.CONSUME);
+                case READ -> steps.read(plan, change);
+                case FORGET -> steps.forget(change);
             };
             events.accept(new Event.StepFinished(step.address(), verb(step), id, Duration.between(started, clock.instant())));
             return true;
@@ -172,294 +156,6 @@ public final class Applier {
                 }));
     }
 
-    private Optional<String> create(Plan plan, Change change, Instant started) {
-        ResourceAddress address = change.address();
-        ManagedResourceType type = types.managed(address);
-        Attributes arguments = finalArguments(plan, change, type, Optional.empty());
-        Identity identity = new Identity(address, plan.lineage(), change.generation());
-        StepContext context = new StepContext(address, Verb.CREATE, identity, arguments, Optional.empty(), started);
-        Optional<ResourceState> entry = live.get(address)
-                .filter(e -> e.status() == ResourceStatus.CREATING && e.generation() == change.generation());
-        Outcome outcome;
-        if (entry.isPresent() && entry.get().operation().isPresent()) {
-            Operation operation = entry.get().operation().get();
-            events.accept(new Event.StepStarted(address, Verb.CREATE, Optional.of("resuming operation " + operation.id())));
-            outcome = type.poll(context, operation);
-        } else if (entry.isPresent()) {
-            events.accept(new Event.StepStarted(address, Verb.CREATE, Optional.of("looking for what an interrupted run may have made")));
-            outcome = adoptOrCreate(type, context, identity, arguments);
-        } else {
-            events.accept(new Event.StepStarted(address, Verb.CREATE, Optional.empty()));
-            live.update(address, recorded -> Optional.of(applied(ResourceState.creating(address, change.generation(), clock.instant()),
-                    change, arguments)));
-            outcome = type.create(context);
-        }
-        Outcome.Done done = expectDone(drive(type, context, outcome, ResourceStatus.CREATING), address);
-        live.update(address, recorded -> Optional.of(applied(recorded.orElseGet(
-                        () -> ResourceState.creating(address, change.generation(), clock.instant())), change, arguments)
-                .withStatus(ResourceStatus.CREATED, clock.instant())
-                .withId(Optional.of(done.id()), clock.instant())
-                .withOutputs(done.outputs(), clock.instant())
-                .withOperation(Optional.empty(), clock.instant())
-                .withError(Optional.empty(), clock.instant())));
-        return Optional.of(done.id());
-    }
-
-    private Outcome adoptOrCreate(ManagedResourceType type, StepContext context, Identity identity, Attributes arguments) {
-        Optional<ManagedResourceType.Found> found = type.findExisting(identity, arguments);
-        if (found.isEmpty()) {
-            return type.create(context);
-        }
-        ResourceAddress address = identity.address();
-        live.update(address, recorded -> recorded.map(entry -> entry.withId(Optional.of(found.get().id()), clock.instant())));
-        if (found.get().pending().isPresent()) {
-            return type.poll(context, found.get().pending().get());
-        }
-        Observation observation = type.refresh(List.of(new RefreshRequest(address, found.get().id(), arguments.knownValues(),
-                JsonNodeFactory.instance.objectNode()))).get(address);
-        if (observation instanceof Observation.Exists exists) {
-            return new Outcome.Done(found.get().id(), exists.outputs());
-        }
-        return type.create(context);
-    }
-
-    private Optional<String> update(Plan plan, Change change, Instant started) {
-        ResourceAddress address = change.address();
-        ManagedResourceType type = types.managed(address);
-        ResourceState entry = live.get(address).orElseThrow(() -> new FerryException(address + " is not in the state any more; run plan again"));
-        PriorState prior = new PriorState(entry.id().orElseThrow(), entry.arguments(), entry.outputs());
-        Attributes arguments = finalArguments(plan, change, type, Optional.of(prior));
-        StepContext context = new StepContext(address, Verb.UPDATE, new Identity(address, plan.lineage(), entry.generation()),
-                arguments, Optional.of(prior), started);
-        Outcome outcome;
-        if (entry.operation().filter(op -> op.kind().equals(Operation.UPDATE)).isPresent()) {
-            events.accept(new Event.StepStarted(address, Verb.UPDATE, Optional.of("resuming operation " + entry.operation().get().id())));
-            outcome = type.poll(context, entry.operation().get());
-        } else {
-            events.accept(new Event.StepStarted(address, Verb.UPDATE, Optional.empty()));
-            live.update(address, recorded -> Optional.of(entry.withStatus(ResourceStatus.UPDATING, clock.instant())));
-            outcome = type.update(context);
-        }
-        Outcome.Done done = expectDone(drive(type, context, outcome, ResourceStatus.UPDATING), address);
-        live.update(address, recorded -> Optional.of(applied(recorded.orElseThrow(), change, arguments)
-                .withStatus(ResourceStatus.CREATED, clock.instant())
-                .withId(Optional.of(done.id()), clock.instant())
-                .withOutputs(done.outputs(), clock.instant())
-                .withOperation(Optional.empty(), clock.instant())
-                .withError(Optional.empty(), clock.instant())));
-        return Optional.of(done.id());
-    }
-
-    /** What deleting leaves in state. */
-    private enum Removal {
-        /** The resource is gone and forgotten. */
-        FORGET,
-        /** A staging copy that served: keep its record (consumed) so references to it still resolve. */
-        CONSUME,
-        /** The first half of a replacement: the record becomes the next incarnation, about to be created. */
-        REPLACE;
-
-        static Removal of(Change change) {
-            return change.action() == Action.REPLACE ? REPLACE : FORGET;
-        }
-    }
-
-    private Optional<String> delete(Plan plan, Change change, Instant started, Removal removal) {
-        ResourceAddress address = change.address();
-        Verb verb = removal == Removal.CONSUME ? Verb.CLEANUP : Verb.DELETE;
-        Optional<ResourceState> recorded = live.get(address);
-        if (recorded.isEmpty() || recorded.get().status() == ResourceStatus.CONSUMED) {
-            events.accept(new Event.StepStarted(address, verb, Optional.of("already gone")));
-            return Optional.empty();
-        }
-        ManagedResourceType type = types.managed(address);
-        ResourceState entry = recorded.get();
-        Identity identity = new Identity(address, plan.lineage(), entry.generation());
-        Attributes recordedArguments = Attributes.of(entry.arguments());
-        StepContext context = new StepContext(address, verb, identity, recordedArguments,
-                entry.id().map(id -> new PriorState(id, entry.arguments(), entry.outputs())), started);
-        Outcome outcome;
-        Optional<Operation> operation = entry.operation();
-        if (operation.isPresent() && operation.get().kind().equals(Operation.DELETE)) {
-            events.accept(new Event.StepStarted(address, verb, Optional.of("resuming operation " + operation.get().id())));
-            outcome = type.poll(context, operation.get());
-        } else {
-            events.accept(new Event.StepStarted(address, verb, Optional.empty()));
-            Optional<String> id = entry.id();
-            if (operation.isPresent()) {
-                // A create or update still in flight: let it finish, then delete what it made.
-                try {
-                    Outcome made = drive(type, context, type.poll(context, operation.get()), entry.status());
-                    if (made instanceof Outcome.Done done) {
-                        id = Optional.of(done.id());
-                    }
-                } catch (FerryException e) {
-                    id = id.or(() -> operation.get().resourceId());
-                }
-            }
-            if (id.isEmpty()) {
-                id = type.findExisting(identity, recordedArguments).map(ManagedResourceType.Found::id);
-            }
-            if (id.isEmpty()) {
-                finishDelete(address, removal, change);
-                return Optional.empty();
-            }
-            String knownId = id.get();
-            live.update(address, current -> Optional.of(entry.withId(Optional.of(knownId), clock.instant())
-                    .withOperation(Optional.empty(), clock.instant())
-                    .withStatus(ResourceStatus.DELETING, clock.instant())));
-            context = new StepContext(address, verb, identity, recordedArguments,
-                    Optional.of(new PriorState(knownId, entry.arguments(), entry.outputs())), started);
-            outcome = type.delete(context);
-        }
-        Outcome last = drive(type, context, outcome, ResourceStatus.DELETING);
-        if (!(last instanceof Outcome.Deleted)) {
-            throw new IllegalStateException(type.name() + " delete ended with " + last.getClass().getSimpleName());
-        }
-        finishDelete(address, removal, change);
-        return entry.id();
-    }
-
-    private void finishDelete(ResourceAddress address, Removal removal, Change change) {
-        live.update(address, recorded -> switch (removal) {
-            case FORGET -> Optional.empty();
-            case CONSUME -> recorded.map(entry -> entry.withStatus(ResourceStatus.CONSUMED, clock.instant())
-                    .withOperation(Optional.empty(), clock.instant()));
-            case REPLACE -> Optional.of(ResourceState.creating(address, change.generation(), clock.instant()));
-        });
-    }
-
-    private Optional<String> read(Plan plan, Change change) {
-        ResourceAddress address = change.address();
-        events.accept(new Event.StepStarted(address, Verb.READ, Optional.empty()));
-        DataSourceType type = types.data(address);
-        Attributes arguments = evaluate(plan, change.expressions());
-        DataResult result = type.read(List.of(new DataRequest(address, arguments))).get(address);
-        if (result instanceof DataResult.Found found) {
-            live.update(address, recorded -> Optional.of(dataEntry(address, arguments, found.outputs(), change)));
-            return Optional.empty();
-        }
-        throw new FerryException(result instanceof DataResult.Failed failed ? failed.message() : "no result from " + type.name());
-    }
-
-    private Optional<String> forget(Change change) {
-        events.accept(new Event.StepStarted(change.address(), Verb.DELETE, Optional.of("kept in the cloud, removed from state")));
-        live.update(change.address(), recorded -> Optional.empty());
-        return change.id();
-    }
-
-    /**
-     * Follows an operation until it is done, recording it in state the moment it appears, showing its
-     * progress, and saying every few seconds that it is still running.
-     */
-    private Outcome drive(ManagedResourceType type, StepContext context, Outcome outcome, ResourceStatus status) {
-        Instant lastStillRunning = clock.instant();
-        Optional<Operation> recorded = Optional.empty();
-        while (outcome instanceof Outcome.InProgress progress) {
-            Operation operation = progress.operation();
-            if (recorded.isEmpty() || !recorded.get().equals(operation)) {
-                record(context.identity().address(), operation, status);
-                recorded = Optional.of(operation);
-            }
-            context.progress(progress.status(), progress.percent());
-            Duration pause = min(progress.pollAfter(), options.maxPollInterval());
-            Instant wakeUp = clock.instant().plus(pause);
-            while (clock.instant().isBefore(wakeUp)) {
-                if (cancellation.isRequested()) {
-                    throw new StepCancelled();
-                }
-                sleep(min(Duration.between(clock.instant(), wakeUp), Duration.ofMillis(100)));
-                if (Duration.between(lastStillRunning, clock.instant()).compareTo(options.stillRunningEvery()) >= 0) {
-                    lastStillRunning = clock.instant();
-                    events.accept(new Event.StillRunning(context.identity().address(), context.verb,
-                            Duration.between(context.started, clock.instant()), Optional.of(progress.status())));
-                }
-            }
-            if (cancellation.isRequested()) {
-                throw new StepCancelled();
-            }
-            outcome = type.poll(context, operation);
-        }
-        return outcome;
-    }
-
-    private void record(ResourceAddress address, Operation operation, ResourceStatus status) {
-        live.update(address, recorded -> {
-            ResourceState entry = recorded.orElseThrow(() -> new IllegalStateException(address + " vanished from state"));
-            ResourceState updated = entry.withOperation(Optional.of(operation), clock.instant()).withStatus(status, clock.instant());
-            if (operation.resourceId().isPresent()) {
-                updated = updated.withId(operation.resourceId(), clock.instant());
-            }
-            return Optional.of(updated);
-        });
-    }
-
-    private static Outcome.Done expectDone(Outcome outcome, ResourceAddress address) {
-        if (outcome instanceof Outcome.Done done) {
-            return done;
-        }
-        throw new IllegalStateException(address + ": the provider ended a create or update with " + outcome.getClass().getSimpleName());
-    }
-
-    /**
-     * The arguments to apply: the planned values, with what was unknown at plan time evaluated now
-     * and completed by the provider again; a value known at plan time must not have changed.
-     */
-    private Attributes finalArguments(Plan plan, Change change, ManagedResourceType type, Optional<PriorState> prior) {
-        if (change.after().fullyKnown()) {
-            return change.after();
-        }
-        Attributes desired = evaluate(plan, change.expressions());
-        PlanResult result = type.plan(new PlanRequest(change.address(), desired, prior));
-        if (!result.errors().isEmpty()) {
-            throw new FerryException(String.join("; ", result.errors()));
-        }
-        Attributes planned = result.planned();
-        for (String name : change.after().names()) {
-            if (change.after().isKnown(name) && !change.after().isSecret(name)
-                    && !JsonValues.equal(change.after().find(name).orElse(null), planned.find(name).orElse(null))) {
-                throw new FerryException("'" + name + "' was " + change.after().get(name) + " in the plan but is "
-                        + planned.find(name).map(JsonNode::toString).orElse("absent") + " now; run plan again");
-            }
-        }
-        if (!planned.fullyKnown()) {
-            throw new IllegalStateException(change.address() + ": still unknown at apply time: " + planned.unknownNames());
-        }
-        return planned;
-    }
-
-    /** The declaration's expressions with every reference looked up in state (or in the plan's data reads). */
-    private Attributes evaluate(Plan plan, Map<String, Expression> expressions) {
-        Attributes.Builder builder = Attributes.builder();
-        for (Map.Entry<String, Expression> argument : expressions.entrySet()) {
-            Expression expression = argument.getValue();
-            if (expression instanceof Expression.Literal literal) {
-                builder.known(argument.getKey(), literal.value());
-            } else if (expression instanceof Expression.Secret secret) {
-                builder.secret(argument.getKey(), secret.reference());
-            } else if (expression instanceof Expression.Reference reference) {
-                JsonNode value = live.get(reference.address()).map(entry -> entry.outputs().get(reference.output()))
-                        .or(() -> plan.change(reference.address()).map(c -> c.knownOutputs().get(reference.output())))
-                        .orElse(null);
-                if (value == null) {
-                    throw new FerryException("needs " + reference + ", which is not available (did " + reference.address() + " finish?)");
-                }
-                builder.known(argument.getKey(), value);
-            }
-        }
-        return builder.build();
-    }
-
-    private ResourceState applied(ResourceState entry, Change change, Attributes arguments) {
-        return entry.withApplied(arguments.knownValues(), arguments.secrets(), change.dependencies(),
-                List.copyOf(change.lifecycle().cleanupAfter()), change.lifecycle().retainOnDestroy(), clock.instant());
-    }
-
-    private ResourceState dataEntry(ResourceAddress address, Attributes arguments, ObjectNode outputs, Change change) {
-        return new ResourceState(address, ResourceStatus.READ, Optional.empty(), 1, arguments.knownValues(), arguments.secrets(),
-                outputs, change.dependencies(), List.of(), false, Optional.empty(), Optional.empty(), clock.instant());
-    }
-
     /** Data read while planning goes into state first, so a resumed run has it even from a saved plan. */
     private void recordDataReadAtPlanTime(Plan plan) {
         List<Change> reads = plan.changes().stream()
@@ -471,7 +167,7 @@ public final class Applier {
         live.updateAll(state -> {
             State updated = state;
             for (Change read : reads) {
-                updated = updated.with(dataEntry(read.address(), read.after(), read.knownOutputs(), read));
+                updated = updated.with(steps.dataEntry(read.address(), read.after(), read.knownOutputs(), read));
             }
             return updated;
         });
@@ -545,116 +241,5 @@ public final class Applier {
             case CLEANUP -> Verb.CLEANUP;
             case READ -> Verb.READ;
         };
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private void sleep(Duration duration) {
-        try {
-            Thread.sleep(Math.max(1, duration.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StepCancelled();
-        }
-    }
-
-    /** A step stopped at a safe point because the user asked to stop; its operation stays in state. */
-    private static final class StepCancelled extends RuntimeException {
-        StepCancelled() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** What a provider sees during one step. */
-    private final class StepContext implements dev.ferry.engine.provider.ApplyContext {
-        private final ResourceAddress address;
-        private final Verb verb;
-        private final Identity identity;
-        private final Attributes arguments;
-        private final Optional<PriorState> prior;
-        private final Instant started;
-        private Instant transferStarted;
-
-        StepContext(ResourceAddress address, Verb verb, Identity identity, Attributes arguments, Optional<PriorState> prior,
-                    Instant started) {
-            this.address = address;
-            this.verb = verb;
-            this.identity = identity;
-            this.arguments = arguments;
-            this.prior = prior;
-            this.started = started;
-        }
-
-        @Override
-        public Identity identity() {
-            return identity;
-        }
-
-        @Override
-        public Attributes arguments() {
-            return arguments;
-        }
-
-        @Override
-        public Optional<PriorState> prior() {
-            return prior;
-        }
-
-        @Override
-        public dev.ferry.engine.resource.Secret secret(String name) {
-            return secrets.resolve(arguments.secret(name).orElseThrow(
-                    () -> new IllegalStateException(address + ": argument '" + name + "' is not a secret")));
-        }
-
-        @Override
-        public void progress(String status) {
-            progress(status, OptionalDouble.empty());
-        }
-
-        @Override
-        public void progress(String status, double percent) {
-            progress(status, OptionalDouble.of(percent));
-        }
-
-        void progress(String status, OptionalDouble percent) {
-            events.accept(new Event.StepProgress(address, verb, status, percent, Duration.between(started, clock.instant())));
-        }
-
-        @Override
-        public void transferred(String status, long bytes, long totalBytes) {
-            Instant now = clock.instant();
-            if (transferStarted == null || bytes == 0) {
-                transferStarted = now;
-            }
-            double seconds = Math.max(0.001, Duration.between(transferStarted, now).toMillis() / 1000.0);
-            double rate = bytes / seconds;
-            Optional<Duration> eta = rate > 0 && totalBytes > bytes
-                    ? Optional.of(Duration.ofMillis((long) ((totalBytes - bytes) / rate * 1000)))
-                    : Optional.empty();
-            events.accept(new Event.BytesProgress(address, status, bytes, totalBytes, rate, eta));
-        }
-
-        @Override
-        public dev.ferry.engine.transfer.RangedByteSource openDiskImage(JsonNode diskImage) {
-            return types.open(dev.ferry.engine.machine.DiskImage.fromJson(diskImage));
-        }
-
-        @Override
-        public void checkpoint(Operation operation) {
-            ResourceStatus status = switch (verb) {
-                case CREATE -> ResourceStatus.CREATING;
-                case UPDATE -> ResourceStatus.UPDATING;
-                case DELETE, CLEANUP -> ResourceStatus.DELETING;
-                case READ -> ResourceStatus.READ;
-            };
-            record(address, operation, status);
-        }
-
-        @Override
-        public boolean cancelled() {
-            return cancellation.isRequested();
-        }
     }
 }

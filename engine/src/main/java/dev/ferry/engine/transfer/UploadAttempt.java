@@ -1,11 +1,8 @@
 package dev.ferry.engine.transfer;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -18,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One pass of the pipeline, from byte 0 of the source to the end of one upload body. Threads:
- * readers (one ranged read each, reopened from the last good byte after a cut), compressors
+ * readers ({@link RangeReader}s: one ranged read each, reopened from the last good byte after a cut), compressors
  * (blocks in any order, each as soon as it and the block before it are read), one sequencer
  * (in order: SHA-256 of the raw and gzip bytes, CRC, the compressed limit, the body) and one
  * uploader (the sink's {@code send}).
@@ -28,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * back. So at most {@code buffers} blocks are in flight, and the lowest unreleased block can
  * always get a buffer, which keeps the pipeline from deadlocking however the readers race.
  */
-final class UploadAttempt {
+final class UploadAttempt implements RangeReader.Pipeline {
 
     /** How an attempt ended. */
     sealed interface Outcome permits Succeeded, Failed {
@@ -45,11 +42,6 @@ final class UploadAttempt {
         UPLOAD, SOURCE, COMPRESSED_LIMIT, ABORTED, INTERNAL
     }
 
-    /** Told of every ranged read about to be reopened. */
-    interface ReadRetries {
-        void retrying(int retry, long offset, String reason, Duration delay);
-    }
-
     private static final String THREAD_PREFIX = "ferry-transfer-";
     private static final long JOIN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -59,13 +51,9 @@ final class UploadAttempt {
     private final long compressedLimit;
     private final BlockCompressor.ZeroBlocks zeroBlocks;
     private final TransferCounters counters;
-    private final ReadRetries readRetries;
+    private final RangeReader.ReadRetries readRetries;
 
-    private final long size;
-    private final int blockSize;
-    private final int blockCount;
-    private final int blocksPerRange;
-    private final int rangeCount;
+    private final BlockLayout layout;
     private final int window;
     private final BufferPool rawPool;
     private final BufferPool outPool;
@@ -85,14 +73,14 @@ final class UploadAttempt {
     private final CountDownLatch ended = new CountDownLatch(1);
     private final AtomicInteger nextRange = new AtomicInteger();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
-    private final List<Reader> readers = new CopyOnWriteArrayList<>();
+    private final List<RangeReader> readers = new CopyOnWriteArrayList<>();
     private final List<Thread> interruptOnStop = new CopyOnWriteArrayList<>();
     private volatile String rawSha256;
     private volatile String compressedSha256;
     private volatile long compressedTotal;
 
     UploadAttempt(RangedByteSource source, ByteSink sink, TransferOptions options, long compressedLimit,
-            BlockCompressor.ZeroBlocks zeroBlocks, TransferCounters counters, ReadRetries readRetries) {
+            BlockCompressor.ZeroBlocks zeroBlocks, TransferCounters counters, RangeReader.ReadRetries readRetries) {
         this.source = source;
         this.sink = sink;
         this.options = options;
@@ -100,27 +88,19 @@ final class UploadAttempt {
         this.zeroBlocks = zeroBlocks;
         this.counters = counters;
         this.readRetries = readRetries;
-        this.size = source.size();
-        this.blockSize = options.blockSize();
-        long blocks = Math.max(1, (size + blockSize - 1) / blockSize);
-        if (blocks > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("the source is too large for blocks of " + blockSize + " bytes");
-        }
-        this.blockCount = (int) blocks;
-        this.blocksPerRange = (int) (options.rangeSize() / blockSize);
-        this.rangeCount = (blockCount + blocksPerRange - 1) / blocksPerRange;
+        this.layout = BlockLayout.of(source.size(), options);
         this.window = options.buffers();
         this.ring = new Block[window];
-        this.rawPool = new BufferPool("raw block", window, blockSize);
-        this.outPool = new BufferPool("compressed block", window, BlockCompressor.outputBound(blockSize));
+        this.rawPool = new BufferPool("raw block", window, layout.blockSize());
+        this.outPool = new BufferPool("compressed block", window, BlockCompressor.outputBound(layout.blockSize()));
         this.body = new BodyStream(counters);
     }
 
     /** Runs the attempt to its end; on interruption, stops it, waits for its threads and rethrows. */
     Outcome run() throws InterruptedException {
-        int readerCount = Math.min(options.readConnections(), rangeCount);
+        int readerCount = Math.min(options.readConnections(), layout.rangeCount());
         for (int i = 1; i <= readerCount; i++) {
-            Reader reader = new Reader();
+            RangeReader reader = new RangeReader(source, options, counters, readRetries, layout, nextRange, this);
             readers.add(reader);
             interruptOnStop.add(start("read-" + i, reader::run));
         }
@@ -164,7 +144,7 @@ final class UploadAttempt {
         Thread thread = new Thread(() -> {
             try {
                 work.run();
-            } catch (Stopped e) {
+            } catch (AttemptStopped e) {
                 // The attempt ended elsewhere; nothing to add.
             } catch (Throwable e) {
                 stop(new Failed(Failure.INTERNAL, "internal error in the transfer (" + name + "): " + reasonOf(e), e));
@@ -206,7 +186,7 @@ final class UploadAttempt {
         }
         if (end instanceof Failed failed) {
             body.fail(failed.reason());
-            for (Reader reader : readers) {
+            for (RangeReader reader : readers) {
                 reader.cancel();
             }
             // Wakes a reader pausing before a retry, and a sink blocked somewhere other than our body.
@@ -221,17 +201,17 @@ final class UploadAttempt {
 
     // ---- flow control
 
-    private Block admit(int index) {
+    @Override
+    public Block admit(int index) {
         lock.lock();
         try {
             while (!stopped && index >= released + window) {
                 admissionOpened.awaitUninterruptibly();
             }
             if (stopped) {
-                throw new Stopped();
+                throw new AttemptStopped();
             }
-            int length = (int) Math.min(blockSize, size - (long) index * blockSize);
-            Block block = new Block(index, length, index == blockCount - 1);
+            Block block = new Block(index, layout.blockLength(index), index == layout.blockCount() - 1);
             block.raw = rawPool.take();
             ring[index % window] = block;
             return block;
@@ -241,14 +221,15 @@ final class UploadAttempt {
     }
 
     private Block blockAt(int index) {
-        if (index < 0 || index >= blockCount) {
+        if (index < 0 || index >= layout.blockCount()) {
             return null;
         }
         Block block = ring[index % window];
         return block != null && block.index == index ? block : null;
     }
 
-    private void readDone(Block block) {
+    @Override
+    public void readDone(Block block) {
         lock.lock();
         try {
             block.read = true;
@@ -293,7 +274,7 @@ final class UploadAttempt {
 
     private void dropReference(Block block) {
         block.references--;
-        while (released < blockCount) {
+        while (released < layout.blockCount()) {
             Block lowest = blockAt(released);
             if (lowest == null || lowest.references > 0) {
                 break;
@@ -304,99 +285,19 @@ final class UploadAttempt {
         admissionOpened.signalAll();
     }
 
-    // ---- readers
-
-    /** Reads whole ranges, one at a time, block by block into pool buffers. */
-    private final class Reader {
-
-        private volatile InputStream open;
-        private volatile boolean cancelled;
-
-        void run() throws InterruptedException {
-            int range;
-            while ((range = nextRange.getAndIncrement()) < rangeCount) {
-                readRange(range);
-            }
-        }
-
-        void cancel() {
-            cancelled = true;
-            closeQuietly(open);
-        }
-
-        private void readRange(int range) throws InterruptedException {
-            int first = range * blocksPerRange;
-            int end = Math.min(blockCount, first + blocksPerRange);
-            long rangeEnd = Math.min(size, (long) end * blockSize);
-            long position = (long) first * blockSize;
-            int failuresInARow = 0;
-            InputStream in = null;
-            try {
-                for (int index = first; index < end; index++) {
-                    Block block = admit(index);
-                    int filled = 0;
-                    while (filled < block.length) {
-                        try {
-                            if (in == null) {
-                                in = source.openRange(position, rangeEnd - position);
-                                open = in;
-                                if (cancelled) {
-                                    throw new Stopped();
-                                }
-                            }
-                            int n = in.read(block.raw, filled, block.length - filled);
-                            if (n < 0) {
-                                throw new EOFException("the connection ended at byte " + position
-                                        + " of a range that runs to byte " + rangeEnd);
-                            }
-                            filled += n;
-                            position += n;
-                            counters.bytesRead.addAndGet(n);
-                            if (n > 0) {
-                                failuresInARow = 0;
-                            }
-                        } catch (IOException | RuntimeException e) {
-                            if (cancelled || isStopped()) {
-                                throw new Stopped();
-                            }
-                            closeQuietly(in);
-                            in = null;
-                            failuresInARow++;
-                            String reason = reasonOf(e);
-                            if (failuresInARow > options.maxReadRetries()) {
-                                throw new SourceFailed(position, failuresInARow - 1, reason, e);
-                            }
-                            Duration delay = options.backoff(failuresInARow);
-                            readRetries.retrying(failuresInARow, position, reason, delay);
-                            Thread.sleep(delay.toMillis());
-                        }
-                    }
-                    readDone(block);
-                }
-            } catch (SourceFailed e) {
-                stop(new Failed(Failure.SOURCE, "reading " + source.description() + " failed at byte " + e.offset
-                        + " of " + size + (e.retries == 0 ? "" : " after " + e.retries + " retries") + ": " + e.reason,
-                        e.getCause()));
-                throw new Stopped();
-            } catch (InterruptedException e) {
-                if (isStopped()) {
-                    throw new Stopped();
-                }
-                throw e;
-            } finally {
-                closeQuietly(in);
-                open = null;
-            }
-        }
-    }
-
-    private boolean isStopped() {
+    @Override
+    public boolean isStopped() {
         lock.lock();
         try {
             return stopped;
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public void sourceFailed(String reason, Throwable cause) {
+        stop(new Failed(Failure.SOURCE, reason, cause));
     }
 
     // ---- compressors
@@ -452,7 +353,7 @@ final class UploadAttempt {
         body.offer(new BodyStream.Chunk(header, header.length, 0, () -> { }));
         int crc = 0;
         Block previous = null;
-        for (int index = 0; index < blockCount; index++) {
+        for (int index = 0; index < layout.blockCount(); index++) {
             Block block;
             lock.lock();
             try {
@@ -489,7 +390,7 @@ final class UploadAttempt {
             }
             previous = block;
         }
-        byte[] trailer = Gzip.trailer(crc, size);
+        byte[] trailer = Gzip.trailer(crc, layout.size());
         gzipDigest.update(trailer);
         produced += trailer.length;
         counters.compressedBytes.set(produced);
@@ -504,7 +405,7 @@ final class UploadAttempt {
         long read = counters.bytesCompressed.get();
         stop(new Failed(Failure.COMPRESSED_LIMIT, "the gzip of " + source.description() + " reached "
                 + Sizes.describe(compressedSoFar) + " after compressing " + Sizes.describe(read) + " of "
-                + Sizes.describe(size) + ", over the receiver's limit of " + Sizes.describe(compressedLimit)
+                + Sizes.describe(layout.size()) + ", over the receiver's limit of " + Sizes.describe(compressedLimit)
                 + " of compressed data", null));
     }
 
@@ -540,58 +441,11 @@ final class UploadAttempt {
         return message == null || message.isBlank() ? type : message + " (" + type + ")";
     }
 
-    private static void closeQuietly(InputStream in) {
-        if (in != null) {
-            try {
-                in.close();
-            } catch (IOException | RuntimeException ignored) {
-                // Closing is only to free the connection; the read already failed or finished.
-            }
-        }
-    }
-
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
-
-    /** One block's way through the pipeline; fields guarded by the lock except where noted. */
-    private static final class Block {
-        final int index;
-        final int length;
-        final boolean last;
-        byte[] raw;
-        boolean read;
-        BlockCompressor.Compressed compressed;
-        int references = 2; // the raw and the compressed buffer
-
-        Block(int index, int length, boolean last) {
-            this.index = index;
-            this.length = length;
-            this.last = last;
-        }
-    }
-
-    /** Unwinds a thread once the attempt has stopped. */
-    private static final class Stopped extends RuntimeException {
-        Stopped() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final class SourceFailed extends RuntimeException {
-        final long offset;
-        final int retries;
-        final String reason;
-
-        SourceFailed(long offset, int retries, String reason, Throwable cause) {
-            super(reason, cause, false, false);
-            this.offset = offset;
-            this.retries = retries;
-            this.reason = reason;
         }
     }
 

@@ -197,10 +197,10 @@ final class FirewallResource implements ManagedResourceType {
         ArrayNode rules = JsonNodeFactory.instance.arrayNode();
         int index = 0;
         for (JsonNode rule : observed) {
-            FirewallTranslation.Rule parsed = FirewallTranslation.Rule.fromJson(rule);
+            FirewallRule parsed = FirewallRule.fromJson(rule);
             if (parsed.description().isEmpty() && applied != null && applied.has(index)) {
-                Optional<String> description = FirewallTranslation.Rule.fromJson(applied.get(index)).description();
-                parsed = new FirewallTranslation.Rule(parsed.label(), description, parsed.action(), parsed.protocol(),
+                Optional<String> description = FirewallRule.fromJson(applied.get(index)).description();
+                parsed = new FirewallRule(parsed.label(), description, parsed.action(), parsed.protocol(),
                         parsed.ports(), parsed.ipv4(), parsed.ipv6());
             }
             rules.add(parsed.toJson());

@@ -10,17 +10,14 @@ import dev.ferry.engine.machine.Cidr;
 import dev.ferry.engine.machine.FirewallIntent;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.spec.FirewallSpec;
+import dev.ferry.provider.linode.RulePacker.Group;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Turns a source's firewall in neutral terms ({@link FirewallIntent}, from security groups) and the file's
@@ -35,78 +32,20 @@ import java.util.stream.Collectors;
  * outbound rules are translated and the rest dropped. The file's own rules come after the translated ones,
  * untouched. Anything that cannot be translated faithfully becomes a warning naming the rule and what to do;
  * a firewall over Linode's 25 rules is an error.
+ *
+ * <p>The source's rules are translated by {@link IntentTranslator} and packed to Linode's limits by
+ * {@link RulePacker}; the file's rules, the labels and the limit on the firewall are here.
  */
 final class FirewallTranslation {
 
     static final int MAX_RULES = 25;
-    static final int MAX_ADDRESSES = 255;
-    static final int MAX_DESCRIPTION = 100;
-
-    private static final Map<Integer, String> ICMP_TYPES = Map.of(0, "echo reply", 3, "destination unreachable",
-            4, "source quench", 5, "redirect", 8, "echo request", 11, "time exceeded", 12, "parameter problem",
-            13, "timestamp", 14, "timestamp reply");
-    private static final Map<Integer, String> IP_PROTOCOLS = Map.ofEntries(Map.entry(2, "IGMP"), Map.entry(4, "IP-in-IP"),
-            Map.entry(41, "IPv6-in-IPv4"), Map.entry(47, "GRE"), Map.entry(50, "ESP"), Map.entry(51, "AH"),
-            Map.entry(89, "OSPF"), Map.entry(103, "PIM"), Map.entry(112, "VRRP"), Map.entry(132, "SCTP"));
 
     private FirewallTranslation() {
     }
 
-    /** One rule of a Linode Cloud Firewall, as the API writes it. */
-    record Rule(String label, Optional<String> description, String action, String protocol, Optional<String> ports,
-                List<String> ipv4, List<String> ipv6) {
-        Rule {
-            requireNonNull(label, "label is null");
-            description = description == null ? Optional.empty() : description;
-            requireNonNull(action, "action is null");
-            requireNonNull(protocol, "protocol is null");
-            ports = ports == null ? Optional.empty() : ports;
-            ipv4 = List.copyOf(ipv4);
-            ipv6 = List.copyOf(ipv6);
-        }
-
-        int addressCount() {
-            return ipv4.size() + ipv6.size();
-        }
-
-        /** The API's form; empty address lists are left out, as the API refuses them. */
-        ObjectNode toJson() {
-            ObjectNode node = JsonNodeFactory.instance.objectNode();
-            node.put("label", label);
-            description.ifPresent(d -> node.put("description", d));
-            node.put("action", action);
-            node.put("protocol", protocol);
-            ports.ifPresent(p -> node.put("ports", p));
-            ObjectNode addresses = node.putObject("addresses");
-            if (!ipv4.isEmpty()) {
-                ArrayNode list = addresses.putArray("ipv4");
-                ipv4.forEach(list::add);
-            }
-            if (!ipv6.isEmpty()) {
-                ArrayNode list = addresses.putArray("ipv6");
-                ipv6.forEach(list::add);
-            }
-            return node;
-        }
-
-        static Rule fromJson(JsonNode node) {
-            List<String> v4 = new ArrayList<>();
-            List<String> v6 = new ArrayList<>();
-            node.path("addresses").path("ipv4").forEach(a -> v4.add(a.asText()));
-            node.path("addresses").path("ipv6").forEach(a -> v6.add(a.asText()));
-            return new Rule(node.path("label").asText(""), text(node, "description"), node.path("action").asText(),
-                    node.path("protocol").asText(), text(node, "ports"), v4, v6);
-        }
-
-        private static Optional<String> text(JsonNode node, String field) {
-            JsonNode value = node.get(field);
-            return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
-        }
-    }
-
     /** The firewall to make: its policies and rules, the notes for the plan, and errors that stop it. */
-    record Result(String inboundPolicy, String outboundPolicy, List<Rule> inbound, List<Rule> outbound, List<Note> notes,
-                  List<String> errors) {
+    record Result(String inboundPolicy, String outboundPolicy, List<FirewallRule> inbound, List<FirewallRule> outbound,
+                  List<Note> notes, List<String> errors) {
         Result {
             requireNonNull(inboundPolicy, "inboundPolicy is null");
             requireNonNull(outboundPolicy, "outboundPolicy is null");
@@ -129,7 +68,7 @@ final class FirewallTranslation {
             return FirewallTranslation.rulesJson(inboundPolicy, outboundPolicy, inboundJson(), outboundJson());
         }
 
-        private static ArrayNode json(List<Rule> rules) {
+        private static ArrayNode json(List<FirewallRule> rules) {
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
             rules.forEach(rule -> array.add(rule.toJson()));
             return array;
@@ -152,141 +91,6 @@ final class FirewallTranslation {
 
     // ---- the work ----
 
-    private enum Direction {
-        INBOUND("in", "inbound"), OUTBOUND("out", "outbound");
-
-        final String prefix;
-        final String word;
-
-        Direction(String prefix, String word) {
-            this.prefix = prefix;
-            this.word = word;
-        }
-
-        static Direction of(FirewallIntent.Direction direction) {
-            return switch (direction) {
-                case INBOUND -> INBOUND;
-                case OUTBOUND -> OUTBOUND;
-            };
-        }
-
-        static Direction of(FirewallSpec.Direction direction) {
-            return switch (direction) {
-                case INBOUND -> INBOUND;
-                case OUTBOUND -> OUTBOUND;
-            };
-        }
-    }
-
-    /** Ports of a TCP or UDP rule in canonical form (sorted, overlaps and neighbours joined); {@code all} for any port. */
-    private record Ports(boolean all, List<FirewallPorts.Range> ranges) {
-        static final Ports ALL = new Ports(true, List.of());
-
-        static Ports of(List<FirewallPorts.Range> ranges) {
-            List<FirewallPorts.Range> sorted = new ArrayList<>(ranges);
-            sorted.sort(Comparator.comparingInt(FirewallPorts.Range::from).thenComparingInt(FirewallPorts.Range::to));
-            List<FirewallPorts.Range> merged = new ArrayList<>();
-            for (FirewallPorts.Range range : sorted) {
-                if (!merged.isEmpty() && range.from() <= merged.get(merged.size() - 1).to() + 1) {
-                    FirewallPorts.Range last = merged.remove(merged.size() - 1);
-                    merged.add(new FirewallPorts.Range(last.from(), Math.max(last.to(), range.to())));
-                } else {
-                    merged.add(range);
-                }
-            }
-            if (merged.size() == 1 && merged.get(0).from() == 1 && merged.get(0).to() == 65535) {
-                return ALL;
-            }
-            return new Ports(false, merged);
-        }
-
-        Ports union(Ports other) {
-            if (all || other.all) {
-                return ALL;
-            }
-            List<FirewallPorts.Range> both = new ArrayList<>(ranges);
-            both.addAll(other.ranges);
-            return of(both);
-        }
-
-        String key() {
-            return all ? "*" : new FirewallPorts(ranges).toString();
-        }
-
-        /** Pieces of at most {@link FirewallPorts#MAX_PIECES}, a range counting two. */
-        List<FirewallPorts> chunks() {
-            List<FirewallPorts> chunks = new ArrayList<>();
-            List<FirewallPorts.Range> current = new ArrayList<>();
-            int pieces = 0;
-            for (FirewallPorts.Range range : ranges) {
-                int size = range.from() == range.to() ? 1 : 2;
-                if (pieces + size > FirewallPorts.MAX_PIECES) {
-                    chunks.add(new FirewallPorts(current));
-                    current = new ArrayList<>();
-                    pieces = 0;
-                }
-                current.add(range);
-                pieces += size;
-            }
-            if (!current.isEmpty()) {
-                chunks.add(new FirewallPorts(current));
-            }
-            return chunks;
-        }
-    }
-
-    /** A translated rule on its way to merging: where it came from, what it allows, to which addresses. */
-    private static final class Group {
-        final Direction direction;
-        final String protocol;
-        Ports ports;
-        final Map<String, Cidr> addresses = new LinkedHashMap<>();
-        final List<String> descriptions = new ArrayList<>();
-        final List<String> origins = new ArrayList<>();
-
-        Group(Direction direction, String protocol, Ports ports) {
-            this.direction = direction;
-            this.protocol = protocol;
-            this.ports = ports;
-        }
-
-        void absorb(Group other) {
-            other.addresses.forEach(addresses::putIfAbsent);
-            addAll(descriptions, other.descriptions);
-            addAll(origins, other.origins);
-        }
-
-        private static void addAll(List<String> into, List<String> from) {
-            for (String value : from) {
-                if (!into.contains(value)) {
-                    into.add(value);
-                }
-            }
-        }
-
-        /** Drops addresses another address of the group already covers (10.1.0.0/16 under 10.0.0.0/8). */
-        void dropCovered() {
-            List<Map.Entry<String, Cidr>> all = new ArrayList<>(addresses.entrySet());
-            for (Map.Entry<String, Cidr> entry : all) {
-                boolean covered = all.stream().anyMatch(other -> !other.getKey().equals(entry.getKey())
-                        && other.getValue().contains(entry.getValue())
-                        && (other.getValue().prefixLength() < entry.getValue().prefixLength()));
-                if (covered) {
-                    addresses.remove(entry.getKey());
-                }
-            }
-        }
-
-        String addressKey() {
-            return addresses.keySet().stream().sorted().collect(Collectors.joining(","));
-        }
-    }
-
-    /** A rule before its label is chosen. */
-    private record Unlabelled(Direction direction, Optional<String> explicitLabel, String labelBase, Optional<String> description,
-                              String action, String protocol, Optional<String> ports, List<String> ipv4, List<String> ipv6) {
-    }
-
     private static final class Translator {
         private final Optional<FirewallIntent> intent;
         private final FirewallSpec spec;
@@ -305,15 +109,16 @@ final class FirewallTranslation {
 
         Result run() {
             List<Group> groups = new ArrayList<>();
-            intent.ifPresent(source -> groups.addAll(translate(source)));
-            List<Unlabelled> translated = merge(groups);
-            List<Unlabelled> own = fileRules();
-            List<Unlabelled> all = new ArrayList<>(translated);
+            intent.ifPresent(source -> groups.addAll(
+                    new IntentTranslator(spec, inboundPolicy, outboundPolicy, notes).translate(source)));
+            List<UnlabelledRule> translated = RulePacker.merge(groups);
+            List<UnlabelledRule> own = fileRules();
+            List<UnlabelledRule> all = new ArrayList<>(translated);
             all.addAll(own);
-            List<Rule> inbound = new ArrayList<>();
-            List<Rule> outbound = new ArrayList<>();
+            List<FirewallRule> inbound = new ArrayList<>();
+            List<FirewallRule> outbound = new ArrayList<>();
             for (LabelledRule labelled : label(all)) {
-                (labelled.direction == Direction.INBOUND ? inbound : outbound).add(labelled.rule);
+                (labelled.direction == FirewallDirection.INBOUND ? inbound : outbound).add(labelled.rule);
             }
             int total = inbound.size() + outbound.size();
             if (total > MAX_RULES) {
@@ -327,246 +132,14 @@ final class FirewallTranslation {
             return new Result(inboundPolicy, outboundPolicy, inbound, outbound, notes, errors);
         }
 
-        // -- the security groups' rules --
-
-        private List<Group> translate(FirewallIntent source) {
-            List<Group> groups = new ArrayList<>();
-            boolean dropInbound = inboundPolicy.equals("ACCEPT");
-            boolean dropOutbound = outboundPolicy.equals("ACCEPT");
-            int skippedInbound = 0;
-            int skippedOutbound = 0;
-            List<String> allTraffic = new ArrayList<>();
-            for (FirewallIntent.Rule rule : source.rules()) {
-                Direction direction = Direction.of(rule.direction());
-                if (direction == Direction.INBOUND && dropInbound) {
-                    skippedInbound++;
-                    continue;
-                }
-                if (direction == Direction.OUTBOUND && dropOutbound) {
-                    skippedOutbound++;
-                    continue;
-                }
-                List<Cidr> addresses = addresses(rule);
-                if (addresses.isEmpty()) {
-                    continue;
-                }
-                for (Group group : protocols(rule, direction, allTraffic)) {
-                    addresses.forEach(address -> group.addresses.putIfAbsent(address.toString(), address));
-                    rule.description().filter(d -> !d.isBlank()).ifPresent(d -> group.descriptions.add(d.strip()));
-                    group.origins.add(rule.origin());
-                    groups.add(group);
-                }
-            }
-            if (!allTraffic.isEmpty()) {
-                notes.add(Note.info("all traffic (" + String.join(", ", allTraffic) + ") becomes TCP, UDP and ICMP rules:"
-                        + " a Linode Cloud Firewall names no other protocol, so other IP protocols are left to the policy"));
-            }
-            if (skippedInbound > 0) {
-                notes.add(Note.warning("inbound_policy is ACCEPT, so every inbound connection is allowed; the " + skippedInbound
-                        + " inbound security-group rule" + plural(skippedInbound) + " add nothing and " + (skippedInbound == 1 ? "is" : "are")
-                        + " left out. Write inbound_policy: DROP to keep the security groups' restrictions"));
-            }
-            if (skippedOutbound > 0) {
-                if (spec.outboundPolicy().isEmpty()) {
-                    notes.add(Note.info("the security groups allow all outbound traffic, so outbound_policy is ACCEPT and their "
-                            + skippedOutbound + (skippedOutbound == 1 ? " outbound rule needs" : " outbound rules need")
-                            + " no translation"));
-                } else if (!source.egressOpen()) {
-                    notes.add(Note.warning("outbound_policy is ACCEPT although the security groups limit outbound traffic;"
-                            + " their " + skippedOutbound + (skippedOutbound == 1 ? " outbound rule is" : " outbound rules are")
-                            + " left out"));
-                }
-            } else if (spec.outboundPolicy().isEmpty() && source.egressOpen()) {
-                notes.add(Note.info("the security groups allow all outbound traffic, so outbound_policy is ACCEPT"));
-            }
-            for (FirewallIntent.Untranslatable rule : source.untranslatable()) {
-                if (Direction.of(rule.direction()) == Direction.INBOUND ? dropInbound : dropOutbound) {
-                    continue;
-                }
-                notes.add(Note.warning(Direction.of(rule.direction()).word + " " + rule.rule() + " is not translated: "
-                        + rule.reason() + ". " + rule.suggestion().orElse(defaultSuggestion(rule))));
-            }
-            return groups;
-        }
-
-        private static String defaultSuggestion(FirewallIntent.Untranslatable rule) {
-            String reference = rule.reference() == null ? "" : rule.reference();
-            if (reference.startsWith("sg-")) {
-                return "Add a rule under firewall.rules with the addresses it should allow: the private CIDR of the VPC, or"
-                        + " the addresses of the instances in " + reference;
-            }
-            if (reference.startsWith("pl-")) {
-                return "Add a rule under firewall.rules with the CIDR ranges of prefix list " + reference;
-            }
-            return "Add an equivalent rule under firewall.rules if the Linode needs it";
-        }
-
-        /** The rule's addresses in canonical form; ones that do not parse are warned about and left out. */
-        private List<Cidr> addresses(FirewallIntent.Rule rule) {
-            List<Cidr> parsed = new ArrayList<>();
-            for (String address : rule.addresses()) {
-                Optional<Cidr> cidr = Cidr.parse(address);
-                if (cidr.isPresent()) {
-                    parsed.add(cidr.get());
-                } else {
-                    notes.add(Note.warning(rule.origin() + ": '" + address + "' is not an IPv4 or IPv6 range, so it is left out;"
-                            + " add the addresses it stands for under firewall.rules"));
-                }
-            }
-            if (parsed.isEmpty() && rule.addresses().isEmpty()) {
-                notes.add(Note.warning(rule.origin() + " names no addresses, so it is not translated; add the rule under"
-                        + " firewall.rules with the addresses it should allow"));
-            }
-            return parsed;
-        }
-
-        /** The Linode protocols (and ports) {@code rule} becomes; none when Linode cannot express it. */
-        private List<Group> protocols(FirewallIntent.Rule rule, Direction direction, List<String> allTraffic) {
-            FirewallIntent.Protocol protocol = rule.protocol();
-            if (protocol == FirewallIntent.Protocol.OTHER) {
-                int number = rule.protocolNumber().orElse(-1);
-                switch (number) {
-                    case 6 -> protocol = FirewallIntent.Protocol.TCP;
-                    case 17 -> protocol = FirewallIntent.Protocol.UDP;
-                    case 1 -> protocol = FirewallIntent.Protocol.ICMP;
-                    case 58 -> protocol = FirewallIntent.Protocol.ICMPV6;
-                    case 4 -> {
-                        return List.of(new Group(direction, "IPENCAP", Ports.ALL));
-                    }
-                    default -> {
-                        String name = IP_PROTOCOLS.get(number);
-                        notes.add(Note.warning(rule.origin() + " allows IP protocol " + number + (name == null ? "" : " (" + name + ")")
-                                + ", which a Linode Cloud Firewall cannot express (it knows TCP, UDP, ICMP and IPENCAP), so that"
-                                + " traffic is " + (direction == Direction.INBOUND ? "dropped by the inbound policy"
-                                : "left to the outbound policy") + "; if the Linode needs it, a Cloud Firewall cannot allow it"
-                                + " selectively: set " + direction.word + "_policy: ACCEPT and filter on the Linode itself"));
-                        return List.of();
-                    }
-                }
-            }
-            return switch (protocol) {
-                case TCP, UDP -> List.of(new Group(direction, protocol.name(), ports(rule)));
-                case ICMP -> {
-                    rule.icmp().filter(icmp -> icmp.type() >= 0).ifPresent(icmp -> notes.add(Note.warning(rule.origin()
-                            + " allows only ICMP " + icmpName(icmp) + ", but a Linode Cloud Firewall cannot filter ICMP by type:"
-                            + " the Linode rule allows all ICMP from " + String.join(", ", rule.addresses()))));
-                    yield List.of(new Group(direction, "ICMP", Ports.ALL));
-                }
-                case ICMPV6 -> {
-                    notes.add(Note.warning(rule.origin() + " allows ICMPv6" + rule.icmp().filter(i -> i.type() >= 0)
-                            .map(i -> " type " + i.type()).orElse("") + " from " + String.join(", ", rule.addresses())
-                            + ", which is not translated: Linode Cloud Firewall rules name no ICMPv6 protocol. If the Linode"
-                            + " needs it, add an ICMP rule with those IPv6 ranges under firewall.rules"));
-                    yield List.of();
-                }
-                case ALL -> {
-                    allTraffic.add(rule.origin());
-                    yield List.of(new Group(direction, "TCP", Ports.ALL), new Group(direction, "UDP", Ports.ALL),
-                            new Group(direction, "ICMP", Ports.ALL));
-                }
-                case OTHER -> throw new IllegalStateException("handled above");
-            };
-        }
-
-        private static Ports ports(FirewallIntent.Rule rule) {
-            if (rule.ports().isEmpty() || rule.ports().get().isAll()) {
-                return Ports.ALL;
-            }
-            FirewallIntent.PortRange range = rule.ports().get();
-            return Ports.of(List.of(new FirewallPorts.Range(Math.max(1, range.from()), Math.max(1, range.to()))));
-        }
-
-        private static String icmpName(FirewallIntent.Icmp icmp) {
-            String name = ICMP_TYPES.get(icmp.type());
-            return "type " + icmp.type() + (name == null ? "" : " (" + name + ")") + (icmp.code() >= 0 ? " code " + icmp.code() : "");
-        }
-
-        /**
-         * Same protocol and ports: one group with the addresses of all; then same protocol and addresses: one group
-         * with the ports of all; then split to Linode's limits.
-         */
-        private List<Unlabelled> merge(List<Group> groups) {
-            Map<String, Group> byPorts = new LinkedHashMap<>();
-            for (Group group : groups) {
-                String key = group.direction + "|" + group.protocol + "|" + group.ports.key();
-                Group existing = byPorts.get(key);
-                if (existing == null) {
-                    byPorts.put(key, group);
-                } else {
-                    existing.absorb(group);
-                }
-            }
-            Map<String, Group> byAddresses = new LinkedHashMap<>();
-            for (Group group : byPorts.values()) {
-                group.dropCovered();
-                String key = group.direction + "|" + group.protocol + "|" + group.addressKey();
-                Group existing = byAddresses.get(key);
-                if (existing == null) {
-                    byAddresses.put(key, group);
-                } else {
-                    existing.ports = existing.ports.union(group.ports);
-                    existing.absorb(group);
-                }
-            }
-            List<Unlabelled> rules = new ArrayList<>();
-            for (Group group : byAddresses.values()) {
-                boolean portsAllowed = group.protocol.equals("TCP") || group.protocol.equals("UDP");
-                List<Optional<String>> portChunks = new ArrayList<>();
-                if (!portsAllowed || group.ports.all()) {
-                    portChunks.add(Optional.empty());
-                } else {
-                    group.ports.chunks().forEach(chunk -> portChunks.add(Optional.of(chunk.toString())));
-                }
-                List<Cidr> ordered = new ArrayList<>(group.addresses.values());
-                ordered.sort(Comparator.comparing(Cidr::isIpv6));
-                List<List<Cidr>> addressChunks = new ArrayList<>();
-                for (int i = 0; i < ordered.size(); i += MAX_ADDRESSES) {
-                    addressChunks.add(ordered.subList(i, Math.min(ordered.size(), i + MAX_ADDRESSES)));
-                }
-                Optional<String> description = description(group);
-                String base = labelBase(group);
-                for (Optional<String> ports : portChunks) {
-                    for (List<Cidr> chunk : addressChunks) {
-                        rules.add(new Unlabelled(group.direction, Optional.empty(), base, description, "ACCEPT",
-                                group.protocol, ports, strings(chunk, false), strings(chunk, true)));
-                    }
-                }
-            }
-            return rules;
-        }
-
-        private static List<String> strings(List<Cidr> addresses, boolean ipv6) {
-            return addresses.stream().filter(a -> a.isIpv6() == ipv6).map(Cidr::toString).toList();
-        }
-
-        private static Optional<String> description(Group group) {
-            String text = group.descriptions.isEmpty()
-                    ? "ferry: from " + String.join(", ", group.origins)
-                    : String.join("; ", group.descriptions);
-            return Optional.of(shorten(text));
-        }
-
-        /** From the description when the rule has exactly one, else from what it allows: {@code in-tcp-80_443}. */
-        private static String labelBase(Group group) {
-            if (group.descriptions.size() == 1) {
-                return group.descriptions.get(0);
-            }
-            String ports = group.ports.all() || !(group.protocol.equals("TCP") || group.protocol.equals("UDP"))
-                    ? (group.protocol.equals("TCP") || group.protocol.equals("UDP") ? "-all" : "")
-                    : "-" + group.ports.ranges().stream()
-                    .map(r -> r.from() == r.to() ? Integer.toString(r.from()) : r.from() + "to" + r.to())
-                    .collect(Collectors.joining("_"));
-            return group.direction.prefix + "-" + group.protocol.toLowerCase(Locale.ROOT) + ports;
-        }
-
         // -- the file's own rules --
 
-        private List<Unlabelled> fileRules() {
-            List<Unlabelled> rules = new ArrayList<>();
+        private List<UnlabelledRule> fileRules() {
+            List<UnlabelledRule> rules = new ArrayList<>();
             for (int i = 0; i < spec.rules().size(); i++) {
                 FirewallSpec.Rule rule = spec.rules().get(i);
                 String where = "firewall.rules[" + i + "]";
-                Direction direction = Direction.of(rule.direction());
+                FirewallDirection direction = FirewallDirection.of(rule.direction());
                 String protocol = rule.protocol().name();
                 Optional<String> ports = Optional.empty();
                 if (rule.ports().isPresent()) {
@@ -601,16 +174,16 @@ final class FirewallTranslation {
                 if (bad) {
                     continue;
                 }
-                if (ipv4.size() + ipv6.size() > MAX_ADDRESSES) {
+                if (ipv4.size() + ipv6.size() > FirewallRule.MAX_ADDRESSES) {
                     errors.add(where + " has " + (ipv4.size() + ipv6.size()) + " addresses; a Linode rule holds at most "
-                            + MAX_ADDRESSES + ": split it or use wider CIDR ranges");
+                            + FirewallRule.MAX_ADDRESSES + ": split it or use wider CIDR ranges");
                     continue;
                 }
                 String fallback = direction.prefix + "-" + protocol.toLowerCase(Locale.ROOT)
                         + ports.map(p -> "-" + p.replace(", ", "_").replace("-", "to")).orElse("");
                 String base = rule.label().or(() -> rule.description().filter(d -> !d.isBlank())).orElse(fallback);
-                rules.add(new Unlabelled(direction, rule.label(), base,
-                        rule.description().filter(d -> !d.isBlank()).map(FirewallTranslation::shorten), rule.action().name(),
+                rules.add(new UnlabelledRule(direction, rule.label(), base,
+                        rule.description().filter(d -> !d.isBlank()).map(FirewallRule::shorten), rule.action().name(),
                         protocol, ports, ipv4, ipv6));
             }
             return rules;
@@ -618,14 +191,14 @@ final class FirewallTranslation {
 
         // -- labels --
 
-        private record LabelledRule(Direction direction, Rule rule) {
+        private record LabelledRule(FirewallDirection direction, FirewallRule rule) {
         }
 
         /** Labels of 3–32 valid characters, unique in the firewall; labels the file gives are kept as written. */
-        private List<LabelledRule> label(List<Unlabelled> rules) {
+        private List<LabelledRule> label(List<UnlabelledRule> rules) {
             Set<String> used = new HashSet<>();
             Set<String> explicit = new LinkedHashSet<>();
-            for (Unlabelled rule : rules) {
+            for (UnlabelledRule rule : rules) {
                 rule.explicitLabel().ifPresent(label -> {
                     if (!explicit.add(label)) {
                         errors.add("two rules in firewall.rules are labelled '" + label + "'; rule labels must be unique");
@@ -634,7 +207,7 @@ final class FirewallTranslation {
             }
             used.addAll(explicit);
             List<LabelledRule> labelled = new ArrayList<>();
-            for (Unlabelled rule : rules) {
+            for (UnlabelledRule rule : rules) {
                 String label;
                 if (rule.explicitLabel().isPresent()) {
                     label = rule.explicitLabel().get();
@@ -647,25 +220,10 @@ final class FirewallTranslation {
                     }
                     used.add(label);
                 }
-                labelled.add(new LabelledRule(rule.direction(), new Rule(label, rule.description(), rule.action(),
+                labelled.add(new LabelledRule(rule.direction(), new FirewallRule(label, rule.description(), rule.action(),
                         rule.protocol(), rule.ports(), rule.ipv4(), rule.ipv6())));
             }
             return labelled;
         }
-
-        private static String plural(int count) {
-            return count == 1 ? "" : "s";
-        }
-    }
-
-    /** A description Linode accepts: 1–100 characters. */
-    static String shorten(String text) {
-        String single = text.strip().replaceAll("\\s+", " ");
-        if (single.length() <= MAX_DESCRIPTION) {
-            return single;
-        }
-        String cut = single.substring(0, MAX_DESCRIPTION - 3);
-        int space = cut.lastIndexOf(' ');
-        return (space > MAX_DESCRIPTION / 2 ? cut.substring(0, space) : cut).strip() + "...";
     }
 }

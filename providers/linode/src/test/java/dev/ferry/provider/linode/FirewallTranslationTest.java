@@ -84,11 +84,11 @@ class FirewallTranslationTest {
         assertThat(FirewallTranslation.translate(intent, spec)).as("the same input gives the same firewall").isEqualTo(result);
     }
 
-    private static void assertRules(String direction, List<FirewallTranslation.Rule> actual, JsonNode expected) {
+    private static void assertRules(String direction, List<FirewallRule> actual, JsonNode expected) {
         assertThat(actual).as(direction + " rules: " + actual).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
             JsonNode want = expected.get(i);
-            FirewallTranslation.Rule rule = actual.get(i);
+            FirewallRule rule = actual.get(i);
             String where = direction + " rule " + i + " " + rule;
             assertThat(rule.action()).as(where + " action").isEqualTo(want.path("action").asText("ACCEPT"));
             assertThat(rule.protocol()).as(where + " protocol").isEqualTo(want.path("protocol").asText());
@@ -106,9 +106,9 @@ class FirewallTranslationTest {
     }
 
     /** Whatever the input, every rule is one the API takes. */
-    private static void assertValidForLinode(FirewallTranslation.Rule rule) {
+    private static void assertValidForLinode(FirewallRule rule) {
         assertThat(rule.label()).hasSizeBetween(3, 32).matches("[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]");
-        assertThat(rule.addressCount()).isBetween(1, FirewallTranslation.MAX_ADDRESSES);
+        assertThat(rule.addressCount()).isBetween(1, FirewallRule.MAX_ADDRESSES);
         rule.description().ifPresent(d -> assertThat(d).hasSizeBetween(1, 100));
         rule.ports().ifPresent(ports -> {
             assertThat(rule.protocol()).isIn("TCP", "UDP");
@@ -230,7 +230,7 @@ class FirewallTranslationTest {
 
         assertThat(result.inbound()).hasSize(25);
         assertThat(result.errors()).isEmpty();
-        assertThat(result.inbound()).extracting(FirewallTranslation.Rule::label).doesNotHaveDuplicates();
+        assertThat(result.inbound()).extracting(FirewallRule::label).doesNotHaveDuplicates();
     }
 
     @Test
@@ -277,7 +277,7 @@ class FirewallTranslationTest {
         assertThat(body.get("outbound_policy").asText()).isEqualTo("ACCEPT");
         assertThat(body.get("inbound")).containsExactly(rule);
         assertThat(body.get("outbound")).isEmpty();
-        assertThat(FirewallTranslation.Rule.fromJson(rule)).isEqualTo(result.inbound().get(0));
+        assertThat(FirewallRule.fromJson(rule)).isEqualTo(result.inbound().get(0));
     }
 
     private static List<String> hosts(int count) {
