@@ -103,7 +103,7 @@ final class ApplyCommand implements Callable<Integer> {
                 out.println();
                 out.print(new PlanRenderer(operations.style()).render(plan));
                 if (!plan.hasChanges()) {
-                    return Commands.OK;
+                    return operations.report(ApplyResult.nothingToDo(), destroy, out, err);
                 }
                 out.println();
                 if (!autoApprove) {
@@ -118,7 +118,7 @@ final class ApplyCommand implements Callable<Integer> {
             }
             if (!plan.hasChanges()) {
                 out.println("No changes. Nothing to do.");
-                return Commands.OK;
+                return operations.report(ApplyResult.nothingToDo(), destroy || plan.destroy(), out, err);
             }
             ApplyResult result = operations.apply(opened, current, sessions, plan, parallelism, printer, cancellation);
             return operations.report(result, destroy || plan.destroy(), out, err);

@@ -22,7 +22,15 @@ public final class Main {
 
     /** Runs one command line with the given provider modules (tests use in-memory providers). */
     public static int run(CliEnvironment environment, List<Module> providers, String... args) {
-        Injector injector = Guice.createInjector(new FerryModule(environment, providers));
-        return Commands.commandLine(injector).execute(args);
+        try {
+            Injector injector = Guice.createInjector(new FerryModule(environment, providers));
+            return Commands.commandLine(injector).execute(args);
+        } finally {
+            // The one place output leaves: commands print with print() as well as println(), and a
+            // PrintWriter flushes by itself only on println. Without this, whatever was printed last
+            // (a whole `show`, the tail of a large one, a debug trace) was lost at exit.
+            environment.out().flush();
+            environment.err().flush();
+        }
     }
 }

@@ -169,6 +169,64 @@ class EngineCommandsTest {
     }
 
     @Test
+    void anEditedSavedPlanIsRefusedBeforeAnythingIsMade() throws IOException {
+        assertThat(ferry("plan", "-out", "saved.plan").exitCode()).isZero();
+        Path saved = dir.resolve("saved.plan");
+        String plan = Files.readString(saved);
+        assertThat(plan).contains("\"plan_digest\" : \"sha256:");
+        Files.writeString(saved, plan.replace("us-lax", "us-east"));
+
+        CliRunner.Result edited = ferry("apply", "saved.plan");
+
+        assertThat(edited.exitCode()).isEqualTo(1);
+        assertThat(edited.err()).contains("Error: saved.plan was changed after ferry saved it (its content no longer matches its digest);"
+                + " nothing was done. Make a new plan: ferry plan -out saved.plan");
+        assertThat(cloud.things()).isEmpty();
+    }
+
+    @Test
+    void aDestroyPlanWithAnEditedIdIsRefusedAndDestroysNothing() throws IOException {
+        assertThat(ferry("apply", "--auto-approve").exitCode()).isZero();
+        assertThat(ferry("plan", "--destroy", "-out", "destroy.plan").exitCode()).isZero();
+        Path saved = dir.resolve("destroy.plan");
+        String id = cloud.thingsAt("test_slow.web-01-instance").get(0).id();
+        String other = cloud.thingsAt("test_slow.web-02-instance").get(0).id();
+        Files.writeString(saved, Files.readString(saved).replace(id, other));
+
+        CliRunner.Result edited = ferry("apply", "destroy.plan");
+
+        assertThat(edited.exitCode()).isEqualTo(1);
+        assertThat(edited.err()).contains("destroy.plan was changed after ferry saved it");
+        assertThat(cloud.things()).hasSize(5);
+    }
+
+    @Test
+    void aSavedPlanWithoutADigestIsRefused() throws IOException {
+        assertThat(ferry("plan", "-out", "saved.plan").exitCode()).isZero();
+        Path saved = dir.resolve("saved.plan");
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode plan = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(saved.toFile());
+        plan.remove("plan_digest");
+        json.writeValue(saved.toFile(), plan);
+
+        CliRunner.Result old = ferry("apply", "saved.plan");
+
+        assertThat(old.exitCode()).isEqualTo(1);
+        assertThat(old.err()).contains("saved.plan has no digest of its content");
+        assertThat(cloud.things()).isEmpty();
+    }
+
+    @Test
+    void anApplyWithNothingToChangeStillEndsWithItsSummary() {
+        assertThat(ferry("apply", "--auto-approve").exitCode()).isZero();
+
+        CliRunner.Result again = ferry("apply", "--auto-approve");
+
+        assertThat(again.exitCode()).as(again.all()).isZero();
+        assertThat(again.out()).contains("No changes.").endsWith("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.\n");
+    }
+
+    @Test
     void aSecondApplyFailsAtOnceNamingTheHolder_andForceUnlockClearsIt() {
         Path lock = dir.resolve(".ferry/state.lock");
         String id;

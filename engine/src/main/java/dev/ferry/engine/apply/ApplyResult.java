@@ -16,6 +16,11 @@ public record ApplyResult(int added, int changed, int destroyed, int cleanedUp, 
         failures = List.copyOf(failures);
     }
 
+    /** An apply that had nothing to do: it still ends with its summary line, as Terraform's does. */
+    public static ApplyResult nothingToDo() {
+        return new ApplyResult(0, 0, 0, 0, List.of(), 0, false);
+    }
+
     public boolean succeeded() {
         return failures.isEmpty() && !cancelled && skipped == 0;
     }

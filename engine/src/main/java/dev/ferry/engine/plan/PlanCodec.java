@@ -16,8 +16,11 @@ import dev.ferry.engine.resource.Lifecycle;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.spec.SecretReference;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,12 +45,20 @@ public final class PlanCodec {
 
     public enum Flavour { SAVED, REPORT }
 
+    /** A saved plan's digest of its own content: an edited plan is refused before anything is done. */
+    private static final String DIGEST = "plan_digest";
+    private static final ObjectMapper COMPACT = new ObjectMapper();
+
     private PlanCodec() {
     }
 
     public static byte[] encode(Plan plan, Flavour flavour) {
         try {
-            return MAPPER.writeValueAsBytes(toJson(plan, flavour));
+            ObjectNode json = toJson(plan, flavour);
+            if (flavour == Flavour.SAVED) {
+                json.put(DIGEST, digestOf(json));
+            }
+            return MAPPER.writeValueAsBytes(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -163,6 +174,7 @@ public final class PlanCodec {
         if (root.path("format_version").asInt() > FORMAT_VERSION) {
             throw new FerryException(where + " was saved by a newer ferry (plan format " + root.path("format_version").asInt() + ")");
         }
+        checkDigest((ObjectNode) root, where);
         try {
             List<Change> changes = new ArrayList<>();
             for (JsonNode node : root.path("changes")) {
@@ -184,6 +196,29 @@ public final class PlanCodec {
                     Instant.parse(root.get("created").asText()));
         } catch (RuntimeException e) {
             throw new FerryException(where + " is a damaged saved plan: " + e.getMessage() + "; run plan again");
+        }
+    }
+
+    /** {@code sha256:HEX} of the plan's compact JSON, without the digest itself. */
+    private static String digestOf(ObjectNode plan) {
+        ObjectNode content = plan.deepCopy();
+        content.remove(DIGEST);
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(COMPACT.writeValueAsBytes(content)));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void checkDigest(ObjectNode root, String where) {
+        JsonNode recorded = root.get(DIGEST);
+        if (recorded == null || !recorded.isTextual()) {
+            throw new FerryException(where + " has no digest of its content, so ferry cannot tell whether it was changed after it was"
+                    + " saved; nothing was done. Make a new plan: ferry plan -out " + where);
+        }
+        if (!recorded.asText().equals(digestOf(root))) {
+            throw new FerryException(where + " was changed after ferry saved it (its content no longer matches its digest);"
+                    + " nothing was done. Make a new plan: ferry plan -out " + where);
         }
     }
 
