@@ -1,0 +1,56 @@
+package dev.ferry.cli.e2e;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built {@code ferry.jar} run as its own process in one folder, as a user runs it from a shell:
+ * what it printed is what reached the process's stdout and stderr before it exited, nothing more.
+ * The in-process {@link Ferry} cannot see output a command failed to flush; this can.
+ */
+final class FerryJar {
+
+    private final Path folder;
+    private final Map<String, String> variables;
+
+    FerryJar(Path folder, Map<String, String> variables) {
+        this.folder = requireNonNull(folder, "folder is null");
+        this.variables = Map.copyOf(variables);
+    }
+
+    /** The jar {@code mvn package} built; failsafe runs the *IT classes after it. */
+    static Path jar() {
+        Path jar = Journeys.repositoryRoot().resolve("cli/target/ferry.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: these tests run after 'mvn package' (mvn verify runs them)");
+        }
+        return jar;
+    }
+
+    Ferry.Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        Path out = folder.resolve(".jar-out.log");
+        Path err = folder.resolve(".jar-err.log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LINODE_") || name.startsWith("FERRY_"));
+        builder.environment().putAll(variables);
+        Process process = builder.start();
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("ferry " + String.join(" ", args) + " did not finish in two minutes");
+        }
+        return new Ferry.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.ferry.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.sandbox.Sandbox;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every command that prints, run as the built jar in its own process against the sandbox: its whole
+ * stdout reaches the shell. Each printed text is compared with what the same command prints in-process
+ * (where nothing can be lost) and checked for its own ending, so output cut at a buffer's size or never
+ * flushed at exit fails here.
+ */
+class JarCommandsPrintEverythingIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    Sandbox sandbox;
+    Ferry inProcess;
+    FerryJar jar;
+
+    @BeforeEach
+    void start() throws IOException {
+        sandbox = Sandbox.start(Journeys.sandbox().build());
+        Journeys.copyExample(dir);
+        inProcess = Ferry.in(dir, sandbox, Journeys.distinctiveSecret("Root-"));
+        jar = new FerryJar(dir, inProcess.variables());
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.close();
+    }
+
+    @Test
+    void everyCommandPrintsAllOfItsOutputAsItsOwnProcess() throws Exception {
+        Ferry.Result validate = jar.run("validate");
+        assertThat(validate.out()).as(validate.toString())
+                .isEqualTo("migration.yaml is valid: 1 migration (web-01: ec2 → linode).\n");
+
+        Ferry.Result saved = jar.run("plan", "-out", "saved.plan");
+        assertThat(saved.exitCode()).as(saved.toString()).isZero();
+        assertThat(saved.out()).contains("Plan: ")
+                .endsWith("Saved the plan to: saved.plan\nTo perform exactly these actions, run: ferry apply saved.plan\n");
+
+        Ferry.Result showPlan = printsAll("show", "saved.plan");
+        assertThat(showPlan.out()).startsWith("ferry will perform the following actions:").contains("Plan: ");
+        JsonNode planJson = JSON.readTree(printsAll("show", "saved.plan", "--json").out());
+        assertThat(planJson.path("kind").asText()).isEqualTo("plan");
+        assertThat(planJson.path("changes").size()).isPositive();
+        Ferry.Result markdown = printsAll("plan", "--markdown");
+        assertThat(markdown.out()).contains("```diff");
+
+        assertThat(printsAll("graph").out()).startsWith("digraph ferry {").endsWith("}\n");
+        assertThat(printsAll("graph", "--format", "mermaid").out()).startsWith("flowchart LR");
+        assertThat(printsAll("graph", "--plan").out()).startsWith("digraph ferry {").endsWith("}\n");
+
+        Ferry.Result apply = jar.run("apply", "saved.plan");
+        assertThat(apply.exitCode()).as(apply.toString()).isZero();
+        assertThat(apply.out()).containsPattern("\nApply complete! Resources: \\d+ added, 0 changed, 0 destroyed\\.[^\n]*\n$");
+
+        Ferry.Result show = printsAll("show");
+        assertThat(show.out().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .as("the state is larger than one 8 KiB buffer, where output used to be cut").isGreaterThan(8192);
+        JsonNode state = JSON.readTree(printsAll("show", "--json").out());
+        assertThat(state.isObject()).isTrue();
+
+        Ferry.Result list = printsAll("state", "list");
+        assertThat(list.out()).contains("linode_instance.web-01\n").endsWith("\n");
+        String firstAddress = list.out().lines().findFirst().orElseThrow().split("\\s+")[0];
+        assertThat(printsAll("state", "show", firstAddress).out()).contains(firstAddress);
+
+        Ferry.Result nothing = jar.run("apply", "--auto-approve");
+        assertThat(nothing.exitCode()).as(nothing.toString()).isZero();
+        assertThat(nothing.out()).contains("No changes.").endsWith("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.\n");
+
+        Ferry.Result destroy = jar.run("destroy", "--auto-approve");
+        assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
+        assertThat(destroy.out()).containsPattern("\nDestroy complete! Resources: 0 added, 0 changed, \\d+ destroyed\\.[^\n]*\n$");
+    }
+
+    @Test
+    void aDebugTraceIsPrintedWhole() throws Exception {
+        Ferry.Result failed = new FerryJar(dir, inProcess.with("FERRY_LOG", "debug").variables()).run("show", "no-such.plan");
+
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.err()).startsWith("Error: ").contains("\tat dev.ferry.").endsWith("\n");
+    }
+
+    /** Runs one command both ways; the jar's output must be all of the in-process output. */
+    private Ferry.Result printsAll(String... args) throws Exception {
+        Ferry.Result expected = inProcess.run(args);
+        Ferry.Result actual = jar.run(args);
+        assertThat(actual.exitCode()).as(actual.toString()).isZero().isEqualTo(expected.exitCode());
+        assertThat(actual.out()).as("ferry " + String.join(" ", args) + " as its own process").isNotEmpty().isEqualTo(expected.out());
+        return actual;
+    }
+}
