@@ -97,6 +97,45 @@ class JarCommandsPrintEverythingIT {
         assertThat(failed.err()).startsWith("Error: ").contains("\tat dev.ferry.").endsWith("\n");
     }
 
+    @Test
+    void theBashCompletionScriptCompletesCommandsOptionsAndValuesInBash() throws Exception {
+        Ferry.Result bash = printsAll("completion", "bash");
+        java.nio.file.Files.writeString(dir.resolve("ferry.bash"), bash.out());
+
+        assertThat(complete("ferry pl")).isEqualTo("plan");
+        assertThat(complete("ferry plan --de")).isEqualTo("--detailed-exitcode --destroy");
+        assertThat(complete("ferry completion ")).isEqualTo("bash zsh fish");
+        assertThat(complete("ferry state ")).isEqualTo("list show");
+        assertThat(printsAll("completion", "zsh").out()).as("zsh runs the same script through bashcompinit")
+                .isEqualTo(bash.out()).contains("bashcompinit");
+    }
+
+    @Test
+    void theFishCompletionScriptNamesEveryCommandWhereItApplies() throws Exception {
+        String fish = printsAll("completion", "fish").out();
+
+        assertThat(fish).startsWith("# fish completion for ferry").contains(
+                "complete -c ferry -n '__fish_use_subcommand' -a plan -d 'Shows every change \\'ferry apply\\' would make, without making any.'\n",
+                "complete -c ferry -n '__fish_seen_subcommand_from plan' -o out -l out -r -F -d ",
+                "complete -c ferry -n '__fish_seen_subcommand_from state; and not __fish_seen_subcommand_from list show' -a list -d ",
+                "complete -c ferry -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n");
+    }
+
+    /** What bash offers for {@code line} (a trailing space asks for the next word), through the script. */
+    private String complete(String line) throws Exception {
+        Process bash = new ProcessBuilder("bash", "-c", """
+                source ferry.bash
+                read -ra COMP_WORDS <<< "$1"
+                [ "${1: -1}" = " " ] && COMP_WORDS+=("")
+                COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE="$1"; COMP_POINT=${#1}
+                _complete_ferry 2>/dev/null
+                echo "${COMPREPLY[*]}"
+                """, "bash", line).directory(dir.toFile()).redirectErrorStream(true).start();
+        String offered = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).isZero();
+        return offered.strip();
+    }
+
     /** Runs one command both ways; the jar's output must be all of the in-process output. */
     private Ferry.Result printsAll(String... args) throws Exception {
         Ferry.Result expected = inProcess.run(args);
