@@ -6,6 +6,7 @@ import dev.ferry.engine.FerryException;
 import dev.ferry.engine.apply.ApplyOptions;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.apply.Cancellation;
+import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.plan.PlanCodec;
 import dev.ferry.engine.render.PlanRenderer;
@@ -17,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -53,6 +55,10 @@ final class ApplyCommand implements Callable<Integer> {
             description = "How many steps run at once (default: ${DEFAULT-VALUE}).")
     int parallelism = ApplyOptions.DEFAULT_PARALLELISM;
 
+    @Option(names = "--json", description = "Print every event as one JSON object per line (schemas/events.schema.json);"
+            + " needs --auto-approve or PLANFILE.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -74,12 +80,30 @@ final class ApplyCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Plan> saved = Optional.ofNullable(planFile).map(this::readSavedPlan);
+        Optional<Plan> saved = reportingErrors(out, () -> Optional.ofNullable(planFile).map(this::readSavedPlan));
         String migrationFile = saved.isPresent() && spec.commandLine().getParseResult().expandedArgs().stream()
                 .noneMatch(arg -> arg.equals("-f") || arg.equals("--file") || arg.startsWith("--file="))
                 ? saved.get().file() : file.file;
-        Workspace.Opened opened = workspace.open(migrationFile, state.value(), err);
-        return run(opened, saved, false, out, err);
+        return reportingErrors(out, () -> run(workspace.open(migrationFile, state.value(), err), saved, false, out, err));
+    }
+
+    /**
+     * Under --json a failure outside any step also becomes an {@code error} line, so a reader of the
+     * stream learns why it ended; the text goes to stderr as always.
+     */
+    <T> T reportingErrors(PrintWriter out, java.util.function.Supplier<T> command) {
+        if (json && !autoApprove && planFile == null) {
+            throw new FerryException("--json needs --auto-approve (or a saved plan): a stream of JSON has no way to answer the"
+                    + " approval prompt. Review the plan first (ferry plan -out FILE), then run ferry apply --json FILE.");
+        }
+        try {
+            return command.get();
+        } catch (FerryException e) {
+            if (json) {
+                new JsonEventPrinter(out, Clock.systemUTC()).error(e.getMessage());
+            }
+            throw e;
+        }
     }
 
     /** Shared with destroy: lock, plan (or check the saved plan), confirm, apply, report. */
@@ -91,7 +115,8 @@ final class ApplyCommand implements Callable<Integer> {
             lock.takenOver().ifPresent(stale -> err.println("Warning: removed a stale lock left by pid " + stale.pid()
                     + " (" + stale.holder() + "), which is no longer running"));
             Optional<State> stored = opened.store().read();
-            EventPrinter printer = operations.printer(out);
+            JsonEventPrinter stream = json ? new JsonEventPrinter(out, Clock.systemUTC()) : null;
+            EventSink printer = json ? stream : operations.printer(out);
             Plan plan;
             State current;
             if (saved.isPresent()) {
@@ -100,12 +125,18 @@ final class ApplyCommand implements Callable<Integer> {
             } else {
                 current = stored.orElseGet(State::empty);
                 plan = operations.plan(opened, current, sessions, destroy, true, printer);
-                out.println();
-                out.print(new PlanRenderer(operations.style()).render(plan));
-                if (!plan.hasChanges()) {
-                    return operations.report(ApplyResult.nothingToDo(), destroy, out, err);
+                if (json) {
+                    stream.planned(plan);
+                } else {
+                    out.println();
+                    out.print(new PlanRenderer(operations.style()).render(plan));
                 }
-                out.println();
+                if (!plan.hasChanges()) {
+                    return report(ApplyResult.nothingToDo(), destroy, stream, out, err);
+                }
+                if (!json) {
+                    out.println();
+                }
                 if (!autoApprove) {
                     boolean approved = operations.confirm(destroy ? "Do you really want to destroy all resources?" : "Do you want to perform these actions?",
                             destroy ? "ferry will destroy everything it made, as shown above. There is no undo."
@@ -116,13 +147,26 @@ final class ApplyCommand implements Callable<Integer> {
                     }
                 }
             }
+            if (saved.isPresent() && json) {
+                stream.planned(plan);
+            }
             if (!plan.hasChanges()) {
-                out.println("No changes. Nothing to do.");
-                return operations.report(ApplyResult.nothingToDo(), destroy || plan.destroy(), out, err);
+                if (!json) {
+                    out.println("No changes. Nothing to do.");
+                }
+                return report(ApplyResult.nothingToDo(), destroy || plan.destroy(), stream, out, err);
             }
             ApplyResult result = operations.apply(opened, current, sessions, plan, parallelism, printer, cancellation);
-            return operations.report(result, destroy || plan.destroy(), out, err);
+            return report(result, destroy || plan.destroy(), stream, out, err);
         }
+    }
+
+    private int report(ApplyResult result, boolean destroy, JsonEventPrinter stream, PrintWriter out, PrintWriter err) {
+        if (stream == null) {
+            return operations.report(result, destroy, out, err);
+        }
+        stream.summary(result, destroy);
+        return result.succeeded() ? Commands.OK : Commands.ERROR;
     }
 
     private Plan readSavedPlan(String path) {

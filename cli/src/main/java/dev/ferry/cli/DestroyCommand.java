@@ -33,6 +33,10 @@ final class DestroyCommand implements Callable<Integer> {
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10", description = "How many steps run at once.")
     int parallelism = 10;
 
+    @Option(names = "--json", description = "Print every event as one JSON object per line (schemas/events.schema.json);"
+            + " needs --auto-approve.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -47,9 +51,11 @@ final class DestroyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Workspace.Opened opened = workspace.open(file.file, state.value(), spec.commandLine().getErr());
         apply.autoApprove = autoApprove;
         apply.parallelism = parallelism;
-        return apply.run(opened, Optional.empty(), true, spec.commandLine().getOut(), spec.commandLine().getErr());
+        apply.json = json;
+        return apply.reportingErrors(spec.commandLine().getOut(), () -> apply.run(
+                workspace.open(file.file, state.value(), spec.commandLine().getErr()), Optional.empty(), true,
+                spec.commandLine().getOut(), spec.commandLine().getErr()));
     }
 }

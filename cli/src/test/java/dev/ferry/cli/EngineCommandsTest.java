@@ -227,6 +227,61 @@ class EngineCommandsTest {
     }
 
     @Test
+    void applyAndDestroyWithJsonPrintOneEventPerLineFollowingTheirSchema() throws IOException {
+        CliRunner.Result apply = ferry("apply", "--json", "--auto-approve");
+
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        List<JsonNode> events = JsonEvents.parse(apply.out());
+        assertThat(events.get(0).path("type").asText()).isEqualTo("planned");
+        assertThat(events.get(0).path("plan").path("summary").path("add").asInt()).isEqualTo(9);
+        assertThat(events).filteredOn(e -> e.path("type").asText().equals("step_finished"))
+                .extracting(e -> e.path("address").asText()).contains("test_slow.web-01-instance", "test_thing.staging");
+        JsonNode summary = events.get(events.size() - 1);
+        assertThat(summary.path("type").asText()).isEqualTo("summary");
+        assertThat(summary.path("operation").asText()).isEqualTo("apply");
+        assertThat(summary.path("succeeded").asBoolean()).isTrue();
+        assertThat(summary.path("added").asInt()).isEqualTo(9);
+        assertThat(summary.path("cleaned_up").asInt()).isEqualTo(4);
+        assertThat(apply.all()).doesNotContain(PASSWORD);
+
+        CliRunner.Result destroy = ferry("destroy", "--json", "--auto-approve");
+        assertThat(destroy.exitCode()).as(destroy.all()).isZero();
+        List<JsonNode> destroyed = JsonEvents.parse(destroy.out());
+        assertThat(destroyed.get(destroyed.size() - 1).path("destroyed").asInt()).isEqualTo(5);
+        assertThat(destroyed.get(destroyed.size() - 1).path("operation").asText()).isEqualTo("destroy");
+        assertThat(cloud.things()).isEmpty();
+    }
+
+    @Test
+    void applyWithJsonNeedsAnApprovalItCanGiveAndSaysWhyItStopped() {
+        CliRunner.Result unapproved = ferry("apply", "--json");
+        assertThat(unapproved.exitCode()).isEqualTo(1);
+        assertThat(unapproved.err()).contains("--json needs --auto-approve (or a saved plan)");
+        assertThat(cloud.things()).isEmpty();
+
+        CliRunner.Result missing = ferry("apply", "--json", "no-such.plan");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        List<JsonNode> events = JsonEvents.parse(missing.out());
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).path("type").asText()).isEqualTo("error");
+        assertThat(events.get(0).path("message").asText()).isEqualTo("no-such.plan: no such saved plan");
+    }
+
+    @Test
+    void aFailedStepIsAnEventAndTheSummarySaysSo() {
+        cloud.failNext("create test_thing.web-01-image", 1);
+
+        CliRunner.Result apply = ferry("apply", "--json", "--auto-approve");
+
+        assertThat(apply.exitCode()).isEqualTo(1);
+        List<JsonNode> events = JsonEvents.parse(apply.out());
+        assertThat(events).anyMatch(e -> e.path("type").asText().equals("step_failed"));
+        JsonNode summary = events.get(events.size() - 1);
+        assertThat(summary.path("succeeded").asBoolean()).isFalse();
+        assertThat(summary.path("failures").size()).isEqualTo(1);
+    }
+
+    @Test
     void aSecondApplyFailsAtOnceNamingTheHolder_andForceUnlockClearsIt() {
         Path lock = dir.resolve(".ferry/state.lock");
         String id;

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.cli.JsonEvents;
 import dev.ferry.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +89,26 @@ class JarCommandsPrintEverythingIT {
         Ferry.Result destroy = jar.run("destroy", "--auto-approve");
         assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
         assertThat(destroy.out()).containsPattern("\nDestroy complete! Resources: 0 added, 0 changed, \\d+ destroyed\\.[^\n]*\n$");
+    }
+
+    @Test
+    void applyAndDestroyWithJsonStreamEveryEventAsALineOfJson() throws Exception {
+        String password = inProcess.variables().get("ROOT_PASSWORD");
+
+        Ferry.Result apply = jar.run("apply", "--json", "--auto-approve");
+
+        assertThat(apply.exitCode()).as(apply.toString()).isZero();
+        List<JsonNode> events = JsonEvents.parse(apply.out());
+        assertThat(events).extracting(e -> e.path("type").asText())
+                .startsWith("planned").contains("step_started", "step_progress", "bytes_progress", "step_finished").endsWith("summary");
+        assertThat(events.get(events.size() - 1).path("succeeded").asBoolean()).isTrue();
+        assertThat(apply.out() + apply.err()).doesNotContain(password);
+
+        Ferry.Result destroy = jar.run("destroy", "--json", "--auto-approve");
+        assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
+        List<JsonNode> destroyed = JsonEvents.parse(destroy.out());
+        assertThat(destroyed.get(destroyed.size() - 1).path("operation").asText()).isEqualTo("destroy");
+        assertThat(sandbox.world().linodeInstances()).isEmpty();
     }
 
     @Test
