@@ -64,7 +64,7 @@ public final class ImageUploads implements ServiceHandler {
         String token = call.attribute(TOKEN);
         String signature = call.queryParameter("X-Amz-Signature");
         if (signature == null || !MessageDigest.isEqual(signature.getBytes(StandardCharsets.UTF_8),
-                LinodeApi.signature(token).getBytes(StandardCharsets.UTF_8))) {
+                LinodeImages.signature(token).getBytes(StandardCharsets.UTF_8))) {
             error(call, 403, "SignatureDoesNotMatch", "The request signature we calculated does not match the "
                     + "signature you provided.");
             return false;

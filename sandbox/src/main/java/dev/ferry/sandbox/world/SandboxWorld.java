@@ -1,21 +1,10 @@
 package dev.ferry.sandbox.world;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -370,99 +359,9 @@ public record SandboxWorld(
      * @throws IllegalArgumentException naming the file, line and column, and what to change
      */
     public static SandboxWorld load(Path file) {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-        try {
-            SandboxWorld world = mapper.readValue(Files.readString(file), SandboxWorld.class);
-            if (world == null) {
-                throw new IllegalArgumentException(file + ": the world file is empty");
-            }
-            return world;
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + keyLocation(file, e.getPropertyName(), e.getLocation())
-                    + ": unknown key '" + e.getPropertyName() + "'"
-                    + suggestion(e.getPropertyName(), e.getKnownPropertyIds()), e);
-        } catch (JsonMappingException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof NullPointerException
-                    ? e.getCause() : e;
-            String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
-            throw new IllegalArgumentException(file + where(e.getLocation()) + ": " + message, e);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + where(e.getLocation()) + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read world file " + file + ": " + e.getMessage(), e);
-        }
+        return WorldFileReader.load(file);
     }
 
-    /**
-     * Where the unknown key itself is: the parser reports the position after its value, so the key is looked
-     * up on that line and the lines before it.
-     */
-    private static String keyLocation(Path file, String key, JsonLocation reported) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            int last = reported == null || reported.getLineNr() < 1 ? lines.size()
-                    : Math.min(lines.size(), reported.getLineNr());
-            Pattern asKey = Pattern.compile("^(\\s*(?:-\\s*)?)[\"']?" + Pattern.quote(key) + "[\"']?\\s*:");
-            for (int i = last - 1; i >= 0; i--) {
-                Matcher m = asKey.matcher(lines.get(i));
-                if (m.find()) {
-                    return ":" + (i + 1) + ":" + (m.group(1).length() + 1);
-                }
-            }
-        } catch (IOException e) {
-            // fall back to the parser's position
-        }
-        return where(reported);
-    }
-
-    private static String where(JsonLocation location) {
-        if (location == null || location.getLineNr() < 0) {
-            return "";
-        }
-        return ":" + location.getLineNr() + ":" + location.getColumnNr();
-    }
-
-    private static String suggestion(String unknown, Collection<Object> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        List<String> names = new ArrayList<>();
-        for (Object k : known) {
-            String name = String.valueOf(k);
-            names.add(name);
-            int d = distance(unknown, name);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = name;
-            }
-        }
-        if (best != null && bestDistance <= Math.max(2, unknown.length() / 3)) {
-            return " (did you mean '" + best + "'?)";
-        }
-        names.sort(String::compareTo);
-        return " (known keys: " + String.join(", ", names) + ")";
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
-    }
-
-    /** The world ferry's examples are written against (see the module README for the inventory). */
     /** This world with other EC2 instances (tests that need many). */
     public SandboxWorld withInstances(List<InstanceSpec> replacement) {
         return new SandboxWorld(account, region, accessKeyId, secretAccessKey, linodeToken, vcenterUsername, vcenterPassword, vpcs,
@@ -481,111 +380,8 @@ public record SandboxWorld(
                 subnets, securityGroups, publicImages, instances, buckets, replacement);
     }
 
+    /** The world ferry's examples are written against (see the module README for the inventory). */
     public static SandboxWorld defaults() {
-        String mainVpc = "vpc-0abc1234def567890";
-        String otherVpc = "vpc-0def4567abc890123";
-        List<VpcSpec> vpcs = List.of(
-                new VpcSpec(mainVpc, "10.0.0.0/16", false, Map.of("Name", "main")),
-                new VpcSpec(otherVpc, "172.31.0.0/16", true, Map.of("Name", "default")));
-        List<SubnetSpec> subnets = List.of(
-                new SubnetSpec("subnet-0abc1234", mainVpc, "10.0.1.0/24", "us-west-1a", Map.of("Name", "app-a")),
-                new SubnetSpec("subnet-0abc5678", mainVpc, "10.0.2.0/24", "us-west-1c", Map.of("Name", "app-c")),
-                new SubnetSpec("subnet-0def5678", otherVpc, "172.31.0.0/20", "us-west-1a",
-                        Map.of("Name", "default-a")));
-        RuleSpec allOut = new RuleSpec("all", null, null, null, List.of("0.0.0.0/0"), List.of("::/0"), null, null,
-                null);
-        List<SecurityGroupSpec> groups = List.of(
-                new SecurityGroupSpec("sg-0a1b2c3d4e5f60789", "web", "Web servers", mainVpc, Map.of("Name", "web"),
-                        List.of(
-                                new RuleSpec("tcp", 22, null, null, List.of("203.0.113.0/24"), null, null, null,
-                                        "SSH from the office"),
-                                new RuleSpec("tcp", 80, null, null, List.of("0.0.0.0/0"), List.of("::/0"), null, null,
-                                        "HTTP"),
-                                new RuleSpec("tcp", 443, null, null, List.of("0.0.0.0/0"), List.of("::/0"), null, null,
-                                        "HTTPS"),
-                                new RuleSpec("icmp", null, 8, -1, List.of("0.0.0.0/0"), null, null, null,
-                                        "ping"),
-                                new RuleSpec("tcp", 8080, null, null, null, null, List.of("sg-0fedcba9876543210"),
-                                        null, "app port from the load balancer")),
-                        List.of(allOut)),
-                new SecurityGroupSpec("sg-0fedcba9876543210", "lb", "Load balancer", mainVpc, Map.of("Name", "lb"),
-                        List.of(new RuleSpec("tcp", 443, null, null, List.of("0.0.0.0/0"), List.of("::/0"), null,
-                                null, null)),
-                        List.of(allOut)),
-                new SecurityGroupSpec("sg-0123456789abcdef0", "app", "Application servers", mainVpc,
-                        Map.of("Name", "app"),
-                        List.of(new RuleSpec("tcp", 22, null, null, List.of("10.0.0.0/16"), null, null, null,
-                                        "SSH from the VPC"),
-                                new RuleSpec("tcp", 8080, null, null, null, null, List.of("sg-0fedcba9876543210"),
-                                        null, null)),
-                        List.of(allOut)),
-                new SecurityGroupSpec("sg-0db0a1b2c3d4e5f60", "db", "Databases", mainVpc, Map.of("Name", "db"),
-                        List.of(new RuleSpec("tcp", 5432, null, null, null, null,
-                                List.of("sg-0a1b2c3d4e5f60789", "sg-0123456789abcdef0"), null, "PostgreSQL")),
-                        List.of(allOut)),
-                new SecurityGroupSpec("sg-0c0ffee0c0ffee000", "cache", "Caches", mainVpc, Map.of("Name", "cache"),
-                        List.of(new RuleSpec("tcp", null, 6379, 6380, List.of("10.0.0.0/16"), null, null, null,
-                                "Redis")),
-                        List.of(allOut)),
-                new SecurityGroupSpec("sg-0999888877776666f", "default", "default VPC security group", otherVpc,
-                        Map.of(), List.of(), List.of(allOut)));
-        List<PublicImageSpec> publicImages = List.of(
-                new PublicImageSpec("ami-0abcdef1234567890", "amzn2-ami-kernel-5.10-hvm-2.0.20241113.1-x86_64-gp2",
-                        "137112412989", "x86_64", List.of()),
-                new PublicImageSpec("ami-0fa1b2c3d4e5f6a7b", "vendor-appliance-7.2-x86_64", "679593333241",
-                        "x86_64", List.of("aw0evgkw8e5c1q413zgy5pjce")));
-        List<InstanceSpec> instances = List.of(
-                instance("i-0e1dc0292b0ae7293", "web-01", "t3.medium", "10.0.1.15", "54.183.22.10",
-                        "sg-0a1b2c3d4e5f60789", "ami-0abcdef1234567890", List.of(),
-                        Map.of("Environment", "production", "Role", "web"),
-                        List.of(volume("vol-0a1b2c3d4e5f60001", "/dev/xvda", 5, false))),
-                instance("i-0a1b2c3d4e5f67890", "web-02", "t3.medium", "10.0.1.16", "54.183.22.11",
-                        "sg-0a1b2c3d4e5f60789", "ami-0abcdef1234567890", List.of(),
-                        Map.of("Environment", "production", "Role", "web"),
-                        List.of(volume("vol-0a1b2c3d4e5f60002", "/dev/xvda", 8, false))),
-                instance("i-0b2c3d4e5f6789012", "db-01", "m5.large", "10.0.1.30", null,
-                        "sg-0db0a1b2c3d4e5f60", "ami-0abcdef1234567890", List.of(),
-                        Map.of("Environment", "production", "Role", "db"),
-                        List.of(volume("vol-0b2c3d4e5f6700001", "/dev/xvda", 5, false),
-                                volume("vol-0b2c3d4e5f6700002", "/dev/sdf", 20, false))),
-                instance("i-0c3d4e5f678901234", "cache-01", "r5.large", "10.0.1.40", null,
-                        "sg-0c0ffee0c0ffee000", "ami-0abcdef1234567890", List.of(),
-                        Map.of("Environment", "production", "Role", "cache"),
-                        List.of(volume("vol-0c3d4e5f678000001", "/dev/xvda", 8, false))),
-                instance("i-0d4e5f67890123456", "vault-01", "t3.small", "10.0.1.50", null,
-                        "sg-0123456789abcdef0", "ami-0abcdef1234567890", List.of(),
-                        Map.of("Environment", "production", "Role", "secrets"),
-                        List.of(volume("vol-0d4e5f67890000001", "/dev/xvda", 8, true))),
-                instance("i-0e5f6789012345678", "vendor-01", "t3.medium", "10.0.1.60", "54.183.22.12",
-                        "sg-0123456789abcdef0", "ami-0fa1b2c3d4e5f6a7b", List.of("aw0evgkw8e5c1q413zgy5pjce"),
-                        Map.of("Environment", "production", "Role", "appliance"),
-                        List.of(volume("vol-0e5f6789012000001", "/dev/xvda", 8, false))),
-                instance("i-0f6789012345678ab", "archive-01", "m5.xlarge", "10.0.1.70", null,
-                        "sg-0123456789abcdef0", "ami-0abcdef1234567890", List.of(),
-                        Map.of("Environment", "production", "Role", "archive"),
-                        List.of(volume("vol-0f678901234500001", "/dev/xvda", 100, false))));
-        List<VmSpec> vms = List.of(
-                new VmSpec("vm-1002", "app-02", "UBUNTU_64", VirtualMachine.POWERED_OFF, 2, 1, 4096, "BIOS", "VMX_19",
-                        List.of(new VmDiskSpec(8, null, null)), null),
-                new VmSpec("vm-1003", "app-03", "RHEL_8_64", VirtualMachine.POWERED_ON, 4, 2, 8192, "EFI", "VMX_19",
-                        List.of(new VmDiskSpec(16, null, null)), null),
-                new VmSpec("vm-1004", "db-02", "DEBIAN_11_64", VirtualMachine.POWERED_OFF, 2, 1, 8192, "BIOS",
-                        "VMX_17", List.of(new VmDiskSpec(10, null, null), new VmDiskSpec(50, "8MiB", null)), null));
-        return new SandboxWorld(DEFAULT_ACCOUNT, DEFAULT_REGION, DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY,
-                DEFAULT_LINODE_TOKEN, DEFAULT_VCENTER_USERNAME, DEFAULT_VCENTER_PASSWORD, vpcs, subnets, groups,
-                publicImages, instances, List.of(), vms);
-    }
-
-    private static InstanceSpec instance(String id, String name, String type, String privateIp, String publicIp,
-                                         String group, String imageId, List<String> productCodes,
-                                         Map<String, String> tags, List<VolumeSpec> volumes) {
-        return new InstanceSpec(id, name, type, "x86_64", "Linux/UNIX", imageId, "subnet-0abc1234", privateIp,
-                publicIp, List.of(group), "ops", "2024-11-02T09:30:00Z", "/dev/xvda", productCodes, tags, volumes);
-    }
-
-    private static VolumeSpec volume(String id, String device, int sizeGib, boolean encrypted) {
-        return new VolumeSpec(id, device, sizeGib, "gp3", 3000, 125, encrypted,
-                encrypted ? "arn:aws:kms:us-west-1:123456789012:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d" : null,
-                true, null, null);
+        return DefaultWorld.world();
     }
 }

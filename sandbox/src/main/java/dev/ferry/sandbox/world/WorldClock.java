@@ -35,4 +35,14 @@ public final class WorldClock {
     public Duration scaled(Duration base) {
         return Duration.ofNanos(Math.round(base.toNanos() * timeScale));
     }
+
+    /** How far {@code now} is from {@code start} to {@code end}, in whole percent from 0 to 100. */
+    static int percent(Instant start, Instant end, Instant now) {
+        long total = Duration.between(start, end).toNanos();
+        if (total <= 0) {
+            return 100;
+        }
+        long done = Duration.between(start, now).toNanos();
+        return (int) Math.max(0, Math.min(100, done * 100 / total));
+    }
 }

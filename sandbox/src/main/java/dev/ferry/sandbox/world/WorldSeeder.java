@@ -142,7 +142,7 @@ final class WorldSeeder {
             hasRoot |= root;
             DiskSource disk;
             if (v.diskImage() != null) {
-                World.requireFile(where + " volume " + v.id(), v.diskImage());
+                requireFile(where + " volume " + v.id(), v.diskImage());
                 disk = DiskSource.file(v.diskImage());
             } else {
                 long bytes = v.imageBytes() != null ? v.imageBytes() : world.defaultImageBytes();
@@ -184,7 +184,7 @@ final class WorldSeeder {
             long capacity = (long) diskSpec.capacityGib() << 30;
             DiskSource content;
             if (diskSpec.diskImage() != null) {
-                World.requireFile(where + " disk " + (d + 1), diskSpec.diskImage());
+                requireFile(where + " disk " + (d + 1), diskSpec.diskImage());
                 try {
                     if (Files.size(Path.of(diskSpec.diskImage())) > capacity) {
                         throw new IllegalArgumentException(where + " disk " + (d + 1) + ": disk_image "
@@ -248,5 +248,12 @@ final class WorldSeeder {
     /** The canonical user id S3 shows for an account (64 hex digits). */
     static String canonicalUserId(String account) {
         return hash("canonical-user:" + account);
+    }
+
+    /** Checks that a file the seed names is there. */
+    static void requireFile(String what, String path) {
+        if (!Files.isRegularFile(Path.of(path))) {
+            throw new IllegalArgumentException(what + ": disk_image " + path + " does not exist or is not a file");
+        }
     }
 }

@@ -343,7 +343,7 @@ public final class WorldView {
                 w.blobs().discard(copy);
                 throw new IllegalArgumentException("no bucket " + bucket);
             }
-            w.putObject(new S3Object(bucket, key, blob.size(), World.multipartEtag(key, blob.size()), w.now(),
+            w.putObject(new S3Object(bucket, key, blob.size(), S3State.multipartEtag(key, blob.size()), w.now(),
                     "application/octet-stream", Map.of(), Map.of(), blob));
         });
     }
@@ -356,7 +356,7 @@ public final class WorldView {
                 w.blobs().release(blob);
                 throw new IllegalArgumentException("no bucket " + bucket);
             }
-            w.putObject(new S3Object(bucket, key, blob.size(), World.multipartEtag(key, blob.size()), w.now(),
+            w.putObject(new S3Object(bucket, key, blob.size(), S3State.multipartEtag(key, blob.size()), w.now(),
                     "application/octet-stream", Map.of(), Map.of(), blob));
         });
     }
