@@ -90,7 +90,7 @@ final class ApplyCommand implements Callable<Integer> {
              Interrupts interrupts = Interrupts.install(environment.handleSignals(), cancellation, err)) {
             lock.takenOver().ifPresent(stale -> err.println("Warning: removed a stale lock left by pid " + stale.pid()
                     + " (" + stale.holder() + "), which is no longer running"));
-            Optional<State> stored = opened.store().read();
+            Optional<State> stored = Workspace.readOwnState(opened, err);
             EventPrinter printer = operations.printer(out);
             Plan plan;
             State current;
@@ -98,7 +98,7 @@ final class ApplyCommand implements Callable<Integer> {
                 plan = saved.get();
                 current = checkSavedPlan(plan, opened, stored);
             } else {
-                current = stored.orElseGet(State::empty);
+                current = stored.orElseGet(() -> State.empty().withMigration(opened.file().name()));
                 plan = operations.plan(opened, current, sessions, destroy, true, printer);
                 out.println();
                 out.print(new PlanRenderer(operations.style()).render(plan));
@@ -147,7 +147,7 @@ final class ApplyCommand implements Callable<Integer> {
                 throw new FerryException("the saved plan is stale: it was made from state serial " + plan.serial()
                         + ", and there is no state at " + opened.stateFile() + " now; run 'ferry plan -out' again");
             }
-            return new State(plan.lineage(), 0, Map.of());
+            return new State(plan.lineage(), 0, Optional.of(opened.file().name()), Map.of());
         }
         State state = stored.get();
         if (!state.lineage().equals(plan.lineage()) && plan.serial() == 0) {
