@@ -9,6 +9,7 @@ import dev.ferry.engine.apply.Cancellation;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.plan.PlanCodec;
 import dev.ferry.engine.render.PlanRenderer;
+import dev.ferry.engine.resource.SecretResolver;
 import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateLock;
 import jakarta.inject.Inject;
@@ -85,6 +86,9 @@ final class ApplyCommand implements Callable<Integer> {
     /** Shared with destroy: lock, plan (or check the saved plan), confirm, apply, report. */
     int run(Workspace.Opened opened, Optional<Plan> saved, boolean destroy, PrintWriter out, PrintWriter err) {
         Cancellation cancellation = new Cancellation();
+        // Every secret is resolved before the lock, the clouds and the first step: a missing one fails here, at its line.
+        boolean destroying = destroy || saved.map(Plan::destroy).orElse(false);
+        SecretResolver secrets = destroying ? workspace.secrets(opened.file()) : workspace.checkSecrets(opened.file(), err);
         try (StateLock lock = StateLock.acquire(opened.lockFile(), destroy ? "destroy" : "apply");
              Workspace.Sessions sessions = workspace.connect(opened.file());
              Interrupts interrupts = Interrupts.install(environment.handleSignals(), cancellation, err)) {
@@ -120,7 +124,7 @@ final class ApplyCommand implements Callable<Integer> {
                 out.println("No changes. Nothing to do.");
                 return Commands.OK;
             }
-            ApplyResult result = operations.apply(opened, current, sessions, plan, parallelism, printer, cancellation);
+            ApplyResult result = operations.apply(opened, current, sessions, plan, secrets, parallelism, printer, cancellation);
             return operations.report(result, destroy || plan.destroy(), out, err);
         }
     }

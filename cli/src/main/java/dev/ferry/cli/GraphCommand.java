@@ -61,6 +61,7 @@ final class GraphCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(GraphRenderer.resources(workspace.expand(opened.file()), chosen));
             return Commands.OK;
         }
+        workspace.checkSecrets(opened.file(), spec.commandLine().getErr());
         Plan computed;
         try (StateLock lock = StateLock.acquire(opened.lockFile(), "graph");
              Workspace.Sessions sessions = workspace.connect(opened.file())) {

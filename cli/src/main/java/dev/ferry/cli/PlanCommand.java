@@ -87,6 +87,9 @@ final class PlanCommand implements Callable<Integer> {
         Workspace.Opened opened = workspace.open(file.file, state.value(), stderr);
         boolean human = !format.json && !format.markdown;
         EventSink events = human ? operations.printer(stdout) : EventSink.NONE;
+        if (!destroy) {
+            workspace.checkSecrets(opened.file(), stderr);
+        }
         Plan plan;
         try (StateLock lock = StateLock.acquire(opened.lockFile(), "plan");
              Workspace.Sessions sessions = workspace.connect(opened.file())) {

@@ -10,7 +10,9 @@ import dev.ferry.engine.provider.ProviderContext;
 import dev.ferry.engine.provider.ProviderSession;
 import dev.ferry.engine.provider.ResourceTypes;
 import dev.ferry.engine.resource.EnvironmentSecretResolver;
+import dev.ferry.engine.resource.SecretCheck;
 import dev.ferry.engine.resource.SecretResolver;
+import dev.ferry.engine.spec.Diagnostic;
 import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.state.FileStateStore;
 import dev.ferry.engine.state.State;
@@ -177,6 +179,26 @@ final class Workspace {
 
     SecretResolver secrets(MigrationFile file) {
         return new EnvironmentSecretResolver(environment.variables(), file.directory());
+    }
+
+    /**
+     * Resolves every secret {@code file} refers to, before anything connects to a cloud: each one that
+     * cannot be had (a variable not set, a file missing or unreadable) is printed to {@code err} as
+     * {@code FILE:LINE:COLUMN} with what to do, and then this fails. Returns the resolved values, for the apply.
+     */
+    SecretResolver checkSecrets(MigrationFile file, PrintWriter err) {
+        SecretResolver resolver = secrets(file);
+        SecretCheck check = SecretCheck.of(file, resolver);
+        for (Diagnostic problem : check.problems()) {
+            err.println(problem.render());
+        }
+        err.flush();
+        if (!check.ok()) {
+            int count = check.problems().size();
+            throw new FerryException(file.displayName() + " refers to " + (count == 1 ? "a secret" : count + " secrets")
+                    + " that cannot be read (see above); nothing was changed.");
+        }
+        return check.resolver(resolver);
     }
 
     /** Connects every provider the file declares; closes them all when closed. */
