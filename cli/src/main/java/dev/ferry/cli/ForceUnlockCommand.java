@@ -44,7 +44,7 @@ final class ForceUnlockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path stateFile = workspace.statePath(environment.resolve(file.file), state.value());
+        Path stateFile = workspace.statePath(file.file, state.value(), spec.commandLine().getErr());
         Path lockFile = Workspace.lockFile(stateFile);
         StateLock.Info removed = StateLock.forceUnlock(lockFile, lockId);
         spec.commandLine().getOut().println("Removed the lock held by " + removed.holder() + " (pid " + removed.pid() + ", 'ferry "

@@ -87,11 +87,14 @@ final class PlanCommand implements Callable<Integer> {
         Workspace.Opened opened = workspace.open(file.file, state.value(), stderr);
         boolean human = !format.json && !format.markdown;
         EventSink events = human ? operations.printer(stdout) : EventSink.NONE;
+        if (!destroy) {
+            workspace.checkSecrets(opened.file(), stderr);
+        }
         Plan plan;
         try (StateLock lock = StateLock.acquire(opened.lockFile(), "plan");
              Workspace.Sessions sessions = workspace.connect(opened.file())) {
             lock.takenOver().ifPresent(stale -> stderr.println("Warning: removed a stale lock left by pid " + stale.pid() + " (" + stale.holder() + ")"));
-            plan = operations.plan(opened, Workspace.readState(opened.store()), sessions, destroy, refresh, events);
+            plan = operations.plan(opened, Workspace.readState(opened, stderr), sessions, destroy, refresh, events);
         }
         if (format.json) {
             stdout.println(new String(PlanCodec.encode(plan, PlanCodec.Flavour.REPORT), StandardCharsets.UTF_8));

@@ -68,7 +68,7 @@ final class ShowCommand implements Callable<Integer> {
                     : new PlanRenderer(operations.style()).render(plan));
             return Commands.OK;
         }
-        Path statePath = workspace.statePath(environment.resolve(file.file), state.value());
+        Path statePath = workspace.statePath(file.file, state.value(), spec.commandLine().getErr());
         FileStateStore store = new FileStateStore(statePath);
         State current = store.read().orElseGet(State::empty);
         spec.commandLine().getOut().print(json

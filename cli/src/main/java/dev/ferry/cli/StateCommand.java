@@ -32,8 +32,8 @@ final class StateCommand implements Runnable {
     }
 
     /** Loads the state a migration file's commands use. */
-    static State load(CliEnvironment environment, Workspace workspace, FileOption file, StateOption state) {
-        FileStateStore store = new FileStateStore(workspace.statePath(environment.resolve(file.file), state.value()));
+    static State load(Workspace workspace, FileOption file, StateOption state, java.io.PrintWriter err) {
+        FileStateStore store = new FileStateStore(workspace.statePath(file.file, state.value(), err));
         return store.read().orElseGet(State::empty);
     }
 
@@ -59,7 +59,7 @@ final class StateCommand implements Runnable {
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().print(StateRenderer.list(load(environment, workspace, file, state)));
+            spec.commandLine().getOut().print(StateRenderer.list(load(workspace, file, state, spec.commandLine().getErr())));
             return Commands.OK;
         }
     }
@@ -89,7 +89,7 @@ final class StateCommand implements Runnable {
 
         @Override
         public Integer call() {
-            State current = load(environment, workspace, file, state);
+            State current = load(workspace, file, state, spec.commandLine().getErr());
             ResourceAddress parsed;
             try {
                 parsed = ResourceAddress.parse(address);
