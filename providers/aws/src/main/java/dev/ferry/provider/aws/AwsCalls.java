@@ -24,6 +24,7 @@ final class AwsCalls {
 
     private final CredentialsChain credentials;
     private final String region;
+    private final Optional<String> endpoint;
     private final Duration pause;
 
     /**
@@ -33,9 +34,11 @@ final class AwsCalls {
      */
     static final int ATTEMPTS_AFTER_LOST_ANSWER = 5;
 
-    AwsCalls(CredentialsChain credentials, String region, Duration pause) {
+    /** {@code endpoint} names the endpoint override and where it was set, for a call that cannot reach it. */
+    AwsCalls(CredentialsChain credentials, String region, Optional<String> endpoint, Duration pause) {
         this.credentials = credentials;
         this.region = region;
+        this.endpoint = endpoint;
         this.pause = pause;
     }
 
@@ -59,10 +62,13 @@ final class AwsCalls {
     /** Runs {@code call} exactly once: it must not be repeated blindly (a create without an idempotency token). */
     <T> T once(String what, Supplier<T> call) {
         try {
-            return call.get();
+            return FailFastRetries.naming(what, call);
         } catch (AwsServiceException e) {
             throw translate(what, e);
         } catch (SdkClientException e) {
+            if (FailFastRetries.unreachable(e)) {
+                throw new FerryException(what + " failed: " + unreachable(e), e);
+            }
             throw new FerryException(what + " failed: " + clientProblem(e), e);
         } catch (SdkException e) {
             throw new FerryException(what + " failed: " + e.getMessage(), e);
@@ -117,6 +123,9 @@ final class AwsCalls {
      */
     static boolean answerLost(Throwable e) {
         Throwable cause = e instanceof FerryException ? e.getCause() : e;
+        if (FailFastRetries.unreachable(cause)) {
+            return false; // the request never left
+        }
         return cause instanceof SdkClientException || cause instanceof java.io.UncheckedIOException;
     }
 
@@ -146,6 +155,21 @@ final class AwsCalls {
                     + credentials.describeSource() + ") needs that permission in " + region, e);
         }
         return new FerryException(what + " failed: " + message + " (" + code + ")", e);
+    }
+
+    /** A call that could not reach its endpoint at all: which endpoint, why, and what to check. */
+    private String unreachable(SdkClientException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root instanceof java.net.UnknownHostException
+                ? "unknown host " + root.getMessage()
+                : root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
+        return endpoint.map(named -> "cannot reach the AWS endpoint " + named + ": " + why
+                        + "; check that the endpoint is running and its URL is right, or unset it to use AWS itself")
+                .orElseGet(() -> "cannot reach AWS in " + region + ": " + why + " (" + e.getMessage().lines().findFirst().orElse("")
+                        + "); check the network, proxy settings and the region");
     }
 
     private static String clientProblem(SdkClientException e) {

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -49,13 +51,14 @@ final class AwsClients implements AutoCloseable {
             requireNonNull(maxBackoff, "maxBackoff is null");
         }
 
-        RetryStrategy strategy() {
-            return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        /** The SDK's standard strategy so tuned, failing fast on an unreachable endpoint and telling slow retries to {@code notices}. */
+        RetryStrategy strategy(Consumer<String> notices) {
+            return new FailFastRetries(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                     .maxAttempts(maxAttempts)
                     .backoffStrategy(BackoffStrategy.exponentialDelay(baseDelay, maxBackoff))
                     .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(throttlingBaseDelay, maxBackoff))
                     .circuitBreakerEnabled(false)
-                    .build();
+                    .build(), notices);
         }
     }
 
@@ -67,6 +70,7 @@ final class AwsClients implements AutoCloseable {
     private final AwsCredentialsProvider provider;
     private final ClientOverrideConfiguration overrides;
     private final List<AutoCloseable> built = new ArrayList<>();
+    private final String endpointSource;
     private Ec2Client ec2;
     private S3Client s3;
     private IamClient iam;
@@ -75,8 +79,10 @@ final class AwsClients implements AutoCloseable {
 
     // ferry uses the apache-client module, which this SDK release marks deprecated in favour of apache5-client.
     @SuppressWarnings("deprecation")
-    private AwsClients(Region region, Optional<URI> endpoint, CredentialsChain credentials, RetryTuning retry) {
+    private AwsClients(Region region, Optional<URI> endpoint, String endpointSource, CredentialsChain credentials, RetryTuning retry,
+                       Consumer<String> notices, List<ExecutionInterceptor> interceptors) {
         this.region = region;
+        this.endpointSource = endpointSource;
         this.retry = retry;
         this.endpoint = endpoint;
         this.credentials = credentials;
@@ -87,7 +93,8 @@ final class AwsClients implements AutoCloseable {
                 .build();
         this.provider = credentials.provider();
         this.overrides = ClientOverrideConfiguration.builder()
-                .retryStrategy(retry.strategy())
+                .retryStrategy(retry.strategy(notices))
+                .executionInterceptors(interceptors)
                 .defaultProfileFile(credentials.profileFile())
                 .defaultProfileName(credentials.profileName())
                 .build();
@@ -102,15 +109,18 @@ final class AwsClients implements AutoCloseable {
 
     /**
      * Connects for {@code config}, reading the environment only from {@code environment}: credentials,
-     * AWS_ENDPOINT_URL, AWS_PROFILE and the shared config file locations.
+     * AWS_ENDPOINT_URL, AWS_PROFILE and the shared config file locations; slow retries are told to
+     * {@code notices}, and {@code interceptors} (tests count attempts with one) see every call.
      */
-    static AwsClients connect(AwsConfig config, Map<String, String> environment, java.nio.file.Path home, RetryTuning retry) {
+    static AwsClients connect(AwsConfig config, Map<String, String> environment, java.nio.file.Path home, RetryTuning retry,
+                              Consumer<String> notices, List<ExecutionInterceptor> interceptors) {
         Region region = Region.of(config.region());
         Optional<URI> endpoint = config.endpoint()
                 .or(() -> Optional.ofNullable(environment.get("AWS_ENDPOINT_URL")).filter(v -> !v.isBlank()))
                 .map(AwsClients::endpoint);
+        String source = config.endpoint().isPresent() ? "providers.aws.endpoint" : "AWS_ENDPOINT_URL";
         CredentialsChain credentials = CredentialsChain.build(config, environment, home);
-        return new AwsClients(region, endpoint, credentials, retry);
+        return new AwsClients(region, endpoint, source, credentials, retry, notices, List.copyOf(interceptors));
     }
 
     private static URI endpoint(String text) {
@@ -140,6 +150,14 @@ final class AwsClients implements AutoCloseable {
 
     Optional<URI> endpoint() {
         return endpoint;
+    }
+
+    /**
+     * The endpoint for a message: the override and where it was set ("http://127.0.0.1:4566 (from
+     * AWS_ENDPOINT_URL)"), else empty (the SDK's own endpoints, named by the failure itself).
+     */
+    Optional<String> describeEndpoint() {
+        return endpoint.map(uri -> uri + " (from " + endpointSource + ")");
     }
 
     CredentialsChain credentials() {

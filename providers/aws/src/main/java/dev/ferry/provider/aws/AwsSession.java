@@ -25,7 +25,7 @@ final class AwsSession implements ProviderSession {
 
     AwsSession(AwsClients clients, S3ObjectUploadResource.UploadTuning upload) {
         this.clients = requireNonNull(clients, "clients is null");
-        AwsCalls calls = new AwsCalls(clients.credentials(), clients.regionName(), clients.retry().baseDelay());
+        AwsCalls calls = new AwsCalls(clients.credentials(), clients.regionName(), clients.describeEndpoint(), clients.retry().baseDelay());
         Images images = new Images(clients, calls);
         Buckets buckets = new Buckets(clients, calls);
         PriceCatalog prices = new PriceCatalog(clients, calls);
