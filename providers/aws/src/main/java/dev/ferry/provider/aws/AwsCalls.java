@@ -103,6 +103,14 @@ final class AwsCalls {
         return Optional.empty();
     }
 
+    /**
+     * Whether AWS refused the credentials themselves (a wrong key, a bad signature, an expired session):
+     * then every problem the call reveals is a credentials problem, whatever else it might look like.
+     */
+    static boolean credentialsRefused(Throwable e) {
+        return code(e).map(CREDENTIAL_CODES::contains).orElse(false);
+    }
+
     static boolean hasCode(Throwable e, String... codes) {
         Optional<String> code = code(e);
         if (code.isEmpty()) {

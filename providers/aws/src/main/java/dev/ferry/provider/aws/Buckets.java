@@ -44,8 +44,8 @@ final class Buckets {
                     () -> clients.s3().getBucketLocation(r -> r.bucket(bucket)).locationConstraintAsString());
             return new Facts(bucket, true, false, Optional.of(region(constraint)));
         } catch (FerryException e) {
-            if (!(e.getCause() instanceof AwsServiceException service)) {
-                throw e;
+            if (!(e.getCause() instanceof AwsServiceException service) || AwsCalls.credentialsRefused(service)) {
+                throw e; // refused credentials are worded as such, never as a bucket owned elsewhere
             }
             if (AwsCalls.hasCode(service, "NoSuchBucket") || service.statusCode() == 404) {
                 return Facts.absent(bucket);
