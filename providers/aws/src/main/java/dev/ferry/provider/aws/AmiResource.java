@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.ApplyContext;
-import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
@@ -35,34 +34,21 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
  * the identity's tags and a name derived from its token, and an interrupted create is found by them.
  * Deleting deregisters the image and deletes its snapshots.
  */
-final class AmiResource implements ManagedResourceType {
+final class AmiResource extends AwsResource {
 
     static final String NAME = "aws_ami";
     private static final Duration POLL = Duration.ofSeconds(10);
     /** How many polls may find no image right after CreateImage (EC2 lists new images eventually). */
     private static final int UNLISTED_POLLS = 30;
 
-    private final AwsClients clients;
-    private final AwsCalls calls;
     private final Images images;
 
     AmiResource(AwsClients clients, AwsCalls calls, Images images) {
-        this.clients = requireNonNull(clients, "clients is null");
-        this.calls = requireNonNull(calls, "calls is null");
+        super(NAME, new ResourceSchema(Set.of("reboot")), clients, calls);
         this.images = requireNonNull(images, "images is null");
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     /** {@code reboot} only matters while the image is made; changing it later changes nothing. */
-    @Override
-    public ResourceSchema schema() {
-        return new ResourceSchema(Set.of("reboot"));
-    }
-
     @Override
     public PlanResult plan(PlanRequest request) {
         Attributes desired = request.desired();
@@ -195,10 +181,5 @@ final class AmiResource implements ManagedResourceType {
         }
         images.remove(id, knownSnapshots);
         return new Outcome.Deleted();
-    }
-
-    @Override
-    public Set<String> limits(Attributes arguments) {
-        return Set.of();
     }
 }

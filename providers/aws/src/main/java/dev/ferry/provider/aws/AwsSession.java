@@ -15,9 +15,6 @@ import java.util.Map;
  */
 final class AwsSession implements ProviderSession {
 
-    /** AWS runs at most 5 import and export (conversion) tasks per region at once, by default. */
-    static final int CONVERSION_TASKS = 5;
-
     private final AwsClients clients;
     private final CallerIdentityData callerIdentity;
     private final List<ResourceType> types;
@@ -61,7 +58,7 @@ final class AwsSession implements ProviderSession {
 
     @Override
     public Map<String, Integer> limits() {
-        return Map.of(ImageExportResource.conversionLimit(clients.regionName()), CONVERSION_TASKS);
+        return Map.of(ConversionTasks.limit(clients.regionName()), ConversionTasks.PER_REGION);
     }
 
     @Override

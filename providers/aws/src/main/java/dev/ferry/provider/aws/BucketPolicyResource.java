@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.ApplyContext;
-import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
@@ -32,7 +31,7 @@ import java.util.Set;
  * {@code aws:SourceAccount}. The bucket's policy is merged, never replaced: ferry adds, changes and
  * removes only the statements whose Sid it owns, and leaves every other statement as it found it.
  */
-final class BucketPolicyResource implements ManagedResourceType {
+final class BucketPolicyResource extends AwsResource {
 
     static final String NAME = "aws_s3_bucket_policy";
     static final String BUCKET_SID = "FerryVmImportExportBucket";
@@ -40,24 +39,11 @@ final class BucketPolicyResource implements ManagedResourceType {
     static final Set<String> SIDS = Set.of(BUCKET_SID, OBJECTS_SID);
     static final String VMIE = "vmie.amazonaws.com";
 
-    private final AwsClients clients;
-    private final AwsCalls calls;
     private final Buckets buckets;
 
     BucketPolicyResource(AwsClients clients, AwsCalls calls, Buckets buckets) {
-        this.clients = requireNonNull(clients, "clients is null");
-        this.calls = requireNonNull(calls, "calls is null");
+        super(NAME, new ResourceSchema(Set.of("prefix", "account_id", "statements")), clients, calls);
         this.buckets = requireNonNull(buckets, "buckets is null");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public ResourceSchema schema() {
-        return new ResourceSchema(Set.of("prefix", "account_id", "statements"));
     }
 
     /** Ferry's statements for {@code bucket}: bucket-level reads on the bucket, object reads and writes under the prefix. */
@@ -256,10 +242,5 @@ final class BucketPolicyResource implements ManagedResourceType {
     @Override
     public Outcome poll(ApplyContext context, Operation operation) {
         throw new IllegalStateException("aws_s3_bucket_policy has no long operations (asked to follow " + operation.id() + ")");
-    }
-
-    @Override
-    public Set<String> limits(Attributes arguments) {
-        return Set.of();
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.ApplyContext;
-import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
@@ -32,30 +31,17 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
  * it is empty, so nothing ferry did not write is ever lost. Its object ownership follows the file: owner
  * enforced (AWS's default) unless an instance export needs ACL grants.
  */
-final class BucketResource implements ManagedResourceType {
+final class BucketResource extends AwsResource {
 
     static final String NAME = "aws_s3_bucket";
     /** The operation recorded before CreateBucket of a bucket ferry saw absent. */
     private static final String CREATE_ABSENT = "create-absent-bucket-";
 
-    private final AwsClients clients;
-    private final AwsCalls calls;
     private final Buckets buckets;
 
     BucketResource(AwsClients clients, AwsCalls calls, Buckets buckets) {
-        this.clients = requireNonNull(clients, "clients is null");
-        this.calls = requireNonNull(calls, "calls is null");
+        super(NAME, new ResourceSchema(Set.of("object_ownership")), clients, calls);
         this.buckets = requireNonNull(buckets, "buckets is null");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public ResourceSchema schema() {
-        return new ResourceSchema(Set.of("object_ownership"));
     }
 
     @Override
@@ -214,10 +200,5 @@ final class BucketResource implements ManagedResourceType {
             return create(context);
         }
         throw new IllegalStateException("aws_s3_bucket has no long operations (asked to follow " + operation.id() + ")");
-    }
-
-    @Override
-    public Set<String> limits(Attributes arguments) {
-        return Set.of();
     }
 }

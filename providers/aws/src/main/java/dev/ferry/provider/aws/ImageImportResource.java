@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.provider.ApplyContext;
-import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
@@ -16,18 +15,15 @@ import dev.ferry.engine.provider.Outcome;
 import dev.ferry.engine.provider.PlanRequest;
 import dev.ferry.engine.provider.PlanResult;
 import dev.ferry.engine.provider.RefreshRequest;
-import dev.ferry.engine.provider.ResourceSchema;
 import dev.ferry.engine.resource.Attributes;
 import dev.ferry.engine.resource.Identity;
 import dev.ferry.engine.resource.ResourceAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ImageDiskContainer;
@@ -42,44 +38,36 @@ import software.amazon.awssdk.services.ec2.model.SnapshotDetail;
  * with DescribeImportImageTasks through its statuses. A task that ends {@code deleted} fails with AWS's
  * own status message. Its id is the AMI's; deleting deregisters the AMI and its snapshots.
  */
-final class ImageImportResource implements ManagedResourceType {
+final class ImageImportResource extends ConversionTaskResource<ImportImageTask> {
 
     static final String NAME = "aws_image_import";
-    private static final Duration POLL = Duration.ofSeconds(15);
-    private static final int START_ATTEMPTS = 20;
+    /** Import image tasks, as DescribeImportImageTasks shows them; the resource's id is the AMI's, not the task's. */
+    static final ConversionTasks.Kind<ImportImageTask> TASKS = new ConversionTasks.Kind<>("import", "import task",
+            "EC2 DescribeImportImageTasks", (ec2, id) -> ec2.describeImportImageTasks(r -> r.importTaskIds(id)).importImageTasks(),
+            Set.of("InvalidConversionTaskId.NotFound", "InvalidConversionTaskId"),
+            ec2 -> {
+                List<ImportImageTask> all = new ArrayList<>();
+                ec2.describeImportImageTasksPaginator(r -> r.maxResults(500)).forEach(page -> all.addAll(page.importImageTasks()));
+                return all;
+            },
+            "EC2 CancelImportTask", (ec2, id) -> ec2.cancelImportTask(r -> r.importTaskId(id)),
+            ImportImageTask::importTaskId, ImportImageTask::status, ImportImageTask::statusMessage,
+            task -> ConversionTasks.percent(task.progress()), ImportImageTask::tags, Set.of("deleting", "deleted"), false);
     private static final Set<String> BOOT_MODES = Set.of("legacy-bios", "uefi", "uefi-preferred");
 
-    private final AwsClients clients;
-    private final AwsCalls calls;
     private final Images images;
 
     ImageImportResource(AwsClients clients, AwsCalls calls, Images images) {
-        this.clients = requireNonNull(clients, "clients is null");
-        this.calls = requireNonNull(calls, "calls is null");
+        super(NAME, clients, calls, TASKS);
         this.images = requireNonNull(images, "images is null");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public ResourceSchema schema() {
-        return ResourceSchema.IMMUTABLE;
-    }
-
-    @Override
-    public Set<String> limits(Attributes arguments) {
-        return Set.of(ImageExportResource.conversionLimit(clients.regionName()));
     }
 
     @Override
     public PlanResult plan(PlanRequest request) {
         Attributes desired = request.desired();
-        List<String> errors = new ArrayList<>();
-        List<Note> notes = new ArrayList<>();
         Attributes planned = desired;
+        List<Note> notes = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         Optional<MachineFacts> machine = desired.find("machine").filter(JsonNode::isObject).map(MachineFacts::fromJson);
         if (!desired.has("platform") || desired.find("platform").map(JsonNode::isNull).orElse(false)) {
             if (machine.isPresent()) {
@@ -128,11 +116,7 @@ final class ImageImportResource implements ManagedResourceType {
     }
 
     @Override
-    public Outcome create(ApplyContext context) {
-        return start(context, 1);
-    }
-
-    private Outcome start(ApplyContext context, int attempt) {
+    protected Outcome start(ApplyContext context, int attempt) {
         Attributes arguments = context.arguments();
         Identity identity = context.identity();
         String bucket = arguments.text("bucket");
@@ -142,9 +126,8 @@ final class ImageImportResource implements ManagedResourceType {
         ImageDiskContainer disk = ImageDiskContainer.builder().format(format).description(description)
                 .userBucket(b -> b.s3Bucket(bucket).s3Key(key)).build();
         context.progress("importing s3://" + bucket + "/" + key);
-        ImportImageResponse response;
-        try {
-            response = calls.call("EC2 ImportImage of s3://" + bucket + "/" + key, () -> clients.ec2().importImage(r -> {
+        return tasks.start(context, attempt, "EC2 ImportImage of s3://" + bucket + "/" + key, () -> {
+            ImportImageResponse response = clients.ec2().importImage(r -> {
                 r.diskContainers(disk)
                         .roleName(arguments.optionalText("role_name").orElse("vmimport"))
                         .architecture(arguments.optionalText("architecture").orElse("x86_64"))
@@ -154,62 +137,19 @@ final class ImageImportResource implements ManagedResourceType {
                 arguments.optionalText("platform").ifPresent(r::platform);
                 arguments.optionalText("boot_mode").ifPresent(r::bootMode);
                 arguments.optionalText("license_type").ifPresent(r::licenseType);
-            }));
-        } catch (FerryException e) {
-            if (AwsCalls.answerLost(e)) {
-                Optional<Found> made = findExisting(identity, arguments);
-                if (made.isPresent()) {
-                    return made.get().pending().<Outcome>map(op -> new Outcome.InProgress(op, "import " + op.id() + " started",
-                            OptionalDouble.of(0), POLL)).orElseGet(() -> new Outcome.Done(made.get().id(),
-                            images.describe(made.get().id()).map(image -> outputs(image, null)).orElse(Json.object())));
-                }
-            }
-            String message = e.getMessage() == null ? "" : e.getMessage();
-            boolean capacity = AwsCalls.hasCode(e.getCause(), "ResourceCountLimitExceeded");
-            boolean role = AwsCalls.hasCode(e.getCause(), "InvalidParameter") && message.contains("service role");
-            if ((capacity || role) && attempt < START_ATTEMPTS) {
-                return new Outcome.InProgress(new Operation(Operation.CREATE, "start-" + identity.token(), Optional.empty(), "starting",
-                        Json.object().put("attempt", attempt + 1)), capacity ? "waiting for a free conversion slot"
-                        : "waiting for the service role to take effect in IAM", OptionalDouble.empty(), POLL);
-            }
-            throw e;
-        }
-        String task = response.importTaskId();
-        return new Outcome.InProgress(new Operation(Operation.CREATE, task, Optional.empty(), "active", null), "import " + task + " "
-                + Optional.ofNullable(response.statusMessage()).orElse("started"), OptionalDouble.of(0), POLL);
+            });
+            return new ConversionTasks.Started(response.importTaskId(), response.statusMessage());
+        }, found -> new Outcome.Done(found.id(), images.describe(found.id()).map(image -> outputs(image, null)).orElse(Json.object())));
     }
 
     @Override
-    public Outcome poll(ApplyContext context, Operation operation) {
-        if (operation.phase().equals("starting")) {
-            return start(context, operation.data().path("attempt").asInt(2));
-        }
-        ImportImageTask task = describeTask(operation.id())
-                .orElseThrow(() -> new FerryException("import task " + operation.id() + " is no longer listed by EC2; run apply again"));
-        String status = Optional.ofNullable(task.status()).orElse("active");
-        String message = Optional.ofNullable(task.statusMessage()).orElse("");
-        switch (status) {
-            case "active":
-                return new Outcome.InProgress(operation.withPhase("active"), "import " + task.importTaskId()
-                        + (message.isEmpty() ? "" : " " + message), OptionalDouble.of(percent(task.progress())), POLL);
-            case "completed": {
-                Image image = images.describe(task.imageId())
-                        .orElseThrow(() -> new FerryException("import " + task.importTaskId() + " completed, but its image " + task.imageId()
-                                + " is not listed"));
-                return new Outcome.Done(image.imageId(), outputs(image, task));
-            }
-            default:
-                throw new FerryException("import task " + task.importTaskId() + " ended " + status + ": "
-                        + (message.isEmpty() ? "AWS gave no reason" : message));
-        }
-    }
-
-    private static double percent(String progress) {
-        try {
-            return progress == null ? 0 : Double.parseDouble(progress.strip());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+    protected Outcome follow(ApplyContext context, Operation operation) {
+        return tasks.poll(operation, task -> {
+            Image image = images.describe(task.imageId())
+                    .orElseThrow(() -> new FerryException("import " + task.importTaskId() + " completed, but its image " + task.imageId()
+                            + " is not listed"));
+            return new Outcome.Done(image.imageId(), outputs(image, task));
+        });
     }
 
     private static ObjectNode outputs(Image image, ImportImageTask task) {
@@ -223,18 +163,6 @@ final class ImageImportResource implements ManagedResourceType {
             }
         }
         return outputs;
-    }
-
-    private Optional<ImportImageTask> describeTask(String taskId) {
-        try {
-            return calls.call("EC2 DescribeImportImageTasks " + taskId, () -> clients.ec2()
-                    .describeImportImageTasks(r -> r.importTaskIds(taskId)).importImageTasks()).stream().findFirst();
-        } catch (FerryException e) {
-            if (AwsCalls.hasCode(e.getCause(), "InvalidConversionTaskId.NotFound", "InvalidConversionTaskId")) {
-                return Optional.empty();
-            }
-            throw e;
-        }
     }
 
     @Override
@@ -260,21 +188,8 @@ final class ImageImportResource implements ManagedResourceType {
 
     @Override
     public Optional<Found> findExisting(Identity identity, Attributes arguments) {
-        List<ImportImageTask> tasks = new ArrayList<>();
-        calls.run("EC2 DescribeImportImageTasks", () -> clients.ec2().describeImportImageTasksPaginator(r -> r.maxResults(500))
-                .forEach(page -> tasks.addAll(page.importImageTasks())));
-        return tasks.stream().filter(task -> Ec2Tags.carries(task.tags(), identity))
-                .filter(task -> !Set.of("deleting", "deleted").contains(task.status()))
-                .findFirst()
-                .map(task -> "completed".equals(task.status()) && task.imageId() != null
-                        ? new Found(task.imageId(), Optional.empty())
-                        : new Found(task.importTaskId(), Optional.of(new Operation(Operation.CREATE, task.importTaskId(), Optional.empty(),
-                        "active", null))));
-    }
-
-    @Override
-    public Outcome update(ApplyContext context) {
-        throw new IllegalStateException("aws_image_import is replaced, never updated");
+        return tasks.find(identity).map(task -> "completed".equals(task.status()) && task.imageId() != null
+                ? new Found(task.imageId(), Optional.empty()) : tasks.found(task));
     }
 
     @Override
@@ -283,14 +198,7 @@ final class ImageImportResource implements ManagedResourceType {
         String imageId = id;
         if (id.startsWith("import-")) {
             // A failed or interrupted import is recorded by its task: cancel it, and remove what it made.
-            Optional<ImportImageTask> task = describeTask(id);
-            if (task.isPresent() && "active".equals(task.get().status())) {
-                try {
-                    calls.run("EC2 CancelImportTask " + id, () -> clients.ec2().cancelImportTask(r -> r.importTaskId(id)));
-                } catch (FerryException e) {
-                    context.progress("could not cancel import task " + id + ": " + e.getMessage());
-                }
-            }
+            Optional<ImportImageTask> task = tasks.cancel(context, id);
             if (task.isEmpty() || task.get().imageId() == null) {
                 return new Outcome.Deleted();
             }

@@ -6,18 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.ApplyContext;
-import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
 import dev.ferry.engine.provider.Outcome;
 import dev.ferry.engine.provider.PlanRequest;
 import dev.ferry.engine.provider.PlanResult;
 import dev.ferry.engine.provider.RefreshRequest;
-import dev.ferry.engine.provider.ResourceSchema;
 import dev.ferry.engine.resource.Attributes;
 import dev.ferry.engine.resource.Identity;
 import dev.ferry.engine.resource.ResourceAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,10 +40,17 @@ import software.amazon.awssdk.services.s3.model.Type;
  * every grant already there), and a bucket whose object ownership is BucketOwnerEnforced, which ignores
  * ACLs, is refused at plan time with the way out.
  */
-final class InstanceExportResource implements ManagedResourceType {
+final class InstanceExportResource extends ConversionTaskResource<ExportTask> {
 
     static final String NAME = "aws_instance_export";
-    private static final Duration POLL = Duration.ofSeconds(15);
+
+    /** Instance export tasks, as DescribeExportTasks shows them (it has no paging, and they take no ClientToken). */
+    static final ConversionTasks.Kind<ExportTask> TASKS = new ConversionTasks.Kind<>("export", "instance export",
+            "EC2 DescribeExportTasks", (ec2, id) -> ec2.describeExportTasks(r -> r.exportTaskIds(id)).exportTasks(),
+            Set.of("InvalidExportTaskID.NotFound"), ec2 -> ec2.describeExportTasks(r -> { }).exportTasks(),
+            "EC2 CancelExportTask", (ec2, id) -> ec2.cancelExportTask(r -> r.exportTaskId(id)),
+            ExportTask::exportTaskId, ExportTask::stateAsString, ExportTask::statusMessage, task -> OptionalDouble.empty(),
+            ExportTask::tags, Set.of("cancelling", "cancelled"), true);
 
     /** The canonical account VM Import/Export writes exports with, per region (VM Import/Export User Guide, instance export prerequisites). */
     private static final Map<String, String> EXPORT_ACCOUNTS = Map.ofEntries(
@@ -72,33 +76,15 @@ final class InstanceExportResource implements ManagedResourceType {
             Map.entry("us-gov-west-1", "af913ca13efe7a94b88392711f6cfc8aa07c9d1454d4f190a624b126733a5602"));
     private static final String EXPORT_ACCOUNT_ELSEWHERE = "c4d8eabf8db69dbe46bfe0e517100c554f01200b104d59cd408e777ba442a322";
 
-    private final AwsClients clients;
-    private final AwsCalls calls;
     private final Buckets buckets;
 
     InstanceExportResource(AwsClients clients, AwsCalls calls, Buckets buckets) {
-        this.clients = requireNonNull(clients, "clients is null");
-        this.calls = requireNonNull(calls, "calls is null");
+        super(NAME, clients, calls, TASKS);
         this.buckets = requireNonNull(buckets, "buckets is null");
     }
 
     static String exportAccount(String region) {
         return EXPORT_ACCOUNTS.getOrDefault(region, EXPORT_ACCOUNT_ELSEWHERE);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public ResourceSchema schema() {
-        return ResourceSchema.IMMUTABLE;
-    }
-
-    @Override
-    public Set<String> limits(Attributes arguments) {
-        return Set.of(ImageExportResource.conversionLimit(clients.regionName()));
     }
 
     @Override
@@ -131,7 +117,7 @@ final class InstanceExportResource implements ManagedResourceType {
     }
 
     @Override
-    public Outcome create(ApplyContext context) {
+    protected Outcome start(ApplyContext context, int attempt) {
         Attributes arguments = context.arguments();
         Identity identity = context.identity();
         String instance = arguments.text("instance_id");
@@ -156,9 +142,9 @@ final class InstanceExportResource implements ManagedResourceType {
             if (made.isEmpty()) {
                 throw e;
             }
-            return poll(context, Operation.of(Operation.CREATE, made.get().id(), made.get().id(), "active"));
+            return follow(context, tasks.following(made.get().id()));
         }
-        return follow(task, Operation.of(Operation.CREATE, task.exportTaskId(), task.exportTaskId(), "active"));
+        return tasks.follow(task, tasks.following(task.exportTaskId()), this::completed);
     }
 
     private ExportTask startExport(Identity identity, String instance, String bucket, String prefix, String format, String environment,
@@ -227,23 +213,11 @@ final class InstanceExportResource implements ManagedResourceType {
                 && (grant.permission() == permission || grant.permission() == Permission.FULL_CONTROL));
     }
 
-    private Outcome follow(ExportTask task, Operation operation) {
-        String state = Optional.ofNullable(task.stateAsString()).orElse("active");
-        String message = Optional.ofNullable(task.statusMessage()).orElse("");
-        switch (state) {
-            case "active":
-                return new Outcome.InProgress(operation.withPhase("active"), "export " + task.exportTaskId()
-                        + (message.isEmpty() ? "" : " " + message), OptionalDouble.empty(), POLL);
-            case "completed": {
-                String bucket = task.exportToS3Task().s3Bucket();
-                String key = task.exportToS3Task().s3Key();
-                return new Outcome.Done(task.exportTaskId(), outputs(task.exportTaskId(), bucket, key, task.exportToS3Task().diskImageFormatAsString(),
-                        Optional.ofNullable(task.exportToS3Task().containerFormatAsString())));
-            }
-            default:
-                throw new FerryException("instance export " + task.exportTaskId() + " ended " + state
-                        + (message.isEmpty() ? "" : ": " + message));
-        }
+    private Outcome completed(ExportTask task) {
+        String bucket = task.exportToS3Task().s3Bucket();
+        String key = task.exportToS3Task().s3Key();
+        return new Outcome.Done(task.exportTaskId(), outputs(task.exportTaskId(), bucket, key, task.exportToS3Task().diskImageFormatAsString(),
+                Optional.ofNullable(task.exportToS3Task().containerFormatAsString())));
     }
 
     private ObjectNode outputs(String taskId, String bucket, String key, String diskFormat, Optional<String> container) {
@@ -261,23 +235,9 @@ final class InstanceExportResource implements ManagedResourceType {
         return outputs;
     }
 
-    private Optional<ExportTask> describe(String taskId) {
-        try {
-            return calls.call("EC2 DescribeExportTasks " + taskId, () -> clients.ec2().describeExportTasks(r -> r.exportTaskIds(taskId)))
-                    .exportTasks().stream().findFirst();
-        } catch (FerryException e) {
-            if (AwsCalls.hasCode(e.getCause(), "InvalidExportTaskID.NotFound")) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
     @Override
-    public Outcome poll(ApplyContext context, Operation operation) {
-        ExportTask task = describe(operation.id())
-                .orElseThrow(() -> new FerryException("instance export " + operation.id() + " is no longer listed by EC2; run apply again"));
-        return follow(task, operation);
+    protected Outcome follow(ApplyContext context, Operation operation) {
+        return tasks.poll(operation, this::completed);
     }
 
     @Override
@@ -287,7 +247,7 @@ final class InstanceExportResource implements ManagedResourceType {
             String bucket = request.outputs().path("bucket").asText(request.arguments().path("bucket").asText());
             String key = request.outputs().path("key").asText("");
             if (key.isEmpty()) {
-                Optional<ExportTask> task = describe(request.id());
+                Optional<ExportTask> task = tasks.describe(request.id());
                 if (task.isEmpty() || !"completed".equals(task.get().stateAsString())) {
                     observed.put(request.address(), new Observation.Gone());
                     continue;
@@ -312,46 +272,14 @@ final class InstanceExportResource implements ManagedResourceType {
     }
 
     @Override
-    public Optional<Found> findExisting(Identity identity, Attributes arguments) {
-        List<ExportTask> tasks = calls.call("EC2 DescribeExportTasks", () -> clients.ec2().describeExportTasks(r -> { })).exportTasks();
-        return tasks.stream().filter(task -> Ec2Tags.carries(task.tags(), identity))
-                .filter(task -> !Set.of("cancelling", "cancelled").contains(task.stateAsString()))
-                .findFirst()
-                .map(task -> new Found(task.exportTaskId(), "active".equals(task.stateAsString())
-                        ? Optional.of(Operation.of(Operation.CREATE, task.exportTaskId(), task.exportTaskId(), "active"))
-                        : Optional.empty()));
-    }
-
-    @Override
-    public Outcome update(ApplyContext context) {
-        throw new IllegalStateException("aws_instance_export is replaced, never updated");
-    }
-
-    @Override
     public Outcome delete(ApplyContext context) {
         String taskId = context.prior().orElseThrow().id();
         JsonNode outputs = context.prior().get().outputs();
-        Optional<ExportTask> task = describe(taskId);
-        if (task.isPresent() && "active".equals(task.get().stateAsString())) {
-            try {
-                calls.run("EC2 CancelExportTask " + taskId, () -> clients.ec2().cancelExportTask(r -> r.exportTaskId(taskId)));
-            } catch (FerryException e) {
-                if (!AwsCalls.hasCode(e.getCause(), "IncorrectState")) {
-                    throw e;
-                }
-            }
-        }
+        Optional<ExportTask> task = tasks.cancel(context, taskId);
         String bucket = outputs.path("bucket").asText(context.prior().get().arguments().path("bucket").asText());
         String key = outputs.path("key").asText(task.map(t -> t.exportToS3Task().s3Key()).orElse(""));
         if (!key.isEmpty()) {
-            context.progress("deleting s3://" + bucket + "/" + key);
-            try {
-                calls.run("S3 DeleteObject s3://" + bucket + "/" + key, () -> clients.s3().deleteObject(r -> r.bucket(bucket).key(key)));
-            } catch (FerryException e) {
-                if (!AwsCalls.missing(e.getCause(), "NoSuchBucket", "NoSuchKey")) {
-                    throw e;
-                }
-            }
+            tasks.deleteOutput(context, bucket, key);
         }
         return new Outcome.Deleted();
     }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.provider.ApplyContext;
-import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
@@ -42,37 +41,19 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * checks what a launch would refuse: a missing subnet or group, groups of another VPC, an address outside
  * the subnet. Tags change in place; anything else launches a new instance.
  */
-final class InstanceResource implements ManagedResourceType {
+final class InstanceResource extends AwsResource {
 
     static final String NAME = "aws_instance";
     static final String MATCH = "match";
     private static final Duration POLL = Duration.ofSeconds(5);
 
-    private final AwsClients clients;
-    private final AwsCalls calls;
     private final Network network;
     private final InstanceTypes types;
 
     InstanceResource(AwsClients clients, AwsCalls calls, Network network, InstanceTypes types) {
-        this.clients = requireNonNull(clients, "clients is null");
-        this.calls = requireNonNull(calls, "calls is null");
+        super(NAME, new ResourceSchema(Set.of("tags")), clients, calls);
         this.network = requireNonNull(network, "network is null");
         this.types = requireNonNull(types, "types is null");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public ResourceSchema schema() {
-        return new ResourceSchema(Set.of("tags"));
-    }
-
-    @Override
-    public Set<String> limits(Attributes arguments) {
-        return Set.of();
     }
 
     @Override

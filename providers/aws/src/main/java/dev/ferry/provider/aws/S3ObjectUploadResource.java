@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.DiskImage;
 import dev.ferry.engine.provider.ApplyContext;
-import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
 import dev.ferry.engine.provider.Outcome;
@@ -56,7 +55,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The upload id is checkpointed before the first part, so an upload cut short (a crash, Ctrl-C) is
  * resumed: ListParts tells which parts S3 holds, and only the others are sent.
  */
-final class S3ObjectUploadResource implements ManagedResourceType {
+final class S3ObjectUploadResource extends AwsResource {
 
     static final String NAME = "aws_s3_object";
     static final long MAX_OBJECT_BYTES = 5L * 1024 * 1024 * 1024 * 1024;
@@ -86,29 +85,11 @@ final class S3ObjectUploadResource implements ManagedResourceType {
         }
     }
 
-    private final AwsClients clients;
-    private final AwsCalls calls;
     private final UploadTuning tuning;
 
     S3ObjectUploadResource(AwsClients clients, AwsCalls calls, UploadTuning tuning) {
-        this.clients = requireNonNull(clients, "clients is null");
-        this.calls = requireNonNull(calls, "calls is null");
+        super(NAME, ResourceSchema.IMMUTABLE, clients, calls);
         this.tuning = requireNonNull(tuning, "tuning is null");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public ResourceSchema schema() {
-        return ResourceSchema.IMMUTABLE;
-    }
-
-    @Override
-    public Set<String> limits(Attributes arguments) {
-        return Set.of();
     }
 
     @Override

@@ -1,14 +1,11 @@
 package dev.ferry.provider.aws;
 
-import static java.util.Objects.requireNonNull;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.ApplyContext;
-import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
@@ -41,29 +38,16 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * that exists already is adopted: the plan says what ferry adds, and ferry never removes or rewrites
  * a statement or policy it did not write.
  */
-final class VmImportRoleResource implements ManagedResourceType {
+final class VmImportRoleResource extends AwsResource {
 
     static final String NAME = "aws_iam_role";
     static final String EXTERNAL_ID = "vmimport";
     /** The operation that finishes a role an interrupted run created. */
     private static final String FINISH_CREATE = "finish-create-role-";
 
-    private final AwsClients clients;
-    private final AwsCalls calls;
 
     VmImportRoleResource(AwsClients clients, AwsCalls calls) {
-        this.clients = requireNonNull(clients, "clients is null");
-        this.calls = requireNonNull(calls, "calls is null");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public ResourceSchema schema() {
-        return new ResourceSchema(Set.of("bucket", "policy", "trust_statement", "policy_name"));
+        super(NAME, new ResourceSchema(Set.of("bucket", "policy", "trust_statement", "policy_name")), clients, calls);
     }
 
     static String policyName(String bucket) {
@@ -391,10 +375,5 @@ final class VmImportRoleResource implements ManagedResourceType {
             return new Outcome.Done(roleName, outputs(roleName, context.arguments().text("policy_name"), true, false));
         }
         throw new IllegalStateException("aws_iam_role has no long operations (asked to follow " + operation.id() + ")");
-    }
-
-    @Override
-    public Set<String> limits(Attributes arguments) {
-        return Set.of();
     }
 }
