@@ -212,7 +212,7 @@ final class Workspace {
                     throw new FerryException("this build of ferry has no provider '" + name + "'");
                 }
                 sessions.add(provider.open(new ProviderContext(file.provider(name), file, environment.variables(), environment.home(),
-                        secrets)));
+                        secrets, line -> environment.err().println(line))));
             }
         } catch (RuntimeException e) {
             sessions.forEach(ProviderSession::close);
