@@ -8,17 +8,12 @@ import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.apply.Cancellation;
 import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.plan.Plan;
-import dev.ferry.engine.plan.PlanCodec;
 import dev.ferry.engine.render.PlanRenderer;
 import dev.ferry.engine.resource.SecretResolver;
 import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateLock;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -81,7 +76,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Plan> saved = reportingErrors(out, () -> Optional.ofNullable(planFile).map(this::readSavedPlan));
+        Optional<Plan> saved = reportingErrors(out, () -> Optional.ofNullable(planFile).map(workspace::savedPlan));
         String migrationFile = saved.isPresent() && spec.commandLine().getParseResult().expandedArgs().stream()
                 .noneMatch(arg -> arg.equals("-f") || arg.equals("--file") || arg.startsWith("--file="))
                 ? saved.get().file() : file.file;
@@ -171,17 +166,6 @@ final class ApplyCommand implements Callable<Integer> {
         }
         stream.summary(result, destroy);
         return result.succeeded() ? Commands.OK : Commands.ERROR;
-    }
-
-    private Plan readSavedPlan(String path) {
-        Path resolved = environment.resolve(path);
-        try {
-            return PlanCodec.decode(Files.readAllBytes(resolved), path);
-        } catch (NoSuchFileException e) {
-            throw new FerryException(path + ": no such saved plan");
-        } catch (IOException e) {
-            throw new FerryException(path + ": cannot be read: " + e.getMessage());
-        }
     }
 
     /** A saved plan applies only to the state and file it was made from. */

@@ -12,6 +12,8 @@ import dev.ferry.engine.provider.ResourceTypes;
 import dev.ferry.engine.resource.EnvironmentSecretResolver;
 import dev.ferry.engine.resource.SecretCheck;
 import dev.ferry.engine.resource.SecretResolver;
+import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.plan.PlanCodec;
 import dev.ferry.engine.spec.Diagnostic;
 import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.state.FileStateStore;
@@ -21,8 +23,10 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -171,6 +175,32 @@ final class Workspace {
     /** The state of {@code opened}, or a new empty one for it (not yet written) when there is none. */
     static State readState(Opened opened, PrintWriter err) {
         return readOwnState(opened, err).orElseGet(() -> State.empty().withMigration(opened.file().name()));
+    }
+
+    /** A plan saved with {@code ferry plan -out}, checked against its digest (apply, show). */
+    Plan savedPlan(String path) {
+        try {
+            return PlanCodec.decode(Files.readAllBytes(environment.resolve(path)), path);
+        } catch (NoSuchFileException e) {
+            throw new FerryException(path + ": no such saved plan");
+        } catch (IOException e) {
+            throw new FerryException(path + ": cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Saves {@code plan} for {@code ferry apply PLANFILE}: readable by its owner only, written whole or not at all. */
+    void savePlan(Plan plan, String path) {
+        Path target = environment.resolve(path);
+        try {
+            Path absolute = target.toAbsolutePath();
+            Path temporary = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
+            Files.deleteIfExists(temporary);
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(temporary, PlanCodec.encode(plan, PlanCodec.Flavour.SAVED));
+            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new FerryException("cannot save the plan to " + path + ": " + e.getMessage());
+        }
     }
 
     Configuration expand(MigrationFile file) {
