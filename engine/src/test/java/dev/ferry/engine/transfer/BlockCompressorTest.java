@@ -12,17 +12,20 @@ class BlockCompressorTest {
     private static final int BLOCK = 64 * 1024;
 
     @Test
-    void allZeroBlocksShareOneCompressedFormOutsideThePool() {
+    void allZeroBlocksAreLeftToTheZeroRunWithoutDeflatingOrABuffer() {
         BufferPool pool = new BufferPool("test", 2, BlockCompressor.outputBound(BLOCK));
-        try (BlockCompressor compressor = new BlockCompressor(6, new BlockCompressor.ZeroBlocks(BLOCK))) {
+        try (BlockCompressor compressor = new BlockCompressor(6, new BlockCompressor.ZeroRuns(6))) {
             byte[] previous = TestData.random(BLOCK, 1);
-            BlockCompressor.Compressed first = compressor.compress(new byte[BLOCK], BLOCK, previous, BLOCK, false, pool);
-            BlockCompressor.Compressed second = compressor.compress(new byte[BLOCK], BLOCK, null, 0, false, pool);
+            BlockCompressor.Compressed read = compressor.compress(new byte[BLOCK], BLOCK, previous, BLOCK, false, pool);
+            BlockCompressor.Compressed unwritten = compressor.compress(null, BLOCK - 3, null, 0, true, pool);
 
-            assertThat(second.bytes()).isSameAs(first.bytes());
-            assertThat(first.pooled()).isFalse();
+            assertThat(read.allZero()).isTrue();
+            assertThat(read.length()).isZero();
+            assertThat(read.pooled()).isFalse();
+            assertThat(read.crc()).isEqualTo(crc(new byte[BLOCK]));
+            assertThat(unwritten.allZero()).isTrue();
+            assertThat(unwritten.crc()).isEqualTo(crc(new byte[BLOCK - 3]));
             assertThat(pool.allocated()).isZero();
-            assertThat(first.crc()).isEqualTo(crc(new byte[BLOCK]));
         }
     }
 
@@ -32,7 +35,7 @@ class BlockCompressorTest {
         byte[] first = java.util.Arrays.copyOfRange(text, 0, BLOCK);
         byte[] second = java.util.Arrays.copyOfRange(text, BLOCK, 2 * BLOCK);
         BufferPool pool = new BufferPool("test", 2, BlockCompressor.outputBound(BLOCK));
-        try (BlockCompressor compressor = new BlockCompressor(6, new BlockCompressor.ZeroBlocks(BLOCK))) {
+        try (BlockCompressor compressor = new BlockCompressor(6, new BlockCompressor.ZeroRuns(6))) {
             BlockCompressor.Compressed a = compressor.compress(first, BLOCK, null, 0, false, pool);
             BlockCompressor.Compressed b = compressor.compress(second, BLOCK, first, BLOCK, true, pool);
 
