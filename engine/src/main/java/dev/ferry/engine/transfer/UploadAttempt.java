@@ -243,7 +243,8 @@ final class UploadAttempt implements RangeReader.Pipeline {
         try {
             block.read = true;
             Block previous = blockAt(block.index - 1);
-            if (block.index == 0 || (previous != null && previous.read)) {
+            // A predecessor already released was never read (unwritten) and is sent already.
+            if (block.index == 0 || block.index - 1 < released || (previous != null && previous.read)) {
                 readyToCompress.add(block);
             }
             Block next = blockAt(block.index + 1);
@@ -316,6 +317,7 @@ final class UploadAttempt implements RangeReader.Pipeline {
             while (true) {
                 Block block;
                 Block previous;
+                boolean previousReleased;
                 lock.lock();
                 try {
                     while (!stopped && readyToCompress.isEmpty()) {
@@ -326,14 +328,22 @@ final class UploadAttempt implements RangeReader.Pipeline {
                     }
                     block = readyToCompress.poll();
                     previous = blockAt(block.index - 1);
+                    previousReleased = block.index > 0 && previous == null;
                 } finally {
                     lock.unlock();
                 }
                 // The block and its predecessor stay put: the predecessor's raw buffer is released
-                // only once this block is compressed. An unread predecessor was zeros.
-                byte[] dictionary = previous == null ? null : previous.raw != null ? previous.raw : zeroRuns.zeros();
-                int dictionaryEnd = previous == null ? 0 : previous.raw != null ? previous.length
-                        : Math.min(previous.length, BlockCompressor.DICTIONARY_SIZE);
+                // only once this block is compressed. A predecessor without one (unwritten, perhaps
+                // released already) was zeros.
+                byte[] dictionary = null;
+                int dictionaryEnd = 0;
+                if (previous != null && previous.raw != null) {
+                    dictionary = previous.raw;
+                    dictionaryEnd = previous.length;
+                } else if (previous != null || previousReleased) {
+                    dictionary = zeroRuns.zeros();
+                    dictionaryEnd = BlockCompressor.DICTIONARY_SIZE;
+                }
                 BlockCompressor.Compressed compressed = compressor.compress(block.raw, block.length, dictionary,
                         dictionaryEnd, block.last, outPool);
                 counters.bytesCompressed.addAndGet(block.length);
