@@ -13,6 +13,7 @@ import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.state.ResourceStatus;
 import dev.ferry.engine.testing.FreezableStateStore;
 import dev.ferry.sandbox.Sandbox;
+import dev.ferry.sandbox.world.Ami;
 import dev.ferry.sandbox.world.Ec2Instance;
 import dev.ferry.sandbox.world.InstanceTypeSpec;
 import java.io.IOException;
@@ -153,6 +154,13 @@ class JourneyBTargetTest {
         assertThat(launched.tags()).containsEntry("Team", "platform").containsEntry("Name", "app-02").containsKey("ferry:id");
         String imageId = journey.resource("aws_image_import.app-02").id().orElseThrow();
         assertThat(launched.imageId()).isEqualTo(imageId);
+        assertThat(change(plan, "aws_image_import.app-02").after().find("tags").orElseThrow().path("Team").asText())
+                .as("the plan shows the image's tags").isEqualTo("platform");
+        Ami imported = sandbox.world().ami(imageId).orElseThrow();
+        assertThat(imported.tags()).as("the imported image carries the file's tags and ferry's identity")
+                .containsEntry("Team", "platform").containsEntry("ferry:address", "aws_image_import.app-02").containsKey("ferry:id");
+        assertThat(imported.blockDevices()).isNotEmpty().allSatisfy(device -> assertThat(snapshotTags(device.snapshotId()))
+                .as("snapshot " + device.snapshotId()).containsEntry("Team", "platform").containsKey("ferry:id"));
         assertThat(sandbox.world().importImageTasks()).singleElement().satisfies(task -> {
             assertThat(task.s3Key()).isEqualTo("imports/app-02.raw");
             assertThat(task.roleName()).isEqualTo("vmimport");
@@ -160,7 +168,11 @@ class JourneyBTargetTest {
         });
         assertThat(sandbox.world().object(BUCKET, "imports/app-02.raw")).as("the upload is cleaned up after the import").isEmpty();
         String backup = journey.resource("aws_ami.app-02-backup").id().orElseThrow();
-        assertThat(sandbox.world().ami(backup)).hasValueSatisfying(ami -> assertThat(ami.sourceInstanceId()).isEqualTo(instanceId));
+        assertThat(sandbox.world().ami(backup)).hasValueSatisfying(ami -> {
+            assertThat(ami.sourceInstanceId()).isEqualTo(instanceId);
+            assertThat(ami.tags()).as("the backup image carries the file's tags").containsEntry("Team", "platform")
+                    .containsEntry("ferry:address", "aws_ami.app-02-backup");
+        });
         String exportKey = journey.resource("aws_instance_export.app-02").outputs().path("key").asText();
         assertThat(exportKey).startsWith("exports-back/export-i-").endsWith(".ova");
         assertThat(sandbox.world().object(BUCKET, exportKey)).isPresent();
@@ -173,6 +185,10 @@ class JourneyBTargetTest {
         assertThat(sandbox.world().amis()).as("imported and backup images deregistered").isEmpty();
         assertThat(sandbox.world().object(BUCKET, exportKey)).isEmpty();
         assertThat(sandbox.world().role("vmimport")).isEmpty();
+    }
+
+    private java.util.Map<String, String> snapshotTags(String snapshotId) {
+        return sandbox.world().snapshots().stream().filter(s -> s.id().equals(snapshotId)).findFirst().orElseThrow().tags();
     }
 
     @Test
@@ -325,6 +341,10 @@ class JourneyBTargetTest {
         assertThat(sandbox.world().ec2Instance(id).orElseThrow().tags()).containsEntry("Team", "b").containsEntry("Owner", "ops");
         assertThat(sandbox.requests().count("ec2:RunInstances")).as("tags change in place").isEqualTo(1);
         assertThat(retagged.plan().hasChanges()).isFalse();
+        String image = first.resource("aws_image_import.app-10").id().orElseThrow();
+        assertThat(sandbox.world().ami(image).orElseThrow().tags()).as("the imported image is retagged in place, not imported again")
+                .containsEntry("Team", "b").containsEntry("Owner", "ops");
+        assertThat(sandbox.requests().count("ec2:ImportImage")).isEqualTo(1);
 
         try (var ec2 = TestClients.ec2(sandbox)) {
             ec2.terminateInstances(r -> r.instanceIds(id));
