@@ -83,11 +83,14 @@ final class Ec2TargetExpander implements TargetKind.TargetExpander {
                     .build());
         }
         target.exportBack().ifPresent(back -> {
+            declarations.add(shared.exportGrant());
             ResourceDeclaration.Builder exporting = ResourceDeclaration.builder(ResourceAddress.managed(InstanceExportResource.NAME, name), origin)
                     .reference("instance_id", instance, "id")
                     .argument("bucket", shared.bucket())
                     .argument("prefix", back.prefix())
-                    .argument("format", back.format().name().toLowerCase(Locale.ROOT));
+                    .argument("format", back.format().name().toLowerCase(Locale.ROOT))
+                    // CreateInstanceExportTask writes through the bucket's ACL: the grant comes first.
+                    .dependsOn(SharedDeclarations.EXPORT_GRANT);
             if (target.backupAmi()) {
                 // An instance export may reboot the instance; the backup image is taken first.
                 exporting.dependsOn(backup);

@@ -16,6 +16,7 @@ import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.world.Ami;
 import dev.ferry.sandbox.world.Ec2Instance;
 import dev.ferry.sandbox.world.InstanceTypeSpec;
+import dev.ferry.sandbox.world.World;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -289,9 +290,40 @@ class JourneyBTargetTest {
         Journey journey = journey(file(false, "keep", migration("app-08", FULL_TARGET.replace("private_ip: 10.0.1.20, ", ""))));
 
         assertThatThrownBy(journey::plan).isInstanceOf(Planner.PlanFailedException.class)
-                .hasMessageContaining("aws_instance_export.app-08")
+                .hasMessageContaining("aws_s3_bucket_export_grant.staging")
                 .hasMessageContaining("enforces owner-only ACLs (Object Ownership: BucketOwnerEnforced)")
                 .hasMessageContaining("put-bucket-ownership-controls --bucket " + BUCKET);
+    }
+
+    @Test
+    void theExportGrantIsPlannedAsItsOwnChangeAndDestroyGivesTheBucketBackItsAcl() throws Exception {
+        vm("app-11", 6 * MIB, true);
+        sandbox.world().createBucket(BUCKET, "BucketOwnerPreferred");
+        List<String> before;
+        try (S3Client s3 = TestClients.s3(sandbox)) {
+            before = grants(s3);
+        }
+        Journey journey = journey(file(false, "keep", migration("app-11", FULL_TARGET.replace("private_ip: 10.0.1.20, ", ""))));
+
+        Plan plan = journey.plan();
+        Change grant = change(plan, "aws_s3_bucket_export_grant.staging");
+        assertThat(grant.action()).isEqualTo(Action.CREATE);
+        assertThat(grant.notes()).anySatisfy(note -> assertThat(note.text()).contains("adds WRITE and READ_ACP for the VM Import/Export account"));
+        ApplyResult result = journey.apply(plan);
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+        try (S3Client s3 = TestClients.s3(sandbox)) {
+            assertThat(grants(s3)).as("the export wrote through ferry's grant").contains(
+                    "CanonicalUser:" + World.exportServiceCanonicalId() + ":WRITE", "CanonicalUser:" + World.exportServiceCanonicalId() + ":READ_ACP");
+
+            ApplyResult destroyed = journey.destroy();
+            assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
+            assertThat(grants(s3)).as("a bucket ferry did not create gets back the ACL it had").containsExactlyInAnyOrderElementsOf(before);
+        }
+    }
+
+    private static List<String> grants(S3Client s3) {
+        return s3.getBucketAcl(r -> r.bucket(BUCKET)).grants().stream()
+                .map(g -> g.grantee().typeAsString() + ":" + g.grantee().id() + ":" + g.permissionAsString()).toList();
     }
 
     @Test
