@@ -13,6 +13,7 @@ import dev.ferry.provider.aws.source.Ec2InstanceData;
 import dev.ferry.provider.aws.source.ImageExportResource;
 import dev.ferry.provider.aws.source.PriceCatalog;
 import dev.ferry.provider.aws.source.S3ArtifactOpener;
+import dev.ferry.provider.aws.staging.BucketExportGrantResource;
 import dev.ferry.provider.aws.staging.BucketPolicyResource;
 import dev.ferry.provider.aws.staging.BucketResource;
 import dev.ferry.provider.aws.staging.Buckets;
@@ -59,7 +60,8 @@ final class AwsSession implements ProviderSession {
                 new S3ObjectUploadResource(clients, calls, upload),
                 new ImageImportResource(clients, calls, images),
                 new InstanceResource(clients, calls, new Network(clients, calls), new InstanceTypes(clients, calls)),
-                new InstanceExportResource(clients, calls, buckets));
+                new BucketExportGrantResource(clients, calls, buckets),
+                new InstanceExportResource(clients, calls));
     }
 
     AwsClients clients() {

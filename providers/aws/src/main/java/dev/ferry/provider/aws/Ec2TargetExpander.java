@@ -46,20 +46,21 @@ final class Ec2TargetExpander implements TargetKind.TargetExpander {
                 .argument("source", source.diskImage())
                 .build());
 
+        ObjectNode tags = Json.object();
+        target.tags().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(tag -> tags.put(tag.getKey(), tag.getValue()));
         ResourceDeclaration.Builder importing = ResourceDeclaration.builder(image, origin)
                 .reference("bucket", object, "bucket")
                 .reference("key", object, "key")
                 .reference("format", object, "format")
                 .reference("role_name", SharedDeclarations.ROLE, "name")
                 .argument("architecture", target.architecture())
-                .argument("machine", source.machine());
+                .argument("machine", source.machine())
+                .argument("tags", tags);
         target.platform().ifPresent(platform -> importing.argument("platform", platform));
         target.bootMode().ifPresent(mode -> importing.argument("boot_mode", mode));
         target.licenseType().ifPresent(license -> importing.argument("license_type", license));
         declarations.add(importing.build());
 
-        ObjectNode tags = Json.object();
-        target.tags().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(tag -> tags.put(tag.getKey(), tag.getValue()));
         ResourceDeclaration.Builder launching = ResourceDeclaration.builder(instance, origin)
                 .reference("image_id", image, "image_id")
                 .argument("instance_type", target.instanceType())
@@ -78,14 +79,18 @@ final class Ec2TargetExpander implements TargetKind.TargetExpander {
             declarations.add(ResourceDeclaration.builder(backup, origin)
                     .reference("instance", instance, "id")
                     .argument("reboot", false)
+                    .argument("tags", tags)
                     .build());
         }
         target.exportBack().ifPresent(back -> {
+            declarations.add(shared.exportGrant());
             ResourceDeclaration.Builder exporting = ResourceDeclaration.builder(ResourceAddress.managed(InstanceExportResource.NAME, name), origin)
                     .reference("instance_id", instance, "id")
                     .argument("bucket", shared.bucket())
                     .argument("prefix", back.prefix())
-                    .argument("format", back.format().name().toLowerCase(Locale.ROOT));
+                    .argument("format", back.format().name().toLowerCase(Locale.ROOT))
+                    // CreateInstanceExportTask writes through the bucket's ACL: the grant comes first.
+                    .dependsOn(SharedDeclarations.EXPORT_GRANT);
             if (target.backupAmi()) {
                 // An instance export may reboot the instance; the backup image is taken first.
                 exporting.dependsOn(backup);

@@ -11,6 +11,7 @@ import dev.ferry.engine.spec.Section;
 import dev.ferry.engine.spec.SourceLocation;
 import dev.ferry.engine.spec.Staging;
 import dev.ferry.provider.aws.client.AwsConfig;
+import dev.ferry.provider.aws.staging.BucketExportGrantResource;
 import dev.ferry.provider.aws.staging.BucketPolicyResource;
 import dev.ferry.provider.aws.staging.BucketResource;
 import dev.ferry.provider.aws.staging.CallerIdentityData;
@@ -29,6 +30,7 @@ final class SharedDeclarations {
     static final ResourceAddress BUCKET = ResourceAddress.managed(BucketResource.NAME, "staging");
     static final ResourceAddress BUCKET_POLICY = ResourceAddress.managed(BucketPolicyResource.NAME, "staging");
     static final ResourceAddress ROLE = ResourceAddress.managed(VmImportRoleResource.NAME, "vmimport");
+    static final ResourceAddress EXPORT_GRANT = ResourceAddress.managed(BucketExportGrantResource.NAME, "staging");
     static final String ROLE_NAME = "vmimport";
 
     private final MigrationFile file;
@@ -97,6 +99,13 @@ final class SharedDeclarations {
 
     ResourceDeclaration callerIdentity() {
         return ResourceDeclaration.builder(CALLER, file.document().locate("/providers/" + AwsProvider.NAME)).build();
+    }
+
+    /** The bucket ACL grant every instance export of the file writes through. */
+    ResourceDeclaration exportGrant() {
+        return ResourceDeclaration.builder(EXPORT_GRANT, origin)
+                .argument("bucket", bucket())
+                .build();
     }
 
     ResourceDeclaration bucketPolicy() {

@@ -13,8 +13,10 @@ import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.state.ResourceStatus;
 import dev.ferry.engine.testing.FreezableStateStore;
 import dev.ferry.sandbox.Sandbox;
+import dev.ferry.sandbox.world.Ami;
 import dev.ferry.sandbox.world.Ec2Instance;
 import dev.ferry.sandbox.world.InstanceTypeSpec;
+import dev.ferry.sandbox.world.World;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +155,13 @@ class JourneyBTargetTest {
         assertThat(launched.tags()).containsEntry("Team", "platform").containsEntry("Name", "app-02").containsKey("ferry:id");
         String imageId = journey.resource("aws_image_import.app-02").id().orElseThrow();
         assertThat(launched.imageId()).isEqualTo(imageId);
+        assertThat(change(plan, "aws_image_import.app-02").after().find("tags").orElseThrow().path("Team").asText())
+                .as("the plan shows the image's tags").isEqualTo("platform");
+        Ami imported = sandbox.world().ami(imageId).orElseThrow();
+        assertThat(imported.tags()).as("the imported image carries the file's tags and ferry's identity")
+                .containsEntry("Team", "platform").containsEntry("ferry:address", "aws_image_import.app-02").containsKey("ferry:id");
+        assertThat(imported.blockDevices()).isNotEmpty().allSatisfy(device -> assertThat(snapshotTags(device.snapshotId()))
+                .as("snapshot " + device.snapshotId()).containsEntry("Team", "platform").containsKey("ferry:id"));
         assertThat(sandbox.world().importImageTasks()).singleElement().satisfies(task -> {
             assertThat(task.s3Key()).isEqualTo("imports/app-02.raw");
             assertThat(task.roleName()).isEqualTo("vmimport");
@@ -160,7 +169,11 @@ class JourneyBTargetTest {
         });
         assertThat(sandbox.world().object(BUCKET, "imports/app-02.raw")).as("the upload is cleaned up after the import").isEmpty();
         String backup = journey.resource("aws_ami.app-02-backup").id().orElseThrow();
-        assertThat(sandbox.world().ami(backup)).hasValueSatisfying(ami -> assertThat(ami.sourceInstanceId()).isEqualTo(instanceId));
+        assertThat(sandbox.world().ami(backup)).hasValueSatisfying(ami -> {
+            assertThat(ami.sourceInstanceId()).isEqualTo(instanceId);
+            assertThat(ami.tags()).as("the backup image carries the file's tags").containsEntry("Team", "platform")
+                    .containsEntry("ferry:address", "aws_ami.app-02-backup");
+        });
         String exportKey = journey.resource("aws_instance_export.app-02").outputs().path("key").asText();
         assertThat(exportKey).startsWith("exports-back/export-i-").endsWith(".ova");
         assertThat(sandbox.world().object(BUCKET, exportKey)).isPresent();
@@ -173,6 +186,10 @@ class JourneyBTargetTest {
         assertThat(sandbox.world().amis()).as("imported and backup images deregistered").isEmpty();
         assertThat(sandbox.world().object(BUCKET, exportKey)).isEmpty();
         assertThat(sandbox.world().role("vmimport")).isEmpty();
+    }
+
+    private java.util.Map<String, String> snapshotTags(String snapshotId) {
+        return sandbox.world().snapshots().stream().filter(s -> s.id().equals(snapshotId)).findFirst().orElseThrow().tags();
     }
 
     @Test
@@ -273,9 +290,40 @@ class JourneyBTargetTest {
         Journey journey = journey(file(false, "keep", migration("app-08", FULL_TARGET.replace("private_ip: 10.0.1.20, ", ""))));
 
         assertThatThrownBy(journey::plan).isInstanceOf(Planner.PlanFailedException.class)
-                .hasMessageContaining("aws_instance_export.app-08")
+                .hasMessageContaining("aws_s3_bucket_export_grant.staging")
                 .hasMessageContaining("enforces owner-only ACLs (Object Ownership: BucketOwnerEnforced)")
                 .hasMessageContaining("put-bucket-ownership-controls --bucket " + BUCKET);
+    }
+
+    @Test
+    void theExportGrantIsPlannedAsItsOwnChangeAndDestroyGivesTheBucketBackItsAcl() throws Exception {
+        vm("app-11", 6 * MIB, true);
+        sandbox.world().createBucket(BUCKET, "BucketOwnerPreferred");
+        List<String> before;
+        try (S3Client s3 = TestClients.s3(sandbox)) {
+            before = grants(s3);
+        }
+        Journey journey = journey(file(false, "keep", migration("app-11", FULL_TARGET.replace("private_ip: 10.0.1.20, ", ""))));
+
+        Plan plan = journey.plan();
+        Change grant = change(plan, "aws_s3_bucket_export_grant.staging");
+        assertThat(grant.action()).isEqualTo(Action.CREATE);
+        assertThat(grant.notes()).anySatisfy(note -> assertThat(note.text()).contains("adds WRITE and READ_ACP for the VM Import/Export account"));
+        ApplyResult result = journey.apply(plan);
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+        try (S3Client s3 = TestClients.s3(sandbox)) {
+            assertThat(grants(s3)).as("the export wrote through ferry's grant").contains(
+                    "CanonicalUser:" + World.exportServiceCanonicalId() + ":WRITE", "CanonicalUser:" + World.exportServiceCanonicalId() + ":READ_ACP");
+
+            ApplyResult destroyed = journey.destroy();
+            assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
+            assertThat(grants(s3)).as("a bucket ferry did not create gets back the ACL it had").containsExactlyInAnyOrderElementsOf(before);
+        }
+    }
+
+    private static List<String> grants(S3Client s3) {
+        return s3.getBucketAcl(r -> r.bucket(BUCKET)).grants().stream()
+                .map(g -> g.grantee().typeAsString() + ":" + g.grantee().id() + ":" + g.permissionAsString()).toList();
     }
 
     @Test
@@ -325,6 +373,10 @@ class JourneyBTargetTest {
         assertThat(sandbox.world().ec2Instance(id).orElseThrow().tags()).containsEntry("Team", "b").containsEntry("Owner", "ops");
         assertThat(sandbox.requests().count("ec2:RunInstances")).as("tags change in place").isEqualTo(1);
         assertThat(retagged.plan().hasChanges()).isFalse();
+        String image = first.resource("aws_image_import.app-10").id().orElseThrow();
+        assertThat(sandbox.world().ami(image).orElseThrow().tags()).as("the imported image is retagged in place, not imported again")
+                .containsEntry("Team", "b").containsEntry("Owner", "ops");
+        assertThat(sandbox.requests().count("ec2:ImportImage")).isEqualTo(1);
 
         try (var ec2 = TestClients.ec2(sandbox)) {
             ec2.terminateInstances(r -> r.instanceIds(id));

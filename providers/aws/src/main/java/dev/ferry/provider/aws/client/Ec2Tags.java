@@ -1,11 +1,14 @@
 package dev.ferry.provider.aws.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.engine.resource.Attributes;
 import dev.ferry.engine.resource.Identity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -34,6 +37,30 @@ public final class Ec2Tags {
 
     public static TagSpecification specification(ResourceType type, Map<String, String> tags) {
         return TagSpecification.builder().resourceType(type).tags(list(tags)).build();
+    }
+
+    /** The file's own tags, as a resource's {@code tags} argument holds them (none when it has none). */
+    public static Map<String, String> fromArgument(Attributes arguments) {
+        Map<String, String> tags = new TreeMap<>();
+        arguments.find("tags").filter(JsonNode::isObject).ifPresent(node -> node.properties()
+                .forEach(field -> tags.put(field.getKey(), field.getValue().asText())));
+        return tags;
+    }
+
+    /**
+     * Makes {@code ids} carry {@code wanted}: every wanted tag is set, and the keys {@code before} had that
+     * {@code wanted} has not are removed (tags ferry never set are left alone).
+     */
+    public static void retag(AwsClients clients, AwsCalls calls, List<String> ids, Map<String, String> wanted, Map<String, String> before) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        String what = String.join(", ", ids);
+        calls.run("EC2 CreateTags " + what, () -> clients.ec2().createTags(r -> r.resources(ids).tags(list(wanted))));
+        List<Tag> removed = before.keySet().stream().filter(key -> !wanted.containsKey(key)).map(key -> Tag.builder().key(key).build()).toList();
+        if (!removed.isEmpty()) {
+            calls.run("EC2 DeleteTags " + what, () -> clients.ec2().deleteTags(r -> r.resources(ids).tags(removed)));
+        }
     }
 
     /** The filter that finds what was made for exactly this incarnation. */

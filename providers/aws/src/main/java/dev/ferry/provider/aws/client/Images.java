@@ -47,7 +47,7 @@ public final class Images {
         return found.stream().filter(image -> !"deregistered".equals(image.stateAsString())).findFirst();
     }
 
-    static List<String> snapshotIds(Image image) {
+    public static List<String> snapshotIds(Image image) {
         List<String> ids = new ArrayList<>();
         for (BlockDeviceMapping mapping : image.blockDeviceMappings()) {
             if (mapping.ebs() != null && mapping.ebs().snapshotId() != null) {

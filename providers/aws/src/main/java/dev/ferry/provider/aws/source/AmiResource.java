@@ -50,7 +50,7 @@ public final class AmiResource extends AwsResource {
     private final Images images;
 
     public AmiResource(AwsClients clients, AwsCalls calls, Images images) {
-        super(NAME, new ResourceSchema(Set.of("reboot")), clients, calls);
+        super(NAME, new ResourceSchema(Set.of("reboot", "tags")), clients, calls);
         this.images = requireNonNull(images, "images is null");
     }
 
@@ -79,7 +79,7 @@ public final class AmiResource extends AwsResource {
         String instance = arguments.text("instance");
         boolean reboot = arguments.find("reboot").map(JsonNode::asBoolean).orElse(false);
         String name = imageName(identity);
-        Map<String, String> tags = Ec2Tags.of(identity, Map.of("Name", name));
+        Map<String, String> tags = tags(arguments, identity);
         context.progress("creating an image of " + instance);
         String imageId;
         try {
@@ -163,10 +163,21 @@ public final class AmiResource extends AwsResource {
                 : Optional.empty()));
     }
 
+    /** The file's tags (a backup image carries the new instance's), ferry's identity, and a Name unless the file gives one. */
+    private static Map<String, String> tags(Attributes arguments, Identity identity) {
+        Map<String, String> tags = Ec2Tags.fromArgument(arguments);
+        tags.putIfAbsent("Name", imageName(identity));
+        return Ec2Tags.of(identity, tags);
+    }
+
     @Override
     public Outcome update(ApplyContext context) {
         String id = context.prior().orElseThrow().id();
         Image image = images.describe(id).orElseThrow(() -> new FerryException("image " + id + " no longer exists; run plan again"));
+        List<String> ids = new ArrayList<>(List.of(id));
+        ids.addAll(Images.snapshotIds(image));
+        Ec2Tags.retag(clients, calls, ids, tags(context.arguments(), context.identity()),
+                Ec2Tags.fromArgument(Attributes.of(context.prior().get().arguments())));
         return new Outcome.Done(id, Images.outputs(image));
     }
 

@@ -186,8 +186,7 @@ public final class BucketPolicyResource extends AwsResource {
         Map<ResourceAddress, Observation> observed = new HashMap<>();
         for (RefreshRequest request : requests) {
             String bucket = request.id();
-            buckets.forget(bucket);
-            if (!buckets.facts(bucket).exists()) {
+            if (buckets.gone(bucket)) {
                 observed.put(request.address(), new Observation.Gone());
                 continue;
             }
@@ -207,8 +206,7 @@ public final class BucketPolicyResource extends AwsResource {
     @Override
     public Optional<Found> findExisting(Identity identity, Attributes arguments) {
         String bucket = arguments.text("bucket");
-        buckets.forget(bucket);
-        if (!buckets.facts(bucket).exists()) {
+        if (buckets.gone(bucket)) {
             return Optional.empty();
         }
         return ours(read(bucket)).isEmpty() ? Optional.empty() : Optional.of(new Found(bucket, Optional.empty()));
@@ -217,8 +215,7 @@ public final class BucketPolicyResource extends AwsResource {
     @Override
     public Outcome delete(ApplyContext context) {
         String bucket = context.prior().orElseThrow().id();
-        buckets.forget(bucket);
-        if (!buckets.facts(bucket).exists()) {
+        if (buckets.gone(bucket)) {
             return new Outcome.Deleted();
         }
         Optional<ObjectNode> existing = read(bucket);

@@ -75,8 +75,7 @@ public final class BucketResource extends AwsResource {
         String bucket = arguments.text("bucket");
         String ownership = arguments.optionalText("object_ownership").orElse("BucketOwnerEnforced");
         String region = clients.regionName();
-        buckets.forget(bucket);
-        if (!buckets.facts(bucket).exists()) {
+        if (buckets.gone(bucket)) {
             // Buckets take no tags at creation: what says an interrupted run made this one is this, in the state.
             context.checkpoint(new Operation(Operation.CREATE, CREATE_ABSENT + bucket, Optional.of(bucket), "creating",
                     Json.object().put("object_ownership", ownership)));
@@ -164,8 +163,7 @@ public final class BucketResource extends AwsResource {
             context.progress("bucket " + bucket + " was not created by ferry: it stays");
             return new Outcome.Deleted();
         }
-        buckets.forget(bucket);
-        if (!buckets.facts(bucket).exists()) {
+        if (buckets.gone(bucket)) {
             return new Outcome.Deleted();
         }
         ListObjectsV2Response listing = calls.call("S3 ListObjectsV2 " + bucket, () -> clients.s3().listObjectsV2(r -> r.bucket(bucket).maxKeys(1)));

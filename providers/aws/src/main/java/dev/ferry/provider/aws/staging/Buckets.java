@@ -40,6 +40,12 @@ public final class Buckets {
         facts.remove(bucket);
     }
 
+    /** Whether {@code bucket} is gone now, asked afresh (what was known of it is forgotten first). */
+    boolean gone(String bucket) {
+        forget(bucket);
+        return !facts(bucket).exists();
+    }
+
     private Facts lookUp(String bucket) {
         try {
             String constraint = calls.call("S3 GetBucketLocation of " + bucket,

@@ -15,6 +15,7 @@ import dev.ferry.engine.provider.Outcome;
 import dev.ferry.engine.provider.PlanRequest;
 import dev.ferry.engine.provider.PlanResult;
 import dev.ferry.engine.provider.RefreshRequest;
+import dev.ferry.engine.provider.ResourceSchema;
 import dev.ferry.engine.resource.Attributes;
 import dev.ferry.engine.resource.Identity;
 import dev.ferry.engine.resource.ResourceAddress;
@@ -65,7 +66,7 @@ public final class ImageImportResource extends ConversionTaskResource<ImportImag
     private final Images images;
 
     public ImageImportResource(AwsClients clients, AwsCalls calls, Images images) {
-        super(NAME, clients, calls, TASKS);
+        super(NAME, new ResourceSchema(Set.of("tags")), clients, calls, TASKS);
         this.images = requireNonNull(images, "images is null");
     }
 
@@ -146,7 +147,7 @@ public final class ImageImportResource extends ConversionTaskResource<ImportImag
                 arguments.optionalText("license_type").ifPresent(r::licenseType);
             });
             return new ConversionTasks.Started(response.importTaskId(), response.statusMessage());
-        }, found -> new Outcome.Done(found.id(), images.describe(found.id()).map(image -> outputs(image, null)).orElse(Json.object())));
+        }, found -> new Outcome.Done(found.id(), images.describe(found.id()).map(image -> tagged(context, image, null)).orElse(Json.object())));
     }
 
     @Override
@@ -155,8 +156,40 @@ public final class ImageImportResource extends ConversionTaskResource<ImportImag
             Image image = images.describe(task.imageId())
                     .orElseThrow(() -> new FerryException("import " + task.importTaskId() + " completed, but its image " + task.imageId()
                             + " is not listed"));
-            return new Outcome.Done(image.imageId(), outputs(image, task));
+            return new Outcome.Done(image.imageId(), tagged(context, image, task));
         });
+    }
+
+    /**
+     * ImportImage tags only its task; the AMI and snapshots it registers carry the file's tags (and ferry's
+     * identity) once ferry puts them there, as the schema promises for {@code target.ec2.tags}.
+     */
+    private ObjectNode tagged(ApplyContext context, Image image, ImportImageTask task) {
+        ObjectNode outputs = outputs(image, task);
+        Ec2Tags.retag(clients, calls, imageAndSnapshots(outputs), tags(context), Map.of());
+        return outputs;
+    }
+
+    private static Map<String, String> tags(ApplyContext context) {
+        return Ec2Tags.of(context.identity(), Ec2Tags.fromArgument(context.arguments()));
+    }
+
+    private static List<String> imageAndSnapshots(ObjectNode outputs) {
+        List<String> ids = new ArrayList<>();
+        ids.add(outputs.get("image_id").asText());
+        ids.addAll(Json.strings(outputs.get("snapshot_ids")));
+        return ids;
+    }
+
+    @Override
+    public Outcome update(ApplyContext context) {
+        String id = context.prior().orElseThrow().id();
+        Image image = images.describe(id).orElseThrow(() -> new FerryException("image " + id + " no longer exists; run plan again"));
+        ObjectNode outputs = outputs(image, null);
+        context.prior().get().outputs().properties().forEach(field -> outputs.putIfAbsent(field.getKey(), field.getValue()));
+        Ec2Tags.retag(clients, calls, imageAndSnapshots(outputs), tags(context),
+                Ec2Tags.fromArgument(Attributes.of(context.prior().get().arguments())));
+        return new Outcome.Done(id, outputs);
     }
 
     private static ObjectNode outputs(Image image, ImportImageTask task) {

@@ -103,9 +103,7 @@ public final class InstanceResource extends AwsResource {
     }
 
     private Map<String, String> tags(Attributes arguments, Identity identity) {
-        Map<String, String> tags = new TreeMap<>();
-        arguments.find("tags").filter(JsonNode::isObject).ifPresent(node -> node.properties()
-                .forEach(field -> tags.put(field.getKey(), field.getValue().asText())));
+        Map<String, String> tags = Ec2Tags.fromArgument(arguments);
         tags.putIfAbsent("Name", arguments.optionalText("name").orElse(identity.address().name()));
         return Ec2Tags.of(identity, tags);
     }
@@ -244,14 +242,8 @@ public final class InstanceResource extends AwsResource {
     @Override
     public Outcome update(ApplyContext context) {
         String id = context.prior().orElseThrow().id();
-        Map<String, String> wanted = tags(context.arguments(), context.identity());
-        Map<String, String> before = new TreeMap<>();
-        context.prior().get().arguments().path("tags").properties().forEach(f -> before.put(f.getKey(), f.getValue().asText()));
-        List<Tag> removed = before.keySet().stream().filter(key -> !wanted.containsKey(key)).map(key -> Tag.builder().key(key).build()).toList();
-        calls.run("EC2 CreateTags " + id, () -> clients.ec2().createTags(r -> r.resources(id).tags(Ec2Tags.list(wanted))));
-        if (!removed.isEmpty()) {
-            calls.run("EC2 DeleteTags " + id, () -> clients.ec2().deleteTags(r -> r.resources(id).tags(removed)));
-        }
+        Ec2Tags.retag(clients, calls, List.of(id), tags(context.arguments(), context.identity()),
+                Ec2Tags.fromArgument(Attributes.of(context.prior().get().arguments())));
         Instance instance = Optional.ofNullable(describe(List.of(id)).get(id))
                 .orElseThrow(() -> new FerryException("instance " + id + " vanished while its tags were updated"));
         return new Outcome.Done(id, outputs(instance));

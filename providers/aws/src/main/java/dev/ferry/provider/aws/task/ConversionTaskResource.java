@@ -14,14 +14,19 @@ import java.util.Set;
 /**
  * A resource made by a VM Import/Export conversion task: it holds one of the region's conversion slots
  * while it runs, starts its task (again, after a start refused for a slot or the role), follows it with
- * {@link ConversionTasks}, finds an unrecorded one by ferry's tags, and is replaced, never updated.
+ * {@link ConversionTasks}, finds an unrecorded one by ferry's tags, and is replaced when what it was made from changes.
  */
 public abstract class ConversionTaskResource<T> extends AwsResource {
 
     protected final ConversionTasks<T> tasks;
 
     protected ConversionTaskResource(String name, AwsClients clients, AwsCalls calls, ConversionTasks.Kind<T> kind) {
-        super(name, ResourceSchema.IMMUTABLE, clients, calls);
+        this(name, ResourceSchema.IMMUTABLE, clients, calls, kind);
+    }
+
+    /** With arguments that change in place ({@code schema}): the subclass then overrides {@link #update}. */
+    protected ConversionTaskResource(String name, ResourceSchema schema, AwsClients clients, AwsCalls calls, ConversionTasks.Kind<T> kind) {
+        super(name, schema, clients, calls);
         this.tasks = new ConversionTasks<>(clients, calls, kind);
     }
 
@@ -53,7 +58,7 @@ public abstract class ConversionTaskResource<T> extends AwsResource {
     }
 
     @Override
-    public final Outcome update(ApplyContext context) {
+    public Outcome update(ApplyContext context) {
         throw new IllegalStateException(name() + " is replaced, never updated");
     }
 }

@@ -24,7 +24,7 @@ class InstanceExportRefusalTest {
                 assertThat(refusal.getMessage())
                         .contains("bucket exports does not give the VM Import/Export service WRITE and READ_ACP")
                         .contains("(AWS: vm-import-export@amazon.com must have WRITE and READ_ACL permission on the S3 bucket.)")
-                        .contains(InstanceExportResource.exportAccount("us-west-1"), "aws s3api get-bucket-acl --bucket exports")
+                        .contains(dev.ferry.provider.aws.staging.BucketExportGrantResource.exportAccount("us-west-1"), "aws s3api get-bucket-acl --bucket exports")
                         .doesNotContain("credentials"));
     }
 
