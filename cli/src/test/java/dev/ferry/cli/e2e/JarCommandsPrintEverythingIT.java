@@ -112,6 +112,20 @@ class JarCommandsPrintEverythingIT {
     }
 
     @Test
+    void anUnreachableAwsEndpointFailsNamingItInsteadOfRetryingForMinutes() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String endpoint = "http://127.0.0.1:" + closed;
+
+        Ferry.Result plan = new FerryJar(dir, inProcess.with("AWS_ENDPOINT_URL", endpoint).variables()).run("plan");
+
+        assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.err()).contains("cannot reach the AWS endpoint " + endpoint + " (from AWS_ENDPOINT_URL)");
+    }
+
+    @Test
     void aDebugTraceIsPrintedWhole() throws Exception {
         Ferry.Result failed = new FerryJar(dir, inProcess.with("FERRY_LOG", "debug").variables()).run("show", "no-such.plan");
 
