@@ -73,6 +73,12 @@ final class EventPrinter implements EventSink {
             }
         } else if (event instanceof Event.StepSkipped skipped) {
             line(style.dim(skipped.address() + ": Skipped, because " + skipped.cause() + " failed"));
+        } else if (event instanceof Event.StepInterrupted interrupted) {
+            transfers.remove(interrupted.address());
+            lastStatus.remove(interrupted.address());
+            line(style.yellow(interrupted.address() + ": " + interrupted.verb().noun() + " interrupted; resumes on the next apply"));
+        } else if (event instanceof Event.StepNotStarted notStarted) {
+            line(style.dim(notStarted.address() + ": " + notStarted.verb().noun() + " not started"));
         } else if (event instanceof Event.Warning warning) {
             line(style.yellow("Warning: ") + warning.message());
         }

@@ -86,6 +86,17 @@ public sealed interface Event {
     record StepSkipped(ResourceAddress address, Verb verb, ResourceAddress cause) implements Event {
     }
 
+    /**
+     * A step stopped at a safe point because the user asked to stop (Ctrl-C): not a failure; its operation
+     * is in the state and the next apply resumes it.
+     */
+    record StepInterrupted(ResourceAddress address, Verb verb) implements Event {
+    }
+
+    /** Not started because {@code cause}, which it waits for, was interrupted. */
+    record StepNotStarted(ResourceAddress address, Verb verb, ResourceAddress cause) implements Event {
+    }
+
     /** Something the user should read that is not a failure. */
     record Warning(String message) implements Event {
     }
