@@ -122,7 +122,7 @@ class EngineCommandsTest {
         assertThat(parsed.path("summary").path("add").asInt()).isEqualTo(9);
         assertThat(parsed.path("kind").asText()).isEqualTo("plan");
         assertThat(markdown.out()).startsWith("### ferry plan for `migration.yaml`")
-                .contains("| + | `test_slow.web-01-instance` | created |", "```diff");
+                .contains("| + | `test_slow.web-01-instance` | create |", "```diff");
     }
 
     @Test
