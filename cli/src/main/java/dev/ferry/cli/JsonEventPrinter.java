@@ -85,7 +85,7 @@ final class JsonEventPrinter implements EventSink {
     void summary(ApplyResult result, boolean destroy) {
         ObjectNode line = line("summary").put("operation", destroy ? "destroy" : "apply").put("succeeded", result.succeeded())
                 .put("added", result.added()).put("changed", result.changed()).put("destroyed", result.destroyed())
-                .put("cleaned_up", result.cleanedUp()).put("skipped", result.skipped()).put("cancelled", result.cancelled());
+                .put("cleaned_up", result.cleanedUp()).put("kept", result.kept()).put("skipped", result.skipped()).put("cancelled", result.cancelled());
         var failures = line.putArray("failures");
         result.failures().forEach(failure -> failures.addObject().put("address", failure.step()).put("message", failure.message()));
         emit(line);

@@ -110,7 +110,8 @@ final class Operations {
             out.println();
             out.println(style().green(style().bold((destroy ? "Destroy" : "Apply") + " complete!")) + " Resources: "
                     + result.added() + " added, " + result.changed() + " changed, " + result.destroyed() + " destroyed."
-                    + (result.cleanedUp() > 0 ? " Staging copies cleaned up: " + result.cleanedUp() + "." : ""));
+                    + (result.cleanedUp() > 0 ? " Staging copies cleaned up: " + result.cleanedUp() + "." : "")
+                    + kept(result));
             return Commands.OK;
         }
         out.println();
@@ -126,7 +127,12 @@ final class Operations {
                 + (result.failures().size() == 1 ? " step failed" : " steps failed")
                 + (result.skipped() > 0 ? ", " + result.skipped() + " skipped because of it" : "")
                 + ". What succeeded is recorded in the state (" + result.added() + " added, " + result.changed() + " changed, "
-                + result.destroyed() + " destroyed); fix the cause and run the command again to continue.");
+                + result.destroyed() + " destroyed" + (result.kept() > 0 ? ", " + result.kept() + " kept" : "")
+                + "); fix the cause and run the command again to continue.");
         return Commands.ERROR;
+    }
+
+    private static String kept(ApplyResult result) {
+        return result.kept() > 0 ? " Kept in the cloud and removed from state: " + result.kept() + "." : "";
     }
 }

@@ -335,6 +335,24 @@ class EngineCommandsTest {
     }
 
     @Test
+    void destroyReportsAndCountsWhatTheFileKeepsAsKept_notAsDestroyed() throws IOException {
+        Files.writeString(dir.resolve("migration.yaml"), FILE.replace("cleanup: delete-after-import", "cleanup: keep"));
+        ferry("apply", "--auto-approve");
+        CliRunner.Result plan = ferry("plan", "--destroy");
+        assertThat(plan.out()).contains("Plan: 0 to add, 0 to change, 5 to destroy.",
+                "Also: 4 to keep in the cloud and remove from state (staging.cleanup: keep).");
+
+        CliRunner.Result destroy = ferry("destroy", "--auto-approve");
+
+        assertThat(destroy.exitCode()).as(destroy.all()).isZero();
+        assertThat(destroy.out()).contains("test_slow.web-01-snapshot: Keeping... (in the cloud; only removed from state)",
+                        "test_slow.web-01-snapshot: Kept in the cloud and removed from state [id=")
+                .doesNotContain("test_slow.web-01-snapshot: Destruction complete")
+                .endsWith("Destroy complete! Resources: 0 added, 0 changed, 5 destroyed. Kept in the cloud and removed from state: 4.\n");
+        assertThat(cloud.things()).hasSize(4);
+    }
+
+    @Test
     void stateListShowAndGraph() {
         ferry("apply", "--auto-approve");
 

@@ -210,11 +210,13 @@ public final class Applier {
         int changed = 0;
         int destroyed = 0;
         int cleaned = 0;
+        int kept = 0;
         for (Step step : result.with(DagWalker.Status.SUCCEEDED)) {
             switch (step.kind()) {
                 case CREATE -> added++;
                 case UPDATE -> changed++;
-                case DELETE, FORGET -> destroyed++;
+                case DELETE -> destroyed++;
+                case FORGET -> kept++;
                 case CLEANUP -> cleaned++;
                 case READ -> { }
             }
@@ -232,7 +234,7 @@ public final class Applier {
         // skipped because of a failure; what waits for an interrupted step was only not started yet
         int skipped = (int) result.with(DagWalker.Status.SKIPPED).stream()
                 .filter(step -> !cancelledSteps.contains(result.skippedBecause().get(step))).count();
-        return new ApplyResult(added, changed, destroyed, cleaned, failed, skipped, cancelled);
+        return new ApplyResult(added, changed, destroyed, cleaned, kept, failed, skipped, cancelled);
     }
 
     /** After Ctrl-C and the grace period, interrupts steps still running (a long upload, say). */
@@ -257,7 +259,8 @@ public final class Applier {
         return switch (step.kind()) {
             case CREATE -> Verb.CREATE;
             case UPDATE -> Verb.UPDATE;
-            case DELETE, FORGET -> Verb.DELETE;
+            case DELETE -> Verb.DELETE;
+            case FORGET -> Verb.KEEP;
             case CLEANUP -> Verb.CLEANUP;
             case READ -> Verb.READ;
         };

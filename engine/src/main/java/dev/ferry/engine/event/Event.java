@@ -19,7 +19,9 @@ public sealed interface Event {
         UPDATE("Modifying", "Modifications"),
         DELETE("Destroying", "Destruction"),
         READ("Reading", "Read"),
-        CLEANUP("Cleaning up", "Clean-up");
+        CLEANUP("Cleaning up", "Clean-up"),
+        /** Kept in the cloud (the file said to keep it) and removed from state: not destroyed. */
+        KEEP("Keeping", "Keeping");
 
         private final String progressive;
         private final String noun;

@@ -262,6 +262,8 @@ class ApplyTest {
                 Map.entry("test_thing.base", Action.DELETE), Map.entry("test_slow.top", Action.DELETE));
         ApplyResult result = engine.apply(destroy);
         assertThat(result.succeeded()).isTrue();
+        assertThat(result.destroyed()).isEqualTo(2);
+        assertThat(result.kept()).isEqualTo(1);
         assertThat(engine.cloud().things()).extracting(MemoryCloud.Thing::address).containsExactly("test_thing.kept");
         assertThat(engine.state().isEmpty()).isTrue();
         List<String> deletes = engine.cloud().calls().stream().filter(c -> c.startsWith("delete")).toList();
