@@ -9,6 +9,8 @@ import dev.ferry.sandbox.SandboxException;
 import dev.ferry.sandbox.SandboxOptions;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -63,7 +65,13 @@ final class SandboxCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        SandboxOptions.Builder options = SandboxOptions.builder().port(port).timeScale(timeScale);
+        SandboxOptions.Builder options = SandboxOptions.builder().port(port);
+        try {
+            options.timeScale(timeScale);
+        } catch (IllegalArgumentException e) {
+            throw new FerryException("--time-scale " + spec.commandLine().getParseResult().matchedOption("--time-scale").stringValues().get(0)
+                    + ": the time scale must be zero (instant) or positive, e.g. 0.1 for ten times faster");
+        }
         try {
             if (faults != null) {
                 options.faults(faults);
@@ -72,7 +80,15 @@ final class SandboxCommand implements Callable<Integer> {
                 options.stateDirectory(environment.resolve(state));
             }
             if (world != null) {
-                options.worldFile(environment.resolve(world));
+                Path worldFile = environment.resolve(world);
+                if (!Files.exists(worldFile)) {
+                    throw new FerryException("cannot read world file " + worldFile + ": no such file");
+                }
+                if (!Files.isRegularFile(worldFile) || !Files.isReadable(worldFile)) {
+                    throw new FerryException("cannot read world file " + worldFile + ": "
+                            + (Files.isDirectory(worldFile) ? "it is a directory" : "permission denied"));
+                }
+                options.worldFile(worldFile);
             }
         } catch (IllegalArgumentException e) {
             throw new FerryException(e.getMessage());

@@ -73,6 +73,7 @@ class EngineCommandsTest {
                 "Also: 4 staging copies to delete once imported");
         assertThat(cloud.things()).isEmpty();
         assertThat(Files.exists(dir.resolve(".ferry/state.json"))).isFalse();
+        assertThat(dir.resolve(".ferry")).as("plan leaves no empty .ferry/ behind").doesNotExist();
     }
 
     @Test
