@@ -140,7 +140,7 @@ final class ApplyCommand implements Callable<Integer> {
                 if (!autoApprove) {
                     boolean approved = operations.confirm(destroy ? "Do you really want to destroy all resources?" : "Do you want to perform these actions?",
                             destroy ? "ferry will destroy everything it made, as shown above. There is no undo."
-                                    : "ferry will perform the actions described above.", out);
+                                    : "ferry will perform the actions described above.", destroy, out);
                     if (!approved) {
                         err.println("Error: " + (destroy ? "destroy" : "apply") + " cancelled: nothing was changed.");
                         return Commands.ERROR;

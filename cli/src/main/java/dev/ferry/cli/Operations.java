@@ -82,26 +82,31 @@ final class Operations {
     }
 
     /**
-     * Asks for 'yes'. Without a terminal to ask on, refuses with a message saying how to approve.
+     * Asks for 'yes', on the terminal or, as Terraform does, from standard input when it is not one
+     * ({@code echo yes | ferry apply}). Only 'yes' approves. With no answer at all (standard input empty or
+     * closed), refuses with a message saying how to approve.
      */
-    boolean confirm(String question, String explanation, PrintWriter out) {
-        if (!environment.interactive()) {
-            throw new FerryException("ferry needs your approval, and there is no terminal to ask on. Review the plan, then run again"
-                    + " with --auto-approve (or apply a saved plan: ferry plan -out FILE, then ferry apply FILE).");
-        }
+    boolean confirm(String question, String explanation, boolean destroy, PrintWriter out) {
         out.println(style().bold(question));
         out.println("  " + explanation);
         out.println("  Only 'yes' will be accepted to approve.");
         out.println();
         out.print("  Enter a value: ");
         out.flush();
+        String answer;
         try {
-            String answer = environment.in().readLine();
-            out.println();
-            return answer != null && answer.strip().equals("yes");
+            answer = environment.in().readLine();
         } catch (IOException e) {
-            return false;
+            answer = null;
         }
+        out.println();
+        if (answer == null) {
+            throw new FerryException("ferry needs your approval, and " + (environment.interactive() ? "the terminal" : "standard input")
+                    + " gave no answer. Review the plan, then run again answering yes (echo yes | ferry " + (destroy ? "destroy" : "apply")
+                    + "), with --auto-approve, or apply a saved plan: ferry plan" + (destroy ? " --destroy" : "")
+                    + " -out FILE, then ferry apply FILE.");
+        }
+        return answer.strip().equals("yes");
     }
 
     /** The closing lines of an apply; returns the exit code. */

@@ -302,12 +302,36 @@ class EngineCommandsTest {
     }
 
     @Test
-    void applyWithoutATerminalAndWithoutAutoApproveRefusesClearly() {
+    void applyWithoutATerminalAndWithoutAnAnswerRefusesClearly() {
         CliRunner.Result apply = ferry("apply");
 
         assertThat(apply.exitCode()).isEqualTo(1);
-        assertThat(apply.err()).contains("ferry needs your approval, and there is no terminal to ask on", "--auto-approve");
+        assertThat(apply.err()).contains("ferry needs your approval, and standard input gave no answer", "--auto-approve",
+                "ferry plan -out FILE, then ferry apply FILE");
         assertThat(cloud.things()).isEmpty();
+    }
+
+    @Test
+    void destroyWithoutAnAnswerAdvisesAPlanThatDestroys() {
+        ferry("apply", "--auto-approve");
+
+        CliRunner.Result destroy = ferry("destroy");
+
+        assertThat(destroy.exitCode()).isEqualTo(1);
+        assertThat(destroy.err()).contains("ferry plan --destroy -out FILE, then ferry apply FILE", "echo yes | ferry destroy");
+        assertThat(cloud.things()).hasSize(5);
+    }
+
+    @Test
+    void anApprovalPipedIntoStandardInputIsAccepted_stillOnlyYes() {
+        CliRunner.Result no = CliRunner.runWith(providers, dir, environment, "y\n", false, "apply");
+        assertThat(no.exitCode()).isEqualTo(1);
+        assertThat(no.err()).contains("apply cancelled: nothing was changed");
+        assertThat(cloud.things()).isEmpty();
+
+        CliRunner.Result yes = CliRunner.runWith(providers, dir, environment, "yes\n", false, "apply");
+        assertThat(yes.exitCode()).as(yes.all()).isZero();
+        assertThat(cloud.things()).hasSize(5);
     }
 
     @Test
