@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Carries out the migration file (or a saved plan), saving progress after every step.",
             "",
-            "Without PLANFILE, plans first and asks for approval. An apply that was interrupted",
-            "(Ctrl-C, a crash, kill -9) resumes where it stopped when run again."
+            "Without PLANFILE, plans first and asks for approval. An apply that was interrupted "
+                + "(Ctrl-C, a crash, kill -9) resumes where it stopped when run again."
         })
 final class ApplyCommand implements Callable<Integer> {
 

@@ -25,10 +25,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
         header = "Runs ferry's local stand-ins for AWS, Linode and vCenter, in the foreground.",
         description = {
-            "Stand-ins for AWS (EC2, S3, IAM, STS, Pricing), Linode API v4 and the vCenter",
-            "REST API that speak their real protocols on 127.0.0.1, seeded with a world that",
-            "matches plans/examples/. Prints the environment to point ferry (or the AWS CLI)",
-            "at it. State is in memory unless --state is given. Stop it with Ctrl-C."
+            "Stand-ins for AWS (EC2, S3, IAM, STS, Pricing), Linode API v4 and the vCenter REST API "
+                + "that speak their real protocols on 127.0.0.1, seeded with a world that matches "
+                + "plans/examples/. Prints the environment to point ferry (or the AWS CLI) at it. State is in "
+                + "memory unless --state is given. Stop it with Ctrl-C."
         })
 final class SandboxCommand implements Callable<Integer> {
 
@@ -36,7 +36,7 @@ final class SandboxCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--faults", paramLabel = "SPEC",
-            description = "Inject faults, e.g. 'rate=0.1,statuses=500,503,429,cut=0.05,latency=20ms,services=linode,s3,seed=7'.")
+            description = "Inject faults: comma-separated key=value pairs, e.g. rate=0.1,statuses=500,503,429 or cut=0.05,latency=20ms or services=linode,s3,seed=7 (all in one SPEC).")
     String faults;
 
     @Option(names = "--state", paramLabel = "DIR", description = "Keep the sandbox's world in DIR between runs.")
