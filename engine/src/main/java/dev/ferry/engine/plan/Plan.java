@@ -76,12 +76,13 @@ public record Plan(
 
     /**
      * Every warning the plan shows, in every form: the plan's own, then each change's, prefixed with its
-     * address. A resource the plan does not change has nothing to warn about in this plan.
+     * address. A managed resource the plan does not change has nothing to warn about in this plan (the
+     * backup AMI's reboot warning in a drift-only plan); what a data source read says is news each time.
      */
     public List<String> allWarnings() {
         List<String> all = new ArrayList<>(warnings);
         for (Change c : changes) {
-            if (!c.action().isChange()) {
+            if (!c.action().isChange() && !c.address().isData()) {
                 continue;
             }
             for (Note note : c.notes()) {
