@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Carries out the migration file (or a saved plan), saving progress after every step.",
             "",
-            "Without PLANFILE, plans first and asks for approval. An apply that was interrupted",
-            "(Ctrl-C, a crash, kill -9) resumes where it stopped when run again."
+            "Without PLANFILE, plans first and asks for approval. An apply that was interrupted "
+                + "(Ctrl-C, a crash, kill -9) resumes where it stopped when run again."
         })
 final class ApplyCommand implements Callable<Integer> {
 
@@ -139,7 +139,7 @@ final class ApplyCommand implements Callable<Integer> {
                 if (!autoApprove) {
                     boolean approved = operations.confirm(destroy ? "Do you really want to destroy all resources?" : "Do you want to perform these actions?",
                             destroy ? "ferry will destroy everything it made, as shown above. There is no undo."
-                                    : "ferry will perform the actions described above.", out);
+                                    : "ferry will perform the actions described above.", destroy, out);
                     if (!approved) {
                         err.println("Error: " + (destroy ? "destroy" : "apply") + " cancelled: nothing was changed.");
                         return Commands.ERROR;

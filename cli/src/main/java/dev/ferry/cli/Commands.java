@@ -52,7 +52,8 @@ final class Commands implements Runnable {
         });
         commandLine.setParameterExceptionHandler((exception, args) -> {
             PrintWriter err = exception.getCommandLine().getErr();
-            err.println("ferry: " + exception.getMessage());
+            // the same "Error: " as every other error, whatever picocli's own message starts with
+            err.println("Error: " + exception.getMessage().replaceFirst("^(ferry: )?(Error: )?", ""));
             err.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return ERROR;
         });

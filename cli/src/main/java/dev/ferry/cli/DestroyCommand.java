@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Destroys everything ferry made for the migration file.",
             "",
-            "What the file says to keep (staging.cleanup: keep) stays in the cloud and leaves the",
-            "state. Sources are never touched: ferry only reads them."
+            "What the file says to keep (staging.cleanup: keep) stays in the cloud and leaves the "
+                + "state. Sources are never touched: ferry only reads them."
         })
 final class DestroyCommand implements Callable<Integer> {
 

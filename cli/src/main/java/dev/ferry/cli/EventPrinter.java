@@ -62,8 +62,10 @@ final class EventPrinter implements EventSink {
         } else if (event instanceof Event.StepFinished finished) {
             transfers.remove(finished.address());
             lastStatus.remove(finished.address());
-            line(style.bold(finished.address() + ":") + " " + finished.verb().noun() + " complete after "
-                    + elapsed(finished.elapsed()) + finished.id().map(id -> " [id=" + id + "]").orElse(""));
+            String done = finished.verb() == Event.Verb.KEEP
+                    ? "Kept in the cloud and removed from state"
+                    : finished.verb().noun() + " complete after " + elapsed(finished.elapsed());
+            line(style.bold(finished.address() + ":") + " " + done + finished.id().map(id -> " [id=" + id + "]").orElse(""));
         } else if (event instanceof Event.StepFailed failed) {
             transfers.remove(failed.address());
             line(style.red(failed.address() + ": " + failed.verb().noun() + " failed: " + failed.message()));
@@ -73,6 +75,12 @@ final class EventPrinter implements EventSink {
             }
         } else if (event instanceof Event.StepSkipped skipped) {
             line(style.dim(skipped.address() + ": Skipped, because " + skipped.cause() + " failed"));
+        } else if (event instanceof Event.StepInterrupted interrupted) {
+            transfers.remove(interrupted.address());
+            lastStatus.remove(interrupted.address());
+            line(style.yellow(interrupted.address() + ": " + interrupted.verb().noun() + " interrupted; resumes on the next apply"));
+        } else if (event instanceof Event.StepNotStarted notStarted) {
+            line(style.dim(notStarted.address() + ": " + notStarted.verb().noun() + " not started"));
         } else if (event instanceof Event.Warning warning) {
             line(style.yellow("Warning: ") + warning.message());
         }

@@ -6,23 +6,25 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Ctrl-C during apply: the first stops scheduling new steps and lets running ones reach a safe point
+ * Ctrl-C (or SIGTERM, as a service manager stops a process) during apply: the first stops scheduling new steps and lets running ones reach a safe point
  * (state is saved); the second exits at once, which is safe too, because state is on disk after
  * every change and the next apply resumes from it.
  */
 final class Interrupts implements AutoCloseable {
 
     private final SignalHandler previous;
+    private final SignalHandler previousTerm;
 
-    private Interrupts(SignalHandler previous) {
+    private Interrupts(SignalHandler previous, SignalHandler previousTerm) {
         this.previous = previous;
+        this.previousTerm = previousTerm;
     }
 
     static Interrupts install(boolean enabled, Cancellation cancellation, PrintWriter err) {
         if (!enabled) {
-            return new Interrupts(null);
+            return new Interrupts(null, null);
         }
-        SignalHandler previous = Signal.handle(new Signal("INT"), signal -> {
+        SignalHandler handler = signal -> {
             if (cancellation.request() == 1) {
                 err.println();
                 err.println("Interrupt received: no new steps will start; waiting for running ones to reach a safe point."
@@ -34,14 +36,19 @@ final class Interrupts implements AutoCloseable {
                 err.flush();
                 Runtime.getRuntime().halt(130);
             }
-        });
-        return new Interrupts(previous);
+        };
+        SignalHandler previous = Signal.handle(new Signal("INT"), handler);
+        SignalHandler previousTerm = Signal.handle(new Signal("TERM"), handler);
+        return new Interrupts(previous, previousTerm);
     }
 
     @Override
     public void close() {
         if (previous != null) {
             Signal.handle(new Signal("INT"), previous);
+        }
+        if (previousTerm != null) {
+            Signal.handle(new Signal("TERM"), previousTerm);
         }
     }
 }

@@ -65,6 +65,10 @@ final class JsonEventPrinter implements EventSink {
             emit(step("step_failed", failed.address(), failed.verb()).put("message", failed.message()));
         } else if (event instanceof Event.StepSkipped skipped) {
             emit(step("step_skipped", skipped.address(), skipped.verb()).put("because", skipped.cause().toString()));
+        } else if (event instanceof Event.StepInterrupted interrupted) {
+            emit(step("step_interrupted", interrupted.address(), interrupted.verb()));
+        } else if (event instanceof Event.StepNotStarted notStarted) {
+            emit(step("step_not_started", notStarted.address(), notStarted.verb()).put("because", notStarted.cause().toString()));
         } else if (event instanceof Event.Warning warning) {
             emit(line("warning").put("message", warning.message()));
         }
@@ -81,7 +85,7 @@ final class JsonEventPrinter implements EventSink {
     void summary(ApplyResult result, boolean destroy) {
         ObjectNode line = line("summary").put("operation", destroy ? "destroy" : "apply").put("succeeded", result.succeeded())
                 .put("added", result.added()).put("changed", result.changed()).put("destroyed", result.destroyed())
-                .put("cleaned_up", result.cleanedUp()).put("skipped", result.skipped()).put("cancelled", result.cancelled());
+                .put("cleaned_up", result.cleanedUp()).put("kept", result.kept()).put("skipped", result.skipped()).put("cancelled", result.cancelled());
         var failures = line.putArray("failures");
         result.failures().forEach(failure -> failures.addObject().put("address", failure.step()).put("message", failure.message()));
         emit(line);

@@ -83,26 +83,31 @@ final class Operations {
     }
 
     /**
-     * Asks for 'yes'. Without a terminal to ask on, refuses with a message saying how to approve.
+     * Asks for 'yes', on the terminal or, as Terraform does, from standard input when it is not one
+     * ({@code echo yes | ferry apply}). Only 'yes' approves. With no answer at all (standard input empty or
+     * closed), refuses with a message saying how to approve.
      */
-    boolean confirm(String question, String explanation, PrintWriter out) {
-        if (!environment.interactive()) {
-            throw new FerryException("ferry needs your approval, and there is no terminal to ask on. Review the plan, then run again"
-                    + " with --auto-approve (or apply a saved plan: ferry plan -out FILE, then ferry apply FILE).");
-        }
+    boolean confirm(String question, String explanation, boolean destroy, PrintWriter out) {
         out.println(style().bold(question));
         out.println("  " + explanation);
         out.println("  Only 'yes' will be accepted to approve.");
         out.println();
         out.print("  Enter a value: ");
         out.flush();
+        String answer;
         try {
-            String answer = environment.in().readLine();
-            out.println();
-            return answer != null && answer.strip().equals("yes");
+            answer = environment.in().readLine();
         } catch (IOException e) {
-            return false;
+            answer = null;
         }
+        out.println();
+        if (answer == null) {
+            throw new FerryException("ferry needs your approval, and " + (environment.interactive() ? "the terminal" : "standard input")
+                    + " gave no answer. Review the plan, then run again answering yes (echo yes | ferry " + (destroy ? "destroy" : "apply")
+                    + "), with --auto-approve, or apply a saved plan: ferry plan" + (destroy ? " --destroy" : "")
+                    + " -out FILE, then ferry apply FILE.");
+        }
+        return answer.strip().equals("yes");
     }
 
     /** The closing lines of an apply; returns the exit code. */
@@ -111,7 +116,8 @@ final class Operations {
             out.println();
             out.println(style().green(style().bold((destroy ? "Destroy" : "Apply") + " complete!")) + " Resources: "
                     + result.added() + " added, " + result.changed() + " changed, " + result.destroyed() + " destroyed."
-                    + (result.cleanedUp() > 0 ? " Staging copies cleaned up: " + result.cleanedUp() + "." : ""));
+                    + (result.cleanedUp() > 0 ? " Staging copies cleaned up: " + result.cleanedUp() + "." : "")
+                    + kept(result));
             return Commands.OK;
         }
         out.println();
@@ -127,7 +133,12 @@ final class Operations {
                 + (result.failures().size() == 1 ? " step failed" : " steps failed")
                 + (result.skipped() > 0 ? ", " + result.skipped() + " skipped because of it" : "")
                 + ". What succeeded is recorded in the state (" + result.added() + " added, " + result.changed() + " changed, "
-                + result.destroyed() + " destroyed); fix the cause and run the command again to continue.");
+                + result.destroyed() + " destroyed" + (result.kept() > 0 ? ", " + result.kept() + " kept" : "")
+                + "); fix the cause and run the command again to continue.");
         return Commands.ERROR;
+    }
+
+    private static String kept(ApplyResult result) {
+        return result.kept() > 0 ? " Kept in the cloud and removed from state: " + result.kept() + "." : "";
     }
 }

@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Shows every change 'ferry apply' would make, without making any.",
             "",
-            "Reads what exists through the providers, compares it with the migration file and prints",
-            "each resource to create, update in place, replace or destroy. Exit code 0, or with",
-            "--detailed-exitcode: 0 no changes, 1 error, 2 changes present."
+            "Reads what exists through the providers, compares it with the migration file and prints "
+                + "each resource to create, update in place, replace or destroy. Exit code 0 on success and 1 "
+                + "on an error; with --detailed-exitcode, 0 no changes, 1 error, 2 changes present."
         })
 final class PlanCommand implements Callable<Integer> {
 

@@ -9,6 +9,8 @@ import dev.ferry.sandbox.SandboxException;
 import dev.ferry.sandbox.SandboxOptions;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,10 +25,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
         header = "Runs ferry's local stand-ins for AWS, Linode and vCenter, in the foreground.",
         description = {
-            "Stand-ins for AWS (EC2, S3, IAM, STS, Pricing), Linode API v4 and the vCenter",
-            "REST API that speak their real protocols on 127.0.0.1, seeded with a world that",
-            "matches plans/examples/. Prints the environment to point ferry (or the AWS CLI)",
-            "at it. State is in memory unless --state is given. Stop it with Ctrl-C."
+            "Stand-ins for AWS (EC2, S3, IAM, STS, Pricing), Linode API v4 and the vCenter REST API "
+                + "that speak their real protocols on 127.0.0.1, seeded with a world that matches "
+                + "plans/examples/. Prints the environment to point ferry (or the AWS CLI) at it. State is in "
+                + "memory unless --state is given. Stop it with Ctrl-C."
         })
 final class SandboxCommand implements Callable<Integer> {
 
@@ -34,7 +36,7 @@ final class SandboxCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--faults", paramLabel = "SPEC",
-            description = "Inject faults, e.g. 'rate=0.1,statuses=500,503,429,cut=0.05,latency=20ms,services=linode,s3,seed=7'.")
+            description = "Inject faults: comma-separated key=value pairs, e.g. rate=0.1,statuses=500,503,429 or cut=0.05,latency=20ms or services=linode,s3,seed=7 (all in one SPEC).")
     String faults;
 
     @Option(names = "--state", paramLabel = "DIR", description = "Keep the sandbox's world in DIR between runs.")
@@ -63,7 +65,13 @@ final class SandboxCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        SandboxOptions.Builder options = SandboxOptions.builder().port(port).timeScale(timeScale);
+        SandboxOptions.Builder options = SandboxOptions.builder().port(port);
+        try {
+            options.timeScale(timeScale);
+        } catch (IllegalArgumentException e) {
+            throw new FerryException("--time-scale " + spec.commandLine().getParseResult().matchedOption("--time-scale").stringValues().get(0)
+                    + ": the time scale must be zero (instant) or positive, e.g. 0.1 for ten times faster");
+        }
         try {
             if (faults != null) {
                 options.faults(faults);
@@ -72,7 +80,15 @@ final class SandboxCommand implements Callable<Integer> {
                 options.stateDirectory(environment.resolve(state));
             }
             if (world != null) {
-                options.worldFile(environment.resolve(world));
+                Path worldFile = environment.resolve(world);
+                if (!Files.exists(worldFile)) {
+                    throw new FerryException("cannot read world file " + worldFile + ": no such file");
+                }
+                if (!Files.isRegularFile(worldFile) || !Files.isReadable(worldFile)) {
+                    throw new FerryException("cannot read world file " + worldFile + ": "
+                            + (Files.isDirectory(worldFile) ? "it is a directory" : "permission denied"));
+                }
+                options.worldFile(worldFile);
             }
         } catch (IllegalArgumentException e) {
             throw new FerryException(e.getMessage());

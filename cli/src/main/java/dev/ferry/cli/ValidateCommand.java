@@ -17,8 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Checks a migration file without contacting any cloud.",
             "",
-            "Checks the YAML, the schema (schemas/migration.schema.json) and the rules a schema",
-            "cannot express; every problem is reported as FILE:LINE:COLUMN. Resolves no secret."
+            "Checks the YAML, the schema (schemas/migration.schema.json) and the rules a schema cannot "
+                + "express; every problem is reported as FILE:LINE:COLUMN. Resolves no secret."
         })
 final class ValidateCommand implements Callable<Integer> {
 

@@ -25,6 +25,20 @@ final class CliRunner {
         return runWith(null, workingDirectory, environment, input, args);
     }
 
+    /** Runs with {@code input} on a standard input that is not a terminal (a pipe: {@code echo yes | ferry apply}). */
+    static Result runWith(java.util.List<com.google.inject.Module> providers, Path workingDirectory, Map<String, String> environment,
+                          String input, boolean terminal, String... args) {
+        if (terminal) {
+            return runWith(providers, workingDirectory, environment, input, args);
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliEnvironment cli = CliEnvironment.of(environment, workingDirectory, new PrintWriter(out, true), new PrintWriter(err, true),
+                new java.io.StringReader(input));
+        int code = providers == null ? Main.run(cli, args) : Main.run(cli, providers, args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
     /** Runs with the given provider modules instead of the built-in ones. */
     static Result runWith(java.util.List<com.google.inject.Module> providers, Path workingDirectory, Map<String, String> environment,
                           String input, String... args) {

@@ -73,6 +73,7 @@ class EngineCommandsTest {
                 "Also: 4 staging copies to delete once imported");
         assertThat(cloud.things()).isEmpty();
         assertThat(Files.exists(dir.resolve(".ferry/memory/state.json"))).isFalse();
+        assertThat(dir.resolve(".ferry")).as("plan leaves no empty .ferry/ behind").doesNotExist();
     }
 
     @Test
@@ -122,7 +123,7 @@ class EngineCommandsTest {
         assertThat(parsed.path("summary").path("add").asInt()).isEqualTo(9);
         assertThat(parsed.path("kind").asText()).isEqualTo("plan");
         assertThat(markdown.out()).startsWith("### ferry plan for `migration.yaml`")
-                .contains("| + | `test_slow.web-01-instance` | created |", "```diff");
+                .contains("| + | `test_slow.web-01-instance` | create |", "```diff");
     }
 
     @Test
@@ -301,12 +302,36 @@ class EngineCommandsTest {
     }
 
     @Test
-    void applyWithoutATerminalAndWithoutAutoApproveRefusesClearly() {
+    void applyWithoutATerminalAndWithoutAnAnswerRefusesClearly() {
         CliRunner.Result apply = ferry("apply");
 
         assertThat(apply.exitCode()).isEqualTo(1);
-        assertThat(apply.err()).contains("ferry needs your approval, and there is no terminal to ask on", "--auto-approve");
+        assertThat(apply.err()).contains("ferry needs your approval, and standard input gave no answer", "--auto-approve",
+                "ferry plan -out FILE, then ferry apply FILE");
         assertThat(cloud.things()).isEmpty();
+    }
+
+    @Test
+    void destroyWithoutAnAnswerAdvisesAPlanThatDestroys() {
+        ferry("apply", "--auto-approve");
+
+        CliRunner.Result destroy = ferry("destroy");
+
+        assertThat(destroy.exitCode()).isEqualTo(1);
+        assertThat(destroy.err()).contains("ferry plan --destroy -out FILE, then ferry apply FILE", "echo yes | ferry destroy");
+        assertThat(cloud.things()).hasSize(5);
+    }
+
+    @Test
+    void anApprovalPipedIntoStandardInputIsAccepted_stillOnlyYes() {
+        CliRunner.Result no = CliRunner.runWith(providers, dir, environment, "y\n", false, "apply");
+        assertThat(no.exitCode()).isEqualTo(1);
+        assertThat(no.err()).contains("apply cancelled: nothing was changed");
+        assertThat(cloud.things()).isEmpty();
+
+        CliRunner.Result yes = CliRunner.runWith(providers, dir, environment, "yes\n", false, "apply");
+        assertThat(yes.exitCode()).as(yes.all()).isZero();
+        assertThat(cloud.things()).hasSize(5);
     }
 
     @Test
@@ -332,6 +357,24 @@ class EngineCommandsTest {
         assertThat(destroy.out()).contains("Destroy complete! Resources: 0 added, 0 changed, 5 destroyed.");
         assertThat(cloud.things()).isEmpty();
         assertThat(ferry("state", "list").out()).isEmpty();
+    }
+
+    @Test
+    void destroyReportsAndCountsWhatTheFileKeepsAsKept_notAsDestroyed() throws IOException {
+        Files.writeString(dir.resolve("migration.yaml"), FILE.replace("cleanup: delete-after-import", "cleanup: keep"));
+        ferry("apply", "--auto-approve");
+        CliRunner.Result plan = ferry("plan", "--destroy");
+        assertThat(plan.out()).contains("Plan: 0 to add, 0 to change, 5 to destroy.",
+                "Also: 4 to keep in the cloud and remove from state (staging.cleanup: keep).");
+
+        CliRunner.Result destroy = ferry("destroy", "--auto-approve");
+
+        assertThat(destroy.exitCode()).as(destroy.all()).isZero();
+        assertThat(destroy.out()).contains("test_slow.web-01-snapshot: Keeping... (in the cloud; only removed from state)",
+                        "test_slow.web-01-snapshot: Kept in the cloud and removed from state [id=")
+                .doesNotContain("test_slow.web-01-snapshot: Destruction complete")
+                .endsWith("Destroy complete! Resources: 0 added, 0 changed, 5 destroyed. Kept in the cloud and removed from state: 4.\n");
+        assertThat(cloud.things()).hasSize(4);
     }
 
     @Test

@@ -26,4 +26,22 @@ class SandboxCommandTest {
         assertThat(result.err()).startsWith("Error: ").contains("rate");
         MalformedFilesTest.assertNoStackTrace(result);
     }
+
+    @Test
+    void aNegativeTimeScaleIsAUsersMistake_notAFerryBug(@TempDir Path dir) {
+        CliRunner.Result result = CliRunner.run(dir, "sandbox", "--time-scale", "-1", "--run-for", "100ms");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).startsWith("Error: --time-scale -1: the time scale must be zero").doesNotContain("unexpectedly", "report");
+        MalformedFilesTest.assertNoStackTrace(result);
+    }
+
+    @Test
+    void aWorldFileThatIsNotThereSaysSo(@TempDir Path dir) {
+        CliRunner.Result result = CliRunner.run(dir, "sandbox", "--world", "/nonexistent.yaml", "--run-for", "100ms");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("cannot read world file /nonexistent.yaml: no such file");
+        MalformedFilesTest.assertNoStackTrace(result);
+    }
 }

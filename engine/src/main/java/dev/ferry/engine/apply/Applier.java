@@ -54,6 +54,8 @@ public final class Applier {
     private final Set<Thread> runningSteps = ConcurrentHashMap.newKeySet();
     private final Set<Step> cancelledSteps = ConcurrentHashMap.newKeySet();
     private final Map<Step, String> failures = new ConcurrentHashMap<>();
+    /** Addresses already told they were interrupted, not started or skipped: each is told once. */
+    private final Set<ResourceAddress> told = ConcurrentHashMap.newKeySet();
 
     public Applier(ResourceTypes types, LiveState live, SecretResolver secrets, EventSink events, ApplyOptions options,
                    Cancellation cancellation, Clock clock) {
@@ -83,7 +85,19 @@ public final class Applier {
 
                     @Override
                     public void skipped(Step step, Step cause) {
-                        events.accept(new Event.StepSkipped(step.address(), verb(step), cause.address()));
+                        if (step.address().equals(cause.address())) {
+                            // the other half of the same resource (its clean-up, the create of a replace):
+                            // what happened to the resource was said already
+                            return;
+                        }
+                        if (!told.add(step.address())) {
+                            return;
+                        }
+                        if (cancelledSteps.contains(cause)) {
+                            events.accept(new Event.StepNotStarted(step.address(), verb(step), cause.address()));
+                        } else {
+                            events.accept(new Event.StepSkipped(step.address(), verb(step), cause.address()));
+                        }
                     }
                 });
         Thread watchdog = startGraceWatchdog();
@@ -123,6 +137,9 @@ public final class Applier {
             return true;
         } catch (StepCancelled e) {
             cancelledSteps.add(step);
+            if (told.add(step.address())) {
+                events.accept(new Event.StepInterrupted(step.address(), verb(step)));
+            }
             return false;
         } catch (FerryException e) {
             fail(step, e.getMessage(), e);
@@ -193,11 +210,13 @@ public final class Applier {
         int changed = 0;
         int destroyed = 0;
         int cleaned = 0;
+        int kept = 0;
         for (Step step : result.with(DagWalker.Status.SUCCEEDED)) {
             switch (step.kind()) {
                 case CREATE -> added++;
                 case UPDATE -> changed++;
-                case DELETE, FORGET -> destroyed++;
+                case DELETE -> destroyed++;
+                case FORGET -> kept++;
                 case CLEANUP -> cleaned++;
                 case READ -> { }
             }
@@ -212,7 +231,10 @@ public final class Applier {
             failed.add(new ApplyResult.Failure(step.toString(), step.address() + ": " + message));
         }
         boolean cancelled = cancellation.isRequested() || !cancelledSteps.isEmpty();
-        return new ApplyResult(added, changed, destroyed, cleaned, failed, result.with(DagWalker.Status.SKIPPED).size(), cancelled);
+        // skipped because of a failure; what waits for an interrupted step was only not started yet
+        int skipped = (int) result.with(DagWalker.Status.SKIPPED).stream()
+                .filter(step -> !cancelledSteps.contains(result.skippedBecause().get(step))).count();
+        return new ApplyResult(added, changed, destroyed, cleaned, kept, failed, skipped, cancelled);
     }
 
     /** After Ctrl-C and the grace period, interrupts steps still running (a long upload, say). */
@@ -237,7 +259,8 @@ public final class Applier {
         return switch (step.kind()) {
             case CREATE -> Verb.CREATE;
             case UPDATE -> Verb.UPDATE;
-            case DELETE, FORGET -> Verb.DELETE;
+            case DELETE -> Verb.DELETE;
+            case FORGET -> Verb.KEEP;
             case CLEANUP -> Verb.CLEANUP;
             case READ -> Verb.READ;
         };

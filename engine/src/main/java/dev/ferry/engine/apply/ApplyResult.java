@@ -3,10 +3,11 @@ package dev.ferry.engine.apply;
 import java.util.List;
 
 /**
- * How an apply ended: counts for the summary line, the failures (root causes only, each with its
+ * How an apply ended: counts for the summary line ({@code kept}: left in the cloud as the file says and
+ * removed from state, not destroyed), the failures (root causes only, each with its
  * message), how many steps were skipped because of them, and whether the user stopped it.
  */
-public record ApplyResult(int added, int changed, int destroyed, int cleanedUp, List<Failure> failures, int skipped,
+public record ApplyResult(int added, int changed, int destroyed, int cleanedUp, int kept, List<Failure> failures, int skipped,
                           boolean cancelled) {
 
     public record Failure(String step, String message) {
@@ -18,7 +19,7 @@ public record ApplyResult(int added, int changed, int destroyed, int cleanedUp, 
 
     /** An apply that had nothing to do: it still ends with its summary line, as Terraform's does. */
     public static ApplyResult nothingToDo() {
-        return new ApplyResult(0, 0, 0, 0, List.of(), 0, false);
+        return new ApplyResult(0, 0, 0, 0, 0, List.of(), 0, false);
     }
 
     public boolean succeeded() {

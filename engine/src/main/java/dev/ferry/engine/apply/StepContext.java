@@ -117,7 +117,7 @@ final class StepContext implements ApplyContext {
         ResourceStatus status = switch (verb) {
             case CREATE -> ResourceStatus.CREATING;
             case UPDATE -> ResourceStatus.UPDATING;
-            case DELETE, CLEANUP -> ResourceStatus.DELETING;
+            case DELETE, CLEANUP, KEEP -> ResourceStatus.DELETING;
             case READ -> ResourceStatus.READ;
         };
         record(operation, status);

@@ -224,7 +224,7 @@ final class StepRunner {
     }
 
     Optional<String> forget(Change change) {
-        events.accept(new Event.StepStarted(change.address(), Verb.DELETE, Optional.of("kept in the cloud, removed from state")));
+        events.accept(new Event.StepStarted(change.address(), Verb.KEEP, Optional.of("in the cloud; only removed from state")));
         live.update(change.address(), recorded -> Optional.empty());
         return change.id();
     }

@@ -19,7 +19,9 @@ public sealed interface Event {
         UPDATE("Modifying", "Modifications"),
         DELETE("Destroying", "Destruction"),
         READ("Reading", "Read"),
-        CLEANUP("Cleaning up", "Clean-up");
+        CLEANUP("Cleaning up", "Clean-up"),
+        /** Kept in the cloud (the file said to keep it) and removed from state: not destroyed. */
+        KEEP("Keeping", "Keeping");
 
         private final String progressive;
         private final String noun;
@@ -84,6 +86,17 @@ public sealed interface Event {
 
     /** Not attempted because {@code cause} failed first. */
     record StepSkipped(ResourceAddress address, Verb verb, ResourceAddress cause) implements Event {
+    }
+
+    /**
+     * A step stopped at a safe point because the user asked to stop (Ctrl-C): not a failure; its operation
+     * is in the state and the next apply resumes it.
+     */
+    record StepInterrupted(ResourceAddress address, Verb verb) implements Event {
+    }
+
+    /** Not started because {@code cause}, which it waits for, was interrupted. */
+    record StepNotStarted(ResourceAddress address, Verb verb, ResourceAddress cause) implements Event {
     }
 
     /** Something the user should read that is not a failure. */

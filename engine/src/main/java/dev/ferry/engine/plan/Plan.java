@@ -3,7 +3,9 @@ package dev.ferry.engine.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.engine.provider.Note;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +25,10 @@ public record Plan(
         List<String> warnings,
         Instant created) {
 
-    /** Counts for the summary line. */
+    /**
+     * Counts for the summary line. {@code cleanup} is every staging copy this plan deletes: those whose job is
+     * done already, and those it makes that are deleted once what they were made for exists.
+     */
     public record Summary(int add, int change, int destroy, int read, int cleanup, int forget) {
         public boolean isEmpty() {
             return add + change + destroy + read + cleanup + forget == 0;
@@ -49,11 +54,15 @@ public record Plan(
         int forget = 0;
         for (Change c : changes) {
             switch (c.action()) {
-                case CREATE -> add++;
+                case CREATE -> {
+                    add++;
+                    cleanup += c.lifecycle().isStagingCopy() ? 1 : 0;
+                }
                 case UPDATE -> change++;
                 case REPLACE -> {
                     add++;
                     destroyed++;
+                    cleanup += c.lifecycle().isStagingCopy() ? 1 : 0;
                 }
                 case DELETE -> destroyed++;
                 case READ -> read++;
@@ -63,6 +72,26 @@ public record Plan(
             }
         }
         return new Summary(add, change, destroyed, read, cleanup, forget);
+    }
+
+    /**
+     * Every warning the plan shows, in every form: the plan's own, then each change's, prefixed with its
+     * address. A managed resource the plan does not change has nothing to warn about in this plan (the
+     * backup AMI's reboot warning in a drift-only plan); what a data source read says is news each time.
+     */
+    public List<String> allWarnings() {
+        List<String> all = new ArrayList<>(warnings);
+        for (Change c : changes) {
+            if (!c.action().isChange() && !c.address().isData()) {
+                continue;
+            }
+            for (Note note : c.notes()) {
+                if (note.level() == Note.Level.WARNING) {
+                    all.add(c.address() + ": " + note.text());
+                }
+            }
+        }
+        return all;
     }
 
     public boolean hasChanges() {

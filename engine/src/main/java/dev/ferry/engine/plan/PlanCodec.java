@@ -96,7 +96,9 @@ public final class PlanCodec {
             d.reason().ifPresent(reason -> node.put("reason", reason));
         }
         ArrayNode warnings = root.putArray("warnings");
-        plan.warnings().forEach(warnings::add);
+        // A saved plan keeps the plan's own warnings (its changes keep their notes); the report lists every
+        // warning the text plan shows.
+        (flavour == Flavour.SAVED ? plan.warnings() : plan.allWarnings()).forEach(warnings::add);
         return root;
     }
 

@@ -34,7 +34,7 @@ public final class MarkdownRenderer {
         out.append("| | Resource | Action | Details |\n|---|---|---|---|\n");
         for (Change change : changes) {
             out.append("| ").append(icon(change.action())).append(" | `").append(change.address()).append("` | ")
-                    .append(change.action().phrase().replace("will be ", "").replace("must be ", "")).append(" | ")
+                    .append(word(change.action())).append(" | ")
                     .append(escape(details(change))).append(" |\n");
         }
         List<String> warnings = PlanRenderer.warnings(plan);
@@ -44,8 +44,11 @@ public final class MarkdownRenderer {
         }
         out.append("\n<details><summary>Full plan</summary>\n\n```diff\n");
         String text = new PlanRenderer(Style.PLAIN).render(plan);
+        boolean inWarnings = false;
         for (String line : text.split("\n", -1)) {
-            out.append(diffLine(line)).append('\n');
+            // the warnings' list items ("  - ...") are not deletions: they keep their indent, uncoloured
+            inWarnings = inWarnings || line.equals("Warnings:");
+            out.append(inWarnings ? "  " + line : diffLine(line)).append('\n');
         }
         out.append("```\n\n</details>\n");
         return out.toString();
@@ -70,6 +73,20 @@ public final class MarkdownRenderer {
             case CHANGED -> String.join(", ", drift.arguments().keySet()) + " changed";
             case DELETED -> "deleted";
             case BROKEN -> "broken";
+        };
+    }
+
+    /** What is done, in the Action column: the verb the plan's summary counts. */
+    private static String word(Action action) {
+        return switch (action) {
+            case CREATE -> "create";
+            case UPDATE -> "update in place";
+            case REPLACE -> "replace";
+            case DELETE -> "destroy";
+            case READ -> "read during apply";
+            case FORGET -> "keep, remove from state";
+            case CLEANUP -> "delete staging copy";
+            case NOOP -> "none";
         };
     }
 

@@ -76,14 +76,11 @@ public final class PlanRenderer {
 
     /** A second line for what Terraform has no word for: staging copies cleaned up, resources kept and forgotten. */
     static Optional<String> cleanupLine(Plan plan) {
-        long cleanedNow = plan.changes().stream().filter(c -> c.action() == Action.CLEANUP).count();
-        long cleanedAfter = plan.changes().stream()
-                .filter(c -> (c.action() == Action.CREATE || c.action() == Action.REPLACE) && c.lifecycle().isStagingCopy())
-                .count();
+        long cleaned = plan.summary().cleanup();
         long forgotten = plan.summary().forget();
         List<String> parts = new ArrayList<>();
-        if (cleanedAfter + cleanedNow > 0) {
-            parts.add((cleanedAfter + cleanedNow) + " staging " + (cleanedAfter + cleanedNow == 1 ? "copy" : "copies")
+        if (cleaned > 0) {
+            parts.add(cleaned + " staging " + (cleaned == 1 ? "copy" : "copies")
                     + " to delete once imported (staging.cleanup: delete-after-import)");
         }
         if (forgotten > 0) {
@@ -93,15 +90,7 @@ public final class PlanRenderer {
     }
 
     static List<String> warnings(Plan plan) {
-        List<String> warnings = new ArrayList<>(plan.warnings());
-        for (Change change : plan.changes()) {
-            for (Note note : change.notes()) {
-                if (note.level() == Note.Level.WARNING) {
-                    warnings.add(change.address() + ": " + note.text());
-                }
-            }
-        }
-        return warnings;
+        return plan.allWarnings();
     }
 
     private void renderDrift(Plan plan, StringBuilder out) {

@@ -42,6 +42,13 @@ public final class FileStateStore implements StateStore {
     public Optional<State> read() {
         try {
             return Optional.of(StateCodec.decode(Files.readAllBytes(path), path.toString()));
+        } catch (StateCodec.StateFormatException e) {
+            Path backup = path.resolveSibling(path.getFileName() + ".backup");
+            if (!Files.isRegularFile(backup) || e.getMessage().contains("newer ferry")) {
+                throw e;
+            }
+            throw new StateCodec.StateFormatException(e.getMessage() + ". The state as it was before the last run's first change is in "
+                    + backup + ": check it and, if no ferry is running, copy it over " + path.getFileName() + " to go back to it");
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -34,12 +34,19 @@ public final class StateLock implements AutoCloseable {
     private final Path path;
     private final Info info;
     private final Optional<Info> takenOver;
+    /** The directory this lock had to create ({@code .ferry/}), removed with the lock if nothing else went in. */
+    private final Optional<Path> createdDirectory;
+    /** Releases the lock when the process is stopped (SIGTERM, or Ctrl-C where nothing handles it) before close. */
+    private final Thread releaseOnExit;
     private boolean released;
 
-    private StateLock(Path path, Info info, Optional<Info> takenOver) {
+    private StateLock(Path path, Info info, Optional<Info> takenOver, Optional<Path> createdDirectory) {
         this.path = path;
         this.info = info;
         this.takenOver = takenOver;
+        this.createdDirectory = createdDirectory;
+        this.releaseOnExit = new Thread(this::release, "ferry-release-lock");
+        Runtime.getRuntime().addShutdownHook(releaseOnExit);
     }
 
     public Info info() {
@@ -62,11 +69,19 @@ public final class StateLock implements AutoCloseable {
         Info mine = new Info(UUID.randomUUID().toString(), System.getProperty("user.name", "unknown") + "@" + hostName(),
                 self.pid(), hostName(), operation, Instant.now(), self.info().startInstant());
         Optional<Info> replaced = Optional.empty();
+        Optional<Path> created = Optional.empty();
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                FileStateStore.ensureDirectory(path.getParent());
+                if (created.isEmpty() && !Files.isDirectory(path.getParent())) {
+                    Path highestMissing = path.getParent();
+                    while (highestMissing.getParent() != null && !Files.exists(highestMissing.getParent())) {
+                        highestMissing = highestMissing.getParent();
+                    }
+                    FileStateStore.ensureDirectory(path.getParent());
+                    created = Optional.of(highestMissing);
+                }
                 createWhole(path, StateCodec.MAPPER.writeValueAsBytes(mine));
-                return new StateLock(path, mine, replaced);
+                return new StateLock(path, mine, replaced, created);
             } catch (FileAlreadyExistsException e) {
                 Optional<Info> holder = read(path);
                 if (holder.isPresent() && isStale(holder.get())) {
@@ -77,7 +92,11 @@ public final class StateLock implements AutoCloseable {
                 throw new FerryException(holder.map(StateLock::heldMessage)
                         .orElse("the state is locked (" + path + "), and the lock cannot be read; if no ferry is running, delete that file"));
             } catch (IOException e) {
+                removeIfEmpty(path.getParent(), created);
                 throw new FerryException("cannot create the state lock " + path + ": " + e.getMessage());
+            } catch (FerryException e) {
+                removeIfEmpty(path.getParent(), created);
+                throw e;
             }
         }
         throw new FerryException("cannot take the state lock " + path + ": it keeps changing; is another ferry starting?");
@@ -102,7 +121,11 @@ public final class StateLock implements AutoCloseable {
 
     /** Removes the lock with {@code id}, whoever holds it; for a lock left by a process that is gone. */
     public static Info forceUnlock(Path path, String id) {
-        Info holder = read(path).orElseThrow(() -> new FerryException("the state is not locked (no " + path + ")"));
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new FerryException("the state is not locked (no " + path + ")");
+        }
+        Info holder = read(path).orElseThrow(() -> new FerryException("the lock " + path + " is there but cannot be read, so it"
+                + " names no lock id to check; nothing was unlocked. If no ferry is running, delete that file"));
         if (!holder.id().equals(id)) {
             throw new FerryException("the lock id is " + holder.id() + ", not " + id + "; nothing was unlocked."
                     + " Check that the holder (" + holder.holder() + ", pid " + holder.pid() + ") is really gone");
@@ -167,6 +190,15 @@ public final class StateLock implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(releaseOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running, or about to: it releases the lock too
+        }
+        release();
+    }
+
+    private synchronized void release() {
         if (released) {
             return;
         }
@@ -177,6 +209,22 @@ public final class StateLock implements AutoCloseable {
                 Files.deleteIfExists(path);
             } catch (IOException e) {
                 // Left behind, it is recognised as stale by the next run on this machine.
+            }
+        }
+        // A plan of a file never applied leaves no empty .ferry/ behind.
+        removeIfEmpty(path.getParent(), createdDirectory);
+    }
+
+    /** Removes {@code directory} and its parents up to {@code created} (which this lock made), while they are empty. */
+    private static void removeIfEmpty(Path directory, Optional<Path> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        for (Path current = directory; current != null && current.startsWith(created.get()); current = current.getParent()) {
+            try {
+                Files.deleteIfExists(current);
+            } catch (IOException notEmpty) {
+                return; // the state (or anything else) went in: it stays
             }
         }
     }

@@ -262,6 +262,8 @@ class ApplyTest {
                 Map.entry("test_thing.base", Action.DELETE), Map.entry("test_slow.top", Action.DELETE));
         ApplyResult result = engine.apply(destroy);
         assertThat(result.succeeded()).isTrue();
+        assertThat(result.destroyed()).isEqualTo(2);
+        assertThat(result.kept()).isEqualTo(1);
         assertThat(engine.cloud().things()).extracting(MemoryCloud.Thing::address).containsExactly("test_thing.kept");
         assertThat(engine.state().isEmpty()).isTrue();
         List<String> deletes = engine.cloud().calls().stream().filter(c -> c.startsWith("delete")).toList();
@@ -316,5 +318,30 @@ class ApplyTest {
         assertThat(engine.apply(resumed).succeeded()).isTrue();
         assertThat(engine.cloud().count("create")).isEqualTo(1);
         assertThat(engine.cloud().things()).hasSize(1);
+    }
+    @Test
+    void anInterruptIsNotAFailure_theInterruptedStepAndWhatWaitsForItAreEachToldOnce() {
+        List<ResourceDeclaration> declarations = List.of(
+                slow("copy").arg("polls", 50).cleanupAfter("test_thing.consumer").build(),
+                thing("consumer").ref("input", "test_slow.copy", "id").build(),
+                thing("after-consumer").ref("input", "test_thing.consumer", "id").build());
+        Cancellation cancellation = new Cancellation();
+        engine.cloud().afterEachCall(call -> {
+            if (call.startsWith("poll") && engine.cloud().count("poll") == 3) {
+                cancellation.request();
+            }
+        });
+
+        ApplyResult interrupted = engine.apply(engine.plan(declarations), cancellation);
+
+        assertThat(interrupted.cancelled()).isTrue();
+        assertThat(interrupted.failures()).isEmpty();
+        assertThat(interrupted.skipped()).as("nothing was skipped because of a failure").isZero();
+        assertThat(engine.events()).noneMatch(e -> e instanceof Event.StepSkipped || e instanceof Event.StepFailed);
+        assertThat(engine.events()).filteredOn(e -> e instanceof Event.StepInterrupted)
+                .containsExactly(new Event.StepInterrupted(ResourceAddress.parse("test_slow.copy"), Event.Verb.CREATE));
+        assertThat(engine.events()).filteredOn(e -> e instanceof Event.StepNotStarted)
+                .extracting(e -> ((Event.StepNotStarted) e).address().toString())
+                .containsExactlyInAnyOrder("test_thing.consumer", "test_thing.after-consumer");
     }
 }

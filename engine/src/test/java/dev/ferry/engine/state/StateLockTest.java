@@ -39,4 +39,59 @@ class StateLockTest {
                     .hasMessageContaining("ferry force-unlock " + lock.info().id());
         }
     }
+
+    @Test
+    void forceUnlockOfALockFileThatCannotBeReadSaysItIsThere_notThatTheStateIsUnlocked() throws Exception {
+        Path path = dir.resolve("state.lock");
+        Files.writeString(path, "{ half written");
+
+        assertThatThrownBy(() -> StateLock.forceUnlock(path, "0b4c"))
+                .isInstanceOf(FerryException.class)
+                .hasMessageContaining("the lock " + path + " is there but cannot be read")
+                .hasMessageContaining("If no ferry is running, delete that file")
+                .hasMessageNotContaining("not locked");
+        assertThat(path).exists();
+    }
+
+    @Test
+    void aLockThatHadToMakeItsDirectoryRemovesItAgainWhenNothingElseWentIn() throws Exception {
+        Path path = dir.resolve(".ferry/state.lock");
+        try (StateLock lock = StateLock.acquire(path, "plan")) {
+            assertThat(path.getParent()).isDirectory();
+        }
+        assertThat(dir.resolve(".ferry")).doesNotExist();
+
+        try (StateLock lock = StateLock.acquire(path, "apply")) {
+            Files.writeString(dir.resolve(".ferry/state.json"), "{}");
+        }
+        assertThat(dir.resolve(".ferry/state.json")).exists();
+        assertThat(path).doesNotExist();
+    }
+
+    @Test
+    void aProcessStoppedWithSigtermReleasesItsLock() throws Exception {
+        Path path = dir.resolve(".ferry/state.lock");
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        Process holder = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), path.toString())
+                .redirectErrorStream(true).start();
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(reader.readLine()).isEqualTo("locked");
+            assertThat(path).exists();
+
+            holder.destroy(); // SIGTERM
+            holder.waitFor();
+        }
+        assertThat(path).doesNotExist();
+    }
+
+    /** Holds a lock until it is stopped (for the SIGTERM test). */
+    public static final class LockHolder {
+        public static void main(String[] args) throws InterruptedException {
+            StateLock.acquire(Path.of(args[0]), "plan");
+            System.out.println("locked");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
 }

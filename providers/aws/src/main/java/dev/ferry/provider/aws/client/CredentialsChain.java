@@ -204,11 +204,12 @@ public final class CredentialsChain {
         return keyId.length() <= 4 ? "****" : "****" + keyId.substring(keyId.length() - 4);
     }
 
-    private static String firstSentence(String message) {
+    static String firstSentence(String message) {
         if (message == null || message.isBlank()) {
             return "gave no credentials";
         }
-        String line = message.lines().findFirst().orElse(message).strip();
+        // without its full stop: the message goes on after it ("IMDS." then ". Set ..." read "IMDS..")
+        String line = message.lines().findFirst().orElse(message).strip().replaceAll("\\.+$", "");
         return line.length() > 200 ? line.substring(0, 200) + "…" : line;
     }
 }
