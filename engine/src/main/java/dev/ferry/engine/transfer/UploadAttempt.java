@@ -358,11 +358,12 @@ final class UploadAttempt implements RangeReader.Pipeline {
         }
     }
 
-    // ---- sequencer
+    // ---- sequencer: blocks in order into one gzip member (GzipMember)
 
     private void sequence() {
-        Sequencer sequencer = new Sequencer();
-        if (!sequencer.emit(Gzip.header(options.compressionLevel()), 0, List.of())) { // the header
+        GzipMember member = new GzipMember(zeroRuns, body, counters, layout, compressedLimit, window, this::releaseCompressed,
+                this::overLimit);
+        if (!member.header(options.compressionLevel())) {
             return;
         }
         Block previous = null;
@@ -380,7 +381,7 @@ final class UploadAttempt implements RangeReader.Pipeline {
             } finally {
                 lock.unlock();
             }
-            if (!sequencer.add(block)) {
+            if (!member.add(block)) {
                 return;
             }
             // The previous block's raw bytes were its successor's dictionary; this block is compressed.
@@ -392,129 +393,13 @@ final class UploadAttempt implements RangeReader.Pipeline {
             }
             previous = block;
         }
-        if (!sequencer.finish()) {
+        if (!member.finish()) {
             return;
         }
-        rawSha256 = HexFormat.of().formatHex(sequencer.rawDigest.digest());
-        compressedSha256 = HexFormat.of().formatHex(sequencer.gzipDigest.digest());
-        compressedTotal = sequencer.produced;
+        rawSha256 = HexFormat.of().formatHex(member.rawDigest().digest());
+        compressedSha256 = HexFormat.of().formatHex(member.gzipDigest().digest());
+        compressedTotal = member.produced();
         body.finish();
-    }
-
-    /**
-     * The sequencer's state: the digests, the running CRC, the bytes produced, and the zero run
-     * not yet emitted. All-zero blocks are not sent one by one: their run is emitted as repeated
-     * precomputed {@link BlockCompressor.ZeroRuns#PIECE}s and a shorter remainder, each chunk
-     * releasing the blocks it completes once the receiver has taken it (so zero runs hold the
-     * window like any block). The raw SHA-256 is fed the zeros from a shared buffer; the CRC takes
-     * them by a shift.
-     */
-    private final class Sequencer {
-        final MessageDigest rawDigest = sha256();
-        final MessageDigest gzipDigest = sha256();
-        long produced;
-        private int crc;
-        private long rawPosition; // raw bytes sequenced
-        private long rawEmitted; // raw bytes whose gzip form is in the body
-        private final java.util.ArrayDeque<Block> zeroBlocks = new java.util.ArrayDeque<>();
-        private boolean endsWithZeros;
-
-        boolean add(Block block) {
-            BlockCompressor.Compressed compressed = block.compressed;
-            if (compressed.allZero()) {
-                zeroRuns.feed(rawDigest, block.length);
-                crc = Gzip.appendZeros(crc, block.length);
-                rawPosition += block.length;
-                zeroBlocks.addLast(block);
-                endsWithZeros = true;
-                while (rawPosition - rawEmitted >= BlockCompressor.ZeroRuns.PIECE) {
-                    if (!emitZeros(BlockCompressor.ZeroRuns.PIECE)) {
-                        return false;
-                    }
-                }
-                // Pending zero blocks hold the window; emit before they could fill it.
-                return zeroBlocks.size() < window - 1 || flushZeros();
-            }
-            if (!flushZeros()) {
-                return false;
-            }
-            rawDigest.update(block.raw, 0, block.length);
-            crc = Gzip.combine(crc, compressed.crc(), block.length);
-            rawPosition += block.length;
-            endsWithZeros = false;
-            if (!fits(compressed.length())) {
-                return false;
-            }
-            gzipDigest.update(compressed.bytes(), 0, compressed.length());
-            produced += compressed.length();
-            counters.compressedBytes.set(produced);
-            rawEmitted = rawPosition;
-            body.offer(new BodyStream.Chunk(compressed.bytes(), compressed.length(), block.length,
-                    () -> releaseCompressed(block)));
-            return true;
-        }
-
-        /** Emits what is left of the zero run, the end of the deflate stream if it ends in zeros, and the trailer. */
-        boolean finish() {
-            if (!flushZeros()) {
-                return false;
-            }
-            if (endsWithZeros && !emit(zeroRuns.terminator(), 0, List.of())) {
-                return false;
-            }
-            byte[] trailer = Gzip.trailer(crc, layout.size());
-            gzipDigest.update(trailer);
-            produced += trailer.length;
-            counters.compressedBytes.set(produced);
-            body.offer(new BodyStream.Chunk(trailer, trailer.length, 0, () -> { }));
-            return true;
-        }
-
-        private boolean flushZeros() {
-            while (rawPosition > rawEmitted) {
-                if (!emitZeros((int) Math.min(BlockCompressor.ZeroRuns.PIECE, rawPosition - rawEmitted))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private boolean emitZeros(int length) {
-            rawEmitted += length;
-            List<Block> completed = new java.util.ArrayList<>();
-            while (!zeroBlocks.isEmpty() && blockEnd(zeroBlocks.peekFirst()) <= rawEmitted) {
-                completed.add(zeroBlocks.pollFirst());
-            }
-            return emit(zeroRuns.deflated(length), length, completed);
-        }
-
-        private long blockEnd(Block block) {
-            return (long) block.index * layout.blockSize() + block.length;
-        }
-
-        /** Offers shared bytes standing for {@code rawLength} raw bytes; once taken, they release {@code completed}. */
-        private boolean emit(byte[] bytes, long rawLength, List<Block> completed) {
-            if (!fits(bytes.length)) {
-                completed.forEach(UploadAttempt.this::releaseCompressed);
-                return false;
-            }
-            gzipDigest.update(bytes);
-            produced += bytes.length;
-            counters.compressedBytes.set(produced);
-            Runnable release = completed.isEmpty() ? () -> { } : () -> completed.forEach(UploadAttempt.this::releaseCompressed);
-            body.offer(new BodyStream.Chunk(bytes, bytes.length, rawLength, release));
-            return true;
-        }
-
-        /** Whether {@code length} more bytes and the trailer stay within the limit; if not, stops the attempt. */
-        private boolean fits(int length) {
-            long after = produced + length + Gzip.TRAILER_SIZE;
-            if (after > compressedLimit) {
-                overLimit(after);
-                return false;
-            }
-            return true;
-        }
     }
 
     private void overLimit(long compressedSoFar) {
@@ -557,7 +442,7 @@ final class UploadAttempt implements RangeReader.Pipeline {
         return message == null || message.isBlank() ? type : message + " (" + type + ")";
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
