@@ -83,9 +83,34 @@ final class OvfExportResource implements ManagedResourceType {
                 .orElse("the temporary content library");
         String item = desired.optionalText("item_name").orElse("?");
         String vm = desired.optionalText("vm").orElse("?");
-        List<Note> notes = List.of(Note.info("captures VM '" + vm + "' as the OVF template '" + item + "' in " + where
+        List<Note> notes = new java.util.ArrayList<>();
+        notes.add(Note.info("captures VM '" + vm + "' as the OVF template '" + item + "' in " + where
                 + ", then streams its descriptor and disks from a download session into the upload as one OVA (no local copy)"));
         List<String> errors = new java.util.ArrayList<>();
+        if (request.prior().isEmpty() && vcenter.isPresent()) {
+            VcenterConnection connection = vcenter.get();
+            if (connection.insecure()) {
+                notes.add(Note.warning("TLS certificate checks are OFF for vCenter " + connection.url() + " and the ESXi hosts of its download "
+                        + "URLs (providers.vsphere.insecure: true): anyone between here and them could read the password and the disks"));
+            } else {
+                notes.add(Note.info("the download URLs' hosts are trusted through the system's CAs"
+                        + connection.caBundle().map(bundle -> " and " + bundle).orElse(" (no providers.vsphere.ca_bundle)")));
+            }
+            desired.optionalText("vm_id").ifPresent(vmId -> {
+                try {
+                    String state = library().powerState(vmId);
+                    boolean shutdown = desired.find("shutdown").map(JsonNode::asBoolean).orElse(false);
+                    if (state.equals(VmInfo.POWERED_OFF)) {
+                        notes.add(Note.info("VM '" + vm + "' is powered off, as vCenter requires for the capture"));
+                    } else if (state.equals(VmInfo.POWERED_ON) && shutdown) {
+                        notes.add(Note.warning("VM '" + vm + "' is powered on: vCenter captures only a powered-off VM, so ferry shuts its guest down "
+                                + "(VMware Tools) before the capture and leaves it powered off (shutdown: true); it does not clone it"));
+                    }
+                } catch (FerryException e) {
+                    errors.add(e.getMessage());
+                }
+            });
+        }
         Optional<String> named = desired.optionalText("library");
         if (named.isPresent() && vcenter.isPresent()) {
             try {
