@@ -134,9 +134,10 @@ class VcenterExportToEc2Test {
         assertThat(apply.exitCode()).as(apply.all()).isZero();
         assertThat(sandbox.world().object(BUCKET, "imports/app-02.ova")).isPresent();
 
-        Files.writeString(dir.resolve("insecure.yaml"), exported("").replace("    password: ${env:VSPHERE_PASSWORD}\n",
+        Path other = Files.createDirectories(dir.resolve("insecure"));
+        Files.writeString(other.resolve("migration.yaml"), exported("").replace("    password: ${env:VSPHERE_PASSWORD}\n",
                 "    password: ${env:VSPHERE_PASSWORD}\n    insecure: true\n"));
-        CliRunner.Result insecure = ferry(environment, "plan", "-f", "insecure.yaml");
+        CliRunner.Result insecure = CliRunner.run(other, environment, "plan");
         assertThat(insecure.exitCode()).as(insecure.all()).isZero();
         assertThat(insecure.all()).contains("insecure: true turns off TLS certificate checks for vCenter and the ESXi hosts",
                 "TLS certificate checks are OFF");
