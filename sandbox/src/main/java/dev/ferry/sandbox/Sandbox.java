@@ -15,6 +15,7 @@ import dev.ferry.sandbox.http.Service;
 import dev.ferry.sandbox.http.ServiceHandler;
 import dev.ferry.sandbox.linode.ImageUploads;
 import dev.ferry.sandbox.linode.LinodeApi;
+import dev.ferry.sandbox.vcenter.EsxiHost;
 import dev.ferry.sandbox.vcenter.VcenterApi;
 import dev.ferry.sandbox.world.BlobStore;
 import dev.ferry.sandbox.world.DiskImages;
@@ -62,9 +63,11 @@ public final class Sandbox implements AutoCloseable {
     private final RequestLog requests;
     private final Router router;
     private final BlobStore blobs;
+    private final EsxiHost esxi;
 
     private Sandbox(SandboxHttpServer server, World world, Faults faults, RequestLog requests, Router router,
-                    BlobStore blobs) {
+                    BlobStore blobs, EsxiHost esxi) {
+        this.esxi = esxi;
         this.server = server;
         this.world = world;
         this.view = new WorldView(world);
@@ -128,17 +131,19 @@ public final class Sandbox implements AutoCloseable {
         handlers.put(Service.PRICING, new PricingHandler(world));
         handlers.put(Service.LINODE, new LinodeApi(world, endpoint::get));
         handlers.put(Service.LINODE_UPLOAD, new ImageUploads(world, options.linodeLimits()));
-        handlers.put(Service.VCENTER, new VcenterApi(world));
+        EsxiHost esxi = EsxiHost.start(options.cacheDirectory().resolve("esxi-tls"));
+        handlers.put(Service.VCENTER, new VcenterApi(world, esxi, blobs.directory().resolve("content-library")));
         Router router = new Router(handlers, new UnsignedRequestHandler(), faults, requests);
         SandboxHttpServer server;
         try {
             server = SandboxHttpServer.start(options.port(), router);
         } catch (UncheckedIOException e) {
+            esxi.close();
             blobs.close();
             throw new SandboxException(e.getMessage() + " (choose another port, or 0 for any free one)", e);
         }
         endpoint.set(server.baseUri());
-        return new Sandbox(server, world, faults, requests, router, blobs);
+        return new Sandbox(server, world, faults, requests, router, blobs, esxi);
     }
 
     /** {@code http://127.0.0.1:PORT}: the endpoint of every AWS service ({@code AWS_ENDPOINT_URL}). */
@@ -188,6 +193,11 @@ public final class Sandbox implements AutoCloseable {
         return world.vcenterPassword();
     }
 
+    /** The ESXi host that serves the files of vCenter's download sessions over HTTPS with its own certificate. */
+    public EsxiHost esxi() {
+        return esxi;
+    }
+
     /** Switches faults on and off. */
     public Faults faults() {
         return faults;
@@ -212,7 +222,8 @@ public final class Sandbox implements AutoCloseable {
      * The environment a user sets to point the AWS CLI, the AWS SDK, linode-cli and ferry at this sandbox:
      * AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, LINODE_API_URL, LINODE_TOKEN,
      * VSPHERE_USER, VSPHERE_PASSWORD (what a migration file's {@code providers.vsphere} refers to as
-     * {@code ${env:VSPHERE_USER}} and {@code ${env:VSPHERE_PASSWORD}}).
+     * {@code ${env:VSPHERE_USER}} and {@code ${env:VSPHERE_PASSWORD}}), VSPHERE_CA_BUNDLE (the PEM of the sandbox
+     * ESXi host's self-signed certificate, which ferry trusts besides the system's CAs).
      */
     public Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();
@@ -224,6 +235,8 @@ public final class Sandbox implements AutoCloseable {
         environment.put("LINODE_TOKEN", linodeToken());
         environment.put("VSPHERE_USER", vcenterUsername());
         environment.put("VSPHERE_PASSWORD", vcenterPassword());
+        // what ferry trusts, besides the system's CAs, for vCenter and the ESXi hosts of its download URLs
+        environment.put("VSPHERE_CA_BUNDLE", esxi.caBundle().toString());
         return environment;
     }
 
@@ -243,6 +256,7 @@ public final class Sandbox implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        esxi.close();
         blobs.close();
     }
 

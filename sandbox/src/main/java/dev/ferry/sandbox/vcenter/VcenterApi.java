@@ -59,22 +59,28 @@ public final class VcenterApi implements ServiceHandler {
     private static final int MAX_LISTED = 4000;
 
     private final World world;
+    private final ContentLibraries content;
     private final List<Route> routes = new ArrayList<>();
 
     private record Route(String method, Pattern pattern, String template, Endpoint endpoint) {
     }
 
     /** What an endpoint answers: a status and a JSON document, or none (204). */
-    private record Answer(int status, JsonNode body) {
+    record Answer(int status, JsonNode body) {
     }
 
     @FunctionalInterface
-    private interface Endpoint {
+    interface Endpoint {
         Answer serve(HttpCall call, Matcher path);
     }
 
-    public VcenterApi(World world) {
+    /**
+     * The API over {@code world}; the content libraries keep captured OVF items under {@code storage} and their
+     * download sessions' files are served by {@code esxi}.
+     */
+    public VcenterApi(World world, EsxiHost esxi, java.nio.file.Path storage) {
         this.world = requireNonNull(world, "world is null");
+        this.content = new ContentLibraries(world, esxi, storage);
         route("POST", "/session", "/session", (c, m) -> createSession());
         route("GET", "/session", "/session", (c, m) -> new Answer(200, sessionInfo(c)));
         route("DELETE", "/session", "/session", (c, m) -> deleteSession(c));
@@ -83,6 +89,38 @@ public final class VcenterApi implements ServiceHandler {
                 VcenterJson.info(vm(HttpCall.decode(m.group(1))))));
         route("GET", "/vcenter/vm/([^/]+)/power", "/vcenter/vm/{vm}/power", (c, m) -> new Answer(200,
                 VcenterJson.power(vm(HttpCall.decode(m.group(1))))));
+        route("POST", "/vcenter/vm/([^/]+)/guest/power", "/vcenter/vm/{vm}/guest/power", (c, m) -> guestPower(c,
+                HttpCall.decode(m.group(1))));
+        new ContentLibraryRoutes(content).register(this::route);
+    }
+
+    /** Registers one more path (the content library's, in {@link ContentLibraryRoutes}). */
+    @FunctionalInterface
+    interface Registrar {
+        void route(String method, String path, String template, Endpoint endpoint);
+    }
+
+    /** {@code POST /api/vcenter/vm/{vm}/guest/power?action=shutdown}: VMware Tools shut the guest down (the sandbox's at once). */
+    private Answer guestPower(HttpCall call, String id) {
+        String action = call.queryParameter("action");
+        if (!"shutdown".equals(action) && !"reboot".equals(action) && !"standby".equals(action)) {
+            throw VcenterException.invalidArgument("vapi.bindings.typeconverter.enum.invalid.value",
+                    "Invalid action '" + action + "': expected shutdown, reboot or standby.", String.valueOf(action));
+        }
+        VirtualMachine vm = vm(id);
+        if (!vm.powerState().equals(VirtualMachine.POWERED_ON)) {
+            throw new VcenterException(400, "NOT_ALLOWED_IN_CURRENT_STATE", "com.vmware.api.vcenter.vm.guest.power.not_on",
+                    "The guest of virtual machine '" + vm.name() + "' is not running.", List.of(vm.name()));
+        }
+        if (action.equals("shutdown")) {
+            world.writeAndForget(w -> w.vms().computeIfPresent(id, (k, v) -> v.withPowerState(VirtualMachine.POWERED_OFF)));
+        }
+        return new Answer(204, null);
+    }
+
+    /** The content library's documents and statuses (package-private for {@link ContentLibraries}' tests). */
+    ContentLibraries content() {
+        return content;
     }
 
     private void route(String method, String path, String template, Endpoint endpoint) {

@@ -6,6 +6,7 @@ import dev.ferry.engine.FerryException;
 import dev.ferry.engine.resource.Secret;
 import dev.ferry.engine.resource.SecretResolver;
 import dev.ferry.engine.spec.SecretReference;
+import dev.ferry.provider.vsphere.vcenter.Trust;
 import dev.ferry.provider.vsphere.vcenter.VcenterClient;
 import java.net.URI;
 import java.util.Optional;
@@ -21,6 +22,7 @@ final class VcenterConnection implements AutoCloseable {
     private final Optional<String> username;
     private final Optional<SecretReference> password;
     private final boolean insecure;
+    private final Optional<java.nio.file.Path> caBundle;
     private final SecretResolver secrets;
     private VcenterClient client;
 
@@ -31,6 +33,13 @@ final class VcenterConnection implements AutoCloseable {
     /** {@code endpoint}, when given, is where the requests go; {@code url} stays the vCenter's name. */
     VcenterConnection(String url, Optional<String> endpoint, Optional<String> username, Optional<SecretReference> password, boolean insecure,
                       SecretResolver secrets) {
+        this(url, endpoint, username, password, insecure, Optional.empty(), secrets);
+    }
+
+    /** {@code caBundle}: CAs trusted besides the system's, for vCenter and the ESXi hosts of its download URLs. */
+    VcenterConnection(String url, Optional<String> endpoint, Optional<String> username, Optional<SecretReference> password, boolean insecure,
+                      Optional<java.nio.file.Path> caBundle, SecretResolver secrets) {
+        this.caBundle = requireNonNull(caBundle, "caBundle is null");
         this.url = requireNonNull(url, "url is null");
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.username = requireNonNull(username, "username is null");
@@ -45,6 +54,10 @@ final class VcenterConnection implements AutoCloseable {
 
     boolean insecure() {
         return insecure;
+    }
+
+    Optional<java.nio.file.Path> caBundle() {
+        return caBundle;
     }
 
     synchronized VcenterClient client() {
@@ -65,7 +78,7 @@ final class VcenterConnection implements AutoCloseable {
             // the user name may itself be a reference (${env:VSPHERE_USER}); the password always is
             String user = SecretReference.parse(username.get()).map(reference -> secrets.resolve(reference).reveal()).orElse(username.get());
             Secret secret = secrets.resolve(password.get());
-            client = new VcenterClient(uri, user, secret, insecure);
+            client = new VcenterClient(uri, user, secret, insecure ? Trust.insecure() : Trust.of(caBundle));
         }
         return client;
     }

@@ -59,6 +59,9 @@ final class VsphereVmDataSource implements DataSourceType {
         Map<ResourceAddress, DataResult> results = new LinkedHashMap<>();
         Map<ResourceAddress, InspectedImage> images = new LinkedHashMap<>();
         for (DataRequest request : requests) {
+            if (exported(request)) {
+                continue;
+            }
             Optional<String> path = request.arguments().optionalText("disk_image");
             if (path.isEmpty() || !Path.of(path.get()).isAbsolute()) {
                 results.put(request.address(), new DataResult.Failed("disk_image must be an absolute path, not " + path.orElse("(unset)")));
@@ -73,13 +76,21 @@ final class VsphereVmDataSource implements DataSourceType {
 
         Map<ResourceAddress, VmInfo> inventory = new LinkedHashMap<>();
         List<DataRequest> wanted = requests.stream()
-                .filter(request -> images.containsKey(request.address()))
+                .filter(request -> images.containsKey(request.address()) || exported(request))
                 .filter(request -> request.arguments().optionalText("vm").isPresent() && request.arguments().optionalText("vcenter").isPresent())
                 .toList();
         if (!wanted.isEmpty()) {
             readInventory(wanted, inventory, results);
         }
 
+        for (DataRequest request : requests) {
+            if (exported(request) && !results.containsKey(request.address())) {
+                VmInfo info = inventory.get(request.address());
+                results.put(request.address(), info == null
+                        ? new DataResult.Failed("vm '" + request.arguments().optionalText("vm").orElse("") + "' has no disk_image, so ferry exports it "
+                        + "from vCenter: set providers.vsphere.vcenter") : describeExport(request, info));
+            }
+        }
         for (DataRequest request : requests) {
             InspectedImage image = images.get(request.address());
             if (image != null && !results.containsKey(request.address())) {
@@ -222,6 +233,73 @@ final class VsphereVmDataSource implements DataSourceType {
         outputs.set("disk_image", diskImage.toJson());
         bootMode.ifPresent(mode -> outputs.put("boot_mode", mode));
         vm.ifPresent(info -> outputs.put("vm_id", info.vm()).put("power_state", info.powerState()));
+        return new DataResult.Found(outputs, notes);
+    }
+
+    private static boolean exported(DataRequest request) {
+        return request.arguments().find("export").map(node -> node.asBoolean(false)).orElse(false);
+    }
+
+    /**
+     * A VM ferry exports itself: everything comes from vCenter's inventory. vCenter captures only a powered-off VM, so
+     * the plan says what the capture does to a powered-on one: with {@code shutdown: true} ferry shuts the guest down
+     * and leaves it off; without, the plan fails here, before anything is made.
+     */
+    private DataResult describeExport(DataRequest request, VmInfo info) {
+        List<Note> notes = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        boolean shutdown = request.arguments().find("shutdown").map(node -> node.asBoolean(false)).orElse(false);
+        GuestOs guest = GuestOs.fromVsphere(info.guestOs());
+        List<MachineFacts.Disk> disks = new ArrayList<>();
+        for (VmInfo.Disk disk : info.disks()) {
+            disks.add(new MachineFacts.Disk(disk.label(), disk.capacityBytes().orElse(0), disks.isEmpty(), Optional.of("vmdk"), false));
+        }
+        notes.add(Note.info("vCenter " + vcenter.map(VcenterConnection::url).orElse("") + ": VM '" + info.name() + "' (" + info.vm()
+                + ") is " + info.powerState() + "; " + info.cpuCount() + " vCPUs, " + info.memoryMib() + " MiB, " + info.disks().size() + " disk"
+                + (info.disks().size() == 1 ? "" : "s") + " (" + disks.stream().map(disk -> disk.name() + " " + Sizes.human(disk.sizeBytes()))
+                .collect(Collectors.joining(", ")) + "), guest " + info.guestOs() + "; ferry exports it from vCenter as an OVF template"));
+        switch (info.powerState()) {
+            case VmInfo.POWERED_OFF -> notes.add(Note.info("VM '" + info.name() + "' is powered off, as vCenter requires for the capture"));
+            case VmInfo.POWERED_ON -> {
+                if (shutdown) {
+                    notes.add(Note.warning("VM '" + info.name() + "' is powered on: vCenter captures only a powered-off VM, so ferry shuts its guest "
+                            + "down (VMware Tools) before the capture and leaves it powered off (shutdown: true)"));
+                } else {
+                    failures.add("VM '" + info.name() + "' is powered on, and vCenter captures only a powered-off VM (ferry does not clone it): "
+                            + "power it off, or set 'shutdown: true' under source.vsphere so that ferry shuts its guest down before the capture");
+                }
+            }
+            default -> failures.add("VM '" + info.name() + "' is " + info.powerState() + ": vCenter captures only a powered-off VM; power it off "
+                    + "cleanly, then run ferry plan again");
+        }
+        if (vcenter.map(VcenterConnection::insecure).orElse(false)) {
+            notes.add(Note.warning("TLS certificate checks are OFF for vCenter " + vcenter.get().url() + " and the ESXi hosts of its download URLs "
+                    + "(providers.vsphere.insecure: true): anyone between here and them could read the password and the disks"));
+        } else {
+            vcenter.flatMap(VcenterConnection::caBundle).ifPresent(bundle -> notes.add(Note.info("vCenter and its ESXi hosts are trusted through "
+                    + "the system's CAs and " + bundle)));
+        }
+        guestNote(guest).ifPresent(notes::add);
+        if (disks.size() > ImportLimits.MAX_VOLUMES) {
+            failures.add("the VM has " + disks.size() + " disks, and AWS VM Import fails for VMs with more than " + ImportLimits.MAX_VOLUMES
+                    + " volumes: detach the extra disks before exporting, and move their data separately");
+        }
+        for (MachineFacts.Disk disk : disks) {
+            if (disk.sizeBytes() > ImportLimits.MAX_VOLUME_BYTES) {
+                failures.add("disk '" + disk.name() + "' is " + Sizes.human(disk.sizeBytes()) + ", larger than the "
+                        + Sizes.human(ImportLimits.MAX_VOLUME_BYTES) + " AWS VM Import supports for a volume: shrink it before exporting");
+            }
+        }
+        if (!failures.isEmpty()) {
+            return new DataResult.Failed(String.join("; ", failures));
+        }
+        MachineFacts machine = new MachineFacts("vsphere", info.name(), info.cpuCount(), info.memoryMib(), guest.architecture(), guest.platform(),
+                guest.known() ? Optional.of(guest.description()) : Optional.empty(), disks, List.of(), List.of(), Map.of(),
+                Optional.empty(), Optional.empty(), Optional.of(info.powerState()));
+        ObjectNode outputs = JsonNodeFactory.instance.objectNode();
+        outputs.set("machine", machine.toJson());
+        info.bootType().map(type -> type.equalsIgnoreCase("EFI") ? "uefi" : "legacy-bios").ifPresent(mode -> outputs.put("boot_mode", mode));
+        outputs.put("vm_id", info.vm()).put("power_state", info.powerState());
         return new DataResult.Found(outputs, notes);
     }
 

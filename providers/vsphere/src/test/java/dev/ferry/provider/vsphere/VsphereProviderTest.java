@@ -70,8 +70,8 @@ class VsphereProviderTest {
         // no VSPHERE_PASSWORD in the environment: opening must not need it
         try (ProviderSession session = new VsphereProvider().open(new ProviderContext(file.provider("vsphere"), file, Map.of(), dir,
                 new EnvironmentSecretResolver(Map.of(), dir)))) {
-            assertThat(session.resourceTypes()).extracting(type -> type.name()).containsExactly("vsphere_vm");
-            assertThat(session.artifactOpeners()).extracting(opener -> opener.kind()).containsExactly("file");
+            assertThat(session.resourceTypes()).extracting(type -> type.name()).containsExactly("vsphere_vm", "vsphere_content_library", "vsphere_ovf_export");
+            assertThat(session.artifactOpeners()).extracting(opener -> opener.kind()).containsExactly("file", "vcenter-ovf");
             assertThat(session.limits()).isEmpty();
         }
     }

@@ -16,9 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,11 +29,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The vCenter Server REST API (vSphere Automation API, the {@code /api} paths of 7.0 U2 and later),
@@ -60,6 +53,7 @@ public final class VcenterClient implements AutoCloseable {
     private final String username;
     private final Secret password;
     private final boolean insecure;
+    private final Trust trust;
     private final HttpClient http;
     private String session;
 
@@ -68,18 +62,27 @@ public final class VcenterClient implements AutoCloseable {
      * {@code insecure}, this client alone accepts any certificate and host name (self-signed vCenters).
      */
     public VcenterClient(URI endpoint, String username, Secret password, boolean insecure) {
+        this(endpoint, username, password, insecure ? Trust.insecure() : Trust.system());
+    }
+
+    /** A client that accepts the certificates {@code trust} accepts (the system's CAs and a CA bundle, or any). */
+    public VcenterClient(URI endpoint, String username, Secret password, Trust trust) {
         this.endpoint = normalise(requireNonNull(endpoint, "endpoint is null"));
         this.username = requireNonNull(username, "username is null");
         this.password = requireNonNull(password, "password is null");
-        this.insecure = insecure;
-        HttpClient.Builder builder = HttpClient.newBuilder()
+        this.trust = requireNonNull(trust, "trust is null");
+        this.insecure = trust.isInsecure();
+        this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (insecure) {
-            builder.sslContext(trustingEveryone());
-        }
-        this.http = builder.build();
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(trust.context())
+                .build();
+    }
+
+    /** The certificates this client (and downloads from the hosts vCenter names) accepts. */
+    public Trust trust() {
+        return trust;
     }
 
     public URI endpoint() {
@@ -137,6 +140,64 @@ public final class VcenterClient implements AutoCloseable {
         return new VmInfo(vm, text(info, "name"), info.path("guest_OS").asText("OTHER"), info.path("power_state").asText("UNKNOWN"),
                 info.path("cpu").path("count").asInt(), info.path("memory").path("size_MiB").asLong(), disks, nics,
                 optional(info.path("boot"), "type"), optional(info.path("hardware"), "version"));
+    }
+
+    /**
+     * {@code method path} with a JSON {@code body} (or none) and, for creations, vCenter's {@code Client-Token}
+     * so that a retried request does not create twice. Returns the answer's JSON, {@code null} for 204, and
+     * {@link Optional#empty()} for 404.
+     */
+    public Optional<JsonNode> call(String method, String path, JsonNode body, Optional<String> clientToken, Duration timeout) {
+        String what = method + " " + path.replaceAll("\\?.*", "");
+        boolean loggedInAgain = false;
+        while (true) {
+            String current = session();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(timeout)
+                    .header("Accept", "application/json").header(SESSION_HEADER, current);
+            clientToken.ifPresent(token -> builder.header("Client-Token", token));
+            if (body != null) {
+                builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+            } else {
+                builder.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            // creations carry a client token, so they may be sent again like reads
+            HttpResponse<String> response = send(builder.build(), what, method.equals("GET") || clientToken.isPresent());
+            if (response.statusCode() == 401 && !loggedInAgain) {
+                synchronized (this) {
+                    if (current.equals(session)) {
+                        session = null;
+                    }
+                }
+                loggedInAgain = true;
+                continue;
+            }
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.statusCode() == 204) {
+                return Optional.of(com.fasterxml.jackson.databind.node.NullNode.getInstance());
+            }
+            if (response.statusCode() < 200 || response.statusCode() > 299) {
+                throw failure(what, response);
+            }
+            return Optional.of(response.body().isBlank() ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : parse(response.body(), what));
+        }
+    }
+
+    /** As {@link #call}, with the usual request timeout; a 404 is an error naming {@code what}. */
+    public JsonNode require(String method, String path, JsonNode body, Optional<String> clientToken, String missing) {
+        return call(method, path, body, clientToken, REQUEST_TIMEOUT).orElseThrow(() -> new VcenterException("vCenter " + endpoint
+                + " has no " + missing + " (" + method + " " + path.replaceAll("\\?.*", "") + " answered 404)"));
+    }
+
+    /** {@link #call} with the usual request timeout. */
+    public Optional<JsonNode> call(String method, String path, JsonNode body, Optional<String> clientToken) {
+        return call(method, path, body, clientToken, REQUEST_TIMEOUT);
+    }
+
+    /** A path segment or query value, percent-encoded. */
+    public static String encoded(String text) {
+        return encode(text);
     }
 
     /** Ends the session, if one was opened; a failure here is not worth failing the command for. */
@@ -222,9 +283,7 @@ public final class VcenterClient implements AutoCloseable {
                 }
                 return response;
             } catch (SSLHandshakeException e) {
-                throw new VcenterException("the TLS certificate of vCenter " + endpoint + " is not trusted (" + e.getMessage()
-                        + "): add its CA certificate to Java's trust store, or, for a lab vCenter with a self-signed certificate, "
-                        + "set 'insecure: true' under providers.vsphere", e);
+                throw new VcenterException(trust.untrusted("vCenter", request.uri(), e), e);
             } catch (HttpConnectTimeoutException e) {
                 last = e;
             } catch (ConnectException e) {
@@ -328,47 +387,6 @@ public final class VcenterClient implements AutoCloseable {
             text = text.substring(0, text.length() - 4);
         }
         return URI.create(text);
-    }
-
-    /** Trusts any certificate and skips the host name check: for this client only, when asked for. */
-    private static SSLContext trustingEveryone() {
-        TrustManager trustAll = new X509ExtendedTrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK cannot make a TLS context", e);
-        }
     }
 
     @Override
