@@ -51,8 +51,9 @@ class ConversionTasksTest {
 
     @BeforeAll
     static void start() {
-        // Export 600 ms, import 800 ms: long enough to watch them progress.
-        sandbox = TestSandboxes.start(0.1);
+        // Export 2.4 s, import 3.2 s: long enough to watch them progress even on a loaded machine (at 0.1,
+        // 600 ms, a busy CI runner sometimes saw the export only once before it completed).
+        sandbox = TestSandboxes.start(0.4);
         clients = new AwsClients(sandbox);
         ec2 = clients.ec2();
         s3 = clients.s3();
