@@ -94,6 +94,14 @@ public record SandboxWorld(
         return list == null ? List.of() : List.copyOf(list);
     }
 
+    /** This world with one more EC2 instance (after the others). */
+    public SandboxWorld withInstance(InstanceSpec instance) {
+        List<InstanceSpec> all = new java.util.ArrayList<>(instances);
+        all.add(requireNonNull(instance, "instance is null"));
+        return new SandboxWorld(account, region, accessKeyId, secretAccessKey, linodeToken, vcenterUsername,
+                vcenterPassword, vpcs, subnets, securityGroups, publicImages, all, buckets, vms);
+    }
+
     /** Secrets are not shown. */
     @Override
     public String toString() {
