@@ -2,6 +2,8 @@ package dev.ferry.engine.transfer;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Bytes of known size that can be read from any offset, as often as needed: an exported S3
@@ -21,4 +23,17 @@ public interface RangedByteSource {
 
     /** Where the bytes come from, for messages (never containing credentials): {@code s3://bucket/key}. */
     String description();
+
+    /**
+     * The byte ranges {@code [offset, offset + length)} that were ever written, ascending and apart, when
+     * the source knows them (an EBS snapshot's listed blocks); every byte outside them reads as zero.
+     * Empty when the source does not know.
+     */
+    default Optional<List<Extent>> writtenExtents() {
+        return Optional.empty();
+    }
+
+    /** The bytes {@code [offset, offset + length)}. */
+    record Extent(long offset, long length) {
+    }
 }

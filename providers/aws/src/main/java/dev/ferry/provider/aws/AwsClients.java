@@ -18,6 +18,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.pricing.PricingClient;
@@ -72,6 +73,7 @@ final class AwsClients implements AutoCloseable {
     private IamClient iam;
     private StsClient sts;
     private PricingClient pricing;
+    private EbsClient ebs;
 
     // ferry uses the apache-client module, which this SDK release marks deprecated in favour of apache5-client.
     @SuppressWarnings("deprecation")
@@ -183,6 +185,14 @@ final class AwsClients implements AutoCloseable {
             pricing = keep(configure(PricingClient.builder(), Region.US_EAST_1).build());
         }
         return pricing;
+    }
+
+    /** The EBS direct APIs (ListSnapshotBlocks, GetSnapshotBlock), for reading snapshots block by block. */
+    synchronized EbsClient ebs() {
+        if (ebs == null) {
+            ebs = keep(configure(EbsClient.builder(), region).build());
+        }
+        return ebs;
     }
 
     private <C extends AutoCloseable> C keep(C client) {

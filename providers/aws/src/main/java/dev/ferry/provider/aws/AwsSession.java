@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.ferry.engine.provider.ArtifactOpener;
 import dev.ferry.engine.provider.ProviderSession;
 import dev.ferry.engine.provider.ResourceType;
+import dev.ferry.provider.aws.snapshot.SnapshotBlockSource;
+import dev.ferry.provider.aws.snapshot.SnapshotOpener;
+import dev.ferry.provider.aws.snapshot.SnapshotReadResource;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +25,7 @@ final class AwsSession implements ProviderSession {
     private final CallerIdentityData callerIdentity;
     private final List<ResourceType> types;
     private final S3ArtifactOpener opener;
+    private final SnapshotOpener snapshotOpener;
 
     AwsSession(AwsClients clients, S3ObjectUploadResource.UploadTuning upload) {
         this.clients = requireNonNull(clients, "clients is null");
@@ -31,6 +35,7 @@ final class AwsSession implements ProviderSession {
         PriceCatalog prices = new PriceCatalog(clients, calls);
         this.callerIdentity = new CallerIdentityData(clients, calls);
         this.opener = new S3ArtifactOpener(clients, calls);
+        this.snapshotOpener = new SnapshotOpener(clients::ebs, clients.regionName(), SnapshotBlockSource.Tuning.STANDARD);
         this.types = List.of(
                 callerIdentity,
                 new Ec2InstanceData(clients, calls, prices),
@@ -39,6 +44,7 @@ final class AwsSession implements ProviderSession {
                 new BucketPolicyResource(clients, calls, buckets),
                 new VmImportRoleResource(clients, calls),
                 new ImageExportResource(clients, calls),
+                new SnapshotReadResource(clients::ec2, clients::ebs, clients.regionName(), SnapshotBlockSource.Tuning.STANDARD),
                 new S3ObjectUploadResource(clients, calls, upload),
                 new ImageImportResource(clients, calls, images),
                 new InstanceResource(clients, calls, new Network(clients, calls), new InstanceTypes(clients, calls)),
@@ -66,7 +72,7 @@ final class AwsSession implements ProviderSession {
 
     @Override
     public List<ArtifactOpener> artifactOpeners() {
-        return List.of(opener);
+        return List.of(opener, snapshotOpener);
     }
 
     @Override

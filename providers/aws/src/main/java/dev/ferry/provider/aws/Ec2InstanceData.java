@@ -274,6 +274,9 @@ final class Ec2InstanceData implements DataSourceType {
             ObjectNode rootJson = outputs.putObject("root_volume");
             rootJson.put("id", volume.volumeId()).put("device", rootDevice).put("size_bytes", volume.size() * GIB)
                     .put("type", volume.volumeTypeAsString()).put("encrypted", Boolean.TRUE.equals(volume.encrypted()));
+            if (Boolean.TRUE.equals(volume.encrypted()) && volume.kmsKeyId() != null) {
+                rootJson.put("kms_key_id", volume.kmsKeyId());
+            }
             outputs.put("root_volume_size_bytes", volume.size() * GIB);
             outputs.put("encrypted", Boolean.TRUE.equals(volume.encrypted()));
         } else {
