@@ -87,8 +87,6 @@ final class Ec2SourceExpander implements SourceKind.SourceExpander {
         ResourceAddress ami = ResourceAddress.managed(AmiResource.NAME, name);
         ResourceAddress read = ResourceAddress.managed(SnapshotReadResource.NAME, name);
         boolean named = context.source().body().hasNonNull("via");
-        String reason = named ? "source.ec2.via: snapshot" : "the default for EC2 sources: no export task, no S3 copy,"
-                + " only written blocks read; set 'via: export' where EBS direct access is denied";
         List<ResourceDeclaration> declarations = new ArrayList<>();
         declarations.add(ResourceDeclaration.builder(SharedDeclarations.CALLER,
                 context.file().document().locate("/providers/" + AwsProvider.NAME)).build());
@@ -105,7 +103,8 @@ final class Ec2SourceExpander implements SourceKind.SourceExpander {
                 .reference("snapshot_id", ami, "root_snapshot_id")
                 .reference("instance", instance, "instance_id")
                 .reference("source_disk", instance, "root_volume")
-                .argument("via_reason", reason)
+                .argument("via", Ec2Source.SNAPSHOT)
+                .argument("via_from", named ? "file" : "default")
                 .build());
         return new SourceHalf(declarations,
                 new Expression.Reference(instance, "machine"),

@@ -69,14 +69,17 @@ public final class SnapshotReadResource implements ManagedResourceType {
 
     @Override
     public ResourceSchema schema() {
-        return new ResourceSchema(Set.of("via_reason"));
+        return new ResourceSchema(Set.of("via", "via_from"));
     }
 
     @Override
     public PlanResult plan(PlanRequest request) {
         Attributes desired = request.desired();
         List<Note> notes = new ArrayList<>();
-        String reason = desired.optionalText("via_reason").orElse("the default road");
+        String reason = desired.optionalText("via_from").filter("file"::equals).isPresent()
+                ? "source.ec2.via: snapshot"
+                : "the default for EC2 sources: no export task, no S3 copy, only written blocks read; set 'via: export'"
+                + " where the account denies EBS direct access";
         notes.add(Note.info("road: snapshot (" + reason + "): the AMI's root snapshot is read block by block with the EBS"
                 + " direct APIs (ListSnapshotBlocks, GetSnapshotBlock; each block's SHA-256 checked); no staging bucket,"
                 + " bucket policy, vmimport role or export task"));
