@@ -54,7 +54,7 @@ class DiscoveryTest {
                 migrations:
                 """);
         instances.forEach((name, id) -> yaml.append("  - name: ").append(name).append('\n')
-                .append("    source: {ec2: {instance: ").append(id).append("}}\n")
+                .append("    source: {ec2: {instance: ").append(id).append(", via: export}}\n")
                 .append("    target: {linode: {region: us-lax, root_pass: \"${env:ROOT_PASS}\"}}\n"));
         return yaml.toString();
     }

@@ -177,15 +177,24 @@ public final class SnapshotBlockSource implements RangedByteSource {
 
     private ListSnapshotBlocksResponse list(java.util.function.Consumer<software.amazon.awssdk.services.ebs.model.ListSnapshotBlocksRequest.Builder> request)
             throws IOException {
-        listRequests.incrementAndGet();
-        try {
-            return ebs.listSnapshotBlocks(request);
-        } catch (AccessDeniedException e) {
-            throw new IOException(EbsErrors.accessDenied(snapshotId, e), e);
-        } catch (ResourceNotFoundException e) {
-            throw new IOException(snapshotId + " no longer exists (EBS: " + EbsErrors.message(e) + "); run plan again", e);
-        } catch (SdkException e) {
-            throw new IOException("listing the blocks of " + snapshotId + " failed: " + EbsErrors.message(e), e);
+        for (int attempt = 1; ; attempt++) {
+            listRequests.incrementAndGet();
+            try {
+                return ebs.listSnapshotBlocks(request);
+            } catch (AccessDeniedException e) {
+                throw new IOException(EbsErrors.accessDenied(snapshotId, e), e);
+            } catch (ResourceNotFoundException e) {
+                throw new IOException(snapshotId + " no longer exists (EBS: " + EbsErrors.message(e) + "); run plan again", e);
+            } catch (ValidationException e) {
+                throw new IOException("EBS refused to list the blocks of " + snapshotId + ": " + EbsErrors.message(e), e);
+            } catch (SdkException e) {
+                // throttling, 5xx and cut answers that outlasted the SDK's own retries
+                if (attempt >= tuning.blockAttempts()) {
+                    throw new IOException("listing the blocks of " + snapshotId + " failed " + attempt + " times: "
+                            + EbsErrors.message(e), e);
+                }
+                sleep(tuning.baseDelay().multipliedBy(1L << Math.min(6, attempt - 1)));
+            }
         }
     }
 

@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
@@ -53,9 +52,11 @@ public final class SnapshotReadResource implements ManagedResourceType {
     private final Supplier<EbsClient> ebs;
     private final String region;
     private final SnapshotBlockSource.Tuning tuning;
+    private final Calls calls;
 
     public SnapshotReadResource(Supplier<Ec2Client> ec2, Supplier<EbsClient> ebs, String region,
-            SnapshotBlockSource.Tuning tuning) {
+            SnapshotBlockSource.Tuning tuning, Calls calls) {
+        this.calls = requireNonNull(calls, "calls is null");
         this.ec2 = requireNonNull(ec2, "ec2 is null");
         this.ebs = requireNonNull(ebs, "ebs is null");
         this.region = requireNonNull(region, "region is null");
@@ -171,14 +172,15 @@ public final class SnapshotReadResource implements ManagedResourceType {
 
     private Optional<Snapshot> describe(String snapshotId) {
         try {
-            return ec2.get().describeSnapshots(r -> r.snapshotIds(snapshotId)).snapshots().stream().findFirst();
-        } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
-            if (e.awsErrorDetails() != null && "InvalidSnapshot.NotFound".equals(e.awsErrorDetails().errorCode())) {
+            return calls.call("EC2 DescribeSnapshots of " + snapshotId, () -> ec2.get()
+                    .describeSnapshots(r -> r.snapshotIds(snapshotId)).snapshots().stream().findFirst());
+        } catch (FerryException e) {
+            if (e.getCause() instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service
+                    && service.awsErrorDetails() != null
+                    && "InvalidSnapshot.NotFound".equals(service.awsErrorDetails().errorCode())) {
                 return Optional.empty();
             }
-            throw new FerryException("EC2 DescribeSnapshots of " + snapshotId + " failed: " + EbsErrors.message(e), e);
-        } catch (SdkException e) {
-            throw new FerryException("EC2 DescribeSnapshots of " + snapshotId + " failed: " + e.getMessage(), e);
+            throw e;
         }
     }
 
