@@ -8,16 +8,12 @@ import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.apply.Cancellation;
 import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.plan.Plan;
-import dev.ferry.engine.plan.PlanCodec;
 import dev.ferry.engine.render.PlanRenderer;
+import dev.ferry.engine.resource.SecretResolver;
 import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateLock;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +76,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Plan> saved = reportingErrors(out, () -> Optional.ofNullable(planFile).map(this::readSavedPlan));
+        Optional<Plan> saved = reportingErrors(out, () -> Optional.ofNullable(planFile).map(workspace::savedPlan));
         String migrationFile = saved.isPresent() && spec.commandLine().getParseResult().expandedArgs().stream()
                 .noneMatch(arg -> arg.equals("-f") || arg.equals("--file") || arg.startsWith("--file="))
                 ? saved.get().file() : file.file;
@@ -109,12 +105,15 @@ final class ApplyCommand implements Callable<Integer> {
     /** Shared with destroy: lock, plan (or check the saved plan), confirm, apply, report. */
     int run(Workspace.Opened opened, Optional<Plan> saved, boolean destroy, PrintWriter out, PrintWriter err) {
         Cancellation cancellation = new Cancellation();
+        // Every secret is resolved before the lock, the clouds and the first step: a missing one fails here, at its line.
+        boolean destroying = destroy || saved.map(Plan::destroy).orElse(false);
+        SecretResolver secrets = destroying ? workspace.secrets(opened.file()) : workspace.checkSecrets(opened.file(), err);
         try (StateLock lock = StateLock.acquire(opened.lockFile(), destroy ? "destroy" : "apply");
              Workspace.Sessions sessions = workspace.connect(opened.file());
              Interrupts interrupts = Interrupts.install(environment.handleSignals(), cancellation, err)) {
             lock.takenOver().ifPresent(stale -> err.println("Warning: removed a stale lock left by pid " + stale.pid()
                     + " (" + stale.holder() + "), which is no longer running"));
-            Optional<State> stored = opened.store().read();
+            Optional<State> stored = Workspace.readOwnState(opened, err);
             JsonEventPrinter stream = json ? new JsonEventPrinter(out, Clock.systemUTC()) : null;
             EventSink printer = json ? stream : operations.printer(out);
             Plan plan;
@@ -123,7 +122,7 @@ final class ApplyCommand implements Callable<Integer> {
                 plan = saved.get();
                 current = checkSavedPlan(plan, opened, stored);
             } else {
-                current = stored.orElseGet(State::empty);
+                current = stored.orElseGet(() -> State.empty().withMigration(opened.file().name()));
                 plan = operations.plan(opened, current, sessions, destroy, true, printer);
                 if (json) {
                     stream.planned(plan);
@@ -156,7 +155,7 @@ final class ApplyCommand implements Callable<Integer> {
                 }
                 return report(ApplyResult.nothingToDo(), destroy || plan.destroy(), stream, out, err);
             }
-            ApplyResult result = operations.apply(opened, current, sessions, plan, parallelism, printer, cancellation);
+            ApplyResult result = operations.apply(opened, current, sessions, plan, secrets, parallelism, printer, cancellation);
             return report(result, destroy || plan.destroy(), stream, out, err);
         }
     }
@@ -167,17 +166,6 @@ final class ApplyCommand implements Callable<Integer> {
         }
         stream.summary(result, destroy);
         return result.succeeded() ? Commands.OK : Commands.ERROR;
-    }
-
-    private Plan readSavedPlan(String path) {
-        Path resolved = environment.resolve(path);
-        try {
-            return PlanCodec.decode(Files.readAllBytes(resolved), path);
-        } catch (NoSuchFileException e) {
-            throw new FerryException(path + ": no such saved plan");
-        } catch (IOException e) {
-            throw new FerryException(path + ": cannot be read: " + e.getMessage());
-        }
     }
 
     /** A saved plan applies only to the state and file it was made from. */
@@ -191,7 +179,7 @@ final class ApplyCommand implements Callable<Integer> {
                 throw new FerryException("the saved plan is stale: it was made from state serial " + plan.serial()
                         + ", and there is no state at " + opened.stateFile() + " now; run 'ferry plan -out' again");
             }
-            return new State(plan.lineage(), 0, Map.of());
+            return new State(plan.lineage(), 0, Optional.of(opened.file().name()), Map.of());
         }
         State state = stored.get();
         if (!state.lineage().equals(plan.lineage()) && plan.serial() == 0) {

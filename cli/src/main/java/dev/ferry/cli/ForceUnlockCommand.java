@@ -1,16 +1,9 @@
 package dev.ferry.cli;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.ferry.engine.state.StateLock;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code ferry force-unlock LOCK_ID}: removes a lock whose holder is gone. */
 @Command(name = "force-unlock", mixinStandardHelpOptions = true,
@@ -19,35 +12,20 @@ import picocli.CommandLine.Spec;
             "",
             "Only do this when you are sure: two applies at once can create things twice."
         })
-final class ForceUnlockCommand implements Callable<Integer> {
+final class ForceUnlockCommand extends StateFileCommand {
 
     @Parameters(index = "0", paramLabel = "LOCK_ID", description = "The lock id, as the lock error printed it.")
     String lockId;
 
-    @Mixin
-    FileOption file = new FileOption();
-
-    @Mixin
-    StateOption state = new StateOption();
-
-    @Spec
-    CommandSpec spec;
-
-    private final CliEnvironment environment;
-    private final Workspace workspace;
-
     @Inject
-    ForceUnlockCommand(CliEnvironment environment, Workspace workspace) {
-        this.environment = requireNonNull(environment, "environment is null");
-        this.workspace = requireNonNull(workspace, "workspace is null");
+    ForceUnlockCommand(Workspace workspace) {
+        super(workspace);
     }
 
     @Override
     public Integer call() {
-        Path stateFile = workspace.statePath(environment.resolve(file.file), state.value());
-        Path lockFile = Workspace.lockFile(stateFile);
-        StateLock.Info removed = StateLock.forceUnlock(lockFile, lockId);
-        spec.commandLine().getOut().println("Removed the lock held by " + removed.holder() + " (pid " + removed.pid() + ", 'ferry "
+        StateLock.Info removed = StateLock.forceUnlock(Workspace.lockFile(statePath()), lockId);
+        out().println("Removed the lock held by " + removed.holder() + " (pid " + removed.pid() + ", 'ferry "
                 + removed.operation() + "' since " + removed.created() + ").");
         return Commands.OK;
     }

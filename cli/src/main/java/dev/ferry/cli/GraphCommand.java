@@ -61,10 +61,11 @@ final class GraphCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(GraphRenderer.resources(workspace.expand(opened.file()), chosen));
             return Commands.OK;
         }
+        workspace.checkSecrets(opened.file(), spec.commandLine().getErr());
         Plan computed;
         try (StateLock lock = StateLock.acquire(opened.lockFile(), "graph");
              Workspace.Sessions sessions = workspace.connect(opened.file())) {
-            computed = operations.plan(opened, Workspace.readState(opened.store()), sessions, false, true, EventSink.NONE);
+            computed = operations.plan(opened, Workspace.readState(opened, spec.commandLine().getErr()), sessions, false, true, EventSink.NONE);
         }
         spec.commandLine().getOut().print(GraphRenderer.steps(ApplyGraph.build(computed), chosen));
         return Commands.OK;

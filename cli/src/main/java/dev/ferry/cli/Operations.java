@@ -12,6 +12,7 @@ import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.expand.Configuration;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.render.Style;
+import dev.ferry.engine.resource.SecretResolver;
 import dev.ferry.engine.state.LiveState;
 import dev.ferry.engine.state.State;
 import jakarta.inject.Inject;
@@ -51,10 +52,10 @@ final class Operations {
                 new Planner.Options(destroy, refresh, opened.file().displayName(), opened.digest()));
     }
 
-    ApplyResult apply(Workspace.Opened opened, State state, Workspace.Sessions sessions, Plan plan, int parallelism,
-                      EventSink events, Cancellation cancellation) {
+    ApplyResult apply(Workspace.Opened opened, State state, Workspace.Sessions sessions, Plan plan, SecretResolver secrets,
+                      int parallelism, EventSink events, Cancellation cancellation) {
         LiveState live = new LiveState(opened.store(), state);
-        Applier applier = new Applier(sessions.types(), live, workspace.secrets(opened.file()), events, applyOptions(parallelism),
+        Applier applier = new Applier(sessions.types(), live, secrets, events, applyOptions(parallelism),
                 cancellation, Clock.systemUTC());
         return applier.apply(plan);
     }

@@ -2,7 +2,6 @@ package dev.ferry.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ferry.engine.FerryException;
 import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.plan.PlanCodec;
@@ -10,13 +9,8 @@ import dev.ferry.engine.render.MarkdownRenderer;
 import dev.ferry.engine.render.PlanRenderer;
 import dev.ferry.engine.state.StateLock;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -69,13 +63,11 @@ final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final CliEnvironment environment;
     private final Workspace workspace;
     private final Operations operations;
 
     @Inject
-    PlanCommand(CliEnvironment environment, Workspace workspace, Operations operations) {
-        this.environment = requireNonNull(environment, "environment is null");
+    PlanCommand(Workspace workspace, Operations operations) {
         this.workspace = requireNonNull(workspace, "workspace is null");
         this.operations = requireNonNull(operations, "operations is null");
     }
@@ -87,11 +79,14 @@ final class PlanCommand implements Callable<Integer> {
         Workspace.Opened opened = workspace.open(file.file, state.value(), stderr);
         boolean human = !format.json && !format.markdown;
         EventSink events = human ? operations.printer(stdout) : EventSink.NONE;
+        if (!destroy) {
+            workspace.checkSecrets(opened.file(), stderr);
+        }
         Plan plan;
         try (StateLock lock = StateLock.acquire(opened.lockFile(), "plan");
              Workspace.Sessions sessions = workspace.connect(opened.file())) {
             lock.takenOver().ifPresent(stale -> stderr.println("Warning: removed a stale lock left by pid " + stale.pid() + " (" + stale.holder() + ")"));
-            plan = operations.plan(opened, Workspace.readState(opened.store()), sessions, destroy, refresh, events);
+            plan = operations.plan(opened, Workspace.readState(opened, stderr), sessions, destroy, refresh, events);
         }
         if (format.json) {
             stdout.println(new String(PlanCodec.encode(plan, PlanCodec.Flavour.REPORT), StandardCharsets.UTF_8));
@@ -104,7 +99,7 @@ final class PlanCommand implements Callable<Integer> {
             stdout.print(new PlanRenderer(operations.style()).render(plan));
         }
         if (out != null) {
-            save(plan, environment.resolve(out));
+            workspace.savePlan(plan, out);
             if (human) {
                 stdout.println();
                 stdout.println("Saved the plan to: " + out);
@@ -113,18 +108,5 @@ final class PlanCommand implements Callable<Integer> {
         }
         stdout.flush();
         return detailedExitCode && plan.hasChanges() ? Commands.CHANGES : Commands.OK;
-    }
-
-    static void save(Plan plan, Path target) {
-        try {
-            Path absolute = target.toAbsolutePath();
-            Path temporary = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
-            Files.deleteIfExists(temporary);
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(temporary, PlanCodec.encode(plan, PlanCodec.Flavour.SAVED));
-            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new FerryException("cannot save the plan to " + target + ": " + e.getMessage());
-        }
     }
 }

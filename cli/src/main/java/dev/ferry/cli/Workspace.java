@@ -10,15 +10,23 @@ import dev.ferry.engine.provider.ProviderContext;
 import dev.ferry.engine.provider.ProviderSession;
 import dev.ferry.engine.provider.ResourceTypes;
 import dev.ferry.engine.resource.EnvironmentSecretResolver;
+import dev.ferry.engine.resource.SecretCheck;
 import dev.ferry.engine.resource.SecretResolver;
+import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.plan.PlanCodec;
+import dev.ferry.engine.spec.Diagnostic;
 import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.state.FileStateStore;
 import dev.ferry.engine.state.State;
+import dev.ferry.engine.state.StateLock;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -56,7 +64,7 @@ final class Workspace {
         }
     }
 
-    /** The lock beside the state: {@code .ferry/state.lock} for {@code .ferry/state.json}. */
+    /** The lock beside the state: {@code .ferry/NAME/state.lock} for {@code .ferry/NAME/state.json}. */
     static Path lockFile(Path stateFile) {
         return stateFile.resolveSibling(stateFile.getFileName().toString().replaceAll("\\.json$", "") + ".lock");
     }
@@ -64,19 +72,135 @@ final class Workspace {
     Opened open(String path, Optional<String> stateOption, PrintWriter err) {
         MigrationFile file = reader.read(path, err);
         Path resolved = environment.resolve(path);
-        return new Opened(file, digest(resolved), statePath(resolved, stateOption));
+        return new Opened(file, digest(resolved), statePath(file, resolved, stateOption, err));
     }
 
-    /** {@code --state}, else FERRY_STATE, else {@code .ferry/state.json} beside the migration file. */
-    Path statePath(Path migrationFile, Optional<String> stateOption) {
-        return stateOption.or(() -> environment.variable("FERRY_STATE"))
-                .map(environment::resolve)
-                .orElseGet(() -> migrationFile.toAbsolutePath().normalize().getParent().resolve(".ferry").resolve("state.json"));
+    /**
+     * Where the state of the migration file at {@code path} is, for commands that only read it
+     * ({@code show}, {@code state}, {@code force-unlock}): the file is read for its name only when
+     * neither {@code --state} nor FERRY_STATE says where the state is.
+     */
+    Path statePath(String path, Optional<String> stateOption, PrintWriter err) {
+        Optional<Path> chosen = chosenStatePath(stateOption);
+        if (chosen.isPresent()) {
+            return chosen.get();
+        }
+        return statePath(reader.read(path, err), environment.resolve(path), Optional.empty(), err);
     }
 
-    /** The state, or a new empty one (not yet written) when there is none. */
-    static State readState(FileStateStore store) {
-        return store.read().orElseGet(State::empty);
+    /**
+     * {@code --state}, else FERRY_STATE, else {@code .ferry/NAME/state.json} beside the migration file,
+     * NAME being its {@code metadata.name}: each file in a folder has its own state, as each root module
+     * has in Terraform. A {@code .ferry/state.json} left by an older ferry (one state for the whole folder)
+     * is adopted by the first file to use it, with a warning.
+     */
+    Path statePath(MigrationFile file, Path migrationFile, Optional<String> stateOption, PrintWriter err) {
+        Optional<Path> chosen = chosenStatePath(stateOption);
+        if (chosen.isPresent()) {
+            return chosen.get();
+        }
+        Path folder = migrationFile.toAbsolutePath().normalize().getParent().resolve(".ferry");
+        Path own = folder.resolve(file.name()).resolve("state.json");
+        Path legacy = folder.resolve("state.json");
+        if (!Files.exists(own) && Files.exists(legacy)) {
+            adoptLegacy(file, legacy, own, err);
+        }
+        return own;
+    }
+
+    private Optional<Path> chosenStatePath(Optional<String> stateOption) {
+        return stateOption.or(() -> environment.variable("FERRY_STATE")).map(environment::resolve);
+    }
+
+    /**
+     * Moves the folder-wide {@code .ferry/state.json} of an older ferry (and its backup) to the state of
+     * {@code file}, recording the file's name in it, unless it already names another migration.
+     */
+    private static void adoptLegacy(MigrationFile file, Path legacy, Path own, PrintWriter err) {
+        try (StateLock lock = StateLock.acquire(lockFile(legacy), "adopt state")) {
+            Optional<State> old = new FileStateStore(legacy).read();
+            if (old.isEmpty() || (old.get().migration().isPresent() && !old.get().migration().get().equals(file.name()))) {
+                return;
+            }
+            new FileStateStore(own).write(old.get().withMigration(file.name()));
+            Path oldBackup = legacy.resolveSibling(legacy.getFileName() + ".backup");
+            if (Files.exists(oldBackup)) {
+                Files.move(oldBackup, own.resolveSibling(own.getFileName() + ".backup"), StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.delete(legacy);
+            err.println("Warning: " + legacy + " was written by an older ferry, which kept one state for every migration file in"
+                    + " the folder. It now belongs to '" + file.name() + "' (metadata.name of " + file.displayName() + ") and is kept at "
+                    + own + ". If its resources belong to another file of this folder, move it to that file's .ferry/NAME/state.json.");
+            err.flush();
+        } catch (IOException e) {
+            throw new FerryException("cannot move the state " + legacy + " to " + own + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The state of {@code opened} under its lock: a new one (not yet written) when there is none, and
+     * refused when it belongs to another migration file. State without a migration name (an older
+     * ferry's) is adopted: the name is recorded in it at once, with a warning.
+     */
+    static Optional<State> readOwnState(Opened opened, PrintWriter err) {
+        FileStateStore store = opened.store();
+        Optional<State> stored = store.read();
+        if (stored.isEmpty()) {
+            return stored;
+        }
+        String name = opened.file().name();
+        State state = stored.get();
+        if (state.migration().isEmpty()) {
+            state = state.withMigration(name);
+            store.write(state);
+            err.println("Warning: the state " + opened.stateFile() + " did not say which migration it belongs to (an older ferry wrote"
+                    + " it); it is now recorded as the state of '" + name + "' (" + opened.file().displayName() + ").");
+            err.flush();
+            return Optional.of(state);
+        }
+        checkBelongs(state, opened.file(), opened.stateFile());
+        return stored;
+    }
+
+    /** Refuses a state recorded for another migration file than {@code file}. */
+    static void checkBelongs(State state, MigrationFile file, Path stateFile) {
+        if (state.migration().isPresent() && !state.migration().get().equals(file.name())) {
+            throw new FerryException("the state " + stateFile + " belongs to the migration '" + state.migration().get() + "', not to '"
+                    + file.name() + "' (metadata.name of " + file.displayName() + "); nothing was changed. Each migration file keeps its own"
+                    + " state: drop --state (and FERRY_STATE) to use .ferry/" + file.name() + "/state.json beside the file, or give"
+                    + " this file a state of its own with --state FILE");
+        }
+    }
+
+    /** The state of {@code opened}, or a new empty one for it (not yet written) when there is none. */
+    static State readState(Opened opened, PrintWriter err) {
+        return readOwnState(opened, err).orElseGet(() -> State.empty().withMigration(opened.file().name()));
+    }
+
+    /** A plan saved with {@code ferry plan -out}, checked against its digest (apply, show). */
+    Plan savedPlan(String path) {
+        try {
+            return PlanCodec.decode(Files.readAllBytes(environment.resolve(path)), path);
+        } catch (NoSuchFileException e) {
+            throw new FerryException(path + ": no such saved plan");
+        } catch (IOException e) {
+            throw new FerryException(path + ": cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Saves {@code plan} for {@code ferry apply PLANFILE}: readable by its owner only, written whole or not at all. */
+    void savePlan(Plan plan, String path) {
+        Path target = environment.resolve(path);
+        try {
+            Path absolute = target.toAbsolutePath();
+            Path temporary = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
+            Files.deleteIfExists(temporary);
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(temporary, PlanCodec.encode(plan, PlanCodec.Flavour.SAVED));
+            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new FerryException("cannot save the plan to " + path + ": " + e.getMessage());
+        }
     }
 
     Configuration expand(MigrationFile file) {
@@ -85,6 +209,26 @@ final class Workspace {
 
     SecretResolver secrets(MigrationFile file) {
         return new EnvironmentSecretResolver(environment.variables(), file.directory());
+    }
+
+    /**
+     * Resolves every secret {@code file} refers to, before anything connects to a cloud: each one that
+     * cannot be had (a variable not set, a file missing or unreadable) is printed to {@code err} as
+     * {@code FILE:LINE:COLUMN} with what to do, and then this fails. Returns the resolved values, for the apply.
+     */
+    SecretResolver checkSecrets(MigrationFile file, PrintWriter err) {
+        SecretResolver resolver = secrets(file);
+        SecretCheck check = SecretCheck.of(file, resolver);
+        for (Diagnostic problem : check.problems()) {
+            err.println(problem.render());
+        }
+        err.flush();
+        if (!check.ok()) {
+            int count = check.problems().size();
+            throw new FerryException(file.displayName() + " refers to " + (count == 1 ? "a secret" : count + " secrets")
+                    + " that cannot be read (see above); nothing was changed.");
+        }
+        return check.resolver(resolver);
     }
 
     /** Connects every provider the file declares; closes them all when closed. */
@@ -98,7 +242,7 @@ final class Workspace {
                     throw new FerryException("this build of ferry has no provider '" + name + "'");
                 }
                 sessions.add(provider.open(new ProviderContext(file.provider(name), file, environment.variables(), environment.home(),
-                        secrets)));
+                        secrets, line -> environment.err().println(line))));
             }
         } catch (RuntimeException e) {
             sessions.forEach(ProviderSession::close);

@@ -72,7 +72,7 @@ class EngineCommandsTest {
                 "Plan: 9 to add, 0 to change, 0 to destroy.",
                 "Also: 4 staging copies to delete once imported");
         assertThat(cloud.things()).isEmpty();
-        assertThat(Files.exists(dir.resolve(".ferry/state.json"))).isFalse();
+        assertThat(Files.exists(dir.resolve(".ferry/memory/state.json"))).isFalse();
     }
 
     @Test
@@ -84,7 +84,7 @@ class EngineCommandsTest {
                 "test_slow.web-01-snapshot: Clean-up complete after",
                 "Apply complete! Resources: 9 added, 0 changed, 0 destroyed. Staging copies cleaned up: 4.");
         assertThat(cloud.things()).hasSize(5);
-        Path state = dir.resolve(".ferry/state.json");
+        Path state = dir.resolve(".ferry/memory/state.json");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rw-------");
 
         CliRunner.Result again = ferry("plan", "--detailed-exitcode");
@@ -110,7 +110,7 @@ class EngineCommandsTest {
             assertThat(result.all()).doesNotContain(PASSWORD);
         }
         assertThat(Files.readString(dir.resolve("plan.json"))).doesNotContain(PASSWORD);
-        assertThat(Files.readString(dir.resolve(".ferry/state.json"))).doesNotContain(PASSWORD);
+        assertThat(Files.readString(dir.resolve(".ferry/memory/state.json"))).doesNotContain(PASSWORD);
     }
 
     @Test
@@ -283,7 +283,7 @@ class EngineCommandsTest {
 
     @Test
     void aSecondApplyFailsAtOnceNamingTheHolder_andForceUnlockClearsIt() {
-        Path lock = dir.resolve(".ferry/state.lock");
+        Path lock = dir.resolve(".ferry/memory/state.lock");
         String id;
         try (StateLock held = StateLock.acquire(lock, "apply")) {
             id = held.info().id();

@@ -49,7 +49,7 @@ class KillAndResumeTest {
                 apply.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 kills++;
             }
-            Path state = dir.resolve(".ferry/state.json");
+            Path state = dir.resolve(".ferry/memory/state.json");
             if (Files.exists(state)) {
                 StateCodec.decode(Files.readAllBytes(state), state.toString()); // whole and parseable, whenever the kill came
             }

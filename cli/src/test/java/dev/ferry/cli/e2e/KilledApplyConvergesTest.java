@@ -79,7 +79,7 @@ class KilledApplyConvergesTest {
                 if (!finished) {
                     killed++;
                 }
-                Path state = dir.resolve(".ferry/state.json");
+                Path state = dir.resolve(".ferry/web-tier/state.json");
                 if (Files.exists(state)) {
                     StateCodec.decode(Files.readAllBytes(state), state.toString()); // whole, whenever the kill came
                 }

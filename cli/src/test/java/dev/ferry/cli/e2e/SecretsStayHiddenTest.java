@@ -75,8 +75,8 @@ class SecretsStayHiddenTest {
             assertThat(refused.err()).as("a debug run shows the stack trace").contains("\tat ");
         }
 
-        assertThat(Files.exists(dir.resolve(".ferry/state.json"))).isTrue();
-        assertThat(Files.exists(dir.resolve(".ferry/state.json.backup"))).isTrue();
+        assertThat(Files.exists(dir.resolve(".ferry/web-tier/state.json"))).isTrue();
+        assertThat(Files.exists(dir.resolve(".ferry/web-tier/state.json.backup"))).isTrue();
         assertThat(Files.exists(dir.resolve("reviewed.plan"))).isTrue();
         for (Ferry.Result result : results) {
             for (String secret : secrets) {

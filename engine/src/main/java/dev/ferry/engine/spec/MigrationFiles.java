@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +175,7 @@ public final class MigrationFiles {
     /** Every string that mentions {@code ${} must be one well-formed reference, and only where secrets go. */
     private static void checkSecretReferences(LocatedDocument document, Diagnostics out, boolean checkPlacement) {
         Set<String> secretFields = secretFieldNames(MigrationSchema.get().node());
-        walk(document.root(), "", (pointer, value) -> {
+        SecretReferences.walk(document.root(), "", (pointer, value) -> {
             String text = value.asText();
             if (!SecretReference.looksLikeReference(text)) {
                 return;
@@ -202,26 +201,6 @@ public final class MigrationFiles {
             }
         }));
         return names;
-    }
-
-    private interface TextVisitor {
-        void visit(String pointer, JsonNode value);
-    }
-
-    private static void walk(JsonNode node, String pointer, TextVisitor visitor) {
-        if (node.isTextual()) {
-            visitor.visit(pointer, node);
-        } else if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                walk(field.getValue(), JsonPointers.child(pointer, field.getKey()), visitor);
-            }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                walk(node.get(i), JsonPointers.child(pointer, i), visitor);
-            }
-        }
     }
 
     private static String describe(JsonNode node) {

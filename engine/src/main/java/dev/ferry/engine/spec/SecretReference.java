@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Where a secret comes from: {@code ${env:NAME}} (an environment variable) or {@code ${file:PATH}}
  * (a file, relative to the migration file). The reference is not the secret: it is kept in saved
- * plans so apply can resolve it, while the value it points at is resolved only at apply time.
+ * plans so apply can resolve it, while the value it points at is resolved only when plan checks
+ * it and apply uses it, and is never stored.
  */
 public record SecretReference(Kind kind, String name) {
 

@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * State in a file ({@code .ferry/state.json} next to the migration file), written atomically: the
+ * State in a file ({@code .ferry/NAME/state.json} next to the migration file), written atomically: the
  * new content goes to a temporary file in the same folder, is forced to disk, then renamed over the
  * old one and the folder is forced too. A kill at any moment leaves either the old or the new state,
  * never a torn one. The file is readable by its owner only (it names every resource ferry made).

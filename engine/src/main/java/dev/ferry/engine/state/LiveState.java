@@ -19,6 +19,7 @@ public final class LiveState {
     private final StateCodec.Encoder encoder = new StateCodec.Encoder();
     private final Object writing = new Object();
     private final String lineage;
+    private final Optional<String> migration;
     private final TreeMap<ResourceAddress, ResourceState> resources;
     private long serial;
     private long version;
@@ -27,13 +28,14 @@ public final class LiveState {
     public LiveState(StateStore store, State initial) {
         this.store = requireNonNull(store, "store is null");
         this.lineage = initial.lineage();
+        this.migration = initial.migration();
         this.resources = new TreeMap<>(initial.byAddress());
         this.serial = initial.serial();
     }
 
     /** A consistent copy of the whole state (costs a copy: for the start and the end of a run). */
     public synchronized State current() {
-        return new State(lineage, serial, resources);
+        return new State(lineage, serial, migration, resources);
     }
 
     public synchronized Optional<ResourceState> get(ResourceAddress address) {
@@ -66,7 +68,7 @@ public final class LiveState {
     public void updateAll(UnaryOperator<State> change) {
         long mine;
         synchronized (this) {
-            State result = change.apply(new State(lineage, serial, resources));
+            State result = change.apply(new State(lineage, serial, migration, resources));
             if (!result.lineage().equals(lineage)) {
                 throw new IllegalArgumentException("a change may not alter the lineage");
             }
@@ -91,7 +93,7 @@ public final class LiveState {
             synchronized (this) {
                 // A copy of a sorted map is a linear walk; encoding (and writing) happen outside the
                 // lock, so steps keep recording changes meanwhile and the next write takes them all.
-                snapshot = new State(lineage, serial, resources);
+                snapshot = new State(lineage, serial, migration, resources);
                 snapshotVersion = version;
             }
             store.writeEncoded(encoder.encode(snapshot));

@@ -30,7 +30,7 @@ public final class StateCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    record Document(int formatVersion, String lineage, long serial, String ferryVersion, List<ResourceState> resources) {
+    record Document(int formatVersion, String lineage, String migration, long serial, String ferryVersion, List<ResourceState> resources) {
     }
 
     private StateCodec() {
@@ -56,6 +56,7 @@ public final class StateCodec {
             try {
                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + state.byAddress().size() * 512);
                 String header = "{\"format_version\":" + State.FORMAT_VERSION + ",\"lineage\":" + COMPACT.writeValueAsString(state.lineage())
+                        + (state.migration().isPresent() ? ",\"migration\":" + COMPACT.writeValueAsString(state.migration().get()) : "")
                         + ",\"serial\":" + state.serial() + ",\"ferry_version\":" + COMPACT.writeValueAsString(FerryVersion.get())
                         + ",\"resources\":[";
                 out.write(header.getBytes(StandardCharsets.UTF_8));
@@ -112,7 +113,7 @@ public final class StateCodec {
                 resources.put(resource.address(), resource);
             }
         }
-        return new State(document.lineage(), document.serial(), resources);
+        return new State(document.lineage(), document.serial(), java.util.Optional.ofNullable(document.migration()), resources);
     }
 
     /** State that cannot be read; the message says which file and why. */

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Keeps two ferry runs from changing the same state: a lock file ({@code .ferry/state.lock}) made
+ * Keeps two ferry runs from changing the same state: a lock file ({@code .ferry/NAME/state.lock}) made
  * with an atomic create-if-absent, holding who holds it. A second run fails at once naming the
  * holder. A lock left by a process that no longer runs on this machine (killed with -9) is taken
  * over with a warning; any other lock can be removed with {@code ferry force-unlock ID}.

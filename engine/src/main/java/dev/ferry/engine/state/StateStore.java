@@ -48,6 +48,6 @@ public interface StateStore {
         };
     }
 
-    /** For messages: where the state is ({@code .ferry/state.json}). */
+    /** For messages: where the state is ({@code .ferry/NAME/state.json}). */
     String describe();
 }

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,6 +41,7 @@ final class RangeReader {
     private final TransferCounters counters;
     private final ReadRetries readRetries;
     private final BlockLayout layout;
+    private final WrittenExtents extents;
     private final AtomicInteger nextRange;
     private final Pipeline pipeline;
 
@@ -47,12 +49,13 @@ final class RangeReader {
     private volatile boolean cancelled;
 
     RangeReader(RangedByteSource source, TransferOptions options, TransferCounters counters, ReadRetries readRetries,
-            BlockLayout layout, AtomicInteger nextRange, Pipeline pipeline) {
+            BlockLayout layout, WrittenExtents extents, AtomicInteger nextRange, Pipeline pipeline) {
         this.source = requireNonNull(source, "source is null");
         this.options = requireNonNull(options, "options is null");
         this.counters = requireNonNull(counters, "counters is null");
         this.readRetries = requireNonNull(readRetries, "readRetries is null");
         this.layout = requireNonNull(layout, "layout is null");
+        this.extents = requireNonNull(extents, "extents is null");
         this.nextRange = requireNonNull(nextRange, "nextRange is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
     }
@@ -69,52 +72,84 @@ final class RangeReader {
         closeQuietly(open);
     }
 
+    /**
+     * Reads the written bytes of one range, block by block. One stream is opened per written
+     * extent within the range (one for the whole range when everything is written); a block the
+     * source declared unwritten is passed on without a buffer, and the unwritten parts of a
+     * partly written block are zero-filled.
+     */
     private void readRange(int range) throws InterruptedException {
         int first = range * layout.blocksPerRange();
         int end = Math.min(layout.blockCount(), first + layout.blocksPerRange());
         long rangeEnd = Math.min(layout.size(), (long) end * layout.blockSize());
-        long position = (long) first * layout.blockSize();
+        long position = (long) first * layout.blockSize(); // where the open stream, if any, stands
+        long streamEnd = position; // where it ends
         int failuresInARow = 0;
         InputStream in = null;
         try {
             for (int index = first; index < end; index++) {
                 Block block = pipeline.admit(index);
-                int filled = 0;
-                while (filled < block.length) {
-                    try {
-                        if (in == null) {
-                            in = source.openRange(position, rangeEnd - position);
-                            open = in;
-                            if (cancelled) {
+                if (block.raw == null) {
+                    pipeline.readDone(block);
+                    continue;
+                }
+                long blockStart = (long) index * layout.blockSize();
+                long blockEnd = blockStart + block.length;
+                if (!extents.allWritten(blockStart, blockEnd)) {
+                    Arrays.fill(block.raw, 0, block.length, (byte) 0);
+                }
+                long piece = extents.nextWritten(blockStart);
+                while (piece < blockEnd) {
+                    long pieceEnd = Math.min(blockEnd, extents.extentEnd(piece));
+                    if (in != null && position != piece) {
+                        closeQuietly(in); // a hole in between: this stream has served its extent
+                        in = null;
+                    }
+                    if (in == null) {
+                        position = piece;
+                        streamEnd = Math.min(rangeEnd, extents.extentEnd(piece));
+                    }
+                    while (position < pieceEnd) {
+                        try {
+                            if (in == null) {
+                                in = source.openRange(position, streamEnd - position);
+                                open = in;
+                                if (cancelled) {
+                                    throw new AttemptStopped();
+                                }
+                            }
+                            int n = in.read(block.raw, (int) (position - blockStart), (int) (pieceEnd - position));
+                            if (n < 0) {
+                                throw new EOFException("the connection ended at byte " + position
+                                        + " of a range that runs to byte " + streamEnd);
+                            }
+                            position += n;
+                            counters.bytesRead.addAndGet(n);
+                            if (n > 0) {
+                                failuresInARow = 0;
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            if (cancelled || pipeline.isStopped()) {
                                 throw new AttemptStopped();
                             }
+                            closeQuietly(in);
+                            in = null;
+                            failuresInARow++;
+                            String reason = UploadAttempt.reasonOf(e);
+                            if (failuresInARow > options.maxReadRetries()) {
+                                throw new SourceFailed(position, failuresInARow - 1, reason, e);
+                            }
+                            Duration delay = options.backoff(failuresInARow);
+                            readRetries.retrying(failuresInARow, position, reason, delay);
+                            Thread.sleep(delay.toMillis());
                         }
-                        int n = in.read(block.raw, filled, block.length - filled);
-                        if (n < 0) {
-                            throw new EOFException("the connection ended at byte " + position
-                                    + " of a range that runs to byte " + rangeEnd);
-                        }
-                        filled += n;
-                        position += n;
-                        counters.bytesRead.addAndGet(n);
-                        if (n > 0) {
-                            failuresInARow = 0;
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        if (cancelled || pipeline.isStopped()) {
-                            throw new AttemptStopped();
-                        }
+                    }
+                    if (in != null && position == streamEnd) {
                         closeQuietly(in);
                         in = null;
-                        failuresInARow++;
-                        String reason = UploadAttempt.reasonOf(e);
-                        if (failuresInARow > options.maxReadRetries()) {
-                            throw new SourceFailed(position, failuresInARow - 1, reason, e);
-                        }
-                        Duration delay = options.backoff(failuresInARow);
-                        readRetries.retrying(failuresInARow, position, reason, delay);
-                        Thread.sleep(delay.toMillis());
+                        open = null;
                     }
+                    piece = extents.nextWritten(pieceEnd);
                 }
                 pipeline.readDone(block);
             }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +76,8 @@ public final class StreamingTransfer {
                     + "; nothing was sent. Shrink the source disk below the limit, or choose a target that"
                     + " accepts larger images.", null);
         }
-        BlockCompressor.ZeroBlocks zeroBlocks = new BlockCompressor.ZeroBlocks(options.blockSize());
+        WrittenExtents extents = writtenExtents(size);
+        BlockCompressor.ZeroRuns zeroRuns = new BlockCompressor.ZeroRuns(options.compressionLevel());
         ProgressTicker ticker = new ProgressTicker(size);
         ticker.start();
         try {
@@ -85,7 +87,7 @@ public final class StreamingTransfer {
                 }
                 TransferCounters attemptCounters = new TransferCounters(attempt);
                 counters = attemptCounters;
-                UploadAttempt.Outcome outcome = runAttempt(attempt, attemptCounters, zeroBlocks);
+                UploadAttempt.Outcome outcome = runAttempt(attempt, attemptCounters, zeroRuns, extents);
                 if (outcome instanceof UploadAttempt.Succeeded succeeded) {
                     ticker.stopTicking();
                     listener.progress(finalSnapshot(attemptCounters, size));
@@ -150,7 +152,7 @@ public final class StreamingTransfer {
     }
 
     private UploadAttempt.Outcome runAttempt(int number, TransferCounters attemptCounters,
-            BlockCompressor.ZeroBlocks zeroBlocks) throws InterruptedException {
+            BlockCompressor.ZeroRuns zeroRuns, WrittenExtents extents) throws InterruptedException {
         ByteSink sink;
         try {
             sink = requireNonNull(sinks.attempt(number), "the sink factory returned no sink");
@@ -158,7 +160,7 @@ public final class StreamingTransfer {
             return new UploadAttempt.Failed(UploadAttempt.Failure.UPLOAD,
                     "could not start the upload: " + UploadAttempt.reasonOf(e), e);
         }
-        UploadAttempt attempt = new UploadAttempt(source, sink, options, sinks.compressedLimit(), zeroBlocks,
+        UploadAttempt attempt = new UploadAttempt(source, sink, options, sinks.compressedLimit(), zeroRuns, extents,
                 attemptCounters, this::readRetrying);
         current = attempt;
         if (abortRequested.getCount() == 0) {
@@ -172,6 +174,23 @@ public final class StreamingTransfer {
                 peakBuffersInUse = Math.max(peakBuffersInUse, attempt.peakBuffersInUse());
                 buffersAllocated = Math.max(buffersAllocated, attempt.buffersAllocated());
             }
+        }
+    }
+
+    /** What the source declares written, checked; a listing that fails or makes no sense fails the transfer. */
+    private WrittenExtents writtenExtents(long size) throws TransferException {
+        List<RangedByteSource.Extent> declared;
+        try {
+            declared = source.writtenExtents();
+        } catch (IOException | RuntimeException e) {
+            throw new TransferException(TransferException.Reason.SOURCE_FAILED, "Listing the written parts of "
+                    + source.description() + " failed: " + UploadAttempt.reasonOf(e) + "; nothing was sent. Check that"
+                    + " the source still exists and is readable, then run the transfer again.", e);
+        }
+        try {
+            return WrittenExtents.of(declared, size, source.description());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage() + "; this is a bug in the source, not in the disk", e);
         }
     }
 

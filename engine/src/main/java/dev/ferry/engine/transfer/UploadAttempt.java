@@ -49,7 +49,8 @@ final class UploadAttempt implements RangeReader.Pipeline {
     private final ByteSink sink;
     private final TransferOptions options;
     private final long compressedLimit;
-    private final BlockCompressor.ZeroBlocks zeroBlocks;
+    private final BlockCompressor.ZeroRuns zeroRuns;
+    private final WrittenExtents extents;
     private final TransferCounters counters;
     private final RangeReader.ReadRetries readRetries;
 
@@ -80,12 +81,14 @@ final class UploadAttempt implements RangeReader.Pipeline {
     private volatile long compressedTotal;
 
     UploadAttempt(RangedByteSource source, ByteSink sink, TransferOptions options, long compressedLimit,
-            BlockCompressor.ZeroBlocks zeroBlocks, TransferCounters counters, RangeReader.ReadRetries readRetries) {
+            BlockCompressor.ZeroRuns zeroRuns, WrittenExtents extents, TransferCounters counters,
+            RangeReader.ReadRetries readRetries) {
         this.source = source;
         this.sink = sink;
         this.options = options;
         this.compressedLimit = compressedLimit;
-        this.zeroBlocks = zeroBlocks;
+        this.zeroRuns = zeroRuns;
+        this.extents = extents;
         this.counters = counters;
         this.readRetries = readRetries;
         this.layout = BlockLayout.of(source.size(), options);
@@ -100,7 +103,8 @@ final class UploadAttempt implements RangeReader.Pipeline {
     Outcome run() throws InterruptedException {
         int readerCount = Math.min(options.readConnections(), layout.rangeCount());
         for (int i = 1; i <= readerCount; i++) {
-            RangeReader reader = new RangeReader(source, options, counters, readRetries, layout, nextRange, this);
+            RangeReader reader = new RangeReader(source, options, counters, readRetries, layout, extents, nextRange,
+                    this);
             readers.add(reader);
             interruptOnStop.add(start("read-" + i, reader::run));
         }
@@ -212,7 +216,12 @@ final class UploadAttempt implements RangeReader.Pipeline {
                 throw new AttemptStopped();
             }
             Block block = new Block(index, layout.blockLength(index), index == layout.blockCount() - 1);
-            block.raw = rawPool.take();
+            long start = (long) index * layout.blockSize();
+            if (extents.anyWritten(start, start + block.length)) {
+                block.raw = rawPool.take();
+            } else {
+                block.references = 1; // nothing to read: no raw buffer, only the compressed form to send
+            }
             ring[index % window] = block;
             return block;
         } finally {
@@ -234,7 +243,8 @@ final class UploadAttempt implements RangeReader.Pipeline {
         try {
             block.read = true;
             Block previous = blockAt(block.index - 1);
-            if (block.index == 0 || (previous != null && previous.read)) {
+            // A predecessor already released was never read (unwritten) and is sent already.
+            if (block.index == 0 || block.index - 1 < released || (previous != null && previous.read)) {
                 readyToCompress.add(block);
             }
             Block next = blockAt(block.index + 1);
@@ -303,10 +313,11 @@ final class UploadAttempt implements RangeReader.Pipeline {
     // ---- compressors
 
     private void compressBlocks() {
-        try (BlockCompressor compressor = new BlockCompressor(options.compressionLevel(), zeroBlocks)) {
+        try (BlockCompressor compressor = new BlockCompressor(options.compressionLevel(), zeroRuns)) {
             while (true) {
                 Block block;
                 Block previous;
+                boolean previousReleased;
                 lock.lock();
                 try {
                     while (!stopped && readyToCompress.isEmpty()) {
@@ -317,14 +328,24 @@ final class UploadAttempt implements RangeReader.Pipeline {
                     }
                     block = readyToCompress.poll();
                     previous = blockAt(block.index - 1);
+                    previousReleased = block.index > 0 && previous == null;
                 } finally {
                     lock.unlock();
                 }
                 // The block and its predecessor stay put: the predecessor's raw buffer is released
-                // only once this block is compressed.
-                BlockCompressor.Compressed compressed = compressor.compress(block.raw, block.length,
-                        previous == null ? null : previous.raw, previous == null ? 0 : previous.length, block.last,
-                        outPool);
+                // only once this block is compressed. A predecessor without one (unwritten, perhaps
+                // released already) was zeros.
+                byte[] dictionary = null;
+                int dictionaryEnd = 0;
+                if (previous != null && previous.raw != null) {
+                    dictionary = previous.raw;
+                    dictionaryEnd = previous.length;
+                } else if (previous != null || previousReleased) {
+                    dictionary = zeroRuns.zeros();
+                    dictionaryEnd = BlockCompressor.DICTIONARY_SIZE;
+                }
+                BlockCompressor.Compressed compressed = compressor.compress(block.raw, block.length, dictionary,
+                        dictionaryEnd, block.last, outPool);
                 counters.bytesCompressed.addAndGet(block.length);
                 lock.lock();
                 try {
@@ -340,18 +361,10 @@ final class UploadAttempt implements RangeReader.Pipeline {
     // ---- sequencer
 
     private void sequence() {
-        MessageDigest rawDigest = sha256();
-        MessageDigest gzipDigest = sha256();
-        byte[] header = Gzip.header(options.compressionLevel());
-        long produced = header.length;
-        if (produced + Gzip.TRAILER_SIZE > compressedLimit) {
-            overLimit(produced + Gzip.TRAILER_SIZE);
+        Sequencer sequencer = new Sequencer();
+        if (!sequencer.emit(Gzip.header(options.compressionLevel()), 0, List.of())) { // the header
             return;
         }
-        gzipDigest.update(header);
-        counters.compressedBytes.set(produced);
-        body.offer(new BodyStream.Chunk(header, header.length, 0, () -> { }));
-        int crc = 0;
         Block previous = null;
         for (int index = 0; index < layout.blockCount(); index++) {
             Block block;
@@ -367,20 +380,9 @@ final class UploadAttempt implements RangeReader.Pipeline {
             } finally {
                 lock.unlock();
             }
-            BlockCompressor.Compressed compressed = block.compressed;
-            long after = produced + compressed.length() + Gzip.TRAILER_SIZE;
-            if (after > compressedLimit) {
-                overLimit(after);
+            if (!sequencer.add(block)) {
                 return;
             }
-            rawDigest.update(block.raw, 0, block.length);
-            crc = Gzip.combine(crc, compressed.crc(), block.length);
-            gzipDigest.update(compressed.bytes(), 0, compressed.length());
-            produced += compressed.length();
-            counters.compressedBytes.set(produced);
-            Block sent = block;
-            body.offer(new BodyStream.Chunk(compressed.bytes(), compressed.length(), block.length,
-                    () -> releaseCompressed(sent)));
             // The previous block's raw bytes were its successor's dictionary; this block is compressed.
             if (previous != null) {
                 releaseRaw(previous);
@@ -390,15 +392,129 @@ final class UploadAttempt implements RangeReader.Pipeline {
             }
             previous = block;
         }
-        byte[] trailer = Gzip.trailer(crc, layout.size());
-        gzipDigest.update(trailer);
-        produced += trailer.length;
-        counters.compressedBytes.set(produced);
-        rawSha256 = HexFormat.of().formatHex(rawDigest.digest());
-        compressedSha256 = HexFormat.of().formatHex(gzipDigest.digest());
-        compressedTotal = produced;
-        body.offer(new BodyStream.Chunk(trailer, trailer.length, 0, () -> { }));
+        if (!sequencer.finish()) {
+            return;
+        }
+        rawSha256 = HexFormat.of().formatHex(sequencer.rawDigest.digest());
+        compressedSha256 = HexFormat.of().formatHex(sequencer.gzipDigest.digest());
+        compressedTotal = sequencer.produced;
         body.finish();
+    }
+
+    /**
+     * The sequencer's state: the digests, the running CRC, the bytes produced, and the zero run
+     * not yet emitted. All-zero blocks are not sent one by one: their run is emitted as repeated
+     * precomputed {@link BlockCompressor.ZeroRuns#PIECE}s and a shorter remainder, each chunk
+     * releasing the blocks it completes once the receiver has taken it (so zero runs hold the
+     * window like any block). The raw SHA-256 is fed the zeros from a shared buffer; the CRC takes
+     * them by a shift.
+     */
+    private final class Sequencer {
+        final MessageDigest rawDigest = sha256();
+        final MessageDigest gzipDigest = sha256();
+        long produced;
+        private int crc;
+        private long rawPosition; // raw bytes sequenced
+        private long rawEmitted; // raw bytes whose gzip form is in the body
+        private final java.util.ArrayDeque<Block> zeroBlocks = new java.util.ArrayDeque<>();
+        private boolean endsWithZeros;
+
+        boolean add(Block block) {
+            BlockCompressor.Compressed compressed = block.compressed;
+            if (compressed.allZero()) {
+                zeroRuns.feed(rawDigest, block.length);
+                crc = Gzip.appendZeros(crc, block.length);
+                rawPosition += block.length;
+                zeroBlocks.addLast(block);
+                endsWithZeros = true;
+                while (rawPosition - rawEmitted >= BlockCompressor.ZeroRuns.PIECE) {
+                    if (!emitZeros(BlockCompressor.ZeroRuns.PIECE)) {
+                        return false;
+                    }
+                }
+                // Pending zero blocks hold the window; emit before they could fill it.
+                return zeroBlocks.size() < window - 1 || flushZeros();
+            }
+            if (!flushZeros()) {
+                return false;
+            }
+            rawDigest.update(block.raw, 0, block.length);
+            crc = Gzip.combine(crc, compressed.crc(), block.length);
+            rawPosition += block.length;
+            endsWithZeros = false;
+            if (!fits(compressed.length())) {
+                return false;
+            }
+            gzipDigest.update(compressed.bytes(), 0, compressed.length());
+            produced += compressed.length();
+            counters.compressedBytes.set(produced);
+            rawEmitted = rawPosition;
+            body.offer(new BodyStream.Chunk(compressed.bytes(), compressed.length(), block.length,
+                    () -> releaseCompressed(block)));
+            return true;
+        }
+
+        /** Emits what is left of the zero run, the end of the deflate stream if it ends in zeros, and the trailer. */
+        boolean finish() {
+            if (!flushZeros()) {
+                return false;
+            }
+            if (endsWithZeros && !emit(zeroRuns.terminator(), 0, List.of())) {
+                return false;
+            }
+            byte[] trailer = Gzip.trailer(crc, layout.size());
+            gzipDigest.update(trailer);
+            produced += trailer.length;
+            counters.compressedBytes.set(produced);
+            body.offer(new BodyStream.Chunk(trailer, trailer.length, 0, () -> { }));
+            return true;
+        }
+
+        private boolean flushZeros() {
+            while (rawPosition > rawEmitted) {
+                if (!emitZeros((int) Math.min(BlockCompressor.ZeroRuns.PIECE, rawPosition - rawEmitted))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean emitZeros(int length) {
+            rawEmitted += length;
+            List<Block> completed = new java.util.ArrayList<>();
+            while (!zeroBlocks.isEmpty() && blockEnd(zeroBlocks.peekFirst()) <= rawEmitted) {
+                completed.add(zeroBlocks.pollFirst());
+            }
+            return emit(zeroRuns.deflated(length), length, completed);
+        }
+
+        private long blockEnd(Block block) {
+            return (long) block.index * layout.blockSize() + block.length;
+        }
+
+        /** Offers shared bytes standing for {@code rawLength} raw bytes; once taken, they release {@code completed}. */
+        private boolean emit(byte[] bytes, long rawLength, List<Block> completed) {
+            if (!fits(bytes.length)) {
+                completed.forEach(UploadAttempt.this::releaseCompressed);
+                return false;
+            }
+            gzipDigest.update(bytes);
+            produced += bytes.length;
+            counters.compressedBytes.set(produced);
+            Runnable release = completed.isEmpty() ? () -> { } : () -> completed.forEach(UploadAttempt.this::releaseCompressed);
+            body.offer(new BodyStream.Chunk(bytes, bytes.length, rawLength, release));
+            return true;
+        }
+
+        /** Whether {@code length} more bytes and the trailer stay within the limit; if not, stops the attempt. */
+        private boolean fits(int length) {
+            long after = produced + length + Gzip.TRAILER_SIZE;
+            if (after > compressedLimit) {
+                overLimit(after);
+                return false;
+            }
+            return true;
+        }
     }
 
     private void overLimit(long compressedSoFar) {

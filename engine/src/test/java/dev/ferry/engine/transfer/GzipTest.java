@@ -27,6 +27,22 @@ class GzipTest {
         assertThat(combined).isEqualTo((int) whole.getValue());
     }
 
+    @ParameterizedTest
+    @CsvSource({"0,0", "0,1", "7,1", "1000,31", "5,65536", "3,1048577", "1,4294967296", "11,4294967301"})
+    void appendingZerosByShiftEqualsRunningTheCrcOverThem(int prefixLength, long zeros) {
+        byte[] prefix = new byte[prefixLength];
+        new Random(prefixLength).nextBytes(prefix);
+        CRC32 whole = new CRC32();
+        whole.update(prefix);
+        byte[] buffer = new byte[1 << 20];
+        for (long left = zeros; left > 0; left -= buffer.length) {
+            whole.update(buffer, 0, (int) Math.min(left, buffer.length));
+        }
+
+        assertThat(Gzip.appendZeros(crc(prefix), zeros)).isEqualTo((int) whole.getValue());
+        assertThat(Gzip.combine(crc(prefix), Gzip.appendZeros(0, zeros), zeros)).isEqualTo((int) whole.getValue());
+    }
+
     @Test
     void combinesManyPiecesInOrder() {
         Random random = new Random(7);

@@ -20,7 +20,8 @@ import java.util.Map;
  * inflated to check them, after answering unless {@code inline}) until killed; {@code stream IMAGE_URL UPLOAD_URL
  * [key=value...]} runs one {@link StreamingTransfer} between them and prints {@code key=value}
  * figures, the JVM's peak resident set (VmHWM) among them; {@code local IMAGE [key=value...]} runs
- * the pipeline alone, from the file to nowhere; {@code sha256 FILE} prints a digest.
+ * the pipeline alone, from the file to nowhere (or to {@code out=FILE}), the file declaring the data
+ * extents listed in {@code extents=FILE} when given; {@code sha256 FILE} prints a digest.
  */
 public final class TransferBench {
 
@@ -42,7 +43,7 @@ public final class TransferBench {
 
     private static void usage() {
         System.err.println("usage: TransferBench serve IMAGE PORT_FILE [inline] | stream IMAGE_URL UPLOAD_URL [block=BYTES"
-                + " range=BYTES threads=N connections=N buffers=N level=N progress=true] | local IMAGE [key=value...]"
+                + " range=BYTES threads=N connections=N buffers=N level=N progress=true] | local IMAGE [extents=FILE out=FILE key=value...]"
                 + " | sha256 FILE");
         System.exit(2);
     }
@@ -60,6 +61,8 @@ public final class TransferBench {
 
     /** The pipeline alone: the image read straight from the file, the gzip counted and dropped. */
     private static void local(Path image, Map<String, String> settings) throws Exception {
+        java.util.List<RangedByteSource.Extent> extents = settings.containsKey("extents")
+                ? readExtents(Path.of(settings.get("extents"))) : null;
         try (FileChannel file = FileChannel.open(image, StandardOpenOption.READ)) {
             RangedByteSource source = new RangedByteSource() {
                 @Override
@@ -99,11 +102,23 @@ public final class TransferBench {
                 public String description() {
                     return image.toString();
                 }
+
+                @Override
+                public java.util.List<Extent> writtenExtents() throws IOException {
+                    return extents == null ? RangedByteSource.super.writtenExtents() : extents;
+                }
             };
+            Path out = settings.containsKey("out") ? Path.of(settings.get("out")) : null;
             ByteSinkFactory discard = new ByteSinkFactory() {
                 @Override
                 public ByteSink attempt(int number) {
                     return body -> {
+                        if (out != null) {
+                            try (java.io.OutputStream file = Files.newOutputStream(out)) {
+                                long n = body.transferTo(file);
+                                return new SinkReceipt(200, n + " bytes written to " + out);
+                            }
+                        }
                         long n = body.transferTo(java.io.OutputStream.nullOutputStream());
                         return new SinkReceipt(200, n + " bytes dropped");
                     };
@@ -123,6 +138,18 @@ public final class TransferBench {
         }
     }
 
+    /** Lines of {@code OFFSET LENGTH}: the data extents of a sparse file (SEEK_DATA / SEEK_HOLE), in order. */
+    private static java.util.List<RangedByteSource.Extent> readExtents(Path file) throws IOException {
+        java.util.List<RangedByteSource.Extent> extents = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length == 2) {
+                extents.add(new RangedByteSource.Extent(Long.parseLong(fields[0]), Long.parseLong(fields[1])));
+            }
+        }
+        return extents;
+    }
+
     private static void stream(URI imageUri, URI uploadUri, Map<String, String> settings) throws Exception {
         run(HttpRangedSource.open(imageUri), new HttpPutSinks(uploadUri, Long.MAX_VALUE, Long.MAX_VALUE), settings);
     }
@@ -140,11 +167,13 @@ public final class TransferBench {
                 .withBuffers(intSetting(settings, "buffers", defaults.buffers()))
                 .withCompressionLevel(intSetting(settings, "level", defaults.compressionLevel()));
         boolean showProgress = Boolean.parseBoolean(settings.getOrDefault("progress", "false"));
+        long[] bytesRead = new long[1];
         TransferListener listener = new TransferListener() {
             private long lastPrinted;
 
             @Override
             public void progress(TransferProgress p) {
+                bytesRead[0] = p.bytesRead();
                 long now = System.nanoTime();
                 if (showProgress && now - lastPrinted > 2_000_000_000L) {
                     lastPrinted = now;
@@ -162,9 +191,10 @@ public final class TransferBench {
         TransferResult result = new StreamingTransfer(source, sinks, options, listener).run();
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "wall_seconds=%.2f raw_bytes=%d gzip_bytes=%d raw_sha256=%s gzip_sha256=%s"
-                + " attempts=%d read_retries=%d vmhwm_kib=%d receipt=%d options=%s%n", seconds, result.rawBytes(),
+                + " attempts=%d read_retries=%d vmhwm_kib=%d receipt=%d bytes_read=%d options=%s%n", seconds,
+                result.rawBytes(),
                 result.compressedBytes(), result.rawSha256(), result.compressedSha256(), result.attempts(),
-                result.readRetries(), peakResidentKib(), result.receipt().status(),
+                result.readRetries(), peakResidentKib(), result.receipt().status(), bytesRead[0],
                 ("block=" + options.blockSize() + ",range=" + options.rangeSize() + ",threads="
                         + options.compressionThreads() + ",connections=" + options.readConnections() + ",buffers="
                         + options.buffers() + ",level=" + options.compressionLevel()));

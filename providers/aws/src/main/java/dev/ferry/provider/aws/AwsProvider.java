@@ -12,11 +12,15 @@ import dev.ferry.engine.spec.Diagnostics;
 import dev.ferry.engine.spec.Migration;
 import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.spec.Section;
-import dev.ferry.engine.spec.SectionKind;
 import dev.ferry.engine.spec.SectionKind.Role;
+import dev.ferry.engine.spec.SectionKind;
+import dev.ferry.provider.aws.client.AwsClients;
+import dev.ferry.provider.aws.client.AwsConfig;
+import dev.ferry.provider.aws.target.S3ObjectUploadResource;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /** Amazon Web Services: EC2 instances as sources (by snapshot or by export) and as targets (by import). */
 public final class AwsProvider implements Provider {
@@ -25,6 +29,7 @@ public final class AwsProvider implements Provider {
 
     private final AwsClients.RetryTuning retry;
     private final S3ObjectUploadResource.UploadTuning upload;
+    private final List<ExecutionInterceptor> interceptors;
 
     public AwsProvider() {
         this(AwsClients.RetryTuning.STANDARD, S3ObjectUploadResource.UploadTuning.STANDARD);
@@ -32,8 +37,14 @@ public final class AwsProvider implements Provider {
 
     /** With other retry and upload settings (tests shorten the backoff and the parts). */
     AwsProvider(AwsClients.RetryTuning retry, S3ObjectUploadResource.UploadTuning upload) {
+        this(retry, upload, List.of());
+    }
+
+    /** With {@code interceptors} on every SDK client as well (tests count the attempts of a call). */
+    AwsProvider(AwsClients.RetryTuning retry, S3ObjectUploadResource.UploadTuning upload, List<ExecutionInterceptor> interceptors) {
         this.retry = requireNonNull(retry, "retry is null");
         this.upload = requireNonNull(upload, "upload is null");
+        this.interceptors = List.copyOf(interceptors);
     }
 
     @Override
@@ -58,7 +69,7 @@ public final class AwsProvider implements Provider {
         AwsConfig config = context.block().map(block -> block.bind(AwsConfig.class))
                 .orElseThrow(() -> new FerryException("the file has no providers.aws block; add one with the region,"
                         + " such as 'providers: {aws: {region: us-west-1}}'"));
-        AwsClients clients = AwsClients.connect(config, context.environment(), context.home(), retry);
+        AwsClients clients = AwsClients.connect(config, context.environment(), context.home(), retry, context.notices(), interceptors);
         try {
             // Credentials are found now, so that a missing one stops the command before anything is planned.
             clients.credentials().provider().resolveCredentials();

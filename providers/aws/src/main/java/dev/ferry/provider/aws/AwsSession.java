@@ -5,9 +5,29 @@ import static java.util.Objects.requireNonNull;
 import dev.ferry.engine.provider.ArtifactOpener;
 import dev.ferry.engine.provider.ProviderSession;
 import dev.ferry.engine.provider.ResourceType;
-import dev.ferry.provider.aws.snapshot.SnapshotBlockSource;
-import dev.ferry.provider.aws.snapshot.SnapshotOpener;
-import dev.ferry.provider.aws.snapshot.SnapshotReadResource;
+import dev.ferry.provider.aws.client.AwsCalls;
+import dev.ferry.provider.aws.client.AwsClients;
+import dev.ferry.provider.aws.client.Images;
+import dev.ferry.provider.aws.source.AmiResource;
+import dev.ferry.provider.aws.source.Ec2InstanceData;
+import dev.ferry.provider.aws.source.ImageExportResource;
+import dev.ferry.provider.aws.source.PriceCatalog;
+import dev.ferry.provider.aws.source.S3ArtifactOpener;
+import dev.ferry.provider.aws.staging.BucketPolicyResource;
+import dev.ferry.provider.aws.staging.BucketResource;
+import dev.ferry.provider.aws.staging.Buckets;
+import dev.ferry.provider.aws.staging.CallerIdentityData;
+import dev.ferry.provider.aws.staging.VmImportRoleResource;
+import dev.ferry.provider.aws.target.ImageImportResource;
+import dev.ferry.provider.aws.target.InstanceExportResource;
+import dev.ferry.provider.aws.target.InstanceResource;
+import dev.ferry.provider.aws.target.InstanceTypes;
+import dev.ferry.provider.aws.target.Network;
+import dev.ferry.provider.aws.target.S3ObjectUploadResource;
+import dev.ferry.provider.aws.task.ConversionTasks;
+import dev.ferry.provider.aws.source.SnapshotBlockSource;
+import dev.ferry.provider.aws.source.SnapshotOpener;
+import dev.ferry.provider.aws.source.SnapshotReadResource;
 import java.util.List;
 import java.util.Map;
 
@@ -18,9 +38,6 @@ import java.util.Map;
  */
 final class AwsSession implements ProviderSession {
 
-    /** AWS runs at most 5 import and export (conversion) tasks per region at once, by default. */
-    static final int CONVERSION_TASKS = 5;
-
     private final AwsClients clients;
     private final CallerIdentityData callerIdentity;
     private final List<ResourceType> types;
@@ -29,7 +46,7 @@ final class AwsSession implements ProviderSession {
 
     AwsSession(AwsClients clients, S3ObjectUploadResource.UploadTuning upload) {
         this.clients = requireNonNull(clients, "clients is null");
-        AwsCalls calls = new AwsCalls(clients.credentials(), clients.regionName(), clients.retry().baseDelay());
+        AwsCalls calls = new AwsCalls(clients.credentials(), clients.regionName(), clients.describeEndpoint(), clients.retry().baseDelay());
         Images images = new Images(clients, calls);
         Buckets buckets = new Buckets(clients, calls);
         PriceCatalog prices = new PriceCatalog(clients, calls);
@@ -68,7 +85,7 @@ final class AwsSession implements ProviderSession {
 
     @Override
     public Map<String, Integer> limits() {
-        return Map.of(ImageExportResource.conversionLimit(clients.regionName()), CONVERSION_TASKS);
+        return Map.of(ConversionTasks.limit(clients.regionName()), ConversionTasks.PER_REGION);
     }
 
     @Override

@@ -1,13 +1,17 @@
 package dev.ferry.provider.aws;
 
 import dev.ferry.engine.provider.ExpansionContext;
-import dev.ferry.provider.aws.snapshot.SnapshotReadResource;
+import dev.ferry.provider.aws.client.AwsConfig;
+import dev.ferry.provider.aws.source.SnapshotReadResource;
 import dev.ferry.engine.provider.SourceHalf;
 import dev.ferry.engine.provider.SourceKind;
 import dev.ferry.engine.resource.Expression;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.resource.ResourceDeclaration;
 import dev.ferry.engine.spec.SourceLocation;
+import dev.ferry.provider.aws.source.AmiResource;
+import dev.ferry.provider.aws.source.Ec2InstanceData;
+import dev.ferry.provider.aws.source.ImageExportResource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

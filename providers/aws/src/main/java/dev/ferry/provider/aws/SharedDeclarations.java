@@ -10,6 +10,11 @@ import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.spec.Section;
 import dev.ferry.engine.spec.SourceLocation;
 import dev.ferry.engine.spec.Staging;
+import dev.ferry.provider.aws.client.AwsConfig;
+import dev.ferry.provider.aws.staging.BucketPolicyResource;
+import dev.ferry.provider.aws.staging.BucketResource;
+import dev.ferry.provider.aws.staging.CallerIdentityData;
+import dev.ferry.provider.aws.staging.VmImportRoleResource;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -9,6 +9,8 @@ import dev.ferry.engine.provider.DataResult;
 import dev.ferry.engine.resource.Attributes;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.spec.MigrationFile;
+import dev.ferry.provider.aws.client.AwsClients;
+import dev.ferry.provider.aws.staging.CallerIdentityData;
 import dev.ferry.sandbox.Sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;

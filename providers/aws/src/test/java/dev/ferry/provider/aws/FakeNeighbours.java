@@ -59,10 +59,10 @@ import java.util.function.IntPredicate;
  * ferry's s3 opener) and hashing it, and a source that offers a local file as a {@code file} disk image
  * with machine facts, through an opener that can be told to die after some reads.
  */
-final class FakeNeighbours {
+public final class FakeNeighbours {
 
     /** What the fake target read, by address: the SHA-256 of every byte of the image. */
-    final Map<String, String> imported = new ConcurrentHashMap<>();
+    public final Map<String, String> imported = new ConcurrentHashMap<>();
     /** Machine facts and disk files the fake source offers, by migration name. */
     final Map<String, Path> diskFiles = new ConcurrentHashMap<>();
     final Map<String, MachineFacts> machines = new ConcurrentHashMap<>();

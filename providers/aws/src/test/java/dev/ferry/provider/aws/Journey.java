@@ -23,6 +23,8 @@ import dev.ferry.engine.state.MemoryStateStore;
 import dev.ferry.engine.state.ResourceState;
 import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateStore;
+import dev.ferry.provider.aws.client.AwsClients;
+import dev.ferry.provider.aws.target.S3ObjectUploadResource;
 import dev.ferry.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -41,7 +43,7 @@ import java.util.stream.Stream;
  * its own provider sessions), with the AWS provider against a sandbox and {@link FakeNeighbours} on the
  * other side of each journey.
  */
-final class Journey {
+public final class Journey {
 
     /** Short backoffs and small parts: the sandbox runs at a hundredth of real time. */
     static final AwsClients.RetryTuning FAST_RETRIES = new AwsClients.RetryTuning(10, Duration.ofMillis(5), Duration.ofMillis(20),
@@ -61,7 +63,7 @@ final class Journey {
     private java.util.function.UnaryOperator<dev.ferry.engine.provider.ResourceType> wrapper = java.util.function.UnaryOperator.identity();
     private ApplyOptions options = ApplyOptions.defaults().withMaxPollInterval(Duration.ofMillis(20));
 
-    Journey(Sandbox sandbox, String yaml, Path directory, StateStore store, FakeNeighbours neighbours) {
+    public Journey(Sandbox sandbox, String yaml, Path directory, StateStore store, FakeNeighbours neighbours) {
         this.store = store;
         this.neighbours = neighbours;
         this.aws = new AwsProvider(FAST_RETRIES, SMALL_PARTS);
@@ -88,7 +90,7 @@ final class Journey {
                 new EnvironmentSecretResolver(environment, Path.of("."))));
     }
 
-    Journey(Sandbox sandbox, String yaml, Path directory) {
+    public Journey(Sandbox sandbox, String yaml, Path directory) {
         this(sandbox, yaml, directory, new MemoryStateStore(), new FakeNeighbours());
     }
 
@@ -122,11 +124,11 @@ final class Journey {
         return file;
     }
 
-    FakeNeighbours neighbours() {
+    public FakeNeighbours neighbours() {
         return neighbours;
     }
 
-    StateStore store() {
+    public StateStore store() {
         return store;
     }
 
@@ -152,7 +154,7 @@ final class Journey {
         });
     }
 
-    ResourceState resource(String address) {
+    public ResourceState resource(String address) {
         return state().get(ResourceAddress.parse(address)).orElseThrow(() -> new AssertionError(address + " is not in the state"));
     }
 
@@ -194,7 +196,7 @@ final class Journey {
         }
     }
 
-    Plan plan() {
+    public Plan plan() {
         return plan(false);
     }
 
@@ -202,18 +204,18 @@ final class Journey {
         return plan(true);
     }
 
-    Plan plan(boolean destroy) {
+    public Plan plan(boolean destroy) {
         try (Command command = new Command()) {
             return new Planner(command.types, this::record).plan(destroy ? Configuration.empty() : configuration(), state(),
                     new Planner.Options(destroy, true, "migration.yaml", "digest"));
         }
     }
 
-    ApplyResult apply(Plan plan) {
+    public ApplyResult apply(Plan plan) {
         return apply(plan, new Cancellation());
     }
 
-    ApplyResult apply(Plan plan, Cancellation cancellation) {
+    public ApplyResult apply(Plan plan, Cancellation cancellation) {
         try (Command command = new Command()) {
             LiveState live = new LiveState(store, state());
             return new Applier(command.types, live, new EnvironmentSecretResolver(environment, Path.of(".")), this::record, options,
@@ -221,15 +223,15 @@ final class Journey {
         }
     }
 
-    ApplyResult apply() {
+    public ApplyResult apply() {
         return apply(plan());
     }
 
-    ApplyResult destroy() {
+    public ApplyResult destroy() {
         return apply(planDestroy());
     }
 
-    String failures(ApplyResult result) {
+    public String failures(ApplyResult result) {
         return result.failures().stream().map(ApplyResult.Failure::message).collect(Collectors.joining("\n"));
     }
 }

@@ -7,6 +7,7 @@ import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.DiskImage;
 import dev.ferry.engine.provider.ArtifactOpener;
 import dev.ferry.engine.transfer.RangedByteSource;
+import dev.ferry.provider.aws.client.Json;
 import dev.ferry.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,18 +5,18 @@ import dev.ferry.sandbox.SandboxOptions;
 import java.nio.file.Path;
 
 /** Sandboxes for this module's tests: a hundredth of real time, small disks, images cached across tests. */
-final class Sandboxes {
+public final class Sandboxes {
 
     static final Path CACHE = Path.of("target", "sandbox-cache");
 
     private Sandboxes() {
     }
 
-    static SandboxOptions.Builder options() {
+    public static SandboxOptions.Builder options() {
         return SandboxOptions.builder().timeScale(0.01).cacheDirectory(CACHE).diskImageBytes(8L * 1024 * 1024);
     }
 
-    static Sandbox start() {
+    public static Sandbox start() {
         return Sandbox.start(options().build());
     }
 }

@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** SDK clients for a test to change the sandbox behind ferry's back (drift, things made by hand). */
-final class TestClients {
+public final class TestClients {
 
     private TestClients() {
     }
@@ -18,17 +18,17 @@ final class TestClients {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(sandbox.accessKeyId(), sandbox.secretAccessKey()));
     }
 
-    static Ec2Client ec2(Sandbox sandbox) {
+    public static Ec2Client ec2(Sandbox sandbox) {
         return Ec2Client.builder().endpointOverride(sandbox.endpoint()).region(Region.of(sandbox.region())).credentialsProvider(credentials(sandbox))
                 .build();
     }
 
-    static S3Client s3(Sandbox sandbox) {
+    public static S3Client s3(Sandbox sandbox) {
         return S3Client.builder().endpointOverride(sandbox.endpoint()).region(Region.of(sandbox.region())).forcePathStyle(true)
                 .credentialsProvider(credentials(sandbox)).build();
     }
 
-    static IamClient iam(Sandbox sandbox) {
+    public static IamClient iam(Sandbox sandbox) {
         return IamClient.builder().endpointOverride(sandbox.endpoint()).region(Region.AWS_GLOBAL).credentialsProvider(credentials(sandbox)).build();
     }
 }

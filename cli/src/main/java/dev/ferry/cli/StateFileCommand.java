@@ -1,0 +1,52 @@
+package dev.ferry.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.state.FileStateStore;
+import dev.ferry.engine.state.State;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What the commands that read the state without planning share ({@code show}, {@code state list|show},
+ * {@code force-unlock}): {@code -f} and {@code --state}, and finding the state the way plan and apply do.
+ */
+abstract class StateFileCommand implements Callable<Integer> {
+
+    @Mixin
+    FileOption file = new FileOption();
+
+    @Mixin
+    StateOption state = new StateOption();
+
+    @Spec
+    CommandSpec spec;
+
+    final Workspace workspace;
+
+    StateFileCommand(Workspace workspace) {
+        this.workspace = requireNonNull(workspace, "workspace is null");
+    }
+
+    /** The state file of the migration file (or the one --state names). */
+    Path statePath() {
+        return workspace.statePath(file.file, state.value(), err());
+    }
+
+    /** The state as recorded; empty when nothing was applied yet. */
+    State recordedState() {
+        return new FileStateStore(statePath()).read().orElseGet(State::empty);
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+}
