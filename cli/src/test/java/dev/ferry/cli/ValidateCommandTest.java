@@ -71,7 +71,7 @@ class ValidateCommandTest {
                   aws: { region: us-west-1 }
                 migrations:
                   - name: web-01
-                    source: { ec2: { instance: i-0e1dc0292b0ae7293 } }
+                    source: { ec2: { instance: i-0e1dc0292b0ae7293, via: export } }
                     target: { linode: { region: us-lax, root_pass: "${env:ROOT_PASSWORD}" } }
                   - name: web-01
                     source: { ec2: { instance: i-0a1b2c3d4e5f67890 } }
@@ -82,7 +82,7 @@ class ValidateCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains(
-                "migration.yaml:8:15: source.ec2 moves disk images through an S3 bucket",
+                "migration.yaml:8:15: source.ec2 with 'via: export' moves disk images through an S3 bucket",
                 "migration.yaml:9:15: target.linode needs the linode provider",
                 "migration.yaml:10:11: migration name 'web-01' is used twice (first at line 7)");
     }

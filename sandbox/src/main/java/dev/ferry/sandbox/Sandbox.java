@@ -1,5 +1,6 @@
 package dev.ferry.sandbox;
 
+import dev.ferry.sandbox.aws.EbsHandler;
 import dev.ferry.sandbox.aws.Ec2Handler;
 import dev.ferry.sandbox.aws.IamHandler;
 import dev.ferry.sandbox.aws.PricingHandler;
@@ -41,7 +42,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * ferry's local stand-in for AWS, Linode and vCenter: one HTTP server on a loopback port speaking the EC2,
- * IAM, STS, S3, Pricing, Linode API v4 and vCenter REST wire protocols, over a world that changes with time.
+ * IAM, STS, S3, EBS direct, Pricing, Linode API v4 and vCenter REST wire protocols, over a world that changes with time.
  *
  * <pre>
  * try (Sandbox sandbox = Sandbox.start(SandboxOptions.builder().timeScale(0.01).build())) {
@@ -129,6 +130,7 @@ public final class Sandbox implements AutoCloseable {
         handlers.put(Service.STS, new StsHandler(world));
         handlers.put(Service.S3, new S3Handler(world));
         handlers.put(Service.PRICING, new PricingHandler(world));
+        handlers.put(Service.EBS, new EbsHandler(world));
         handlers.put(Service.LINODE, new LinodeApi(world, endpoint::get));
         handlers.put(Service.LINODE_UPLOAD, new ImageUploads(world, options.linodeLimits()));
         EsxiHost esxi = EsxiHost.start(options.cacheDirectory().resolve("esxi-tls"));

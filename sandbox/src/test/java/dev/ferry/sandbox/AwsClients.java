@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.pricing.PricingClient;
@@ -79,6 +80,11 @@ public final class AwsClients implements AutoCloseable {
 
     public PricingClient pricing() {
         return PricingClient.builder().endpointOverride(sandbox.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(http).overrideConfiguration(overrides()).build();
+    }
+
+    public EbsClient ebs() {
+        return EbsClient.builder().endpointOverride(sandbox.endpoint()).region(Region.of(sandbox.region()))
                 .credentialsProvider(credentials).httpClient(http).overrideConfiguration(overrides()).build();
     }
 

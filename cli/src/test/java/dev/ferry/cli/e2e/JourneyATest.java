@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Journey A as a user runs it: {@code ferry plan} then {@code ferry apply} of a copy of
- * plans/examples/ec2-to-linode.yaml against the sandbox, a second plan that finds nothing to do, and
+ * plans/examples/ec2-to-linode.yaml against the sandbox (on the snapshot road it names, and again on the
+ * export road), a second plan that finds nothing to do, and
  * {@code ferry destroy} that leaves the clouds as they were.
  */
 class JourneyATest {
@@ -67,14 +68,68 @@ class JourneyATest {
 
         Ferry.Result plan = ferry.run("plan");
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("aws_snapshot_read." + Journeys.MIGRATION)
+                .contains("road: snapshot (source.ec2.via: snapshot)")
+                .contains("reads up to the volume size (5 GiB)")
+                .doesNotContain("aws_image_export").doesNotContain("aws_s3_bucket").doesNotContain("aws_iam_role");
         assertThat(sandbox.world().amis()).as("plan changes nothing").isEmpty();
         assertThat(sandbox.world().linodeInstances()).isEmpty();
         String plannedType = plannedType(plan.out());
 
         Ferry.Result apply = ferry.run("apply", "--auto-approve");
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
+        assertThat(apply.out()).contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed.");
+
+        LinodeInstance linode = checkTheLinode(plannedType);
+        LinodeImage image = sandbox.world().linodeImage(linode.image()).orElseThrow();
+        // the snapshot holds the whole volume: the disk's bytes, then zeros up to the volume's size
+        long volumeBytes = sandbox.world().volumes().stream()
+                .filter(v -> v.id().equals(sandbox.world().ec2Instance(Journeys.INSTANCE).orElseThrow().volumeIds().get(0)))
+                .findFirst().orElseThrow().sizeGiB() * (1L << 30);
+        assertThat(image.upload().rawSha256()).as("the Linode image holds exactly the instance's root volume")
+                .isEqualTo(sha256(sandbox.world().rootDiskImage(Journeys.INSTANCE), volumeBytes));
+
+        // only the written blocks were read, once each: no export, no bucket, no object
+        long written = writtenBlocksOfTheRootDisk();
+        assertThat(sandbox.requests().successCount("ebs:GetSnapshotBlock")).isEqualTo(written);
+        assertThat(sandbox.requests().count("ebs:GetSnapshotBlock")).isLessThanOrEqualTo((long) Math.ceil(written * 1.05));
+        assertThat(sandbox.world().exportImageTasks()).isEmpty();
+        assertThat(sandbox.world().buckets()).isEmpty();
+        assertThat(sandbox.requests().count("iam:CreateRole")).isZero();
+        assertThat(sandbox.world().amis()).as("the staging AMI is deregistered (delete-after-import)").isEmpty();
+        assertThat(sandbox.world().snapshots()).as("with its snapshots").isEmpty();
+
+        planAgainAndDestroy(before);
+    }
+
+    @Test
+    void theExportRoadStillMovesTheInstance() throws Exception {
+        Journeys.copyExampleViaExport(dir);
+        WorldSnapshot before = WorldSnapshot.of(sandbox.world());
+
+        Ferry.Result plan = ferry.run("plan");
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("aws_image_export." + Journeys.MIGRATION).doesNotContain("aws_snapshot_read");
+        String plannedType = plannedType(plan.out());
+
+        Ferry.Result apply = ferry.run("apply", "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.toString()).isZero();
         assertThat(apply.out()).contains("Apply complete! Resources: 8 added, 0 changed, 0 destroyed.");
 
+        LinodeInstance linode = checkTheLinode(plannedType);
+        LinodeImage image = sandbox.world().linodeImage(linode.image()).orElseThrow();
+        assertThat(image.upload().rawSha256()).as("the Linode image holds exactly the instance's root disk")
+                .isEqualTo(sha256(sandbox.world().rootDiskImage(Journeys.INSTANCE)));
+        assertThat(sandbox.requests().count("ebs:GetSnapshotBlock")).isZero();
+        assertThat(sandbox.world().amis()).as("the staging AMI is deregistered (delete-after-import)").isEmpty();
+        assertThat(sandbox.world().snapshots()).as("with its snapshots").isEmpty();
+        assertThat(sandbox.world().objects(Journeys.BUCKET)).as("the exported object is deleted").isEmpty();
+        assertThat(sandbox.world().exportImageTasks()).hasSize(1);
+
+        planAgainAndDestroy(before);
+    }
+
+    private LinodeInstance checkTheLinode(String plannedType) throws IOException {
         LinodeInstance linode = theLinode();
         assertThat(linode.type()).as("the type the plan showed").isEqualTo(plannedType);
         assertTypeMatches(linode.type(), sandbox.world().ec2Instance(Journeys.INSTANCE).orElseThrow());
@@ -82,20 +137,32 @@ class JourneyATest {
         assertThat(linode.region()).isEqualTo("us-lax");
         assertThat(linode.label()).isEqualTo("migrated-from-aws-ec2");
         assertThat(linode.tags()).contains("migrated");
-
         assertFirewallTranslatedAndAttached(linode);
-
         LinodeImage image = sandbox.world().linodeImage(linode.image()).orElseThrow();
         assertThat(image.status()).isEqualTo("available");
-        assertThat(image.upload().rawSha256()).as("the Linode image holds exactly the instance's root disk")
-                .isEqualTo(sha256(sandbox.world().rootDiskImage(Journeys.INSTANCE)));
         assertThat(sandbox.world().linodeImages()).hasSize(1);
+        return linode;
+    }
 
-        assertThat(sandbox.world().amis()).as("the staging AMI is deregistered (delete-after-import)").isEmpty();
-        assertThat(sandbox.world().snapshots()).as("with its snapshots").isEmpty();
-        assertThat(sandbox.world().objects(Journeys.BUCKET)).as("the exported object is deleted").isEmpty();
-        assertThat(sandbox.world().exportImageTasks()).hasSize(1);
+    /** How many 512 KiB blocks of the instance's root disk hold anything but zeros. */
+    private long writtenBlocksOfTheRootDisk() throws IOException {
+        byte[] block = new byte[512 * 1024];
+        long written = 0;
+        try (InputStream in = Files.newInputStream(sandbox.world().rootDiskImage(Journeys.INSTANCE))) {
+            int n;
+            while ((n = in.readNBytes(block, 0, block.length)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (block[i] != 0) {
+                        written++;
+                        break;
+                    }
+                }
+            }
+        }
+        return written;
+    }
 
+    private void planAgainAndDestroy(WorldSnapshot before) {
         Ferry.Result again = ferry.run("plan");
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.out()).contains("No changes.");
@@ -190,6 +257,19 @@ class JourneyATest {
         file.path("migrations").path(0).path("firewall").path("rules").forEach(rules::add);
         assertThat(rules).as("the example adds a rule of its own").isNotEmpty();
         return rules;
+    }
+
+    /** The SHA-256 of a file followed by zeros up to {@code size} bytes. */
+    static String sha256(Path file, long size) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        byte[] zeros = new byte[1 << 20];
+        for (long left = size - Files.size(file); left > 0; left -= zeros.length) {
+            digest.update(zeros, 0, (int) Math.min(zeros.length, left));
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     static String sha256(Path file) throws IOException {

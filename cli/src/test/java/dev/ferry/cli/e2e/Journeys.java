@@ -31,6 +31,16 @@ final class Journeys {
     }
 
     /** Copies the example into {@code folder} as migration.yaml, the file ferry reads by default. */
+    /** The example taking the ExportImage road ({@code via: export}) instead of the snapshot road. */
+    static Path copyExampleViaExport(Path folder) throws IOException {
+        String file = exampleFile();
+        String road = "via: snapshot ";
+        if (!file.contains(road)) {
+            throw new IllegalStateException("the example no longer names 'via: snapshot'");
+        }
+        return Files.writeString(folder.resolve("migration.yaml"), file.replace(road, "via: export   "));
+    }
+
     static Path copyExample(Path folder) throws IOException {
         return Files.writeString(folder.resolve("migration.yaml"), exampleFile());
     }

@@ -107,7 +107,7 @@ class ManyMigrationsTest {
                 """);
         instances.forEach((name, id) -> file.append("""
                   - name: %s
-                    source: {ec2: {instance: %s}}
+                    source: {ec2: {instance: %s, via: export}}
                     target: {linode: {region: us-lax, type: match, label: %s, root_pass: "${env:ROOT_PASSWORD}"}}
                     firewall: {from: security-groups, inbound_policy: DROP, outbound_policy: ACCEPT}
                 """.formatted(name, id, name)));

@@ -20,10 +20,10 @@ import static java.util.Objects.requireNonNull;
  *   rate=0.1,statuses=500,503,429,cut=0.05,latency=20ms,services=linode,s3,seed=7
  *   services=linode-upload,cut=1,cut-direction=request,count=1 ; services=ec2,rate=0.2,statuses=429
  * </pre>
- * Keys: {@code services} (ec2, iam, sts, s3, pricing, linode, linode-upload, vcenter), {@code actions}
+ * Keys: {@code services} (ec2, iam, sts, s3, ebs, pricing, linode, linode-upload, vcenter), {@code actions}
  * (names as in the request log: {@code CreateImage}, {@code POST /images/upload}),
  * {@code rate} (0–1, error answers), {@code statuses} (500, 503, 429; 429 is the service's own
- * throttling: Linode 429 with Retry-After, EC2 RequestLimitExceeded, IAM/STS Throttling, S3 SlowDown),
+ * throttling: Linode 429 with Retry-After, EC2 RequestLimitExceeded, IAM/STS Throttling, S3 SlowDown, EBS RequestThrottledException),
  * {@code cut} (0–1), {@code cut-direction} (request, response, both), {@code latency} (e.g. 20ms, 1s),
  * {@code slow} (0–1), {@code slow-rate} (e.g. 64KiB/s), {@code retry-after} (e.g. 2s),
  * {@code count} (stop after that many faults), {@code seed} (repeatable choices).

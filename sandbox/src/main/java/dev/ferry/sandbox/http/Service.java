@@ -10,6 +10,7 @@ public enum Service {
     STS("sts"),
     S3("s3"),
     PRICING("pricing"),
+    EBS("ebs"),
     LINODE("linode"),
     LINODE_UPLOAD("linode-upload"),
     VCENTER("vcenter");
@@ -31,6 +32,7 @@ public enum Service {
             case "iam" -> Optional.of(IAM);
             case "sts" -> Optional.of(STS);
             case "s3" -> Optional.of(S3);
+            case "ebs" -> Optional.of(EBS);
             case "pricing", "api.pricing" -> Optional.of(PRICING);
             default -> Optional.empty();
         };

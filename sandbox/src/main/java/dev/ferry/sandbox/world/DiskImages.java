@@ -70,6 +70,7 @@ public final class DiskImages {
         String key = key(disk);
         Path target = cacheDirectory.resolve(disk.kind() + "-" + sanitize(disk.hostname()) + "-"
                 + (disk.distribution() == null ? "" : disk.distribution() + "-")
+                + (disk.layout() == null ? "" : disk.layout() + "-")
                 + disk.imageBytes() / (1024 * 1024) + "MiB-" + key + ".raw");
         if (Files.isRegularFile(target)) {
             return target;
@@ -84,6 +85,10 @@ public final class DiskImages {
     }
 
     private void build(GeneratedDisk disk, String key, Path target) {
+        if (GeneratedDisk.UBUNTU_GPT.equals(disk.layout())) {
+            UbuntuDisk.build(disk, key, cacheDirectory, target);
+            return;
+        }
         Path mkfs = findMkfs();
         Path work = null;
         try {
@@ -97,28 +102,11 @@ public final class DiskImages {
                 file.seek(0);
                 file.write(masterBootRecord(disk.imageBytes(), key));
             }
-            String uuid = key.substring(0, 8) + "-" + key.substring(8, 12) + "-4" + key.substring(13, 16) + "-8"
-                    + key.substring(17, 20) + "-" + key.substring(20, 32);
+            String uuid = uuid(key);
             long filesystemKiB = (disk.imageBytes() - PARTITION_OFFSET) / 1024;
-            List<String> command = List.of(mkfs.toString(), "-F", "-q",
-                    "-E", "offset=" + PARTITION_OFFSET + ",nodiscard,hash_seed=" + uuid,
-                    "-U", uuid, "-L", disk.kind().equals("root") ? "rootfs" : "data",
-                    "-d", tree.toString(), image.toString(), filesystemKiB + "k");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("E2FSPROGS_FAKE_TIME", Long.toString(FIXED_TIME.getEpochSecond()));
-            // e2fsprogs 1.47.1 and later clamp the inodes' times to it; 1.47.0 copies each file's ctime as it is
-            builder.environment().put("SOURCE_DATE_EPOCH", Long.toString(FIXED_TIME.getEpochSecond()));
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("mkfs.ext4 did not finish within 2 minutes building " + target);
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("mkfs.ext4 failed (exit " + process.exitValue() + ") building "
-                        + target + ": " + output.trim());
-            }
-            pinTimes(mkfs, tree, image, work);
+            mkfs(mkfs, image, PARTITION_OFFSET, filesystemKiB, uuid, disk.kind().equals("root") ? "rootfs" : "data",
+                    "", tree, target);
+            pinTimes(mkfs, tree, image, work, PARTITION_OFFSET);
             Path partial = cacheDirectory.resolve(".partial-" + key + "-" + ProcessHandle.current().pid());
             Files.move(image, partial, StandardCopyOption.REPLACE_EXISTING);
             try {
@@ -138,12 +126,40 @@ public final class DiskImages {
         }
     }
 
+    static String uuid(String key) {
+        return key.substring(0, 8) + "-" + key.substring(8, 12) + "-4" + key.substring(13, 16) + "-8"
+                + key.substring(17, 20) + "-" + key.substring(20, 32);
+    }
+
+    /** Runs mkfs.ext4 -d over {@code tree} into {@code image} at {@code offset}, {@code kib} KiB long. */
+    static void mkfs(Path mkfs, Path image, long offset, long kib, String uuid, String label, String extended,
+                     Path tree, Path target) throws IOException, InterruptedException {
+        List<String> command = List.of(mkfs.toString(), "-F", "-q",
+                "-E", "offset=" + offset + ",nodiscard,hash_seed=" + uuid + extended,
+                "-U", uuid, "-L", label, "-d", tree.toString(), image.toString(), kib + "k");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("E2FSPROGS_FAKE_TIME", Long.toString(FIXED_TIME.getEpochSecond()));
+        // e2fsprogs 1.47.1 and later clamp the inodes' times to it; 1.47.0 copies each file's ctime as it is
+        builder.environment().put("SOURCE_DATE_EPOCH", Long.toString(FIXED_TIME.getEpochSecond()));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("mkfs.ext4 did not finish within 2 minutes building " + target);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("mkfs.ext4 failed (exit " + process.exitValue() + ") building "
+                    + target + ": " + output.trim());
+        }
+    }
+
     /**
      * Sets every copied file's times to {@link #FIXED_TIME} with debugfs (beside mkfs.ext4, in e2fsprogs):
      * mke2fs 1.47.0 copies each file's change time, which no program can set, so without this two builds of
      * one spec in different seconds differ. Later versions clamp the times themselves; this is then a no-op.
      */
-    private static void pinTimes(Path mkfs, Path tree, Path image, Path work) throws IOException, InterruptedException {
+    static void pinTimes(Path mkfs, Path tree, Path image, Path work, long offset)
+            throws IOException, InterruptedException {
         Path debugfs = mkfs.resolveSibling("debugfs");
         if (!Files.isExecutable(debugfs)) {
             return;
@@ -160,7 +176,7 @@ public final class DiskImages {
         Path script = work.resolve("pin-times");
         Files.write(script, commands);
         ProcessBuilder builder = new ProcessBuilder(debugfs.toString(), "-w", "-f", script.toString(),
-                image + "?offset=" + PARTITION_OFFSET).redirectErrorStream(true);
+                image + "?offset=" + offset).redirectErrorStream(true);
         builder.environment().put("E2FSPROGS_FAKE_TIME", Long.toString(FIXED_TIME.getEpochSecond()));
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -200,7 +216,7 @@ public final class DiskImages {
                 + "(e.g. apt-get install e2fsprogs) or give the volume a disk_image file");
     }
 
-    private static void writeFiles(GeneratedDisk disk, Path tree) throws IOException {
+    static void writeFiles(GeneratedDisk disk, Path tree) throws IOException {
         String host = disk.hostname();
         if (disk.kind().equals("root")) {
             write(tree, "etc/hostname", host + "\n");
@@ -282,7 +298,7 @@ public final class DiskImages {
         Files.writeString(file, content);
     }
 
-    private static void fixTimes(Path tree) throws IOException {
+    static void fixTimes(Path tree) throws IOException {
         FileTime time = FileTime.from(FIXED_TIME);
         Files.walkFileTree(tree, new SimpleFileVisitor<>() {
             @Override
@@ -329,12 +345,13 @@ public final class DiskImages {
         bytes[offset + 3] = (byte) (value >>> 24);
     }
 
-    private static String key(GeneratedDisk disk) {
+    static String key(GeneratedDisk disk) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             // Amazon Linux 2 disks keep the key they had before distributions existed, and with it their cache.
             sha.update((GENERATOR_VERSION + "|" + disk.kind() + "|" + disk.hostname() + "|" + disk.imageBytes()
-                    + (disk.distribution() == null ? "" : "|" + disk.distribution())).getBytes(StandardCharsets.UTF_8));
+                    + (disk.distribution() == null ? "" : "|" + disk.distribution())
+                    + (disk.layout() == null ? "" : "|" + disk.layout())).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -345,7 +362,7 @@ public final class DiskImages {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override

@@ -35,7 +35,10 @@ import static java.util.Objects.requireNonNull;
  * instances:       [{id, name, type, architecture, platform, image_id, subnet, private_ip, public_ip,
  *                    security_groups, key_name, launch_time, root_device, product_codes, tags,
  *                    volumes: [{id, device, size_gib, type, iops, throughput, encrypted, kms_key_id,
- *                               delete_on_termination, disk_image: /path/to/raw, image_size: 32MiB}]}]
+ *                               delete_on_termination, disk_image: /path/to/raw, image_size: 32MiB,
+ *                               layout: ubuntu-gpt}]}]
+ *   layout ubuntu-gpt: a root volume laid out like an Ubuntu AMI (GPT, BIOS boot, ESP, ext4), stored sparse,
+ *   as large as the volume unless image_size says otherwise
  * buckets:         [{name, region, object_ownership}]
  * vms:             [{id, name, guest_os, power_state, cpu_count, cores_per_socket, memory_mib, boot_type,
  *                    hardware_version, disks: [{capacity_gib, image_size: 32MiB, disk_image: /path/to/raw}],
@@ -92,6 +95,27 @@ public record SandboxWorld(
 
     private static <T> List<T> copy(List<T> list) {
         return list == null ? List.of() : List.copyOf(list);
+    }
+
+    /**
+     * An Ubuntu instance with a realistic root volume: 8 GiB gp3 laid out like an Ubuntu AMI (GPT, BIOS boot,
+     * EFI system partition, ext4 root) with some 25 MiB written, stored sparse and built on first use. Not in
+     * the default world; add it with {@link #withInstance}.
+     */
+    public static InstanceSpec ubuntuInstance() {
+        return new InstanceSpec("i-0ab1c2d3e4f5a6b7c", "ubuntu-01", "t3.medium", "x86_64", "Linux/UNIX",
+                "ami-0abcdef1234567890", "subnet-0abc1234", "10.0.1.80", null, List.of("sg-0a1b2c3d4e5f60789"), "ops",
+                "2025-06-02T09:30:00Z", "/dev/sda1", List.of(), Map.of("Environment", "production", "Role", "web"),
+                List.of(new VolumeSpec("vol-0ab1c2d3e4f5a6b7c", "/dev/sda1", 8, "gp3", 3000, 125, false, null, true,
+                        null, null, GeneratedDisk.UBUNTU_GPT)));
+    }
+
+    /** This world with one more EC2 instance (after the others). */
+    public SandboxWorld withInstance(InstanceSpec instance) {
+        List<InstanceSpec> all = new java.util.ArrayList<>(instances);
+        all.add(requireNonNull(instance, "instance is null"));
+        return new SandboxWorld(account, region, accessKeyId, secretAccessKey, linodeToken, vcenterUsername,
+                vcenterPassword, vpcs, subnets, securityGroups, publicImages, all, buckets, vms);
     }
 
     /** Secrets are not shown. */
@@ -214,8 +238,22 @@ public record SandboxWorld(
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record VolumeSpec(String id, String device, Integer sizeGib, String type, Integer iops, Integer throughput,
                              boolean encrypted, String kmsKeyId, Boolean deleteOnTermination, String diskImage,
-                             String imageSize) {
+                             String imageSize, String layout) {
+
+        public VolumeSpec(String id, String device, Integer sizeGib, String type, Integer iops, Integer throughput,
+                          boolean encrypted, String kmsKeyId, Boolean deleteOnTermination, String diskImage,
+                          String imageSize) {
+            this(id, device, sizeGib, type, iops, throughput, encrypted, kmsKeyId, deleteOnTermination, diskImage,
+                    imageSize, null);
+        }
+
         public VolumeSpec {
+            if (layout != null && !layout.equals(GeneratedDisk.UBUNTU_GPT)) {
+                throw new IllegalArgumentException("volume " + id + ": layout must be " + GeneratedDisk.UBUNTU_GPT);
+            }
+            if (layout != null && diskImage != null) {
+                throw new IllegalArgumentException("volume " + id + ": give layout or disk_image, not both");
+            }
             requireNonNull(id, "volume id is missing");
             requireNonNull(device, "volume " + id + ": device is missing");
             requireNonNull(sizeGib, "volume " + id + ": size_gib is missing");

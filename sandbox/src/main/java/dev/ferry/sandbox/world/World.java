@@ -63,6 +63,7 @@ public final class World {
     private final ConversionTasks tasks;
     private final TaggedResources tagged;
     private final LinodeState linode;
+    private final SnapshotBlocks snapshotBlocks;
 
     private Consumer<World> afterWrite = w -> { };
 
@@ -79,6 +80,7 @@ public final class World {
         this.tasks = new ConversionTasks(seed.account(), clock, ids, blobs, disks, formats, ec2, s3);
         this.tagged = new TaggedResources(ec2, tasks);
         this.linode = new LinodeState(clock);
+        this.snapshotBlocks = new SnapshotBlocks(seed.secretAccessKey());
         WorldSeeder.seed(this, seed);
     }
 
@@ -215,6 +217,11 @@ public final class World {
     }
 
     // ---- live state (only inside read/write) ----
+
+    /** The EBS direct APIs' view of the snapshots: written blocks, block tokens, denials for tests. */
+    public SnapshotBlocks snapshotBlocks() {
+        return snapshotBlocks;
+    }
 
     public Map<String, Vpc> vpcs() {
         return ec2.vpcs;

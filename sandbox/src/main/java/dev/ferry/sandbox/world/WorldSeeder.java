@@ -145,8 +145,14 @@ final class WorldSeeder {
                 requireFile(where + " volume " + v.id(), v.diskImage());
                 disk = DiskSource.file(v.diskImage());
             } else {
-                long bytes = v.imageBytes() != null ? v.imageBytes() : world.defaultImageBytes();
-                disk = DiskSource.generated(new GeneratedDisk(root ? "root" : "data", host, bytes));
+                long bytes = v.imageBytes() != null ? v.imageBytes()
+                        : v.layout() != null ? (long) v.sizeGib() << 30 : world.defaultImageBytes();
+                if (v.layout() != null && !root) {
+                    throw new IllegalArgumentException(where + " volume " + v.id() + ": layout " + v.layout()
+                            + " is for the root volume");
+                }
+                disk = DiskSource.generated(v.layout() == null ? new GeneratedDisk(root ? "root" : "data", host, bytes)
+                        : new GeneratedDisk("root", host, bytes, "ubuntu", v.layout()));
             }
             world.volumes().put(v.id(), new Volume(v.id(), v.sizeGib(), v.type(), v.iops(), v.throughput(),
                     v.encrypted(), v.kmsKeyId(), subnet.availabilityZone(), launch, null, "in-use", spec.id(),

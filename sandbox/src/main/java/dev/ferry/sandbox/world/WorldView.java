@@ -116,6 +116,40 @@ public final class WorldView {
         throw new IllegalStateException("the disk of " + instanceId + " is not a single file");
     }
 
+    // ---- EBS direct APIs ----
+
+    /** The indexes of a snapshot's written 512 KiB blocks: what ListSnapshotBlocks lists, ascending. */
+    public int[] writtenBlocks(String snapshotId) {
+        DiskSource disk = world.read(w -> {
+            Snapshot snapshot = w.snapshots().get(snapshotId);
+            if (snapshot == null) {
+                throw new IllegalArgumentException("no snapshot " + snapshotId);
+            }
+            return snapshot.disk();
+        });
+        return SnapshotBlocks.writtenBlocks(world.disks().blob(disk));
+    }
+
+    /** Every block token listed so far expires now (GetSnapshotBlock refuses them as expired). */
+    public void expireBlockTokens() {
+        world.snapshotBlocks().expireTokens();
+    }
+
+    /** The next {@code times} GetSnapshotBlock answers for this block carry bytes that do not match their checksum. */
+    public void corruptSnapshotBlock(String snapshotId, int blockIndex, int times) {
+        world.snapshotBlocks().corrupt(snapshotId, blockIndex, times);
+    }
+
+    /** The account's policy denies (or again allows) ebs:ListSnapshotBlocks and ebs:GetSnapshotBlock. */
+    public void denyEbsDirect(boolean deny) {
+        world.snapshotBlocks().deny(deny);
+    }
+
+    /** The caller may not (or again may) use this KMS key to decrypt: encrypted snapshots' blocks are refused. */
+    public void denyKmsDecrypt(String kmsKeyId, boolean deny) {
+        world.snapshotBlocks().denyDecrypt(kmsKeyId, deny);
+    }
+
     // ---- S3 ----
 
     public List<Bucket> buckets() {

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
-/** Amazon Web Services: EC2 instances as sources (by export) and as targets (by import). */
+/** Amazon Web Services: EC2 instances as sources (by snapshot or by export) and as targets (by import). */
 public final class AwsProvider implements Provider {
 
     public static final String NAME = "aws";
@@ -54,7 +54,7 @@ public final class AwsProvider implements Provider {
 
     @Override
     public List<SourceKind> sources() {
-        return List.of(new SourceKind(new SectionKind("ec2", Role.SOURCE, NAME, true, Set.of("raw"), true, AwsProvider::checkSource),
+        return List.of(new SourceKind(new SectionKind("ec2", Role.SOURCE, NAME, false, Set.of("raw"), true, AwsProvider::checkSource),
                 new Ec2SourceExpander()));
     }
 
@@ -80,8 +80,14 @@ public final class AwsProvider implements Provider {
         }
     }
 
+    /** The export road moves the disk through the staging bucket; the snapshot road (the default) needs none. */
     private static void checkSource(Migration migration, Section section, MigrationFile file, Diagnostics out) {
-        section.bind(Ec2Source.class);
+        Ec2Source source = section.bind(Ec2Source.class);
+        if (!source.viaSnapshot() && file.staging().isEmpty()) {
+            out.error(section.keyLocation(), "source.ec2 with 'via: export' moves disk images through an S3 bucket, and the file"
+                    + " has no 'staging:'", "add 'staging: { bucket: NAME, create: true }', or remove 'via: export' to read the"
+                    + " snapshot with the EBS direct APIs");
+        }
     }
 
     private static void checkTarget(Migration migration, Section section, MigrationFile file, Diagnostics out) {

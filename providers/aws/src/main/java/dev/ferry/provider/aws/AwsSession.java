@@ -26,6 +26,9 @@ import dev.ferry.provider.aws.target.InstanceTypes;
 import dev.ferry.provider.aws.target.Network;
 import dev.ferry.provider.aws.target.S3ObjectUploadResource;
 import dev.ferry.provider.aws.task.ConversionTasks;
+import dev.ferry.provider.aws.source.SnapshotBlockSource;
+import dev.ferry.provider.aws.source.SnapshotOpener;
+import dev.ferry.provider.aws.source.SnapshotReadResource;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +43,7 @@ final class AwsSession implements ProviderSession {
     private final CallerIdentityData callerIdentity;
     private final List<ResourceType> types;
     private final S3ArtifactOpener opener;
+    private final SnapshotOpener snapshotOpener;
 
     AwsSession(AwsClients clients, S3ObjectUploadResource.UploadTuning upload) {
         this.clients = requireNonNull(clients, "clients is null");
@@ -49,6 +53,7 @@ final class AwsSession implements ProviderSession {
         PriceCatalog prices = new PriceCatalog(clients, calls);
         this.callerIdentity = new CallerIdentityData(clients, calls);
         this.opener = new S3ArtifactOpener(clients, calls);
+        this.snapshotOpener = new SnapshotOpener(clients::ebs, clients.regionName(), SnapshotBlockSource.Tuning.STANDARD);
         this.types = List.of(
                 callerIdentity,
                 new Ec2InstanceData(clients, calls, prices),
@@ -57,6 +62,8 @@ final class AwsSession implements ProviderSession {
                 new BucketPolicyResource(clients, calls, buckets),
                 new VmImportRoleResource(clients, calls),
                 new ImageExportResource(clients, calls),
+                new SnapshotReadResource(clients::ec2, clients::ebs, clients.regionName(), SnapshotBlockSource.Tuning.STANDARD,
+                        calls::call),
                 new S3ObjectUploadResource(clients, calls, upload),
                 new ImageImportResource(clients, calls, images),
                 new InstanceResource(clients, calls, new Network(clients, calls), new InstanceTypes(clients, calls)),
@@ -85,7 +92,7 @@ final class AwsSession implements ProviderSession {
 
     @Override
     public List<ArtifactOpener> artifactOpeners() {
-        return List.of(opener);
+        return List.of(opener, snapshotOpener);
     }
 
     @Override

@@ -54,7 +54,7 @@ class DiscoveryTest {
                 migrations:
                 """);
         instances.forEach((name, id) -> yaml.append("  - name: ").append(name).append('\n')
-                .append("    source: {ec2: {instance: ").append(id).append("}}\n")
+                .append("    source: {ec2: {instance: ").append(id).append(", via: export}}\n")
                 .append("    target: {linode: {region: us-lax, root_pass: \"${env:ROOT_PASS}\"}}\n"));
         return yaml.toString();
     }
@@ -130,7 +130,8 @@ class DiscoveryTest {
         assertThatThrownBy(journey::plan).isInstanceOf(Planner.PlanFailedException.class)
                 .hasMessageContaining("aws_image_export.vault-01")
                 .hasMessageContaining("the root volume vol-0d4e5f67890000001 of i-0d4e5f67890123456 is encrypted")
-                .hasMessageContaining("unencrypted volume");
+                .hasMessageContaining("unencrypted volume")
+                .hasMessageContaining("take the snapshot road");
     }
 
     @Test

@@ -43,7 +43,7 @@ class ExpandersTest {
             staging: {bucket: ferry-both, prefix: stage/, create: true, cleanup: delete-after-import}
             migrations:
               - name: web-01
-                source: {ec2: {instance: i-0e1dc0292b0ae7293, reboot: true}}
+                source: {ec2: {instance: i-0e1dc0292b0ae7293, reboot: true, via: export}}
                 target: {linode: {region: us-lax, root_pass: "${env:ROOT_PASS}"}}
               - name: app-02
                 source: {vsphere: {vm: app-02, disk_image: app-02.ova}}

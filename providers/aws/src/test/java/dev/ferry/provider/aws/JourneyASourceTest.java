@@ -38,7 +38,7 @@ class JourneyASourceTest {
                 staging: {bucket: ferry-journey-a, prefix: exports/, create: %s, cleanup: %s}
                 migrations:
                   - name: web-01
-                    source: {ec2: {instance: %s, reboot: false}}
+                    source: {ec2: {instance: %s, reboot: false, via: export}}
                     target: {linode: {region: us-lax, root_pass: "${env:ROOT_PASS}"}}
                 """.formatted(create, cleanup, WEB_01);
     }

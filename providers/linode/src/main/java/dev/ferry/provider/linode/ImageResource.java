@@ -130,7 +130,8 @@ final class ImageResource implements ManagedResourceType {
             errors.add(what + " is " + Sizes.bytes(bytes) + ", but Linode accepts custom images of at most "
                     + Sizes.bytes(RAW_LIMIT) + " uncompressed (" + Sizes.bytes(GZIP_LIMIT) + " gzipped). Shrink the root file"
                     + " system and then the volume below " + Sizes.bytes(RAW_LIMIT) + " before migrating, or move data off the"
-                    + " root disk to a volume (a Block Storage volume on Linode) and migrate only the system disk");
+                    + " root disk to a volume (a Block Storage volume on Linode) and migrate only the system disk; the disk road"
+                    + " (target.linode.via: disk, coming in the next release) will take disks of any size the type's disk holds");
         } else {
             notes.add(Note.info("the image is " + Sizes.bytes(bytes) + " raw (" + what + "); Linode accepts up to "
                     + Sizes.bytes(RAW_LIMIT) + " raw and " + Sizes.bytes(GZIP_LIMIT) + " gzipped"));

@@ -20,6 +20,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.pricing.PricingClient;
@@ -76,6 +77,7 @@ public final class AwsClients implements AutoCloseable {
     private IamClient iam;
     private StsClient sts;
     private PricingClient pricing;
+    private EbsClient ebs;
 
     // ferry uses the apache-client module, which this SDK release marks deprecated in favour of apache5-client.
     @SuppressWarnings("deprecation")
@@ -201,6 +203,14 @@ public final class AwsClients implements AutoCloseable {
             pricing = keep(configure(PricingClient.builder(), Region.US_EAST_1).build());
         }
         return pricing;
+    }
+
+    /** The EBS direct APIs (ListSnapshotBlocks, GetSnapshotBlock), for reading snapshots block by block. */
+    public synchronized EbsClient ebs() {
+        if (ebs == null) {
+            ebs = keep(configure(EbsClient.builder(), region).build());
+        }
+        return ebs;
     }
 
     private <C extends AutoCloseable> C keep(C client) {

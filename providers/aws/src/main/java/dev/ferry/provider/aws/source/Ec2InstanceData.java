@@ -276,6 +276,9 @@ public final class Ec2InstanceData implements DataSourceType {
             ObjectNode rootJson = outputs.putObject("root_volume");
             rootJson.put("id", volume.volumeId()).put("device", rootDevice).put("size_bytes", volume.size() * Ec2Units.GIB)
                     .put("type", volume.volumeTypeAsString()).put("encrypted", Boolean.TRUE.equals(volume.encrypted()));
+            if (Boolean.TRUE.equals(volume.encrypted()) && volume.kmsKeyId() != null) {
+                rootJson.put("kms_key_id", volume.kmsKeyId());
+            }
             outputs.put("root_volume_size_bytes", volume.size() * Ec2Units.GIB);
             outputs.put("encrypted", Boolean.TRUE.equals(volume.encrypted()));
         } else {

@@ -82,7 +82,8 @@ public final class ImageExportResource extends ConversionTaskResource<ExportImag
             if (disk.path("encrypted").asBoolean(false)) {
                 errors.add("the root volume " + disk.path("id").asText() + " of " + instance + " is encrypted: AWS cannot export an"
                         + " image with encrypted snapshots. Copy its data onto an unencrypted volume (for instance from a helper"
-                        + " instance), make that the root volume, then migrate; or remove this migration");
+                        + " instance), make that the root volume, then migrate; or take the snapshot road (remove 'via: export'"
+                        + " from source.ec2), which reads encrypted snapshots given kms:Decrypt on their key");
             }
             long size = disk.path("size_bytes").asLong(0);
             if (size > MAX_VOLUME_BYTES) {

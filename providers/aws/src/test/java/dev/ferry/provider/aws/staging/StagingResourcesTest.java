@@ -67,7 +67,7 @@ class StagingResourcesTest {
                 staging: {bucket: %s, prefix: exports/, create: %s, cleanup: %s}
                 migrations:
                   - name: web-01
-                    source: {ec2: {instance: i-0e1dc0292b0ae7293, reboot: %s}}
+                    source: {ec2: {instance: i-0e1dc0292b0ae7293, reboot: %s, via: export}}
                     target: {linode: {region: us-lax, root_pass: "${env:ROOT_PASS}"}}
                 """.formatted(BUCKET, create, cleanup, reboot);
     }
