@@ -41,7 +41,8 @@ class KilledApplyConvergesTest {
     void anApplyKilledAtAnyOfTwentyMomentsIsCarriedThroughByTheNextWithNothingMadeTwice() throws Exception {
         String password = Journeys.distinctiveSecret("Root-");
         // small disks: twenty uploads of the image are the bulk of the work
-        try (Sandbox sandbox = Sandbox.start(Journeys.sandbox().diskImageBytes(4L * 1024 * 1024).build())) {
+        // and a 1 GiB root volume: the snapshot road reads all of it, forty times here
+        try (Sandbox sandbox = Sandbox.start(Journeys.sandbox().world(Journeys.smallRootWorld()).diskImageBytes(4L * 1024 * 1024).build())) {
             Journeys.copyExample(dir);
             Ferry ferry = Ferry.in(dir, sandbox, password);
             WorldSnapshot pristine = WorldSnapshot.of(sandbox.world());
