@@ -11,7 +11,7 @@ import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.render.PlanRenderer;
 import dev.ferry.engine.resource.SecretResolver;
 import dev.ferry.engine.state.State;
-import dev.ferry.engine.state.StateLock;
+import dev.ferry.engine.state.StateBackend;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -108,7 +108,7 @@ final class ApplyCommand implements Callable<Integer> {
         // Every secret is resolved before the lock, the clouds and the first step: a missing one fails here, at its line.
         boolean destroying = destroy || saved.map(Plan::destroy).orElse(false);
         SecretResolver secrets = destroying ? workspace.secrets(opened.file()) : workspace.checkSecrets(opened.file(), err);
-        try (StateLock lock = StateLock.acquire(opened.lockFile(), destroy ? "destroy" : "apply");
+        try (StateBackend.Lock lock = opened.lock(destroy ? "destroy" : "apply");
              Workspace.Sessions sessions = workspace.connect(opened.file());
              Interrupts interrupts = Interrupts.install(environment.handleSignals(), cancellation, err)) {
             lock.takenOver().ifPresent(stale -> err.println("Warning: removed a stale lock left by pid " + stale.pid()
@@ -177,7 +177,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (stored.isEmpty()) {
             if (plan.serial() != 0) {
                 throw new FerryException("the saved plan is stale: it was made from state serial " + plan.serial()
-                        + ", and there is no state at " + opened.stateFile() + " now; run 'ferry plan -out' again");
+                        + ", and there is no state at " + opened.stateName() + " now; run 'ferry plan -out' again");
             }
             return new State(plan.lineage(), 0, Optional.of(opened.file().name()), Map.of());
         }

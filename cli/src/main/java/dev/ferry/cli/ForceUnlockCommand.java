@@ -24,7 +24,10 @@ final class ForceUnlockCommand extends StateFileCommand {
 
     @Override
     public Integer call() {
-        StateLock.Info removed = StateLock.forceUnlock(Workspace.lockFile(statePath()), lockId);
+        StateLock.Info removed;
+        try (dev.ferry.engine.state.StateBackend backend = backend()) {
+            removed = backend.forceUnlock(lockId);
+        }
         out().println("Removed the lock held by " + removed.holder() + " (pid " + removed.pid() + ", 'ferry "
                 + removed.operation() + "' since " + removed.created() + ").");
         return Commands.OK;

@@ -6,7 +6,7 @@ import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.graph.ApplyGraph;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.render.GraphRenderer;
-import dev.ferry.engine.state.StateLock;
+import dev.ferry.engine.state.StateBackend;
 import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,7 +63,7 @@ final class GraphCommand implements Callable<Integer> {
         }
         workspace.checkSecrets(opened.file(), spec.commandLine().getErr());
         Plan computed;
-        try (StateLock lock = StateLock.acquire(opened.lockFile(), "graph");
+        try (StateBackend.Lock lock = opened.lock("graph");
              Workspace.Sessions sessions = workspace.connect(opened.file())) {
             computed = operations.plan(opened, Workspace.readState(opened, spec.commandLine().getErr()), sessions, false, true, EventSink.NONE);
         }

@@ -7,7 +7,7 @@ import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.plan.PlanCodec;
 import dev.ferry.engine.render.MarkdownRenderer;
 import dev.ferry.engine.render.PlanRenderer;
-import dev.ferry.engine.state.StateLock;
+import dev.ferry.engine.state.StateBackend;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -83,8 +83,9 @@ final class PlanCommand implements Callable<Integer> {
             workspace.checkSecrets(opened.file(), stderr);
         }
         Plan plan;
-        try (StateLock lock = StateLock.acquire(opened.lockFile(), "plan");
+        try (StateBackend.Lock lock = opened.lock("plan");
              Workspace.Sessions sessions = workspace.connect(opened.file())) {
+            opened.backend().warnings().forEach(warning -> stderr.println("Warning: " + warning));
             lock.takenOver().ifPresent(stale -> stderr.println("Warning: removed a stale lock left by pid " + stale.pid() + " (" + stale.holder() + ")"));
             plan = operations.plan(opened, Workspace.readState(opened, stderr), sessions, destroy, refresh, events);
         }

@@ -43,11 +43,15 @@ final class ShowCommand extends StateFileCommand {
                     : new PlanRenderer(operations.style()).render(plan));
             return Commands.OK;
         }
-        Path statePath = statePath();
-        State current = new FileStateStore(statePath).read().orElseGet(State::empty);
+        State current;
+        String where;
+        try (dev.ferry.engine.state.StateBackend backend = backend()) {
+            current = backend.store().read().orElseGet(State::empty);
+            where = backend.describe();
+        }
         out().print(json
                 ? new String(dev.ferry.engine.state.StateCodec.encode(current), StandardCharsets.UTF_8) + "\n"
-                : StateRenderer.summary(current, statePath.toString()));
+                : StateRenderer.summary(current, where));
         return Commands.OK;
     }
 }

@@ -2,10 +2,9 @@ package dev.ferry.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ferry.engine.state.FileStateStore;
+import dev.ferry.engine.state.StateBackend;
 import dev.ferry.engine.state.State;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,14 +31,16 @@ abstract class StateFileCommand implements Callable<Integer> {
         this.workspace = requireNonNull(workspace, "workspace is null");
     }
 
-    /** The state file of the migration file (or the one --state names). */
-    Path statePath() {
-        return workspace.statePath(file.file, state.value(), err());
+    /** The state of the migration file (or the one --state names) and its lock. */
+    StateBackend backend() {
+        return workspace.backend(file.file, state.value(), err());
     }
 
     /** The state as recorded; empty when nothing was applied yet. */
     State recordedState() {
-        return new FileStateStore(statePath()).read().orElseGet(State::empty);
+        try (StateBackend backend = backend()) {
+            return backend.store().read().orElseGet(State::empty);
+        }
     }
 
     PrintWriter out() {

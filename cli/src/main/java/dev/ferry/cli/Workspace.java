@@ -19,6 +19,9 @@ import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.state.FileStateStore;
 import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateLock;
+import dev.ferry.engine.state.RemoteStateLocation;
+import dev.ferry.engine.state.StateBackend;
+import dev.ferry.engine.state.StateStore;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,25 +57,73 @@ final class Workspace {
     }
 
     /** A checked migration file, its digest, and where its state is. */
-    record Opened(MigrationFile file, String digest, Path stateFile) {
-        Path lockFile() {
-            return Workspace.lockFile(stateFile);
+    record Opened(MigrationFile file, String digest, StateBackend backend) {
+        /** One store for the whole run: a remote one remembers the version it read, to guard what it writes. */
+        StateStore store() {
+            return backend.store();
         }
 
-        FileStateStore store() {
-            return new FileStateStore(stateFile);
+        StateBackend.Lock lock(String operation) {
+            return backend.lock(operation);
+        }
+
+        /** Where the state is, for messages: a path, or {@code s3://bucket/key}. */
+        String stateName() {
+            return backend.describe();
         }
     }
 
     /** The lock beside the state: {@code .ferry/NAME/state.lock} for {@code .ferry/NAME/state.json}. */
     static Path lockFile(Path stateFile) {
-        return stateFile.resolveSibling(stateFile.getFileName().toString().replaceAll("\\.json$", "") + ".lock");
+        return StateBackend.lockFile(stateFile);
     }
 
     Opened open(String path, Optional<String> stateOption, PrintWriter err) {
         MigrationFile file = reader.read(path, err);
         Path resolved = environment.resolve(path);
-        return new Opened(file, digest(resolved), statePath(file, resolved, stateOption, err));
+        return new Opened(file, digest(resolved), backend(file, resolved, stateOption, err));
+    }
+
+    /**
+     * The state of the migration file at {@code path} and its lock, for commands that only read it ({@code show},
+     * {@code state}, {@code force-unlock}): the file is read only when its name or its AWS provider is needed.
+     */
+    StateBackend backend(String path, Optional<String> stateOption, PrintWriter err) {
+        Optional<String> chosen = stateOption.or(() -> environment.variable("FERRY_STATE"));
+        if (chosen.isPresent() && !RemoteStateLocation.isRemote(chosen.get())) {
+            return StateBackend.file(environment.resolve(chosen.get()));
+        }
+        return backend(reader.read(path, err), environment.resolve(path), stateOption, err);
+    }
+
+    /**
+     * {@code --state} or FERRY_STATE ({@code s3://bucket/key} or a file), else the file's {@code state: {s3: ...}},
+     * else {@code .ferry/NAME/state.json} beside the file.
+     */
+    StateBackend backend(MigrationFile file, Path migrationFile, Optional<String> stateOption, PrintWriter err) {
+        Optional<String> chosen = stateOption.or(() -> environment.variable("FERRY_STATE"));
+        if (chosen.isPresent() && RemoteStateLocation.isRemote(chosen.get())) {
+            RemoteStateLocation parsed = RemoteStateLocation.parse(chosen.get());
+            return remote(file.remoteState().filter(r -> r.bucket().equals(parsed.bucket())).map(r -> new RemoteStateLocation(
+                    parsed.scheme(), parsed.bucket(), parsed.key(), r.region())).orElse(parsed), file);
+        }
+        if (chosen.isEmpty() && file.remoteState().isPresent()) {
+            return remote(file.remoteState().get(), file);
+        }
+        return StateBackend.file(statePath(file, migrationFile, stateOption, err));
+    }
+
+    /** Remote state, kept by the provider that knows its scheme (S3: the AWS provider, with its credentials). */
+    private StateBackend remote(RemoteStateLocation location, MigrationFile file) {
+        for (Provider provider : providers.values()) {
+            Optional<StateBackend> backend = provider.stateBackend(location, new ProviderContext(file.provider(provider.name()), file,
+                    environment.variables(), environment.home(), secrets(file), line -> environment.err().println(line)));
+            if (backend.isPresent()) {
+                return backend.get();
+            }
+        }
+        throw new FerryException("this build of ferry cannot keep state at " + location.uri() + " (no provider keeps "
+                + location.scheme() + " state)");
     }
 
     /**
@@ -109,7 +160,8 @@ final class Workspace {
     }
 
     private Optional<Path> chosenStatePath(Optional<String> stateOption) {
-        return stateOption.or(() -> environment.variable("FERRY_STATE")).map(environment::resolve);
+        return stateOption.or(() -> environment.variable("FERRY_STATE")).filter(s -> !RemoteStateLocation.isRemote(s))
+                .map(environment::resolve);
     }
 
     /**
@@ -143,7 +195,7 @@ final class Workspace {
      * ferry's) is adopted: the name is recorded in it at once, with a warning.
      */
     static Optional<State> readOwnState(Opened opened, PrintWriter err) {
-        FileStateStore store = opened.store();
+        StateStore store = opened.store();
         Optional<State> stored = store.read();
         if (stored.isEmpty()) {
             return stored;
@@ -153,17 +205,17 @@ final class Workspace {
         if (state.migration().isEmpty()) {
             state = state.withMigration(name);
             store.write(state);
-            err.println("Warning: the state " + opened.stateFile() + " did not say which migration it belongs to (an older ferry wrote"
+            err.println("Warning: the state " + opened.stateName() + " did not say which migration it belongs to (an older ferry wrote"
                     + " it); it is now recorded as the state of '" + name + "' (" + opened.file().displayName() + ").");
             err.flush();
             return Optional.of(state);
         }
-        checkBelongs(state, opened.file(), opened.stateFile());
+        checkBelongs(state, opened.file(), opened.stateName());
         return stored;
     }
 
     /** Refuses a state recorded for another migration file than {@code file}. */
-    static void checkBelongs(State state, MigrationFile file, Path stateFile) {
+    static void checkBelongs(State state, MigrationFile file, String stateFile) {
         if (state.migration().isPresent() && !state.migration().get().equals(file.name())) {
             throw new FerryException("the state " + stateFile + " belongs to the migration '" + state.migration().get() + "', not to '"
                     + file.name() + "' (metadata.name of " + file.displayName() + "); nothing was changed. Each migration file keeps its own"

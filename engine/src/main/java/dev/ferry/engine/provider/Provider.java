@@ -30,4 +30,14 @@ public interface Provider {
     default List<SectionKind> sectionKinds() {
         return Stream.concat(sources().stream().map(SourceKind::section), targets().stream().map(TargetKind::section)).toList();
     }
+
+    /**
+     * The state backend for remote state this provider keeps ({@code s3} for the AWS provider), connected with
+     * the provider's own credentials and endpoint (its block in {@code context}, when the file has one); empty
+     * when this provider does not keep state of {@code location}'s scheme.
+     */
+    default java.util.Optional<dev.ferry.engine.state.StateBackend> stateBackend(
+            dev.ferry.engine.state.RemoteStateLocation location, ProviderContext context) {
+        return java.util.Optional.empty();
+    }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * A migration file, read and checked: the file's name and folder (secret files and disk images are
  * relative to it), the provider blocks, the staging bucket and the migrations, each keeping its place
- * in the file for later messages.
+ * in the file for later messages; and where its state is kept when not on the local disk ({@code state: {s3: …}}).
  */
 public record MigrationFile(
         String displayName,
@@ -19,7 +19,8 @@ public record MigrationFile(
         Map<String, Section> providers,
         Optional<Staging> staging,
         List<Migration> migrations,
-        LocatedDocument document) {
+        LocatedDocument document,
+        Optional<dev.ferry.engine.state.RemoteStateLocation> remoteState) {
 
     public MigrationFile {
         requireNonNull(displayName, "displayName is null");
@@ -29,6 +30,12 @@ public record MigrationFile(
         requireNonNull(staging, "staging is null");
         migrations = List.copyOf(migrations);
         requireNonNull(document, "document is null");
+        remoteState = remoteState == null ? Optional.empty() : remoteState;
+    }
+
+    public MigrationFile(String displayName, Path directory, String name, Map<String, Section> providers,
+                         Optional<Staging> staging, List<Migration> migrations, LocatedDocument document) {
+        this(displayName, directory, name, providers, staging, migrations, document, Optional.empty());
     }
 
     public Optional<Section> provider(String name) {

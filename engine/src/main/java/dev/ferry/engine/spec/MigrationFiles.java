@@ -102,8 +102,13 @@ public final class MigrationFiles {
                             : Optional.empty(),
                     pointer));
         }
+        JsonNode s3 = root.path("state").path("s3");
+        Optional<dev.ferry.engine.state.RemoteStateLocation> remoteState = s3.isObject()
+                ? Optional.of(new dev.ferry.engine.state.RemoteStateLocation("s3", s3.path("bucket").asText(),
+                        s3.path("key").asText(), s3.has("region") ? Optional.of(s3.get("region").asText()) : Optional.empty()))
+                : Optional.empty();
         return new MigrationFile(displayName, directory, root.path("metadata").path("name").asText(),
-                providers, staging, migrations, document);
+                providers, staging, migrations, document, remoteState);
     }
 
     private static Section onlySection(JsonNode parent, String pointer, LocatedDocument document) {
@@ -120,6 +125,18 @@ public final class MigrationFiles {
     }
 
     private void checkSemantics(MigrationFile file, Diagnostics out) {
+        file.remoteState().ifPresent(remote -> {
+            if (remote.region().isEmpty() && file.provider("aws").isEmpty()) {
+                out.error(file.document().locateKey("/state/s3"), "state.s3 needs a region, and the file has no providers.aws"
+                        + " block to take it from", "add 'region: us-west-1' (the bucket's region) under state.s3");
+            }
+            if (file.staging().isPresent() && file.staging().get().bucket().equals(remote.bucket())
+                    && remote.key().startsWith(file.staging().get().prefix())) {
+                out.error(file.document().locate("/state/s3/key"), "the state key " + remote.key() + " is under the staging prefix "
+                        + file.staging().get().prefix() + " of the same bucket, where cleanup deletes objects",
+                        "keep the state outside staging.prefix, such as 'key: ferry/" + file.name() + "/state.json'");
+            }
+        });
         Map<String, Migration> byName = new HashMap<>();
         for (Migration migration : file.migrations()) {
             SourceLocation nameAt = file.document().locate(migration.pointer() + "/name");

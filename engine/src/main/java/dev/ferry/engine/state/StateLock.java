@@ -21,7 +21,7 @@ import java.util.UUID;
  * holder. A lock left by a process that no longer runs on this machine (killed with -9) is taken
  * over with a warning; any other lock can be removed with {@code ferry force-unlock ID}.
  */
-public final class StateLock implements AutoCloseable {
+public final class StateLock implements StateBackend.Lock {
 
     /** What the lock file says. */
     public record Info(String id, String holder, long pid, String host, String operation, Instant created,
@@ -49,11 +49,13 @@ public final class StateLock implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(releaseOnExit);
     }
 
+    @Override
     public Info info() {
         return info;
     }
 
     /** The stale lock this one replaced, if any (the caller says so to the user). */
+    @Override
     public Optional<Info> takenOver() {
         return takenOver;
     }
@@ -65,9 +67,7 @@ public final class StateLock implements AutoCloseable {
      */
     public static StateLock acquire(Path path, String operation) {
         requireNonNull(path, "path is null");
-        ProcessHandle self = ProcessHandle.current();
-        Info mine = new Info(UUID.randomUUID().toString(), System.getProperty("user.name", "unknown") + "@" + hostName(),
-                self.pid(), hostName(), operation, Instant.now(), self.info().startInstant());
+        Info mine = mine(operation);
         Optional<Info> replaced = Optional.empty();
         Optional<Path> created = Optional.empty();
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -150,7 +150,15 @@ public final class StateLock implements AutoCloseable {
         }
     }
 
-    static String heldMessage(Info holder) {
+    /** A new lock's content for {@code operation}: this process, this machine, now. */
+    public static Info mine(String operation) {
+        ProcessHandle self = ProcessHandle.current();
+        return new Info(UUID.randomUUID().toString(), System.getProperty("user.name", "unknown") + "@" + hostName(),
+                self.pid(), hostName(), operation, Instant.now(), self.info().startInstant());
+    }
+
+    /** "the state is locked by HOLDER (pid, operation, since); wait, or force-unlock ID". */
+    public static String heldMessage(Info holder) {
         return "the state is locked by " + holder.holder() + " (pid " + holder.pid() + ", running 'ferry " + holder.operation()
                 + "' since " + holder.created() + "). Wait for it to finish. If that process is gone, run: ferry force-unlock "
                 + holder.id();

@@ -25,7 +25,7 @@ import static dev.ferry.sandbox.aws.S3Protocol.readDocument;
 import static dev.ferry.sandbox.aws.S3Protocol.xml;
 import static java.util.Objects.requireNonNull;
 
-/** S3 buckets and their configuration: create, head, delete, policy, ACL, location, ownership controls. */
+/** S3 buckets and their configuration: create, head, delete, policy, ACL, location, ownership controls, versioning. */
 final class S3Buckets {
 
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -216,6 +216,26 @@ final class S3Buckets {
             }
             w.buckets().put(name, changed);
         });
+        empty(call, 200, Map.of());
+    }
+
+    void getVersioning(HttpCall call, String name) throws IOException {
+        Bucket bucket = world.read(w -> bucket(w, call, name, true));
+        XmlWriter x = new XmlWriter().start("VersioningConfiguration", NAMESPACE);
+        if (bucket.versioning() != null) {
+            x.leaf("Status", bucket.versioning());
+        }
+        xml(call, 200, x.end().toString(), Map.of());
+    }
+
+    void putVersioning(HttpCall call, String name) throws IOException {
+        Element root = XmlReader.parse(readDocument(call));
+        String status = XmlReader.text(root, "Status");
+        if (!"Enabled".equals(status) && !"Suspended".equals(status)) {
+            throw new AwsException(400, "MalformedXML", "The XML you provided was not well-formed or did not "
+                    + "validate against our published schema");
+        }
+        world.writeAndForget(w -> w.buckets().put(name, bucket(w, call, name, true).withVersioning(status)));
         empty(call, 200, Map.of());
     }
 }

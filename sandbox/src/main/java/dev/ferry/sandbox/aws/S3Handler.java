@@ -82,6 +82,7 @@ public final class S3Handler implements ServiceHandler {
                 case "PUT" -> call.hasQueryParameter("policy") ? "PutBucketPolicy"
                         : call.hasQueryParameter("acl") ? "PutBucketAcl"
                         : call.hasQueryParameter("ownershipControls") ? "PutBucketOwnershipControls"
+                        : call.hasQueryParameter("versioning") ? "PutBucketVersioning"
                         : "CreateBucket";
                 case "HEAD" -> "HeadBucket";
                 case "DELETE" -> call.hasQueryParameter("policy") ? "DeleteBucketPolicy" : "DeleteBucket";
@@ -90,6 +91,7 @@ public final class S3Handler implements ServiceHandler {
                         : call.hasQueryParameter("acl") ? "GetBucketAcl"
                         : call.hasQueryParameter("location") ? "GetBucketLocation"
                         : call.hasQueryParameter("ownershipControls") ? "GetBucketOwnershipControls"
+                        : call.hasQueryParameter("versioning") ? "GetBucketVersioning"
                         : call.hasQueryParameter("uploads") ? "ListMultipartUploads"
                         : "2".equals(call.queryParameter("list-type")) ? "ListObjectsV2"
                         : "ListObjects";
@@ -140,6 +142,8 @@ public final class S3Handler implements ServiceHandler {
                 case "GetBucketLocation" -> buckets.getBucketLocation(call, t.bucket());
                 case "GetBucketOwnershipControls" -> buckets.getOwnership(call, t.bucket());
                 case "PutBucketOwnershipControls" -> buckets.putOwnership(call, t.bucket());
+                case "GetBucketVersioning" -> buckets.getVersioning(call, t.bucket());
+                case "PutBucketVersioning" -> buckets.putVersioning(call, t.bucket());
                 case "ListObjectsV2", "ListObjects" -> listing.listObjects(call, t.bucket(),
                         call.action().equals("ListObjectsV2"));
                 case "ListMultipartUploads" -> multipart.listUploads(call, t.bucket());
@@ -178,6 +182,9 @@ public final class S3Handler implements ServiceHandler {
         if (e.code().equals("NoSuchBucket") || e.code().equals("BucketNotEmpty")
                 || e.code().equals("NoSuchBucketPolicy")) {
             xml.leaf("BucketName", bucket);
+        }
+        if (e instanceof S3Protocol.PreconditionFailed failed) {
+            xml.leaf("Condition", failed.condition);
         }
         if (e.code().equals("NoSuchKey")) {
             xml.leaf("Key", key);

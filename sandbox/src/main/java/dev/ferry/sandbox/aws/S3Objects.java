@@ -43,7 +43,20 @@ final class S3Objects {
         if (key.length() > 1024) {
             throw new AwsException(400, "KeyTooLongError", "Your key is too long");
         }
-        world.read(w -> bucket(w, call, name, true));
+        String ifNoneMatch = call.header("If-None-Match");
+        String ifMatch = call.header("If-Match");
+        if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
+            throw new AwsException(501, "NotImplemented", "A header you provided implies functionality that is not "
+                    + "implemented (If-None-Match on PutObject takes only *)");
+        }
+        // The conditions are checked when the request arrives (412 when they do not hold) and again when the
+        // upload completes: a write that landed meanwhile makes this one a conflict (409), as S3 documents.
+        S3Object before = world.read(w -> {
+            bucket(w, call, name, true);
+            S3Object current = w.objects(name).get(key);
+            checkWriteConditions(current, ifNoneMatch, ifMatch);
+            return current;
+        });
         Received received = receive(world, call);
         String contentType = call.header("Content-Type") == null ? "binary/octet-stream" : call.header("Content-Type");
         S3Object object = new S3Object(name, key, received.size(), "\"" + received.md5Hex() + "\"", world.now(),
@@ -51,6 +64,15 @@ final class S3Objects {
         try {
             world.writeAndForget(w -> {
                 bucket(w, call, name, true);
+                if (ifNoneMatch != null || ifMatch != null) {
+                    S3Object current = w.objects(name).get(key);
+                    if (current != before) {
+                        throw new AwsException(409, "ConditionalRequestConflict", "A conflicting operation "
+                                + "occurred. If using PutObject you can retry the request. If using multipart upload "
+                                + "you should initiate another CreateMultipartUpload request and re-upload each "
+                                + "part.");
+                    }
+                }
                 w.putObject(new S3Object(name, key, object.size(), object.etag(), w.now(), object.contentType(),
                         object.metadata(), object.checksums(), object.blob()));
             });
@@ -66,6 +88,23 @@ final class S3Objects {
             headers.put("x-amz-checksum-type", "FULL_OBJECT");
         }
         empty(call, 200, headers);
+    }
+
+    /** S3's conditional writes: {@code If-None-Match: *} (only when absent), {@code If-Match: ETAG}. */
+    static void checkWriteConditions(S3Object current, String ifNoneMatch, String ifMatch) {
+        if (ifNoneMatch != null && current != null) {
+            throw new S3Protocol.PreconditionFailed("If-None-Match");
+        }
+        if (ifMatch != null) {
+            if (current == null) {
+                throw new AwsException(404, "NoSuchKey", "The specified key does not exist.");
+            }
+            String wanted = ifMatch.trim();
+            if (!wanted.equals("*") && !wanted.equals(current.etag())
+                    && !wanted.equals(current.etag().replace("\"", ""))) {
+                throw new S3Protocol.PreconditionFailed("If-Match");
+            }
+        }
     }
 
     void getObject(HttpCall call, String name, String key, boolean head) throws IOException {

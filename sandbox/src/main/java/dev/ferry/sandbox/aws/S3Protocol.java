@@ -58,6 +58,16 @@ final class S3Protocol {
         }
     }
 
+    /** S3's 412 for a condition that did not hold; its error body names the header ({@code <Condition>}). */
+    static final class PreconditionFailed extends AwsException {
+        final String condition;
+
+        PreconditionFailed(String condition) {
+            super(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+            this.condition = condition;
+        }
+    }
+
     static Bucket bucket(World w, HttpCall call, String name, boolean checkRegion) {
         Bucket bucket = w.buckets().get(name);
         if (bucket == null) {

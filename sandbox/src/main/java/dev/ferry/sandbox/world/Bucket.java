@@ -11,9 +11,10 @@ import static java.util.Objects.requireNonNull;
  * @param objectOwnership {@code BucketOwnerEnforced} (ACLs disabled, the default for new buckets),
  *                        {@code BucketOwnerPreferred} or {@code ObjectWriter}
  * @param policy          the bucket policy document, or null
+ * @param versioning      {@code Enabled} or {@code Suspended}, or null for a bucket that never had versioning
  */
 public record Bucket(String name, String region, Instant created, String objectOwnership, String policy,
-                     List<Grant> acl) {
+                     List<Grant> acl, String versioning) {
     public Bucket {
         requireNonNull(name, "name is null");
         requireNonNull(region, "region is null");
@@ -22,19 +23,28 @@ public record Bucket(String name, String region, Instant created, String objectO
         acl = List.copyOf(acl);
     }
 
+    public Bucket(String name, String region, Instant created, String objectOwnership, String policy,
+                  List<Grant> acl) {
+        this(name, region, created, objectOwnership, policy, acl, null);
+    }
+
     public boolean aclsDisabled() {
         return objectOwnership.equals("BucketOwnerEnforced");
     }
 
     public Bucket withPolicy(String newPolicy) {
-        return new Bucket(name, region, created, objectOwnership, newPolicy, acl);
+        return new Bucket(name, region, created, objectOwnership, newPolicy, acl, versioning);
     }
 
     public Bucket withAcl(List<Grant> newAcl) {
-        return new Bucket(name, region, created, objectOwnership, policy, newAcl);
+        return new Bucket(name, region, created, objectOwnership, policy, newAcl, versioning);
     }
 
     public Bucket withObjectOwnership(String ownership) {
-        return new Bucket(name, region, created, ownership, policy, acl);
+        return new Bucket(name, region, created, ownership, policy, acl, versioning);
+    }
+
+    public Bucket withVersioning(String status) {
+        return new Bucket(name, region, created, objectOwnership, policy, acl, status);
     }
 }

@@ -335,6 +335,126 @@ class S3Test {
         }
     }
 
+    @Test
+    void putWithIfNoneMatchStarCreatesOnlyWhenTheKeyIsAbsent() {
+        bucket("cond-create");
+        s3.putObject(r -> r.bucket("cond-create").key("state.lock").ifNoneMatch("*"), RequestBody.fromString("one"));
+        assertThatThrownBy(() -> s3.putObject(r -> r.bucket("cond-create").key("state.lock").ifNoneMatch("*"),
+                RequestBody.fromString("two")))
+                .isInstanceOf(S3Exception.class)
+                .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(412))
+                .satisfies(e -> assertThat(errorCode(e)).isEqualTo("PreconditionFailed"));
+        assertThat(s3.getObjectAsBytes(r -> r.bucket("cond-create").key("state.lock")).asUtf8String())
+                .isEqualTo("one");
+        s3.deleteObject(r -> r.bucket("cond-create").key("state.lock"));
+        s3.putObject(r -> r.bucket("cond-create").key("state.lock").ifNoneMatch("*"), RequestBody.fromString("three"));
+        assertThat(s3.getObjectAsBytes(r -> r.bucket("cond-create").key("state.lock")).asUtf8String())
+                .isEqualTo("three");
+    }
+
+    @Test
+    void putWithIfMatchWritesOnlyOverTheETagItNames() {
+        bucket("cond-replace");
+        String first = s3.putObject(r -> r.bucket("cond-replace").key("state.json"), RequestBody.fromString("v1"))
+                .eTag();
+        String second = s3.putObject(r -> r.bucket("cond-replace").key("state.json").ifMatch(first),
+                RequestBody.fromString("v2")).eTag();
+        assertThat(second).isNotEqualTo(first);
+        assertThatThrownBy(() -> s3.putObject(r -> r.bucket("cond-replace").key("state.json").ifMatch(first),
+                RequestBody.fromString("stale")))
+                .isInstanceOf(S3Exception.class)
+                .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(412))
+                .satisfies(e -> assertThat(errorCode(e)).isEqualTo("PreconditionFailed"));
+        assertThat(s3.getObjectAsBytes(r -> r.bucket("cond-replace").key("state.json")).asUtf8String())
+                .isEqualTo("v2");
+        assertThatThrownBy(() -> s3.putObject(r -> r.bucket("cond-replace").key("absent").ifMatch(first),
+                RequestBody.fromString("x")))
+                .isInstanceOf(NoSuchKeyException.class);
+    }
+
+    @Test
+    void aFailedConditionAnswersS3sErrorBodyNamingTheCondition() {
+        bucket("cond-body");
+        s3.putObject(r -> r.bucket("cond-body").key("k"), RequestBody.fromString("v"));
+        HttpResponse<String> answer = signedRawPut("/cond-body/k", "If-None-Match", "*",
+                HttpRequest.BodyPublishers.ofString("w"));
+        assertThat(answer.statusCode()).isEqualTo(412);
+        assertThat(answer.body()).contains("<Code>PreconditionFailed</Code>")
+                .contains("<Message>At least one of the pre-conditions you specified did not hold</Message>")
+                .contains("<Condition>If-None-Match</Condition>").contains("<RequestId>");
+    }
+
+    @Test
+    void aConditionalPutOvertakenByAnotherWriteDuringItsUploadIsAConflict() throws Exception {
+        bucket("cond-race");
+        int ahead = 32 << 20;
+        java.util.concurrent.CountDownLatch sentAhead = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.io.InputStream body = new java.io.InputStream() {
+            private long sent;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (sent == ahead) {
+                    sentAhead.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return -1;
+                    }
+                }
+                if (sent >= ahead + 1) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, (sent < ahead ? ahead : ahead + 1) - sent);
+                java.util.Arrays.fill(b, off, off + n, (byte) 7);
+                sent += n;
+                return n;
+            }
+        };
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> slow = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> signedRawPut("/cond-race/state.lock", "If-None-Match", "*",
+                        HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                                () -> body), ahead + 1L)));
+        sentAhead.await();
+        // The slow upload is past its first check (its body is flowing); another writer now takes the key.
+        s3.putObject(r -> r.bucket("cond-race").key("state.lock").ifNoneMatch("*"), RequestBody.fromString("fast"));
+        release.countDown();
+        HttpResponse<String> answer = slow.get();
+        assertThat(answer.statusCode()).isEqualTo(409);
+        assertThat(answer.body()).contains("<Code>ConditionalRequestConflict</Code>");
+        assertThat(s3.getObjectAsBytes(r -> r.bucket("cond-race").key("state.lock")).asUtf8String())
+                .isEqualTo("fast");
+    }
+
+    @Test
+    void reportsAndChangesBucketVersioning() {
+        bucket("versioned");
+        assertThat(s3.getBucketVersioning(r -> r.bucket("versioned")).status()).isNull();
+        s3.putBucketVersioning(r -> r.bucket("versioned").versioningConfiguration(c -> c.status("Enabled")));
+        assertThat(s3.getBucketVersioning(r -> r.bucket("versioned")).statusAsString()).isEqualTo("Enabled");
+    }
+
+    private static HttpResponse<String> signedRawPut(String path, String header, String value,
+                                                     HttpRequest.BodyPublisher body) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.endpoint() + path))
+                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + sandbox.accessKeyId()
+                            + "/20250101/us-west-1/s3/aws4_request, SignedHeaders=host, Signature=00")
+                    .header(header, value)
+                    .PUT(body).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** A request with a SigV4-shaped Authorization header (the sandbox checks the key id, not the signature). */
     private static HttpResponse<String> signedRaw(String method, String path) {
         try {

@@ -16,6 +16,10 @@ import dev.ferry.engine.spec.SectionKind.Role;
 import dev.ferry.engine.spec.SectionKind;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.AwsConfig;
+import dev.ferry.provider.aws.state.S3StateBackend;
+import dev.ferry.engine.state.RemoteStateLocation;
+import dev.ferry.engine.state.StateBackend;
+import java.util.Optional;
 import dev.ferry.provider.aws.target.S3ObjectUploadResource;
 import java.util.HashSet;
 import java.util.List;
@@ -74,6 +78,25 @@ public final class AwsProvider implements Provider {
             // Credentials are found now, so that a missing one stops the command before anything is planned.
             clients.credentials().provider().resolveCredentials();
             return new AwsSession(clients, upload);
+        } catch (RuntimeException e) {
+            clients.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<StateBackend> stateBackend(RemoteStateLocation location, ProviderContext context) {
+        if (!location.scheme().equals("s3")) {
+            return Optional.empty();
+        }
+        Optional<AwsConfig> block = context.block().map(b -> b.bind(AwsConfig.class));
+        String region = location.region().or(() -> block.map(AwsConfig::region)).or(() -> context.variable("AWS_REGION"))
+                .orElseThrow(() -> new FerryException("the state " + location.uri() + " needs a region: add 'region:' under"
+                        + " state.s3, a providers.aws block, or set AWS_REGION"));
+        AwsConfig config = new AwsConfig(region, block.flatMap(AwsConfig::profile), block.flatMap(AwsConfig::endpoint));
+        AwsClients clients = AwsClients.connect(config, context.environment(), context.home(), retry, context.notices(), interceptors);
+        try {
+            return Optional.of(new S3StateBackend(clients, location));
         } catch (RuntimeException e) {
             clients.close();
             throw e;

@@ -1,0 +1,218 @@
+package dev.ferry.provider.aws.state;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.FerryException;
+import dev.ferry.engine.state.RemoteStateLocation;
+import dev.ferry.engine.state.State;
+import dev.ferry.engine.state.StateBackend;
+import dev.ferry.engine.state.StateCodec;
+import dev.ferry.engine.state.StateLock;
+import dev.ferry.engine.state.StateStore;
+import dev.ferry.provider.aws.client.AwsClients;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * State in S3, as Terraform's S3 backend with {@code use_lockfile} keeps it: the state is the object {@code KEY},
+ * the lock the object {@code KEY.lock}, made with {@code PutObject} + {@code If-None-Match: *} so that S3 itself
+ * refuses (412) a second run while one holds it. Every state write carries {@code If-Match} with the ETag this run
+ * last read or wrote ({@code If-None-Match: *} when there was no state), so a state another run changed meanwhile is
+ * never overwritten. Objects are written with SSE-S3 (AES256).
+ */
+public final class S3StateBackend implements StateBackend {
+
+    private final AwsClients clients;
+    private final S3Client s3;
+    private final RemoteStateLocation location;
+    private final Store store = new Store();
+
+    public S3StateBackend(AwsClients clients, RemoteStateLocation location) {
+        this.clients = requireNonNull(clients, "clients is null");
+        this.location = requireNonNull(location, "location is null");
+        this.s3 = clients.s3();
+    }
+
+    @Override
+    public StateStore store() {
+        return store;
+    }
+
+    @Override
+    public String describe() {
+        return location.uri();
+    }
+
+    @Override
+    public Lock lock(String operation) {
+        StateLock.Info mine = StateLock.mine(operation);
+        try {
+            s3.putObject(put(location.lockKey()).ifNoneMatch("*").build(),
+                    RequestBody.fromBytes(StateCodec.MAPPER.writeValueAsBytes(mine)));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                throw new FerryException(readLock().map(StateLock::heldMessage)
+                        .orElse("the state " + location.uri() + " is locked (s3://" + location.bucket() + "/" + location.lockKey()
+                                + " exists) and the lock cannot be read; if no ferry is running, delete that object"));
+            }
+            throw failure("take the lock s3://" + location.bucket() + "/" + location.lockKey(), e);
+        } catch (IOException e) {
+            throw new FerryException("cannot write the state lock: " + e.getMessage());
+        } catch (SdkClientException e) {
+            throw failure("take the lock s3://" + location.bucket() + "/" + location.lockKey(), e);
+        }
+        return new Lock() {
+            private boolean released;
+
+            @Override
+            public StateLock.Info info() {
+                return mine;
+            }
+
+            @Override
+            public void close() {
+                if (released) {
+                    return;
+                }
+                released = true;
+                try {
+                    if (readLock().map(held -> held.id().equals(mine.id())).orElse(false)) {
+                        s3.deleteObject(r -> r.bucket(location.bucket()).key(location.lockKey()));
+                    }
+                } catch (RuntimeException e) {
+                    // Left behind, the lock names this run; 'ferry force-unlock ID' removes it.
+                }
+            }
+        };
+    }
+
+    @Override
+    public StateLock.Info forceUnlock(String id) {
+        StateLock.Info holder = readLock().orElseThrow(() -> new FerryException("the state " + location.uri()
+                + " is not locked (no s3://" + location.bucket() + "/" + location.lockKey() + ")"));
+        if (!holder.id().equals(id)) {
+            throw new FerryException("the lock id is " + holder.id() + ", not " + id + "; nothing was unlocked."
+                    + " Check that the holder (" + holder.holder() + ", pid " + holder.pid() + ") is really gone");
+        }
+        try {
+            s3.deleteObject(r -> r.bucket(location.bucket()).key(location.lockKey()));
+        } catch (RuntimeException e) {
+            throw failure("remove the lock s3://" + location.bucket() + "/" + location.lockKey(), e);
+        }
+        return holder;
+    }
+
+    @Override
+    public List<String> warnings() {
+        try {
+            BucketVersioningStatus status = s3.getBucketVersioning(r -> r.bucket(location.bucket())).status();
+            if (status == BucketVersioningStatus.ENABLED) {
+                return List.of();
+            }
+            return List.of("the state bucket " + location.bucket() + " has no versioning"
+                    + (status == BucketVersioningStatus.SUSPENDED ? " (it is suspended)" : "")
+                    + ": a state overwritten or deleted by mistake cannot be recovered. Turn it on with: aws s3api"
+                    + " put-bucket-versioning --bucket " + location.bucket() + " --versioning-configuration Status=Enabled");
+        } catch (S3Exception e) {
+            return List.of("cannot tell whether the state bucket " + location.bucket() + " keeps versions ("
+                    + e.awsErrorDetails().errorCode() + "); keep versioning on for it");
+        }
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+
+    private PutObjectRequest.Builder put(String key) {
+        return PutObjectRequest.builder().bucket(location.bucket()).key(key).contentType("application/json")
+                .serverSideEncryption(ServerSideEncryption.AES256);
+    }
+
+    /** What the lock object says, or empty when there is none (or it cannot be read). */
+    private Optional<StateLock.Info> readLock() {
+        try {
+            byte[] bytes = s3.getObjectAsBytes(r -> r.bucket(location.bucket()).key(location.lockKey())).asByteArray();
+            return Optional.of(StateCodec.MAPPER.readValue(bytes, StateLock.Info.class));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private FerryException failure(String what, RuntimeException e) {
+        String why = e instanceof S3Exception s3e && s3e.awsErrorDetails() != null
+                ? s3e.awsErrorDetails().errorCode() + ": " + s3e.awsErrorDetails().errorMessage()
+                : e.getMessage();
+        String endpoint = clients.describeEndpoint().map(d -> " at " + d).orElse("");
+        return new FerryException("cannot " + what + endpoint + ": " + why + ". Check that the bucket exists in "
+                + clients.regionName() + " and that the AWS credentials may read and write it");
+    }
+
+    /** The state object, remembering the ETag it last saw. */
+    private final class Store implements StateStore {
+        /** The ETag of the state as this run last read or wrote it; null while there is none. */
+        private String etag;
+        private boolean read;
+
+        @Override
+        public synchronized Optional<State> read() {
+            try {
+                ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(r -> r.bucket(location.bucket()).key(location.key()));
+                etag = object.response().eTag();
+                read = true;
+                return Optional.of(StateCodec.decode(object.asByteArray(), location.uri()));
+            } catch (NoSuchKeyException e) {
+                etag = null;
+                read = true;
+                return Optional.empty();
+            } catch (S3Exception | SdkClientException e) {
+                throw failure("read the state " + location.uri(), e);
+            }
+        }
+
+        @Override
+        public synchronized void writeEncoded(byte[] encoded) {
+            if (!read) {
+                read();
+            }
+            PutObjectRequest.Builder request = put(location.key());
+            if (etag == null) {
+                request.ifNoneMatch("*");
+            } else {
+                request.ifMatch(etag);
+            }
+            try {
+                etag = s3.putObject(request.build(), RequestBody.fromBytes(encoded)).eTag();
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 409 || (e.statusCode() == 404 && etag != null)) {
+                    throw new FerryException("the state " + location.uri() + " was changed by another run since this one read it"
+                            + readLock().map(held -> " (the lock now names " + held.holder() + ", pid " + held.pid() + ", 'ferry "
+                                    + held.operation() + "' since " + held.created() + ", lock id " + held.id() + ")").orElse("")
+                            + "; it was not overwritten, and this run stops here. Run 'ferry plan' again to see where things are"
+                            + " now");
+                }
+                throw failure("write the state " + location.uri(), e);
+            } catch (SdkClientException e) {
+                throw failure("write the state " + location.uri(), e);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return location.uri();
+        }
+    }
+}
