@@ -229,6 +229,18 @@ final class Workspace {
         return readOwnState(opened, err).orElseGet(() -> State.empty().withMigration(opened.file().name()));
     }
 
+    /**
+     * Writes {@code state} with its serial one higher, for the commands that change the state by hand (import,
+     * state rm, state mv; the caller holds the lock): the state as it was is kept first as
+     * {@code state.json.backup}, whose path is returned (empty when there was no state before).
+     */
+    static Optional<Path> writeState(Path stateFile, State state) {
+        FileStateStore store = new FileStateStore(stateFile);
+        boolean existed = Files.exists(store.path());
+        store.write(state.withSerial(state.serial() + 1));
+        return existed ? Optional.of(store.path().resolveSibling(store.path().getFileName() + ".backup")) : Optional.empty();
+    }
+
     /** A plan saved with {@code ferry plan -out}, checked against its digest (apply, show). */
     Plan savedPlan(String path) {
         try {

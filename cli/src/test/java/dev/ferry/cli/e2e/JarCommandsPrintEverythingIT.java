@@ -112,6 +112,39 @@ class JarCommandsPrintEverythingIT {
     }
 
     @Test
+    void importStateMvAndStateRmPrintWhatTheyDidAsTheirOwnProcess() throws Exception {
+        sandbox.world().createBucket(Journeys.BUCKET, "BucketOwnerEnforced");
+        Path state = dir.toRealPath().resolve(".ferry/web-tier/state.json");
+        String backup = state.resolveSibling("state.json.backup").toString();
+
+        Ferry.Result imported = jar.run("import", "aws_s3_bucket.staging", Journeys.BUCKET);
+        assertThat(imported.exitCode()).as(imported.toString()).isZero();
+        assertThat(imported.out()).isEqualTo("Imported aws_s3_bucket.staging (id " + Journeys.BUCKET + ") into the state " + state
+                + ".\nIt matches the file: the next plan has no changes for it.\n");
+        Ferry.Result unknown = jar.run("import", "aws_s3_bucket.stagign", Journeys.BUCKET);
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("Error: migration.yaml declares no aws_s3_bucket.stagign, so there is nothing to import it"
+                + " as; did you mean aws_s3_bucket.staging?\n");
+
+        Ferry.Result moved = jar.run("state", "mv", "aws_s3_bucket.staging", "aws_s3_bucket.kept");
+        assertThat(moved.exitCode()).as(moved.toString()).isZero();
+        assertThat(moved.out()).isEqualTo("Moved aws_s3_bucket.staging to aws_s3_bucket.kept (id " + Journeys.BUCKET + ").\n"
+                + "The previous state is kept as " + backup + ".\n");
+
+        Ferry.Result removed = jar.run("state", "rm", "aws_s3_bucket.kept");
+        assertThat(removed.exitCode()).as(removed.toString()).isZero();
+        assertThat(removed.out()).isEqualTo("Removed aws_s3_bucket.kept (id " + Journeys.BUCKET + ") from the state.\n"
+                + "ferry no longer manages it, and nothing was deleted: it still exists in the cloud. If the file still declares it, the"
+                + " next plan creates a new one; 'ferry import aws_s3_bucket.kept " + Journeys.BUCKET + "' adopts this one again.\n"
+                + "The previous state is kept as " + backup + ".\n");
+        assertThat(sandbox.world().bucket(Journeys.BUCKET)).isPresent();
+
+        Ferry.Result gone = jar.run("state", "rm", "aws_s3_bucket.kept");
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.err()).isEqualTo("Error: no resource aws_s3_bucket.kept in the state (ferry state list shows what there is)\n");
+    }
+
+    @Test
     void anUnreachableAwsEndpointFailsNamingItInsteadOfRetryingForMinutes() throws Exception {
         int closed;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -141,7 +174,8 @@ class JarCommandsPrintEverythingIT {
         assertThat(complete("ferry pl")).isEqualTo("plan");
         assertThat(complete("ferry plan --de")).isEqualTo("--detailed-exitcode --destroy");
         assertThat(complete("ferry completion ")).isEqualTo("bash zsh fish");
-        assertThat(complete("ferry state ")).isEqualTo("list show");
+        assertThat(complete("ferry state ")).isEqualTo("list show rm mv");
+        assertThat(complete("ferry im")).isEqualTo("import");
         assertThat(printsAll("completion", "zsh").out()).as("zsh runs the same script through bashcompinit")
                 .isEqualTo(bash.out()).contains("bashcompinit");
     }
@@ -153,7 +187,9 @@ class JarCommandsPrintEverythingIT {
         assertThat(fish).startsWith("# fish completion for ferry").contains(
                 "complete -c ferry -n '__fish_use_subcommand' -a plan -d 'Shows every change \\'ferry apply\\' would make, without making any.'\n",
                 "complete -c ferry -n '__fish_seen_subcommand_from plan' -o out -l out -r -F -d ",
-                "complete -c ferry -n '__fish_seen_subcommand_from state; and not __fish_seen_subcommand_from list show' -a list -d ",
+                "complete -c ferry -n '__fish_seen_subcommand_from state; and not __fish_seen_subcommand_from list show rm mv' -a list -d ",
+                "complete -c ferry -n '__fish_seen_subcommand_from state; and not __fish_seen_subcommand_from list show rm mv' -a mv -d ",
+                "complete -c ferry -n '__fish_use_subcommand' -a import -d ",
                 "complete -c ferry -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n");
     }
 

@@ -138,8 +138,13 @@ class DiscoveryTest {
     void withoutPricesThePlanGoesOnAndSaysWhy() {
         sandbox.faults().set("services=pricing,rate=1,statuses=500");
         Journey journey = new Journey(sandbox, file(Map.of("web-01", "i-0e1dc0292b0ae7293")), directory);
+        sandbox.requests().clear();
 
         Plan plan = journey.plan();
+
+        assertThat(sandbox.requests().forService("pricing")).as("a failing Pricing API is asked once and retried once at most,"
+                + " though the other services' calls may be sent ten times").hasSizeBetween(1, 2)
+                .allSatisfy(request -> assertThat(request.key()).isEqualTo("pricing:GetProducts"));
 
         Change web = change(plan, "data.aws_ec2_instance.web-01");
         assertThat(MachineFacts.fromJson(web.knownOutputs().get("machine")).price()).isEmpty();

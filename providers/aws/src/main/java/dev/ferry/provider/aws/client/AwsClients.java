@@ -61,7 +61,24 @@ public final class AwsClients implements AutoCloseable {
                     .circuitBreakerEnabled(false)
                     .build(), notices);
         }
+
+        /**
+         * For lookups a plan can do without (prices): one retry at most, whatever the failure, and no notice of
+         * it; a Pricing API that answers 500 or refuses access costs a plan one quick second try, not ten
+         * backed-off ones. The base delay is this tuning's.
+         */
+        RetryStrategy bestEffortStrategy() {
+            return new FailFastRetries(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                    .maxAttempts(BEST_EFFORT_ATTEMPTS)
+                    .backoffStrategy(BackoffStrategy.exponentialDelay(baseDelay, maxBackoff))
+                    .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(baseDelay, maxBackoff))
+                    .circuitBreakerEnabled(false)
+                    .build(), notice -> { });
+        }
     }
+
+    /** Attempts of a best-effort lookup: the first and one retry. */
+    public static final int BEST_EFFORT_ATTEMPTS = 2;
 
     private final Region region;
     private final RetryTuning retry;
@@ -70,6 +87,7 @@ public final class AwsClients implements AutoCloseable {
     private final SdkHttpClient http;
     private final AwsCredentialsProvider provider;
     private final ClientOverrideConfiguration overrides;
+    private final ClientOverrideConfiguration bestEffortOverrides;
     private final List<AutoCloseable> built = new ArrayList<>();
     private final String endpointSource;
     private Ec2Client ec2;
@@ -100,11 +118,18 @@ public final class AwsClients implements AutoCloseable {
                 .defaultProfileFile(credentials.profileFile())
                 .defaultProfileName(credentials.profileName())
                 .build();
+        this.bestEffortOverrides = overrides.toBuilder().retryStrategy(retry.bestEffortStrategy()).build();
     }
 
     private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
             & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>> B configure(B builder, Region clientRegion) {
-        builder.region(clientRegion).credentialsProvider(provider).overrideConfiguration(overrides).httpClient(http);
+        return configure(builder, clientRegion, overrides);
+    }
+
+    private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
+            & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>> B configure(B builder, Region clientRegion,
+                                                                                                    ClientOverrideConfiguration with) {
+        builder.region(clientRegion).credentialsProvider(provider).overrideConfiguration(with).httpClient(http);
         endpoint.ifPresent(builder::endpointOverride);
         return builder;
     }
@@ -197,10 +222,13 @@ public final class AwsClients implements AutoCloseable {
         return sts;
     }
 
-    /** The Price List API answers from us-east-1 (and two other regions) for every region's prices. */
+    /**
+     * The Price List API answers from us-east-1 (and two other regions) for every region's prices. A price is
+     * best effort (the plan goes on without one), so this client retries once at most.
+     */
     public synchronized PricingClient pricing() {
         if (pricing == null) {
-            pricing = keep(configure(PricingClient.builder(), Region.US_EAST_1).build());
+            pricing = keep(configure(PricingClient.builder(), Region.US_EAST_1, bestEffortOverrides).build());
         }
         return pricing;
     }

@@ -49,7 +49,8 @@ public final class PriceCatalog {
     private Quote quote(String instanceType, String operatingSystem) {
         String region = clients.regionName();
         try {
-            GetProductsResponse response = calls.call("Pricing GetProducts for " + instanceType, () -> clients.pricing().getProducts(r -> r
+            // once: the client retries at most once itself, and a price is not worth more (see AwsClients#pricing)
+            GetProductsResponse response = calls.once("Pricing GetProducts for " + instanceType, () -> clients.pricing().getProducts(r -> r
                     .serviceCode("AmazonEC2")
                     .formatVersion("aws_v1")
                     .maxResults(10)
