@@ -22,7 +22,7 @@ import dev.ferry.engine.spec.Spelling;
 import dev.ferry.engine.state.ResourceState;
 import dev.ferry.engine.state.ResourceStatus;
 import dev.ferry.engine.state.State;
-import dev.ferry.engine.state.StateLock;
+import dev.ferry.engine.state.StateBackend;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -88,7 +88,7 @@ final class ImportCommand implements Callable<Integer> {
             throw new FerryException("the ID to import is empty; give the object's id in its cloud (a bucket name, a role name, a Linode id)");
         }
         workspace.checkSecrets(opened.file(), err);
-        try (StateLock lock = StateLock.acquire(opened.lockFile(), "import");
+        try (StateBackend.Lock lock = opened.lock("import");
              Workspace.Sessions sessions = workspace.connect(opened.file())) {
             lock.takenOver().ifPresent(stale -> err.println("Warning: removed a stale lock left by pid " + stale.pid() + " (" + stale.holder() + ")"));
             State current = Workspace.readState(opened, err);
@@ -110,8 +110,8 @@ final class ImportCommand implements Callable<Integer> {
             Attributes arguments = change.after();
             ResourceState imported = observed.withApplied(arguments.knownValues(), arguments.secrets(), change.dependencies(),
                     List.copyOf(change.lifecycle().cleanupAfter()), change.lifecycle().retainOnDestroy(), now);
-            Optional<java.nio.file.Path> backup = Workspace.writeState(opened.stateFile(), current.with(imported));
-            out.println("Imported " + target + " (id " + id + ") into the state " + opened.stateFile() + ".");
+            Optional<String> backup = Workspace.writeState(opened.backend(), current.with(imported));
+            out.println("Imported " + target + " (id " + id + ") into the state " + opened.stateName() + ".");
             out.println(nextPlan(type, arguments, found.arguments()));
             backup.ifPresent(path -> out.println("The previous state is kept as " + path + "."));
             out.flush();

@@ -3,11 +3,9 @@ package dev.ferry.cli;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.render.StateRenderer;
 import dev.ferry.engine.resource.ResourceAddress;
-import dev.ferry.engine.state.FileStateStore;
 import dev.ferry.engine.state.ResourceState;
 import dev.ferry.engine.state.State;
-import dev.ferry.engine.state.StateLock;
-import java.nio.file.Path;
+import dev.ferry.engine.state.StateBackend;
 import java.util.List;
 import java.util.Optional;
 import dev.ferry.engine.spec.Spelling;
@@ -100,12 +98,11 @@ final class StateCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Path stateFile = statePath();
-            try (StateLock lock = StateLock.acquire(Workspace.lockFile(stateFile), "state rm")) {
+            try (StateBackend backend = backend(); StateBackend.Lock lock = backend.lock("state rm")) {
                 warnTakenOver(lock);
-                State current = new FileStateStore(stateFile).read().orElseGet(State::empty);
+                State current = backend.store().read().orElseGet(State::empty);
                 ResourceState resource = recorded(current, address);
-                Optional<Path> backup = Workspace.writeState(stateFile, current.without(resource.address()));
+                Optional<String> backup = Workspace.writeState(backend, current.without(resource.address()));
                 out().println("Removed " + resource.address() + resource.id().map(id -> " (id " + id + ")").orElse("") + " from the state.");
                 if (resource.address().isData()) {
                     out().println("It is a data source: the next plan reads it again.");
@@ -142,10 +139,9 @@ final class StateCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Path stateFile = statePath();
-            try (StateLock lock = StateLock.acquire(Workspace.lockFile(stateFile), "state mv")) {
+            try (StateBackend backend = backend(); StateBackend.Lock lock = backend.lock("state mv")) {
                 warnTakenOver(lock);
-                State current = new FileStateStore(stateFile).read().orElseGet(State::empty);
+                State current = backend.store().read().orElseGet(State::empty);
                 ResourceState resource = recorded(current, from);
                 ResourceAddress target = parse(to);
                 if (target.equals(resource.address())) {
@@ -161,7 +157,7 @@ final class StateCommand implements Runnable {
                     throw new FerryException(target + " is already in the state" + taken.get().id().map(id -> " (id " + id + ")").orElse("")
                             + "; nothing was moved. Remove it first with 'ferry state rm " + target + "' or choose another address");
                 }
-                Optional<Path> backup = Workspace.writeState(stateFile, moved(current, resource, target));
+                Optional<String> backup = Workspace.writeState(backend, moved(current, resource, target));
                 out().println("Moved " + resource.address() + " to " + target + resource.id().map(id -> " (id " + id + ")").orElse("") + ".");
                 backup.ifPresent(path -> out().println("The previous state is kept as " + path + "."));
             }

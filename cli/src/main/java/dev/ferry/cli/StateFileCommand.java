@@ -44,7 +44,7 @@ abstract class StateFileCommand implements Callable<Integer> {
     }
 
     /** Says so when taking {@code lock} removed a lock left by a ferry that is gone. */
-    void warnTakenOver(dev.ferry.engine.state.StateLock lock) {
+    void warnTakenOver(StateBackend.Lock lock) {
         lock.takenOver().ifPresent(stale -> err().println("Warning: removed a stale lock left by pid " + stale.pid() + " (" + stale.holder() + ")"));
     }
 

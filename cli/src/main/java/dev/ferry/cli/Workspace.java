@@ -234,11 +234,15 @@ final class Workspace {
      * state rm, state mv; the caller holds the lock): the state as it was is kept first as
      * {@code state.json.backup}, whose path is returned (empty when there was no state before).
      */
-    static Optional<Path> writeState(Path stateFile, State state) {
-        FileStateStore store = new FileStateStore(stateFile);
-        boolean existed = Files.exists(store.path());
+    static Optional<String> writeState(StateBackend backend, State state) {
+        StateStore store = backend.store();
+        boolean existed = store.read().isPresent();
         store.write(state.withSerial(state.serial() + 1));
-        return existed ? Optional.of(store.path().resolveSibling(store.path().getFileName() + ".backup")) : Optional.empty();
+        if (!existed) {
+            return Optional.empty();
+        }
+        return Optional.of(store instanceof FileStateStore file ? file.path().resolveSibling(file.path().getFileName() + ".backup").toString()
+                : "the bucket's earlier object version (if versioning is on)");
     }
 
     /** A plan saved with {@code ferry plan -out}, checked against its digest (apply, show). */

@@ -114,6 +114,8 @@ class JarCommandsPrintEverythingIT {
     @Test
     void importStateMvAndStateRmPrintWhatTheyDidAsTheirOwnProcess() throws Exception {
         sandbox.world().createBucket(Journeys.BUCKET, "BucketOwnerEnforced");
+        // The export road plans the staging bucket, which is what is imported here.
+        java.nio.file.Files.writeString(dir.resolve("migration.yaml"), Journeys.exampleFile().replace("via: snapshot", "via: export"));
         Path state = dir.toRealPath().resolve(".ferry/web-tier/state.json");
         String backup = state.resolveSibling("state.json.backup").toString();
 
