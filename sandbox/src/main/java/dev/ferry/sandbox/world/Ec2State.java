@@ -25,13 +25,20 @@ final class Ec2State {
     private final Ids ids;
     private final BlobStore blobs;
     private final List<InstanceTypeSpec> instanceTypes;
+    private final SnapshotBlocks snapshotBlocks;
 
-    Ec2State(String account, WorldClock clock, Ids ids, BlobStore blobs, List<InstanceTypeSpec> instanceTypes) {
+    Ec2State(String account, WorldClock clock, Ids ids, BlobStore blobs, List<InstanceTypeSpec> instanceTypes, SnapshotBlocks snapshotBlocks) {
         this.account = requireNonNull(account, "account is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.ids = requireNonNull(ids, "ids is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.instanceTypes = requireNonNull(instanceTypes, "instanceTypes is null");
+        this.snapshotBlocks = requireNonNull(snapshotBlocks, "snapshotBlocks is null");
+    }
+
+    /** The EBS direct APIs' view of the snapshots. */
+    SnapshotBlocks snapshotBlocks() {
+        return snapshotBlocks;
     }
 
     /**

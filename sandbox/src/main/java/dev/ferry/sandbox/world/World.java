@@ -63,7 +63,6 @@ public final class World {
     private final ConversionTasks tasks;
     private final TaggedResources tagged;
     private final LinodeState linode;
-    private final SnapshotBlocks snapshotBlocks;
 
     private Consumer<World> afterWrite = w -> { };
 
@@ -75,12 +74,11 @@ public final class World {
         this.formats = new DiskFormats(blobs);
         this.defaultImageBytes = defaultImageBytes;
         this.instanceTypes = Catalogs.instanceTypes();
-        this.ec2 = new Ec2State(seed.account(), clock, ids, blobs, instanceTypes);
+        this.ec2 = new Ec2State(seed.account(), clock, ids, blobs, instanceTypes, new SnapshotBlocks(seed.secretAccessKey()));
         this.s3 = new S3State(blobs);
         this.tasks = new ConversionTasks(seed.account(), clock, ids, blobs, disks, formats, ec2, s3);
         this.tagged = new TaggedResources(ec2, tasks);
         this.linode = new LinodeState(clock);
-        this.snapshotBlocks = new SnapshotBlocks(seed.secretAccessKey());
         WorldSeeder.seed(this, seed);
     }
 
@@ -153,10 +151,8 @@ public final class World {
      * client may grant either way.
      */
     public static String exportServiceCanonicalId() {
-        return EXPORT_SERVICE_CANONICAL_ID;
+        return "c4d8eabf8db69dbe46bfe0e517100c554f01200b104d59cd408e777ba442a322";
     }
-
-    private static final String EXPORT_SERVICE_CANONICAL_ID = "c4d8eabf8db69dbe46bfe0e517100c554f01200b104d59cd408e777ba442a322";
 
     public WorldClock clock() {
         return clock;
@@ -220,7 +216,7 @@ public final class World {
 
     /** The EBS direct APIs' view of the snapshots: written blocks, block tokens, denials for tests. */
     public SnapshotBlocks snapshotBlocks() {
-        return snapshotBlocks;
+        return ec2.snapshotBlocks();
     }
 
     public Map<String, Vpc> vpcs() {
