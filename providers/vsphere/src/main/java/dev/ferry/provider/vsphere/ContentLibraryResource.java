@@ -1,30 +1,21 @@
 package dev.ferry.provider.vsphere;
 
-import static java.util.Objects.requireNonNull;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.ApplyContext;
-import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
-import dev.ferry.engine.provider.Operation;
 import dev.ferry.engine.provider.Outcome;
 import dev.ferry.engine.provider.PlanRequest;
 import dev.ferry.engine.provider.PlanResult;
 import dev.ferry.engine.provider.RefreshRequest;
-import dev.ferry.engine.provider.ResourceSchema;
 import dev.ferry.engine.resource.Attributes;
 import dev.ferry.engine.resource.Identity;
-import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.vsphere.vcenter.ContentLibraryClient;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -33,38 +24,17 @@ import java.util.UUID;
  * {@code id}. Its description carries ferry's identity, so a library whose creation was never recorded is found
  * again by name instead of made twice.
  */
-final class ContentLibraryResource implements ManagedResourceType {
+final class ContentLibraryResource extends VcenterResource {
 
     static final String TYPE = "vsphere_content_library";
 
-    private final Optional<VcenterConnection> vcenter;
-
     ContentLibraryResource(Optional<VcenterConnection> vcenter) {
-        this.vcenter = requireNonNull(vcenter, "vcenter is null");
-    }
-
-    @Override
-    public String name() {
-        return TYPE;
-    }
-
-    @Override
-    public ResourceSchema schema() {
-        return ResourceSchema.IMMUTABLE;
-    }
-
-    @Override
-    public Set<String> limits(Attributes arguments) {
-        return Set.of();
+        super(TYPE, vcenter);
     }
 
     static String description(Identity identity) {
         return "Made by ferry to capture VMs on their way out; deleted with them. ferry:id=" + identity.token() + " ferry:address="
                 + identity.address();
-    }
-
-    private ContentLibraryClient library() {
-        return new ContentLibraryClient(vcenter.orElseThrow(() -> new FerryException("providers.vsphere has no vcenter")).client());
     }
 
     @Override
@@ -102,24 +72,10 @@ final class ContentLibraryResource implements ManagedResourceType {
     }
 
     @Override
-    public Outcome poll(ApplyContext context, Operation operation) {
-        return create(context);
-    }
-
-    @Override
-    public Map<ResourceAddress, Observation> refresh(List<RefreshRequest> requests) {
-        Map<ResourceAddress, Observation> observed = new LinkedHashMap<>();
-        if (vcenter.isEmpty()) {
-            requests.forEach(request -> observed.put(request.address(), new Observation.Broken("providers.vsphere has no vcenter")));
-            return observed;
-        }
-        ContentLibraryClient library = library();
-        for (RefreshRequest request : requests) {
-            observed.put(request.address(), library.library(request.id()).<Observation>map(model -> new Observation.Exists(
-                    JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode().put("id", request.id())))
-                    .orElse(new Observation.Gone()));
-        }
-        return observed;
+    Observation observe(ContentLibraryClient library, RefreshRequest request) {
+        return library.library(request.id()).<Observation>map(model -> new Observation.Exists(
+                JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode().put("id", request.id())))
+                .orElse(new Observation.Gone());
     }
 
     @Override

@@ -1,35 +1,26 @@
 package dev.ferry.provider.vsphere;
 
-import static java.util.Objects.requireNonNull;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.DiskImage;
 import dev.ferry.engine.provider.ApplyContext;
-import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
-import dev.ferry.engine.provider.Operation;
 import dev.ferry.engine.provider.Outcome;
 import dev.ferry.engine.provider.PlanRequest;
 import dev.ferry.engine.provider.PlanResult;
 import dev.ferry.engine.provider.RefreshRequest;
-import dev.ferry.engine.provider.ResourceSchema;
 import dev.ferry.engine.resource.Attributes;
 import dev.ferry.engine.resource.Identity;
-import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.vsphere.vcenter.ContentLibraryClient;
 import dev.ferry.provider.vsphere.vcenter.ContentLibraryClient.ItemFile;
 import dev.ferry.provider.vsphere.vcenter.VmInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -41,38 +32,13 @@ import java.util.UUID;
  * format {@code ova}: the descriptor and the disks, streamed from the session by the target's upload). vCenter
  * captures only a powered-off VM: with {@code shutdown: true} a powered-on guest is shut down first and left off.
  */
-final class OvfExportResource implements ManagedResourceType {
+final class OvfExportResource extends VcenterResource {
 
     static final String TYPE = "vsphere_ovf_export";
     private static final long SHUTDOWN_WAIT_MILLIS = 10 * 60 * 1000;
 
-    private final Optional<VcenterConnection> vcenter;
-
     OvfExportResource(Optional<VcenterConnection> vcenter) {
-        this.vcenter = requireNonNull(vcenter, "vcenter is null");
-    }
-
-    @Override
-    public String name() {
-        return TYPE;
-    }
-
-    @Override
-    public ResourceSchema schema() {
-        return ResourceSchema.IMMUTABLE;
-    }
-
-    @Override
-    public Set<String> limits(Attributes arguments) {
-        return Set.of();
-    }
-
-    private VcenterConnection connection() {
-        return vcenter.orElseThrow(() -> new FerryException("providers.vsphere has no vcenter: ferry cannot export the VM"));
-    }
-
-    private ContentLibraryClient library() {
-        return new ContentLibraryClient(connection().client());
+        super(TYPE, vcenter);
     }
 
     @Override
@@ -214,30 +180,15 @@ final class OvfExportResource implements ManagedResourceType {
     }
 
     @Override
-    public Outcome poll(ApplyContext context, Operation operation) {
-        return create(context);
-    }
-
-    @Override
-    public Map<ResourceAddress, Observation> refresh(List<RefreshRequest> requests) {
-        Map<ResourceAddress, Observation> observed = new LinkedHashMap<>();
-        if (vcenter.isEmpty()) {
-            requests.forEach(request -> observed.put(request.address(), new Observation.Broken("providers.vsphere has no vcenter")));
-            return observed;
+    Observation observe(ContentLibraryClient library, RefreshRequest request) {
+        Optional<JsonNode> item = library.item(request.id());
+        if (item.isEmpty()) {
+            return new Observation.Gone();
         }
-        ContentLibraryClient library = library();
-        for (RefreshRequest request : requests) {
-            Optional<JsonNode> item = library.item(request.id());
-            if (item.isEmpty()) {
-                observed.put(request.address(), new Observation.Gone());
-                continue;
-            }
-            String session = request.outputs().path("session").asText("");
-            String vm = request.arguments().path("vm").asText(item.get().path("name").asText());
-            observed.put(request.address(), new Observation.Exists(JsonNodeFactory.instance.objectNode(), outputs(request.id(),
-                    item.get().path("library_id").asText(), session, library.itemFiles(request.id()), vm)));
-        }
-        return observed;
+        String session = request.outputs().path("session").asText("");
+        String vm = request.arguments().path("vm").asText(item.get().path("name").asText());
+        return new Observation.Exists(JsonNodeFactory.instance.objectNode(), outputs(request.id(),
+                item.get().path("library_id").asText(), session, library.itemFiles(request.id()), vm));
     }
 
     @Override
