@@ -3,6 +3,7 @@ package dev.ferry.provider.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.engine.testing.MigrationYaml;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.DataRequest;
 import dev.ferry.engine.provider.DataResult;
@@ -41,19 +42,9 @@ class CredentialsAndEndpointTest {
     }
 
     static String file(String providerBlock) {
-        return """
-                apiVersion: ferry/v1
-                kind: Migration
-                metadata: {name: credentials}
-                providers:
-                  aws: %s
-                  linode: {}
-                staging: {bucket: ferry-credentials}
-                migrations:
-                  - name: web-01
-                    source: {ec2: {instance: i-0e1dc0292b0ae7293}}
-                    target: {linode: {region: us-lax, root_pass: "${env:ROOT_PASS}"}}
-                """.formatted(providerBlock);
+        return MigrationYaml.named("credentials").provider("aws", providerBlock).provider("linode", "{}")
+                .staging("{bucket: ferry-credentials}")
+                .migration("web-01", "{ec2: {instance: i-0e1dc0292b0ae7293}}", MigrationYaml.LINODE_TARGET).yaml();
     }
 
     MigrationFile load(String providerBlock) {

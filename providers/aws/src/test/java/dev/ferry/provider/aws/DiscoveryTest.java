@@ -3,6 +3,7 @@ package dev.ferry.provider.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.engine.testing.MigrationYaml;
 import dev.ferry.engine.diff.Planner;
 import dev.ferry.engine.machine.FirewallIntent;
 import dev.ferry.engine.machine.MachineFacts;
@@ -43,20 +44,10 @@ class DiscoveryTest {
 
     /** A journey A file moving {@code instances} (name → instance id). */
     static String file(Map<String, String> instances) {
-        StringBuilder yaml = new StringBuilder("""
-                apiVersion: ferry/v1
-                kind: Migration
-                metadata: {name: discovery}
-                providers:
-                  aws: {region: us-west-1}
-                  linode: {}
-                staging: {bucket: ferry-discovery, create: true}
-                migrations:
-                """);
-        instances.forEach((name, id) -> yaml.append("  - name: ").append(name).append('\n')
-                .append("    source: {ec2: {instance: ").append(id).append(", via: export}}\n")
-                .append("    target: {linode: {region: us-lax, root_pass: \"${env:ROOT_PASS}\"}}\n"));
-        return yaml.toString();
+        MigrationYaml yaml = MigrationYaml.named("discovery").provider("aws", "{region: us-west-1}").provider("linode", "{}")
+                .staging("{bucket: ferry-discovery, create: true}");
+        instances.forEach((name, id) -> yaml.migration(name, "{ec2: {instance: " + id + ", via: export}}", MigrationYaml.LINODE_TARGET));
+        return yaml.yaml();
     }
 
     Change change(Plan plan, String address) {

@@ -2,6 +2,7 @@ package dev.ferry.provider.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.engine.testing.MigrationYaml;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.machine.DiskImage;
 import dev.ferry.engine.machine.FirewallIntent;
@@ -28,19 +29,10 @@ class JourneyASourceTest {
     static final String WEB_01 = "i-0e1dc0292b0ae7293";
 
     static String file(String cleanup, boolean create) {
-        return """
-                apiVersion: ferry/v1
-                kind: Migration
-                metadata: {name: journey-a}
-                providers:
-                  aws: {region: us-west-1}
-                  linode: {}
-                staging: {bucket: ferry-journey-a, prefix: exports/, create: %s, cleanup: %s}
-                migrations:
-                  - name: web-01
-                    source: {ec2: {instance: %s, reboot: false, via: export}}
-                    target: {linode: {region: us-lax, root_pass: "${env:ROOT_PASS}"}}
-                """.formatted(create, cleanup, WEB_01);
+        return MigrationYaml.named("journey-a").provider("aws", "{region: us-west-1}").provider("linode", "{}")
+                .staging("{bucket: ferry-journey-a, prefix: exports/, create: %s, cleanup: %s}".formatted(create, cleanup))
+                .migration("web-01", "{ec2: {instance: " + WEB_01 + ", reboot: false, via: export}}", MigrationYaml.LINODE_TARGET)
+                .yaml();
     }
 
     @TempDir

@@ -3,6 +3,7 @@ package dev.ferry.provider.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.engine.testing.MigrationYaml;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.diff.Planner;
 import dev.ferry.engine.machine.MachineFacts;
@@ -86,16 +87,9 @@ class JourneyBTargetTest {
     }
 
     static String file(boolean create, String cleanup, String migrations) {
-        return """
-                apiVersion: ferry/v1
-                kind: Migration
-                metadata: {name: journey-b}
-                providers:
-                  aws: {region: us-west-1}
-                  vsphere: {}
-                staging: {bucket: %s, prefix: imports/, create: %s, cleanup: %s}
-                migrations:
-                """.formatted(BUCKET, create, cleanup) + migrations;
+        return MigrationYaml.named("journey-b").provider("aws", "{region: us-west-1}").provider("vsphere", "{}")
+                .staging("{bucket: %s, prefix: imports/, create: %s, cleanup: %s}".formatted(BUCKET, create, cleanup))
+                .migrations(migrations).yaml();
     }
 
     static final String FULL_TARGET = "{subnet: subnet-0abc1234, instance_type: match, security_groups: [sg-0123456789abcdef0],"

@@ -3,6 +3,7 @@ package dev.ferry.provider.aws.staging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.engine.testing.MigrationYaml;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.diff.Planner;
@@ -57,19 +58,10 @@ class StagingResourcesTest {
     }
 
     static String file(boolean create, boolean reboot, String cleanup) {
-        return """
-                apiVersion: ferry/v1
-                kind: Migration
-                metadata: {name: staging}
-                providers:
-                  aws: {region: us-west-1}
-                  linode: {}
-                staging: {bucket: %s, prefix: exports/, create: %s, cleanup: %s}
-                migrations:
-                  - name: web-01
-                    source: {ec2: {instance: i-0e1dc0292b0ae7293, reboot: %s, via: export}}
-                    target: {linode: {region: us-lax, root_pass: "${env:ROOT_PASS}"}}
-                """.formatted(BUCKET, create, cleanup, reboot);
+        return MigrationYaml.named("staging").provider("aws", "{region: us-west-1}").provider("linode", "{}")
+                .staging("{bucket: %s, prefix: exports/, create: %s, cleanup: %s}".formatted(BUCKET, create, cleanup))
+                .migration("web-01", "{ec2: {instance: i-0e1dc0292b0ae7293, reboot: " + reboot + ", via: export}}", MigrationYaml.LINODE_TARGET)
+                .yaml();
     }
 
     Change change(Plan plan, String address) {
