@@ -107,13 +107,7 @@ public final class DiskImages {
             mkfs(mkfs, image, PARTITION_OFFSET, filesystemKiB, uuid, disk.kind().equals("root") ? "rootfs" : "data",
                     "", tree, target);
             pinTimes(mkfs, tree, image, work, PARTITION_OFFSET);
-            Path partial = cacheDirectory.resolve(".partial-" + key + "-" + ProcessHandle.current().pid());
-            Files.move(image, partial, StandardCopyOption.REPLACE_EXISTING);
-            try {
-                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            publish(image, cacheDirectory, key, target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build disk image " + target + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -360,6 +354,20 @@ public final class DiskImages {
 
     private static String sanitize(String name) {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /**
+     * Moves a finished {@code image} into the cache as {@code target}: beside it first, then atomically into
+     * place, so a reader never sees half an image and two builders of the same key never clash.
+     */
+    static void publish(Path image, Path cacheDirectory, String key, Path target) throws IOException {
+        Path partial = cacheDirectory.resolve(".partial-" + key + "-" + ProcessHandle.current().pid());
+        Files.move(image, partial, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     static void deleteTree(Path root) {

@@ -8,10 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -80,13 +78,7 @@ final class UbuntuDisk {
             }
             Path sidecar = target.resolveSibling(target.getFileName() + ".extents");
             Files.writeString(sidecar, extents.toString(), StandardCharsets.US_ASCII);
-            Path partial = cacheDirectory.resolve(".partial-" + key + "-" + ProcessHandle.current().pid());
-            Files.move(image, partial, StandardCopyOption.REPLACE_EXISTING);
-            try {
-                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            DiskImages.publish(image, cacheDirectory, key, target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build disk image " + target + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
