@@ -42,7 +42,8 @@ import java.util.Set;
  *
  * <p>Arguments: {@code region}, {@code type}, {@code class}, {@code machine} (the source's {@code MachineFacts}),
  * {@code label}, {@code image}, {@code root_pass}, {@code authorized_keys}, {@code tags}, {@code booted},
- * {@code firewall_id}. The plan replaces {@code type: match} with the type chosen and drops {@code class} and
+ * {@code firewall_id}, {@code via} ({@code disk}: the Linode is made empty and offline, with no image or root
+ * password, for the disk road to fill; its type must hold the temporary helper's disk too). The plan replaces {@code type: match} with the type chosen and drops {@code class} and
  * {@code machine}. Label, tags and the firewall change in place; anything else replaces the Linode. Outputs:
  * {@code id}, {@code ipv4}, {@code ipv6}, {@code status}, {@code type}, {@code label}, {@code region},
  * {@code image}.
@@ -56,12 +57,14 @@ final class InstanceResource implements ManagedResourceType {
     private final LinodeCatalog catalog;
     private final SecretResolver secrets;
     private final LinodeSession.Timing timing;
+    private final FirewallDevices firewalls;
 
     InstanceResource(LinodeClient client, LinodeCatalog catalog, SecretResolver secrets, LinodeSession.Timing timing) {
         this.client = requireNonNull(client, "client is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.timing = requireNonNull(timing, "timing is null");
+        this.firewalls = new FirewallDevices(client);
     }
 
     @Override
@@ -85,7 +88,9 @@ final class InstanceResource implements ManagedResourceType {
         region.ifPresent(r -> catalog.regionProblem(r).ifPresent(errors::add));
         Args.value(desired, "label").map(JsonNode::asText).ifPresent(label -> LinodeLabels.problem(label, LinodeLabels.INSTANCE_MAX)
                 .ifPresent(problem -> errors.add("the label '" + label + "' is not a valid Linode label: " + problem)));
-        checkRootPassword(desired, notes, errors);
+        if (!diskRoad(desired)) {
+            checkRootPassword(desired, notes, errors);
+        }
         Args.value(desired, "tags").ifPresent(tags -> {
             for (JsonNode tag : tags) {
                 if (tag.asText().length() < 3 || tag.asText().length() > 50) {
@@ -109,7 +114,7 @@ final class InstanceResource implements ManagedResourceType {
                 notes.add(Note.info("type: match is chosen once the source machine is known"));
             } else {
                 TypeMatcher matcher = new TypeMatcher(catalog.types());
-                TypeMatcher.Need need = need(machine.get());
+                TypeMatcher.Need need = need(machine.get(), diskRoad(desired));
                 Optional<LinodeType> earlier = request.prior().flatMap(prior -> Args.value(prior.arguments(), "type"))
                         .flatMap(t -> matcher.find(t.asText())).filter(t -> TypeMatcher.suits(t, need, preferred));
                 if (earlier.isPresent()) {
@@ -127,7 +132,7 @@ final class InstanceResource implements ManagedResourceType {
             }
         } else {
             TypeMatcher matcher = new TypeMatcher(catalog.types());
-            TypeMatcher.Need need = machine.map(InstanceResource::need).orElse(new TypeMatcher.Need(0, 0, 0, "the image"));
+            TypeMatcher.Need need = machine.map(m -> need(m, diskRoad(desired))).orElse(new TypeMatcher.Need(0, 0, 0, "the image"));
             TypeMatcher.Choice choice = matcher.check(type, need, where, machine.orElse(null));
             notes.addAll(choice.notes());
             errors.addAll(choice.errors());
@@ -139,10 +144,17 @@ final class InstanceResource implements ManagedResourceType {
         return new PlanResult(planned, known, notes, errors);
     }
 
-    private static TypeMatcher.Need need(MachineFacts machine) {
-        return machine.rootDisk()
+    private static TypeMatcher.Need need(MachineFacts machine, boolean diskRoad) {
+        TypeMatcher.Need need = machine.rootDisk()
                 .map(root -> TypeMatcher.Need.of(machine, root.sizeBytes(), "the root volume " + root.name()))
                 .orElse(TypeMatcher.Need.of(machine, 0, "the image"));
+        return diskRoad ? need.withExtra(DiskWriteResource.HELPER_SIZE_MB, Sizes.mebibytes(DiskWriteResource.HELPER_SIZE_MB)
+                + " temporary helper") : need;
+    }
+
+    /** On the disk road the Linode is made empty: no image, no root password, not booted. */
+    private static boolean diskRoad(Attributes arguments) {
+        return Args.value(arguments, "via").map(JsonNode::asText).orElse("image").equals("disk");
     }
 
     /** The password is read now only to check it; it is not kept, and a missing one is left to apply. */
@@ -166,16 +178,18 @@ final class InstanceResource implements ManagedResourceType {
     @Override
     public Outcome create(ApplyContext context) {
         Attributes arguments = context.arguments();
-        String password = context.secret("root_pass").reveal();
-        RootPassword.problem(password).ifPresent(problem -> {
-            throw new FerryException(problem + " (root_pass is " + arguments.secret("root_pass").orElseThrow() + ")");
-        });
         ObjectNode body = Args.object();
         body.put("label", arguments.text("label"));
         body.put("region", arguments.text("region"));
         body.put("type", arguments.text("type"));
-        body.put("image", arguments.text("image"));
-        body.put("root_pass", password);
+        if (!diskRoad(arguments)) {
+            String password = context.secret("root_pass").reveal();
+            RootPassword.problem(password).ifPresent(problem -> {
+                throw new FerryException(problem + " (root_pass is " + arguments.secret("root_pass").orElseThrow() + ")");
+            });
+            body.put("image", arguments.text("image"));
+            body.put("root_pass", password);
+        }
         ArrayNode keys = JsonNodeFactory.instance.arrayNode();
         Args.value(arguments, "authorized_keys").ifPresent(list -> list.forEach(key -> keys.add(key.asText())));
         if (!keys.isEmpty()) {
@@ -207,7 +221,7 @@ final class InstanceResource implements ManagedResourceType {
     }
 
     private static boolean booted(Attributes arguments) {
-        return Args.value(arguments, "booted").map(JsonNode::asBoolean).orElse(true);
+        return !diskRoad(arguments) && Args.value(arguments, "booted").map(JsonNode::asBoolean).orElse(true);
     }
 
     private static Optional<Long> firewallId(Attributes arguments) {
@@ -340,42 +354,11 @@ final class InstanceResource implements ManagedResourceType {
         Optional<Long> after = firewallId(arguments);
         if (!Objects.equals(before, after)) {
             long linodeId = Long.parseLong(id);
-            before.ifPresent(firewall -> detach(firewall, linodeId));
-            after.ifPresent(firewall -> attach(firewall, linodeId));
+            before.ifPresent(firewall -> firewalls.detach(firewall, linodeId));
+            after.ifPresent(firewall -> firewalls.attach(firewall, linodeId));
         }
         JsonNode current = client.get("/linode/instances/" + id);
         return new Outcome.Done(id, outputs(current));
-    }
-
-    /** Puts the Linode behind {@code firewall} through the devices endpoint (at creation, {@code firewall_id} does it). */
-    void attach(long firewall, long linodeId) {
-        if (device(firewall, linodeId).isPresent()) {
-            return;
-        }
-        ObjectNode body = Args.object();
-        body.put("id", linodeId);
-        body.put("type", "linode");
-        client.postCreating("/networking/firewalls/" + firewall + "/devices", body,
-                () -> device(firewall, linodeId).map(device -> (JsonNode) Args.object()));
-    }
-
-    private void detach(long firewall, long linodeId) {
-        try {
-            device(firewall, linodeId).ifPresent(device -> client.delete("/networking/firewalls/" + firewall + "/devices/" + device));
-        } catch (LinodeApiException e) {
-            if (!e.isNotFound()) {
-                throw e;
-            }
-        }
-    }
-
-    private Optional<Long> device(long firewall, long linodeId) {
-        for (JsonNode device : client.list("/networking/firewalls/" + firewall + "/devices", null)) {
-            if (device.path("entity").path("type").asText().equals("linode") && device.path("entity").path("id").asLong() == linodeId) {
-                return Optional.of(device.path("id").asLong());
-            }
-        }
-        return Optional.empty();
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.ferry.provider.linode;
 
+import dev.ferry.engine.FerryException;
+import dev.ferry.provider.linode.ssh.HelperShell;
+import java.util.Optional;
+
 import dev.ferry.engine.machine.Cidr;
 import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.ProviderContext;
@@ -58,7 +62,15 @@ public final class LinodeProvider implements Provider {
     public ProviderSession open(ProviderContext context) {
         LinodeConfig config = context.block().map(block -> block.bind(LinodeConfig.class)).orElse(new LinodeConfig(null, null));
         LinodeClient client = LinodeClient.create(LinodeCredentials.baseUrl(config, context), LinodeCredentials.token(config, context));
-        return new LinodeSession(client, context.secrets(), timing);
+        Optional<HelperShell.Endpoint> ssh = context.variable(DiskRoad.ENDPOINT_VARIABLE).map(value -> {
+            try {
+                return HelperShell.Endpoint.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new FerryException(DiskRoad.ENDPOINT_VARIABLE + " must be HOST:PORT, such as 127.0.0.1:2222 ("
+                        + e.getMessage() + ")");
+            }
+        });
+        return new LinodeSession(client, context.secrets(), timing, ssh);
     }
 
     private static void checkTarget(Migration migration, Section section, MigrationFile file, Diagnostics out) {

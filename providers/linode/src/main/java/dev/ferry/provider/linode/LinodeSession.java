@@ -1,5 +1,8 @@
 package dev.ferry.provider.linode;
 
+import dev.ferry.provider.linode.ssh.HelperShell;
+import java.util.Optional;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.provider.ArtifactOpener;
@@ -18,11 +21,23 @@ final class LinodeSession implements ProviderSession {
      * How often to look at things that take time, how long an uploaded image may wait before Linode starts
      * processing it, how many times an upload starts over, and the first pause before a read or an upload is tried again.
      */
-    record Timing(Duration imagePoll, Duration instancePoll, Duration pendingUploadGrace, int uploadAttempts, Duration readRetryPause) {
+    record Timing(Duration imagePoll, Duration instancePoll, Duration pendingUploadGrace, int uploadAttempts, Duration readRetryPause,
+                  long diskChunkBytes, Duration sshWithin) {
         static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(15), 3,
                 Duration.ofMillis(500));
 
+        /** With the disk road's defaults: 128 MiB chunks, and a booting helper given 5 minutes to accept SSH. */
+        Timing(Duration imagePoll, Duration instancePoll, Duration pendingUploadGrace, int uploadAttempts, Duration readRetryPause) {
+            this(imagePoll, instancePoll, pendingUploadGrace, uploadAttempts, readRetryPause, DiskRoad.DEFAULT_CHUNK_BYTES,
+                    Duration.ofMinutes(5));
+        }
+
+        Timing withDiskChunks(long bytes) {
+            return new Timing(imagePoll, instancePoll, pendingUploadGrace, uploadAttempts, readRetryPause, bytes, sshWithin);
+        }
+
         Timing {
+            requireNonNull(sshWithin, "sshWithin is null");
             requireNonNull(imagePoll, "imagePoll is null");
             requireNonNull(instancePoll, "instancePoll is null");
             requireNonNull(pendingUploadGrace, "pendingUploadGrace is null");
@@ -33,18 +48,38 @@ final class LinodeSession implements ProviderSession {
     private final LinodeClient client;
     private final List<ResourceType> types;
 
-    LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing, ImageTransfer transfer) {
+    LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing, ImageTransfer transfer, DiskRoad road) {
         this.client = requireNonNull(client, "client is null");
         LinodeCatalog catalog = new LinodeCatalog(client);
         this.types = List.of(
                 new ImageResource(client, catalog, timing, transfer),
                 new InstanceResource(client, catalog, secrets, timing),
-                new FirewallResource(client));
+                new FirewallResource(client),
+                new DiskResource(client, timing),
+                new DiskWriteResource(client, timing, road),
+                new ConfigResource(client, timing));
+    }
+
+    LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing, ImageTransfer transfer) {
+        this(client, secrets, timing, transfer, road(transfer, timing, Optional.empty()));
+    }
+
+    /** {@code sshEndpoint}: where every helper's SSH server answers instead of its address (the sandbox's). */
+    LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing, Optional<HelperShell.Endpoint> sshEndpoint) {
+        this(client, secrets, timing, pipeline(timing), road(pipeline(timing), timing, sshEndpoint));
     }
 
     LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing) {
-        this(client, secrets, timing, new PipelineTransfer(TransferOptions.defaults()
-                .withRetries(TransferOptions.defaults().maxReadRetries(), timing.uploadAttempts(), timing.readRetryPause())));
+        this(client, secrets, timing, Optional.empty());
+    }
+
+    private static ImageTransfer pipeline(Timing timing) {
+        return new PipelineTransfer(TransferOptions.defaults()
+                .withRetries(TransferOptions.defaults().maxReadRetries(), timing.uploadAttempts(), timing.readRetryPause()));
+    }
+
+    private static DiskRoad road(ImageTransfer transfer, Timing timing, Optional<HelperShell.Endpoint> sshEndpoint) {
+        return new DiskRoad(transfer, sshEndpoint, timing.diskChunkBytes(), timing.sshWithin(), timing.instancePoll());
     }
 
     LinodeClient client() {

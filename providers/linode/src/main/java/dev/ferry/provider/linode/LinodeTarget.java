@@ -7,7 +7,7 @@ import dev.ferry.engine.spec.SecretReference;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code target.linode}: the Linode to create from the uploaded image. */
+/** {@code target.linode}: the Linode to create, from an uploaded image or from the source's disk written onto it. */
 public record LinodeTarget(
         String region,
         String type,
@@ -17,7 +17,8 @@ public record LinodeTarget(
         List<String> authorizedKeys,
         List<String> tags,
         Boolean booted,
-        boolean cloudInit) {
+        boolean cloudInit,
+        Via via) {
 
     public static final String MATCH = "match";
 
@@ -28,9 +29,21 @@ public record LinodeTarget(
         @JsonProperty("highmem") HIGHMEM
     }
 
+    /**
+     * How the source's disk reaches the Linode: as a custom image (at most 6 GB raw, 5 GB gzipped), or written
+     * straight onto a raw disk of the Linode through a temporary helper, as large as the type's disk allows.
+     */
+    public enum Via {
+        @JsonProperty("image") IMAGE,
+        @JsonProperty("disk") DISK
+    }
+
     public LinodeTarget {
         requireNonNull(region, "region is null");
-        requireNonNull(rootPass, "rootPass is null");
+        via = via == null ? Via.IMAGE : via;
+        if (via == Via.IMAGE) {
+            requireNonNull(rootPass, "rootPass is null");
+        }
         type = type == null ? MATCH : type;
         typeClass = typeClass == null ? TypeClass.STANDARD : typeClass;
         label = label == null ? Optional.empty() : label;

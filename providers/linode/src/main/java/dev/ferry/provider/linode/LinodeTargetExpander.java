@@ -18,10 +18,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Linode half of a migration: {@code linode_image.<m>} made from the source's disk image,
- * {@code linode_firewall.<m>} from the source's firewall and the file's rules (unless there is nothing to put
- * in it), and {@code linode_instance.<m>} from the image, behind the firewall. The image is what the source's
- * staging copies were for ({@code imported}); Linode keeps no staging copies of its own.
+ * The Linode half of a migration: {@code linode_firewall.<m>} from the source's firewall and the file's rules
+ * (unless there is nothing to put in it), and the Linode by one of two roads. The image road ({@code via: image}):
+ * {@code linode_image.<m>} made from the source's disk image and {@code linode_instance.<m>} from the image,
+ * behind the firewall. The disk road ({@code via: disk}): an empty {@code linode_instance.<m>}, a raw
+ * {@code linode_disk.<m>}, the source's disk written onto it ({@code linode_disk_write.<m>}) and the
+ * {@code linode_config.<m>} that boots it. The image, or the write, is what the source's staging copies were for
+ * ({@code imported}); Linode keeps no staging copies of its own.
  */
 final class LinodeTargetExpander implements TargetKind.TargetExpander {
 
@@ -35,20 +38,10 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
         target.tags().forEach(tags::add);
         List<ResourceDeclaration> declarations = new ArrayList<>();
 
-        ResourceAddress image = ResourceAddress.managed(ImageResource.TYPE, name);
-        declarations.add(ResourceDeclaration.builder(image, origin)
-                .argument("source", source.diskImage())
-                .argument("machine", source.machine())
-                .argument("label", LinodeLabels.image(label))
-                .argument("region", target.region())
-                .argument("description", "Disk of " + name + " from " + context.file().displayName() + ", uploaded by ferry")
-                .argument("tags", tags)
-                .argument("cloud_init", target.cloudInit())
-                .build());
-
         FirewallSpec firewall = context.migration().firewall().orElse(FirewallSpec.defaults(source.firewall().isPresent()));
         boolean translate = firewall.from() == FirewallSpec.From.SECURITY_GROUPS && source.firewall().isPresent();
         Optional<ResourceAddress> firewallAddress = Optional.empty();
+        Optional<ResourceDeclaration> firewallDeclaration = Optional.empty();
         if (translate || !firewall.rules().isEmpty()) {
             ResourceAddress address = ResourceAddress.managed(FirewallResource.TYPE, name);
             SourceLocation where = context.migration().firewall().isPresent()
@@ -64,13 +57,30 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
             builder.argument("inbound_policy", firewall.inboundPolicy().name());
             firewall.outboundPolicy().ifPresent(policy -> builder.argument("outbound_policy", policy.name()));
             builder.argument("rules", Neutral.toJson(firewall.rules()));
-            declarations.add(builder.build());
+            firewallDeclaration = Optional.of(builder.build());
             firewallAddress = Optional.of(address);
         }
 
+        ResourceAddress instanceAddress = ResourceAddress.managed(InstanceResource.TYPE, name);
+        if (target.via() == LinodeTarget.Via.DISK) {
+            firewallDeclaration.ifPresent(declarations::add);
+            return diskRoad(context, source, target, label, tags, declarations, firewallAddress, instanceAddress);
+        }
+        ResourceAddress image = ResourceAddress.managed(ImageResource.TYPE, name);
+        declarations.add(ResourceDeclaration.builder(image, origin)
+                .argument("source", source.diskImage())
+                .argument("machine", source.machine())
+                .argument("label", LinodeLabels.image(label))
+                .argument("region", target.region())
+                .argument("description", "Disk of " + name + " from " + context.file().displayName() + ", uploaded by ferry")
+                .argument("tags", tags)
+                .argument("cloud_init", target.cloudInit())
+                .build());
+        firewallDeclaration.ifPresent(declarations::add);
+
         ArrayNode keys = JsonNodeFactory.instance.arrayNode();
         target.authorizedKeys().forEach(keys::add);
-        ResourceDeclaration.Builder instance = ResourceDeclaration.builder(ResourceAddress.managed(InstanceResource.TYPE, name), origin)
+        ResourceDeclaration.Builder instance = ResourceDeclaration.builder(instanceAddress, origin)
                 .argument("region", target.region())
                 .argument("type", target.type())
                 .argument("class", TypeMatcher.spelling(target.typeClass()))
@@ -84,5 +94,49 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
         firewallAddress.ifPresent(address -> instance.reference("firewall_id", address, "id"));
         declarations.add(instance.build());
         return new TargetHalf(declarations, image, Set.of());
+    }
+
+    /**
+     * The disk road: an empty, offline Linode; a raw disk the size of the source's root volume; the source's disk
+     * written onto it through a temporary helper; the config that boots it with {@code linode/direct-disk}, behind
+     * the firewall (attached only then, so it cannot keep ferry from the helper).
+     */
+    private static TargetHalf diskRoad(ExpansionContext context, SourceHalf source, LinodeTarget target, String label,
+                                       ArrayNode tags, List<ResourceDeclaration> declarations,
+                                       Optional<ResourceAddress> firewall, ResourceAddress instance) {
+        String name = context.name();
+        SourceLocation origin = context.targetLocation();
+        declarations.add(ResourceDeclaration.builder(instance, origin)
+                .argument("region", target.region())
+                .argument("type", target.type())
+                .argument("class", TypeMatcher.spelling(target.typeClass()))
+                .argument("machine", source.machine())
+                .argument("label", label)
+                .argument("tags", tags)
+                .argument("via", "disk")
+                .build());
+        ResourceAddress disk = ResourceAddress.managed(DiskResource.TYPE, name);
+        declarations.add(ResourceDeclaration.builder(disk, origin)
+                .reference("linode_id", instance, "id")
+                .argument("label", "root")
+                .argument("machine", source.machine())
+                .build());
+        ResourceAddress write = ResourceAddress.managed(DiskWriteResource.TYPE, name);
+        declarations.add(ResourceDeclaration.builder(write, origin)
+                .reference("linode_id", instance, "id")
+                .reference("disk_id", disk, "id")
+                .argument("source", source.diskImage())
+                .argument("helper_image", DiskWriteResource.HELPER_IMAGE)
+                .argument("helper_size_mb", DiskWriteResource.HELPER_SIZE_MB)
+                .build());
+        ResourceDeclaration.Builder config = ResourceDeclaration.builder(ResourceAddress.managed(ConfigResource.TYPE, name), origin)
+                .reference("linode_id", instance, "id")
+                .reference("disk_id", disk, "id")
+                .argument("label", "boot")
+                .argument("kernel", ConfigResource.DIRECT_DISK)
+                .reference("written", write, "chunk_sha256");
+        firewall.ifPresent(address -> config.reference("firewall_id", address, "id"));
+        declarations.add(config.build());
+        return new TargetHalf(declarations, write, Set.of());
     }
 }

@@ -26,17 +26,27 @@ final class TypeMatcher {
     private static final Set<String> GENERAL_PURPOSE = Set.of("nanode", "standard", "dedicated", "highmem", "premium");
 
     /** What the new Linode must have: the source's vCPUs and memory, and room for an image of {@code diskBytes}. */
-    record Need(int vcpus, long memoryMib, long diskBytes, String diskWhat) {
+    record Need(int vcpus, long memoryMib, long diskBytes, String diskWhat, long extraMb, String extraWhat) {
         Need {
             requireNonNull(diskWhat, "diskWhat is null");
+            requireNonNull(extraWhat, "extraWhat is null");
+        }
+
+        Need(int vcpus, long memoryMib, long diskBytes, String diskWhat) {
+            this(vcpus, memoryMib, diskBytes, diskWhat, SWAP_MB, "512 MiB swap");
         }
 
         static Need of(MachineFacts facts, long diskBytes, String diskWhat) {
             return new Need(facts.vcpus(), facts.memoryMib(), diskBytes, diskWhat);
         }
 
+        /** The disk road: no swap disk, but the temporary helper's disk beside the raw one while it is written. */
+        Need withExtra(long mb, String what) {
+            return new Need(vcpus, memoryMib, diskBytes, diskWhat, mb, what);
+        }
+
         long diskMb() {
-            return Sizes.ceilMebibytes(diskBytes) + SWAP_MB;
+            return Sizes.ceilMebibytes(diskBytes) + extraMb;
         }
     }
 
@@ -115,7 +125,7 @@ final class TypeMatcher {
         List<String> errors = new ArrayList<>();
         if (chosen.diskMb() < need.diskMb()) {
             errors.add(chosen.describe() + " has a " + Sizes.mebibytes(chosen.diskMb()) + " disk, too small for "
-                    + need.diskWhat() + " (" + Sizes.bytes(need.diskBytes()) + ") and the 512 MiB swap disk; choose a type"
+                    + need.diskWhat() + " (" + Sizes.bytes(need.diskBytes()) + ") and the " + need.extraWhat() + " disk; choose a type"
                     + " with at least " + Sizes.mebibytes(need.diskMb()) + " of disk, or write type: match");
         }
         if (facts != null && (chosen.vcpus() < need.vcpus() || chosen.memoryMb() < need.memoryMib())) {
@@ -152,7 +162,7 @@ final class TypeMatcher {
         return type.vcpus() + " vCPU" + (type.vcpus() == 1 ? "" : "s") + " for the source's " + need.vcpus() + ", "
                 + Sizes.mebibytes(type.memoryMb()) + " memory for " + Sizes.mebibytes(need.memoryMib()) + ", "
                 + Sizes.mebibytes(type.diskMb()) + " disk for " + need.diskWhat() + " (" + Sizes.bytes(need.diskBytes())
-                + ") and 512 MiB swap";
+                + ") and " + need.extraWhat();
     }
 
     private static String prices(LinodeType type, String region, MachineFacts facts) {

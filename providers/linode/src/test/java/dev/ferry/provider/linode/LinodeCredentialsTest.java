@@ -150,7 +150,8 @@ class LinodeCredentialsTest {
         try (var session = new LinodeProvider().open(TestFiles.context(file, Map.of("LINODE_TOKEN", "tok-123456789",
                 "LINODE_API_URL", "http://127.0.0.1:9/v4"), home))) {
             assertThat(session.resourceTypes()).extracting(type -> type.name())
-                    .containsExactly("linode_image", "linode_instance", "linode_firewall");
+                    .containsExactly("linode_image", "linode_instance", "linode_firewall", "linode_disk",
+                    "linode_disk_write", "linode_config");
             assertThat(session.toString()).doesNotContain("tok-123456789").contains("127.0.0.1:9");
         }
     }

@@ -1,0 +1,199 @@
+package dev.ferry.provider.linode;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.engine.transfer.ByteSink;
+import dev.ferry.engine.transfer.ByteSinkFactory;
+import dev.ferry.engine.transfer.RangedByteSource;
+import dev.ferry.engine.transfer.SinkReceipt;
+import dev.ferry.provider.linode.ssh.HelperCommands;
+import dev.ferry.provider.linode.ssh.HelperShell;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The source disk written onto a helper's device in chunks: each chunk gzipped by the engine's pipeline into
+ * {@code gunzip | dd} on the helper (a cut connection starts the chunk over on a fresh channel), read back there
+ * through {@code sha256sum} and compared with the SHA-256 of the source's bytes. Chunks already verified by an
+ * earlier run are checked on the helper and skipped; the first that no longer matches is written again, and
+ * everything after it.
+ */
+final class DiskChunks {
+
+    /** Hears the chunks as they are verified; called on the writing thread. */
+    interface Listener {
+        void verified(int chunk, String sha256, List<String> all);
+
+        void progress(long bytes, long total);
+
+        void note(String message);
+    }
+
+    record Result(boolean cancelled, List<String> digests) {
+    }
+
+    private final RangedByteSource source;
+    private final long chunkBytes;
+    private final ImageTransfer transfer;
+    private final HelperShell shell;
+    private final String device;
+
+    DiskChunks(RangedByteSource source, long chunkBytes, ImageTransfer transfer, HelperShell shell, String device) {
+        this.source = requireNonNull(source, "source is null");
+        this.chunkBytes = chunkBytes;
+        this.transfer = requireNonNull(transfer, "transfer is null");
+        this.shell = requireNonNull(shell, "shell is null");
+        this.device = requireNonNull(device, "device is null");
+    }
+
+    int count() {
+        return (int) ((source.size() + chunkBytes - 1) / chunkBytes);
+    }
+
+    Result write(List<String> earlier, Listener listener, BooleanSupplier cancelled) throws IOException {
+        long size = source.size();
+        long deviceSize = deviceSize();
+        if (deviceSize < size) {
+            throw new IOException("the raw disk is " + Sizes.bytes(deviceSize) + ", smaller than the source's "
+                    + Sizes.bytes(size));
+        }
+        List<String> digests = new ArrayList<>(kept(earlier, listener));
+        if (!digests.isEmpty()) {
+            listener.note(digests.size() + " of " + count() + " chunks were written and verified by an earlier run;"
+                    + " going on from " + Sizes.bytes(digests.size() * chunkBytes));
+        }
+        List<RangedByteSource.Extent> extents = source.writtenExtents();
+        for (int chunk = digests.size(); chunk < count(); chunk++) {
+            if (cancelled.getAsBoolean()) {
+                return new Result(true, digests);
+            }
+            long offset = chunk * chunkBytes;
+            long length = Math.min(chunkBytes, size - offset);
+            ImageTransfer.Report report;
+            try {
+                report = transfer.run(new Slice(source, extents, offset, length), sinks(offset, length),
+                        new ImageTransfer.Listener() {
+                            @Override
+                            public void progress(long rawBytes, long totalBytes) {
+                                listener.progress(offset + rawBytes, size);
+                            }
+
+                            @Override
+                            public void restarting(int attempt, String reason) {
+                                listener.note("chunk " + (offset / chunkBytes + 1) + " starts over (attempt " + attempt
+                                        + "): " + reason);
+                            }
+                        }, cancelled);
+            } catch (ImageTransfer.Cancelled e) {
+                return new Result(true, digests);
+            } catch (ImageTransfer.Failed e) {
+                throw new IOException("chunk " + (chunk + 1) + " of " + count() + " (at " + offset + "): " + e.getMessage(), e);
+            }
+            String written = report.receipt().detail();
+            if (!written.equals(report.rawSha256())) {
+                throw new IOException("chunk " + (chunk + 1) + " of " + count() + " reads back from the Linode disk with SHA-256 "
+                        + written + ", but the source's bytes have " + report.rawSha256());
+            }
+            digests.add(written);
+            listener.verified(chunk, written, List.copyOf(digests));
+            listener.progress(offset + length, size);
+        }
+        shell.run(HelperCommands.sync());
+        return new Result(false, digests);
+    }
+
+    private long deviceSize() throws IOException {
+        HelperShell.Result result = shell.run(HelperCommands.size(device));
+        if (!result.ok()) {
+            throw new IOException("the helper cannot see its /dev/" + device + ": " + result.reason());
+        }
+        try {
+            return Long.parseLong(result.stdout().strip());
+        } catch (NumberFormatException e) {
+            throw new IOException("blockdev printed '" + result.stdout().strip() + "' for /dev/" + device);
+        }
+    }
+
+    /** The earlier run's chunks that still read back the same on the helper, in order up to the first that does not. */
+    private List<String> kept(List<String> earlier, Listener listener) throws IOException {
+        List<String> kept = new ArrayList<>();
+        for (int chunk = 0; chunk < Math.min(earlier.size(), count()); chunk++) {
+            long offset = chunk * chunkBytes;
+            long length = Math.min(chunkBytes, source.size() - offset);
+            HelperShell.Result result = shell.run(HelperCommands.readDigest(device, offset, length));
+            if (!result.ok() || !HelperCommands.digest(result.stdout()).equals(earlier.get(chunk))) {
+                listener.note("chunk " + (chunk + 1) + " no longer reads back as written; writing again from there");
+                break;
+            }
+            kept.add(earlier.get(chunk));
+        }
+        return kept;
+    }
+
+    private ByteSinkFactory sinks(long offset, long length) {
+        return new ByteSinkFactory() {
+            @Override
+            public ByteSink attempt(int number) {
+                return body -> send(body, offset, length);
+            }
+
+            @Override
+            public long rawLimit() {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public long compressedLimit() {
+                return Long.MAX_VALUE;
+            }
+        };
+    }
+
+    private SinkReceipt send(InputStream body, long offset, long length) throws IOException {
+        HelperShell.Result result = shell.run(HelperCommands.writeChunk(device, offset, length), body);
+        if (!result.ok()) {
+            throw new IOException("the helper's gunzip | dd failed: " + result.reason());
+        }
+        try {
+            return new SinkReceipt(0, HelperCommands.digest(result.stdout()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** {@code [offset, offset + length)} of the source as a source of its own, its written extents clipped to it. */
+    private record Slice(RangedByteSource whole, List<Extent> wholeExtents, long offset, long length)
+            implements RangedByteSource {
+        @Override
+        public long size() {
+            return length;
+        }
+
+        @Override
+        public InputStream openRange(long at, long count) throws IOException {
+            return whole.openRange(offset + at, count);
+        }
+
+        @Override
+        public String description() {
+            return whole.description();
+        }
+
+        @Override
+        public List<Extent> writtenExtents() {
+            List<Extent> clipped = new ArrayList<>();
+            long end = offset + length;
+            for (Extent extent : wholeExtents) {
+                long from = Math.max(extent.offset(), offset);
+                long to = Math.min(extent.end(), end);
+                if (from < to) {
+                    clipped.add(new Extent(from - offset, to - from));
+                }
+            }
+            return clipped;
+        }
+    }
+}
