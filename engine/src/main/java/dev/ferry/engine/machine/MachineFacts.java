@@ -10,7 +10,9 @@ import java.util.OptionalDouble;
 
 /**
  * What a source tells a target about the machine, in no cloud's words: how big it is, what it
- * runs, its disks and addresses. A target sizes itself from this ({@code type: match}).
+ * runs, its disks and addresses, how its firmware boots ({@code bootMode}: {@code legacy-bios},
+ * {@code uefi}, {@code uefi-preferred}, as EC2 names them). A target sizes itself from this
+ * ({@code type: match}).
  */
 public record MachineFacts(
         String source,
@@ -26,7 +28,11 @@ public record MachineFacts(
         Map<String, String> tags,
         Optional<String> sizeName,
         Optional<Price> price,
-        Optional<String> powerState) {
+        Optional<String> powerState,
+        Optional<String> bootMode) {
+
+    /** The firmware only boots through UEFI: no BIOS boot loader a direct-disk boot could start. */
+    public static final String UEFI = "uefi";
 
     public static final String X86_64 = "x86_64";
     public static final String ARM64 = "arm64";
@@ -56,6 +62,16 @@ public record MachineFacts(
         sizeName = sizeName == null ? Optional.empty() : sizeName;
         price = price == null ? Optional.empty() : price;
         powerState = powerState == null ? Optional.empty() : powerState;
+        bootMode = bootMode == null ? Optional.empty() : bootMode;
+    }
+
+    /** A machine whose source does not say how it boots. */
+    public MachineFacts(String source, String name, int vcpus, long memoryMib, String architecture, String platform,
+                        Optional<String> osName, List<Disk> disks, List<String> publicAddresses,
+                        List<String> privateAddresses, Map<String, String> tags, Optional<String> sizeName,
+                        Optional<Price> price, Optional<String> powerState) {
+        this(source, name, vcpus, memoryMib, architecture, platform, osName, disks, publicAddresses, privateAddresses, tags,
+                sizeName, price, powerState, Optional.empty());
     }
 
     public Optional<Disk> rootDisk() {

@@ -94,6 +94,17 @@ final class DiskWriteResource implements ManagedResourceType {
     @Override
     public Outcome create(ApplyContext context) {
         Attributes arguments = context.arguments();
+        RangedByteSource source = context.openDiskImage(arguments.get("source"));
+        Optional<String> unbootable;
+        try {
+            unbootable = BootSector.problem(source);
+        } catch (IOException e) {
+            throw new FerryException("the first sectors of " + source.description() + " cannot be read: " + e.getMessage());
+        }
+        unbootable.ifPresent(problem -> {
+            throw new FerryException(source.description() + " cannot boot on a Linode by direct disk: " + problem
+                    + ". Nothing was written; take the image road (target.linode.via: image) if the disk fits its limits");
+        });
         ObjectNode data = Args.object();
         data.put("linode_id", Long.parseLong(arguments.text("linode_id")));
         data.put("disk_id", Long.parseLong(arguments.text("disk_id")));

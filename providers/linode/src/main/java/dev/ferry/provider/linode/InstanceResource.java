@@ -90,6 +90,8 @@ final class InstanceResource implements ManagedResourceType {
                 .ifPresent(problem -> errors.add("the label '" + label + "' is not a valid Linode label: " + problem)));
         if (!diskRoad(desired)) {
             checkRootPassword(desired, notes, errors);
+        } else {
+            Args.value(desired, "machine").map(MachineFacts::fromJson).ifPresent(facts -> checkBootMode(facts, errors));
         }
         Args.value(desired, "tags").ifPresent(tags -> {
             for (JsonNode tag : tags) {
@@ -150,6 +152,16 @@ final class InstanceResource implements ManagedResourceType {
                 .orElse(TypeMatcher.Need.of(machine, 0, "the image"));
         return diskRoad ? need.withExtra(DiskWriteResource.HELPER_SIZE_MB, Sizes.mebibytes(DiskWriteResource.HELPER_SIZE_MB)
                 + " temporary helper") : need;
+    }
+
+    /** A Linode boots a raw disk through the BIOS path only ({@code linode/direct-disk}). */
+    private static void checkBootMode(MachineFacts facts, List<String> errors) {
+        if (facts.bootMode().filter(MachineFacts.UEFI::equals).isPresent()) {
+            errors.add(facts.name() + " boots with UEFI only (boot mode " + MachineFacts.UEFI + "), but a Linode boots a raw"
+                    + " disk through its BIOS boot loader (linode/direct-disk), so the disk road would leave it unbootable;"
+                    + " take the image road (target.linode.via: image), where Linode boots the image with its own GRUB 2,"
+                    + " if the disk fits Linode's image limits");
+        }
     }
 
     /** On the disk road the Linode is made empty: no image, no root password, not booted. */

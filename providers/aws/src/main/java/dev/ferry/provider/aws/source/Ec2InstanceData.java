@@ -243,7 +243,7 @@ public final class Ec2InstanceData implements DataSourceType {
         instance.networkInterfaces().forEach(eni -> eni.ipv6Addresses().forEach(v6 -> publicAddresses.add(v6.ipv6Address())));
         MachineFacts facts = new MachineFacts("aws:ec2", name, vcpus, memoryMib, architecture, platform, Optional.of(platformDetails), disks,
                 publicAddresses, privateAddresses, withoutFerryTags(tags), Optional.of(instance.instanceTypeAsString()), quote.price(),
-                Optional.of(state));
+                Optional.of(state), bootMode(instance));
 
         List<SecurityGroupTranslation.SgRule> sgRules = new ArrayList<>();
         Map<String, String> groupNames = new LinkedHashMap<>();
@@ -290,6 +290,15 @@ public final class Ec2InstanceData implements DataSourceType {
         outputs.set("machine", facts.toJson());
         outputs.set("firewall", firewall.toJson());
         return new DataResult.Found(outputs, notes);
+    }
+
+    /**
+     * How the instance boots: the mode it was launched with ({@code bootMode}: {@code uefi} means UEFI only, while
+     * {@code uefi-preferred} images carry a BIOS boot loader too), else the mode it booted in.
+     */
+    private static Optional<String> bootMode(Instance instance) {
+        return Optional.ofNullable(instance.bootModeAsString()).filter(mode -> !mode.isBlank())
+                .or(() -> Optional.ofNullable(instance.currentInstanceBootModeAsString()).filter(mode -> !mode.isBlank()));
     }
 
     private static Map<String, String> withoutFerryTags(Map<String, String> tags) {
