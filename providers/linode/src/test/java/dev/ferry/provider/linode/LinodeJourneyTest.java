@@ -2,32 +2,19 @@ package dev.ferry.provider.linode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.engine.apply.Applier;
-import dev.ferry.engine.apply.ApplyOptions;
 import dev.ferry.engine.apply.ApplyResult;
-import dev.ferry.engine.apply.Cancellation;
 import dev.ferry.engine.diff.Planner;
 import dev.ferry.engine.event.Event;
-import dev.ferry.engine.expand.Configuration;
-import dev.ferry.engine.expand.Expansion;
 import dev.ferry.engine.machine.FirewallIntent;
 import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.plan.Action;
 import dev.ferry.engine.plan.Change;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.provider.Note;
-import dev.ferry.engine.provider.ProviderContext;
-import dev.ferry.engine.provider.ProviderSession;
-import dev.ferry.engine.provider.ResourceTypes;
-import dev.ferry.engine.resource.EnvironmentSecretResolver;
 import dev.ferry.engine.resource.Expression;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.resource.ResourceDeclaration;
 import dev.ferry.engine.spec.MigrationFile;
-import dev.ferry.engine.state.LiveState;
-import dev.ferry.engine.state.MemoryStateStore;
-import dev.ferry.engine.state.State;
-import dev.ferry.engine.state.StateStore;
 import dev.ferry.engine.plan.PlanCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.logging.Handler;
@@ -39,8 +26,6 @@ import dev.ferry.sandbox.world.Firewall;
 import dev.ferry.sandbox.world.LinodeImage;
 import dev.ferry.sandbox.world.LinodeInstance;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -70,29 +55,7 @@ class LinodeJourneyTest {
     Path folder;
 
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
-    private final RecordingStore store = new RecordingStore();
-
-    /** Keeps every encoding of the state ever written, to search them. */
-    private static final class RecordingStore implements StateStore {
-        private final MemoryStateStore memory = new MemoryStateStore();
-        final List<String> writes = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public Optional<State> read() {
-            return memory.read();
-        }
-
-        @Override
-        public void writeEncoded(byte[] encoded) {
-            writes.add(new String(encoded, StandardCharsets.UTF_8));
-            memory.writeEncoded(encoded);
-        }
-
-        @Override
-        public String describe() {
-            return "(recorded in memory)";
-        }
-    }
+    private final JourneyRun.RecordingStore store = new JourneyRun.RecordingStore();
 
     @AfterEach
     void stop() {
@@ -127,52 +90,15 @@ class LinodeJourneyTest {
                 Optional.of(new MachineFacts.Price(30.37, "On-Demand Linux, us-west-1")), Optional.of("running"));
     }
 
-    /** One command run: connect both providers, as the CLI's Workspace does. */
-    private final class Run implements AutoCloseable {
-        final List<ProviderSession> sessions = new ArrayList<>();
-        final ResourceTypes types;
-        final Configuration configuration;
-        final EnvironmentSecretResolver secrets;
-
-        Run(FakeSourceProvider source, MigrationFile file) {
-            this(source, file, PASSWORD);
-        }
-
-        Run(FakeSourceProvider source, MigrationFile file, String password) {
-            Map<String, String> environment = Map.of("LINODE_TOKEN", sandbox.linodeToken(), "LINODE_API_URL",
-                    sandbox.linodeApiUrl().toString(), "ROOT_PASSWORD", password);
-            secrets = new EnvironmentSecretResolver(environment, folder);
-            LinodeProvider linode = new LinodeProvider(LinodeSandbox.TIMING);
-            sessions.add(source.open(new ProviderContext(file.provider("aws"), file, environment, folder, secrets)));
-            sessions.add(linode.open(new ProviderContext(file.provider("linode"), file, environment, folder, secrets)));
-            types = new ResourceTypes(sessions);
-            configuration = new Expansion(List.of(source, linode)).expand(file);
-        }
-
-        Plan plan(boolean destroy) {
-            State state = store.read().orElseGet(() -> {
-                State fresh = State.empty();
-                store.write(fresh);
-                return fresh;
-            });
-            return new Planner(types, events::add).plan(destroy ? Configuration.empty() : configuration, state,
-                    new Planner.Options(destroy, true, "migration.yaml", "digest"));
-        }
-
-        ApplyResult apply(Plan plan) {
-            LiveState live = new LiveState(store, store.read().orElseThrow());
-            return new Applier(types, live, secrets, events::add,
-                    ApplyOptions.defaults().withMaxPollInterval(Duration.ofMillis(20)), new Cancellation(), Clock.systemUTC())
-                    .apply(plan);
-        }
-
-        @Override
-        public void close() {
-            sessions.forEach(ProviderSession::close);
-        }
+    private JourneyRun run(FakeSourceProvider source, MigrationFile file) {
+        return run(source, file, PASSWORD);
     }
 
-    private static Change change(Plan plan, String address) {
+    private JourneyRun run(FakeSourceProvider source, MigrationFile file, String password) {
+        return new JourneyRun(sandbox, folder, store, events::add, source, file, password, LinodeSandbox.TIMING);
+    }
+
+    static Change change(Plan plan, String address) {
         return plan.change(ResourceAddress.parse(address)).orElseThrow(() -> new AssertionError(address + " is not in the plan"));
     }
 
@@ -183,7 +109,7 @@ class LinodeJourneyTest {
         FakeSourceProvider source = new FakeSourceProvider(machine(4L * 1024 * MIB), intent, disk);
         MigrationFile file = TestFiles.load(FILE, folder);
 
-        try (Run run = new Run(source, file)) {
+        try (JourneyRun run = run(source, file)) {
             // The expansion, as journeys.md describes it.
             ResourceDeclaration image = run.configuration.get(ResourceAddress.parse("linode_image.web-01")).orElseThrow();
             ResourceDeclaration firewall = run.configuration.get(ResourceAddress.parse("linode_firewall.web-01")).orElseThrow();
@@ -252,7 +178,7 @@ class LinodeJourneyTest {
         Path disk = TestDisks.raw(folder, "big", MIB, 1);
         FakeSourceProvider source = new FakeSourceProvider(machine(8L * 1024 * MIB), FirewallIntent.none(), disk);
 
-        try (Run run = new Run(source, TestFiles.load(FILE, folder))) {
+        try (JourneyRun run = run(source, TestFiles.load(FILE, folder))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.plan(false))
                     .isInstanceOf(Planner.PlanFailedException.class)
                     .hasMessageContaining("linode_image.web-01: the root volume of i-0e1dc0292b0ae7293 (/dev/xvda) is 8 GiB, but Linode"
@@ -288,7 +214,7 @@ class LinodeJourneyTest {
         FakeSourceProvider source = new FakeSourceProvider(machine(2L * 1024 * MIB), FirewallResourceTest.webServer(), disk);
         List<String> texts = new ArrayList<>();
         List<String> uploadTokens = new ArrayList<>();
-        try (Run run = new Run(source, TestFiles.load(FILE, folder))) {
+        try (JourneyRun run = run(source, TestFiles.load(FILE, folder))) {
             Plan plan = run.plan(false);
             texts.add(new String(PlanCodec.encode(plan, PlanCodec.Flavour.SAVED), StandardCharsets.UTF_8));
             texts.add(plan.toString());
@@ -304,7 +230,7 @@ class LinodeJourneyTest {
             logger.removeHandler(capture);
             logger.setLevel(level);
         }
-        try (Run weak = new Run(source, TestFiles.load(FILE, folder), "password1")) {
+        try (JourneyRun weak = run(source, TestFiles.load(FILE, folder), "password1")) {
             Planner.PlanFailedException refused = org.junit.jupiter.api.Assertions.assertThrows(Planner.PlanFailedException.class,
                     () -> weak.plan(false));
             texts.add(refused.getMessage());
