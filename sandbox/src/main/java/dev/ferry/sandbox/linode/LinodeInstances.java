@@ -109,7 +109,7 @@ final class LinodeInstances {
             String ip = w.nextLinodePublicIp();
             String ipv6 = String.format("2600:3c0a::f03c:95ff:fe%02x:%04x/128", (id / 65536) % 256, id % 65536);
             LinodeInstance linode = new LinodeInstance(id, finalLabel, region, type.id(), image, "provisioning",
-                    booted, now, now, bootingAt, readyAt, List.of(ip), ipv6, tags, group, true, keys);
+                    booted, now, now, bootingAt, readyAt, List.of(ip), ipv6, tags, group, true, keys, null);
             w.linodeInstances().put(id, linode);
             w.addEvent("linode_create", "started", "linode", id, finalLabel, "/v4/linode/instances/" + id, null);
             if (firewall != null) {
@@ -158,6 +158,7 @@ final class LinodeInstances {
         world.writeAndForget(w -> {
             LinodeInstance linode = linode(w, path.group(1));
             w.linodeInstances().remove(linode.id());
+            w.linodeMachines().removeLinode(linode.id());
             for (Firewall firewall : List.copyOf(w.firewalls().values())) {
                 List<FirewallDevice> remaining = firewall.devices().stream()
                         .filter(d -> d.entityId() != linode.id()).toList();
