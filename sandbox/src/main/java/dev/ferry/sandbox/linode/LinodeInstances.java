@@ -65,27 +65,7 @@ final class LinodeInstances {
                 throw LinodeException.field("region", "region is not valid");
             }
             if (image != null) {
-                int sizeMb;
-                Optional<LinodeJson.PublicImage> shared = LinodeJson.PUBLIC_IMAGES.stream()
-                        .filter(p -> p.id().equals(image)).findFirst();
-                if (shared.isPresent()) {
-                    sizeMb = shared.get().sizeMb();
-                } else {
-                    LinodeImage own;
-                    try {
-                        own = privateImage(w, image);
-                    } catch (LinodeException e) {
-                        throw LinodeException.field("image", "Image " + image + " not found");
-                    }
-                    if (!own.status().equals("available")) {
-                        throw LinodeException.field("image", "Image " + image + " is not available (status "
-                                + own.status() + ")");
-                    }
-                    if (!own.region().equals(region)) {
-                        throw LinodeException.field("image", "Image " + image + " is not available in " + region);
-                    }
-                    sizeMb = (int) own.sizeMb();
-                }
+                int sizeMb = imageSizeMb(w, image, region);
                 if (sizeMb > type.disk()) {
                     throw LinodeException.field("type", "The image (" + sizeMb + " MB) does not fit on the plan's "
                             + type.disk() + " MB disk");
@@ -120,6 +100,29 @@ final class LinodeInstances {
             }
             return LinodeJson.instance(linode, w);
         });
+    }
+
+    /** The size of an image a disk can be deployed from in {@code region} (field {@code image} errors). */
+    static int imageSizeMb(World w, String image, String region) {
+        Optional<LinodeJson.PublicImage> shared = LinodeJson.PUBLIC_IMAGES.stream()
+                .filter(p -> p.id().equals(image)).findFirst();
+        if (shared.isPresent()) {
+            return shared.get().sizeMb();
+        }
+        LinodeImage own;
+        try {
+            own = privateImage(w, image);
+        } catch (LinodeException e) {
+            throw LinodeException.field("image", "Image " + image + " not found");
+        }
+        if (!own.status().equals("available")) {
+            throw LinodeException.field("image", "Image " + image + " is not available (status " + own.status()
+                    + ")");
+        }
+        if (!own.region().equals(region)) {
+            throw LinodeException.field("image", "Image " + image + " is not available in " + region);
+        }
+        return (int) own.sizeMb();
     }
 
     static String text(JsonNode body, String field) {
