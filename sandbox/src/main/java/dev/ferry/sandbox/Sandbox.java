@@ -16,6 +16,7 @@ import dev.ferry.sandbox.http.Service;
 import dev.ferry.sandbox.http.ServiceHandler;
 import dev.ferry.sandbox.linode.ImageUploads;
 import dev.ferry.sandbox.linode.LinodeApi;
+import dev.ferry.sandbox.ssh.HelperSshServer;
 import dev.ferry.sandbox.vcenter.EsxiHost;
 import dev.ferry.sandbox.vcenter.VcenterApi;
 import dev.ferry.sandbox.world.BlobStore;
@@ -42,7 +43,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * ferry's local stand-in for AWS, Linode and vCenter: one HTTP server on a loopback port speaking the EC2,
- * IAM, STS, S3, EBS direct, Pricing, Linode API v4 and vCenter REST wire protocols, over a world that changes with time.
+ * IAM, STS, S3, EBS direct, Pricing, Linode API v4 and vCenter REST wire protocols, over a world that changes with time,
+ * and an SSH server on another that plays the helper Linodes of the disk road.
  *
  * <pre>
  * try (Sandbox sandbox = Sandbox.start(SandboxOptions.builder().timeScale(0.01).build())) {
@@ -65,10 +67,12 @@ public final class Sandbox implements AutoCloseable {
     private final Router router;
     private final BlobStore blobs;
     private final EsxiHost esxi;
+    private final HelperSshServer ssh;
 
     private Sandbox(SandboxHttpServer server, World world, Faults faults, RequestLog requests, Router router,
-                    BlobStore blobs, EsxiHost esxi) {
+                    BlobStore blobs, EsxiHost esxi, HelperSshServer ssh) {
         this.esxi = esxi;
+        this.ssh = ssh;
         this.server = server;
         this.world = world;
         this.view = new WorldView(world);
@@ -145,7 +149,16 @@ public final class Sandbox implements AutoCloseable {
             throw new SandboxException(e.getMessage() + " (choose another port, or 0 for any free one)", e);
         }
         endpoint.set(server.baseUri());
-        return new Sandbox(server, world, faults, requests, router, blobs, esxi);
+        HelperSshServer ssh;
+        try {
+            ssh = HelperSshServer.start(world, faults);
+        } catch (UncheckedIOException e) {
+            server.close();
+            esxi.close();
+            blobs.close();
+            throw new SandboxException(e.getMessage(), e);
+        }
+        return new Sandbox(server, world, faults, requests, router, blobs, esxi, ssh);
     }
 
     /** {@code http://127.0.0.1:PORT}: the endpoint of every AWS service ({@code AWS_ENDPOINT_URL}). */
@@ -156,6 +169,14 @@ public final class Sandbox implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT/v4}: the Linode API base URL. */
     public URI linodeApiUrl() {
         return URI.create(server.baseUri() + Router.LINODE_PREFIX);
+    }
+
+    /**
+     * {@code 127.0.0.1:PORT}: the SSH server of the sandbox's helper Linodes ({@code FERRY_LINODE_SSH_ENDPOINT}),
+     * which a running Linode's helper disk key logs in to as root; its host key is new at every start.
+     */
+    public String sshEndpoint() {
+        return ssh.endpoint();
     }
 
     public String region() {
@@ -225,7 +246,8 @@ public final class Sandbox implements AutoCloseable {
      * AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, LINODE_API_URL, LINODE_TOKEN,
      * VSPHERE_USER, VSPHERE_PASSWORD (what a migration file's {@code providers.vsphere} refers to as
      * {@code ${env:VSPHERE_USER}} and {@code ${env:VSPHERE_PASSWORD}}), VSPHERE_CA_BUNDLE (the PEM of the sandbox
-     * ESXi host's self-signed certificate, which ferry trusts besides the system's CAs).
+     * ESXi host's self-signed certificate, which ferry trusts besides the system's CAs), FERRY_LINODE_SSH_ENDPOINT
+     * (where ferry reaches a helper Linode over SSH instead of its public address, port 22).
      */
     public Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();
@@ -239,6 +261,7 @@ public final class Sandbox implements AutoCloseable {
         environment.put("VSPHERE_PASSWORD", vcenterPassword());
         // what ferry trusts, besides the system's CAs, for vCenter and the ESXi hosts of its download URLs
         environment.put("VSPHERE_CA_BUNDLE", esxi.caBundle().toString());
+        environment.put("FERRY_LINODE_SSH_ENDPOINT", sshEndpoint());
         return environment;
     }
 
@@ -257,6 +280,7 @@ public final class Sandbox implements AutoCloseable {
 
     @Override
     public void close() {
+        ssh.close();
         server.close();
         esxi.close();
         blobs.close();

@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What one request suffers, decided before it is served. */
-record FaultDecision(Duration latency, int errorStatus, Cut cut, long slowBytesPerSecond, Duration retryAfter) {
+record FaultDecision(Duration latency, int errorStatus, Cut cut, long slowBytesPerSecond, Duration retryAfter,
+                     long cutAfterBytes) {
 
-    static final FaultDecision NONE = new FaultDecision(Duration.ZERO, 0, Cut.NONE, 0, Duration.ZERO);
+    static final FaultDecision NONE = new FaultDecision(Duration.ZERO, 0, Cut.NONE, 0, Duration.ZERO, 0);
 
     enum Cut { NONE, REQUEST, RESPONSE }
 

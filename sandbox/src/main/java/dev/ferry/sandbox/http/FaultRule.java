@@ -26,6 +26,7 @@ import static java.util.Objects.requireNonNull;
  * @param retryAfter     the Retry-After sent with 429 answers
  * @param maxFaults      stop injecting after this many faults; 0 means no limit
  * @param seed           makes the choices repeatable for the same sequence of requests
+ * @param cutAfterBytes  for {@code linode-ssh}: how many bytes of a command's stdin pass before its session is cut
  */
 public record FaultRule(
         Set<String> services,
@@ -39,7 +40,8 @@ public record FaultRule(
         long slowBytesPerSecond,
         Duration retryAfter,
         long maxFaults,
-        OptionalLong seed) {
+        OptionalLong seed,
+        long cutAfterBytes) {
 
     public static final List<Integer> DEFAULT_STATUSES = List.of(500, 503, 429);
     public static final long DEFAULT_SLOW_BYTES_PER_SECOND = 256 * 1024;
@@ -83,13 +85,16 @@ public record FaultRule(
         if (slowBytesPerSecond <= 0) {
             throw new IllegalArgumentException("faults: slow-rate must be positive");
         }
+        if (cutAfterBytes < 0) {
+            throw new IllegalArgumentException("faults: cut-after must not be negative");
+        }
         if (maxFaults < 0) {
             throw new IllegalArgumentException("faults: count must not be negative");
         }
         for (String service : services) {
             if (Service.fromId(service).isEmpty()) {
                 throw new IllegalArgumentException("faults: unknown service '" + service
-                        + "' (known: ec2, iam, sts, s3, pricing, linode, linode-upload, vcenter)");
+                        + "' (known: ec2, iam, sts, s3, ebs, pricing, linode, linode-upload, vcenter, linode-ssh)");
             }
         }
     }
@@ -104,8 +109,9 @@ public record FaultRule(
         return new Builder();
     }
 
+    /** A rule for every service leaves SSH sessions alone: cutting them takes a rule that names linode-ssh. */
     boolean matches(Service service, String action) {
-        if (!services.isEmpty() && !services.contains(service.id())) {
+        if (services.isEmpty() ? service == Service.LINODE_SSH : !services.contains(service.id())) {
             return false;
         }
         if (actions.isEmpty()) {
@@ -131,6 +137,9 @@ public record FaultRule(
         if (cutRate > 0) {
             parts.add("cut=" + cutRate);
             parts.add("cut-direction=" + cutDirection.id());
+        }
+        if (cutAfterBytes > 0) {
+            parts.add("cut-after=" + cutAfterBytes + "B");
         }
         if (!latency.isZero()) {
             parts.add("latency=" + latency.toMillis() + "ms");
@@ -162,6 +171,7 @@ public record FaultRule(
         private Duration retryAfter = Duration.ofSeconds(1);
         private long maxFaults;
         private OptionalLong seed = OptionalLong.empty();
+        private long cutAfterBytes;
 
         private Builder() {
         }
@@ -226,9 +236,15 @@ public record FaultRule(
             return this;
         }
 
+        /** For {@code linode-ssh}: the bytes of stdin a cut session lets through first. */
+        public Builder cutAfterBytes(long bytes) {
+            this.cutAfterBytes = bytes;
+            return this;
+        }
+
         public FaultRule build() {
             return new FaultRule(services, actions, errorRate, statuses, cutRate, cutDirection, latency,
-                    slowRate, slowBytesPerSecond, retryAfter, maxFaults, seed);
+                    slowRate, slowBytesPerSecond, retryAfter, maxFaults, seed, cutAfterBytes);
         }
     }
 }

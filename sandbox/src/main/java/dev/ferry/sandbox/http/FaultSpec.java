@@ -20,19 +20,22 @@ import static java.util.Objects.requireNonNull;
  *   rate=0.1,statuses=500,503,429,cut=0.05,latency=20ms,services=linode,s3,seed=7
  *   services=linode-upload,cut=1,cut-direction=request,count=1 ; services=ec2,rate=0.2,statuses=429
  * </pre>
- * Keys: {@code services} (ec2, iam, sts, s3, ebs, pricing, linode, linode-upload, vcenter), {@code actions}
- * (names as in the request log: {@code CreateImage}, {@code POST /images/upload}),
+ * Keys: {@code services} (ec2, iam, sts, s3, ebs, pricing, linode, linode-upload, vcenter, linode-ssh), {@code actions}
+ * (names as in the request log: {@code CreateImage}, {@code POST /images/upload}; for linode-ssh the helper's
+ * commands {@code W}, {@code R}, {@code B}, {@code S}),
  * {@code rate} (0–1, error answers), {@code statuses} (500, 503, 429; 429 is the service's own
  * throttling: Linode 429 with Retry-After, EC2 RequestLimitExceeded, IAM/STS Throttling, S3 SlowDown, EBS RequestThrottledException),
  * {@code cut} (0–1), {@code cut-direction} (request, response, both), {@code latency} (e.g. 20ms, 1s),
  * {@code slow} (0–1), {@code slow-rate} (e.g. 64KiB/s), {@code retry-after} (e.g. 2s),
- * {@code count} (stop after that many faults), {@code seed} (repeatable choices).
+ * {@code count} (stop after that many faults), {@code seed} (repeatable choices), {@code cut-after} (for
+ * linode-ssh, e.g. 1MiB: the stdin a cut session lets through; its sessions are cut only by rules naming it:
+ * {@code services=linode-ssh,actions=W,cut=1,cut-after=1MiB,count=1}).
  */
 public record FaultSpec(List<FaultRule> rules) {
 
     private static final Set<String> LIST_KEYS = Set.of("services", "actions", "statuses");
     private static final List<String> KEYS = List.of("services", "actions", "rate", "statuses", "cut",
-            "cut-direction", "latency", "slow", "slow-rate", "retry-after", "count", "seed");
+            "cut-direction", "latency", "slow", "slow-rate", "retry-after", "count", "seed", "cut-after");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)?");
     private static final Pattern BYTE_RATE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?(/s)?",
             Pattern.CASE_INSENSITIVE);
@@ -120,6 +123,7 @@ public record FaultSpec(List<FaultRule> rules) {
                 case "retry-after" -> builder.retryAfter(duration(key, value));
                 case "count" -> builder.maxFaults(longValue(key, value));
                 case "seed" -> builder.seed(longValue(key, value));
+                case "cut-after" -> builder.cutAfterBytes(bytes(key, value));
                 default -> throw new IllegalArgumentException("faults: unknown key '" + key
                         + "' (keys: " + String.join(", ", KEYS) + ")");
             }
@@ -183,10 +187,18 @@ public record FaultSpec(List<FaultRule> rules) {
     }
 
     private static long byteRate(String value) {
+        long rate = bytes("slow-rate", value);
+        if (rate <= 0) {
+            throw new IllegalArgumentException("faults: slow-rate must be positive");
+        }
+        return rate;
+    }
+
+    private static long bytes(String key, String value) {
         Matcher m = BYTE_RATE.matcher(value.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("faults: slow-rate=" + value
-                    + " is not a byte rate (e.g. 64KiB/s, 1MB/s)");
+        if (!m.matches() || (key.equals("cut-after") && m.group(3) != null)) {
+            throw new IllegalArgumentException("faults: " + key + "=" + value + (key.equals("cut-after")
+                    ? " is not a byte count (e.g. 1MiB, 4096)" : " is not a byte rate (e.g. 64KiB/s, 1MB/s)"));
         }
         long amount = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "B" : m.group(2).toLowerCase(Locale.ROOT);
@@ -199,9 +211,6 @@ public record FaultSpec(List<FaultRule> rules) {
             case "gib" -> 1024L * 1024 * 1024;
             default -> 1L;
         };
-        if (amount <= 0) {
-            throw new IllegalArgumentException("faults: slow-rate must be positive");
-        }
         return amount * factor;
     }
 

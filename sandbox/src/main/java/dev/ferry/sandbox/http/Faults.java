@@ -3,6 +3,7 @@ package dev.ferry.sandbox.http;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,6 +44,22 @@ public final class Faults {
     /** How many faults (errors, cuts, slow bodies) have been injected since the sandbox started. */
     public long injectedCount() {
         return injected.get();
+    }
+
+    /**
+     * Whether the helper's SSH session running a command ({@code W}, {@code R}, {@code B} or {@code S}) is cut,
+     * and after how many bytes of its stdin. Only rules naming {@code linode-ssh} cut sessions; only cuts apply.
+     */
+    public OptionalLong sshCut(String command) {
+        FaultDecision decision = decide(Service.LINODE_SSH, command, true);
+        return decision.cut() == FaultDecision.Cut.NONE ? OptionalLong.empty()
+                : OptionalLong.of(decision.cutAfterBytes());
+    }
+
+    /** Cuts the next helper SSH session that writes a chunk (W) after {@code bytes} of its gzip stdin. */
+    public void cutSshAfter(long bytes) {
+        set(FaultSpec.of(FaultRule.builder().services(Service.LINODE_SSH.id()).actions("W").cutRate(1)
+                .cutAfterBytes(bytes).maxFaults(1).build()));
     }
 
     FaultDecision decide(Service service, String action, boolean hasRequestBody) {
@@ -100,7 +117,8 @@ public final class Faults {
                         slow = rule.slowBytesPerSecond();
                     }
                 }
-                FaultDecision decision = new FaultDecision(rule.latency(), errorStatus, cut, slow, rule.retryAfter());
+                FaultDecision decision = new FaultDecision(rule.latency(), errorStatus, cut, slow, rule.retryAfter(),
+                        rule.cutAfterBytes());
                 if (decision.injectsFault()) {
                     counts.merge(rule, 1L, Long::sum);
                     injected.incrementAndGet();

@@ -13,7 +13,9 @@ public enum Service {
     EBS("ebs"),
     LINODE("linode"),
     LINODE_UPLOAD("linode-upload"),
-    VCENTER("vcenter");
+    VCENTER("vcenter"),
+    /** The helper Linodes' SSH server (not HTTP; its actions are the commands W, R, B and S). */
+    LINODE_SSH("linode-ssh");
 
     private final String id;
 

@@ -28,6 +28,8 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.ferry.sandbox.linode.LinodeConfigs.config;
+import static dev.ferry.sandbox.linode.LinodeDisks.disk;
 import static dev.ferry.sandbox.linode.LinodeFirewalls.device;
 import static dev.ferry.sandbox.linode.LinodeFirewalls.firewall;
 import static dev.ferry.sandbox.linode.LinodeInstances.linode;
@@ -35,8 +37,8 @@ import static dev.ferry.sandbox.linode.LinodePages.page;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Linode API v4 under {@code /v4}: plans, regions, image upload, Linodes, Cloud Firewalls and their
- * devices, account events. Bearer token, {@code {data,page,pages,results}} pages, {@code X-Filter},
+ * Linode API v4 under {@code /v4}: plans, regions, image upload, Linodes (their disks, configs, boot, reboot
+ * and shutdown), Cloud Firewalls and their devices, account events. Bearer token, {@code {data,page,pages,results}} pages, {@code X-Filter},
  * and {@code {"errors":[{"field","reason"}]}} errors as in the OpenAPI description.
  */
 public final class LinodeApi implements ServiceHandler {
@@ -49,6 +51,8 @@ public final class LinodeApi implements ServiceHandler {
             "is_public", "size", "type", "vendor", "tags", "created_by");
     private static final Set<String> LINODE_FILTERS = Set.of("id", "label", "region", "type", "status", "tags",
             "image", "group", "created", "updated");
+    private static final Set<String> DISK_FILTERS = Set.of("id", "label", "size", "status", "filesystem");
+    private static final Set<String> CONFIG_FILTERS = Set.of("id", "label", "kernel");
     private static final Set<String> FIREWALL_FILTERS = Set.of("id", "label", "status", "tags", "created", "updated");
     private static final Set<String> DEVICE_FILTERS = Set.of("id", "created", "updated", "entity.id", "entity.type");
     private static final Set<String> EVENT_FILTERS = Set.of("id", "action", "created", "entity.id", "entity.type",
@@ -58,6 +62,8 @@ public final class LinodeApi implements ServiceHandler {
     private final LinodeImages images;
     private final LinodeInstances linodes;
     private final LinodeFirewalls firewalls;
+    private final LinodeDisks disks;
+    private final LinodeConfigs configs;
     private final List<Route> routes = new ArrayList<>();
 
     private record Route(String method, Pattern pattern, String template, Endpoint endpoint) {
@@ -77,6 +83,8 @@ public final class LinodeApi implements ServiceHandler {
         this.images = new LinodeImages(world, endpoint);
         this.linodes = new LinodeInstances(world);
         this.firewalls = new LinodeFirewalls(world);
+        this.disks = new LinodeDisks(world);
+        this.configs = new LinodeConfigs(world);
         route("GET", "/linode/types", "/linode/types", (c, m, b) -> page(c, world.read(w -> w.linodeTypes().stream()
                 .map(t -> (JsonNode) LinodeJson.type(t)).toList()), TYPE_FILTERS));
         route("GET", "/linode/types/([^/]+)", "/linode/types/{typeId}", (c, m, b) -> world.read(w ->
@@ -99,6 +107,29 @@ public final class LinodeApi implements ServiceHandler {
                 LinodeJson.instance(linode(w, m.group(1)), w)));
         route("PUT", "/linode/instances/(\\d+)", "/linode/instances/{linodeId}", linodes::updateLinode);
         route("DELETE", "/linode/instances/(\\d+)", "/linode/instances/{linodeId}", linodes::deleteLinode);
+        route("GET", "/linode/instances/(\\d+)/disks", "/linode/instances/{linodeId}/disks", (c, m, b) ->
+                page(c, world.read(w -> w.linodeMachines().disksOf(linode(w, m.group(1)).id()).stream()
+                        .map(d -> (JsonNode) LinodeJson.disk(d)).toList()), DISK_FILTERS));
+        route("POST", "/linode/instances/(\\d+)/disks", "/linode/instances/{linodeId}/disks", disks::createDisk);
+        route("GET", "/linode/instances/(\\d+)/disks/(\\d+)", "/linode/instances/{linodeId}/disks/{diskId}",
+                (c, m, b) -> world.read(w -> LinodeJson.disk(disk(w, linode(w, m.group(1)), m.group(2)))));
+        route("DELETE", "/linode/instances/(\\d+)/disks/(\\d+)", "/linode/instances/{linodeId}/disks/{diskId}",
+                disks::deleteDisk);
+        route("GET", "/linode/instances/(\\d+)/configs", "/linode/instances/{linodeId}/configs", (c, m, b) ->
+                page(c, world.read(w -> w.linodeMachines().configsOf(linode(w, m.group(1)).id()).stream()
+                        .map(x -> (JsonNode) LinodeJson.config(x)).toList()), CONFIG_FILTERS));
+        route("POST", "/linode/instances/(\\d+)/configs", "/linode/instances/{linodeId}/configs",
+                configs::createConfig);
+        route("GET", "/linode/instances/(\\d+)/configs/(\\d+)", "/linode/instances/{linodeId}/configs/{configId}",
+                (c, m, b) -> world.read(w -> LinodeJson.config(config(w, linode(w, m.group(1)), m.group(2)))));
+        route("PUT", "/linode/instances/(\\d+)/configs/(\\d+)", "/linode/instances/{linodeId}/configs/{configId}",
+                configs::updateConfig);
+        route("DELETE", "/linode/instances/(\\d+)/configs/(\\d+)",
+                "/linode/instances/{linodeId}/configs/{configId}", configs::deleteConfig);
+        route("POST", "/linode/instances/(\\d+)/boot", "/linode/instances/{linodeId}/boot", configs::boot);
+        route("POST", "/linode/instances/(\\d+)/reboot", "/linode/instances/{linodeId}/reboot", configs::reboot);
+        route("POST", "/linode/instances/(\\d+)/shutdown", "/linode/instances/{linodeId}/shutdown",
+                configs::shutdown);
         route("GET", "/linode/instances/(\\d+)/firewalls", "/linode/instances/{linodeId}/firewalls",
                 (c, m, b) -> page(c, world.read(w -> {
                     LinodeInstance linode = linode(w, m.group(1));

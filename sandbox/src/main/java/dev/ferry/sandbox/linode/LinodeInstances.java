@@ -65,27 +65,7 @@ final class LinodeInstances {
                 throw LinodeException.field("region", "region is not valid");
             }
             if (image != null) {
-                int sizeMb;
-                Optional<LinodeJson.PublicImage> shared = LinodeJson.PUBLIC_IMAGES.stream()
-                        .filter(p -> p.id().equals(image)).findFirst();
-                if (shared.isPresent()) {
-                    sizeMb = shared.get().sizeMb();
-                } else {
-                    LinodeImage own;
-                    try {
-                        own = privateImage(w, image);
-                    } catch (LinodeException e) {
-                        throw LinodeException.field("image", "Image " + image + " not found");
-                    }
-                    if (!own.status().equals("available")) {
-                        throw LinodeException.field("image", "Image " + image + " is not available (status "
-                                + own.status() + ")");
-                    }
-                    if (!own.region().equals(region)) {
-                        throw LinodeException.field("image", "Image " + image + " is not available in " + region);
-                    }
-                    sizeMb = (int) own.sizeMb();
-                }
+                int sizeMb = imageSizeMb(w, image, region);
                 if (sizeMb > type.disk()) {
                     throw LinodeException.field("type", "The image (" + sizeMb + " MB) does not fit on the plan's "
                             + type.disk() + " MB disk");
@@ -109,7 +89,7 @@ final class LinodeInstances {
             String ip = w.nextLinodePublicIp();
             String ipv6 = String.format("2600:3c0a::f03c:95ff:fe%02x:%04x/128", (id / 65536) % 256, id % 65536);
             LinodeInstance linode = new LinodeInstance(id, finalLabel, region, type.id(), image, "provisioning",
-                    booted, now, now, bootingAt, readyAt, List.of(ip), ipv6, tags, group, true, keys);
+                    booted, now, now, bootingAt, readyAt, List.of(ip), ipv6, tags, group, true, keys, null);
             w.linodeInstances().put(id, linode);
             w.addEvent("linode_create", "started", "linode", id, finalLabel, "/v4/linode/instances/" + id, null);
             if (firewall != null) {
@@ -120,6 +100,29 @@ final class LinodeInstances {
             }
             return LinodeJson.instance(linode, w);
         });
+    }
+
+    /** The size of an image a disk can be deployed from in {@code region} (field {@code image} errors). */
+    static int imageSizeMb(World w, String image, String region) {
+        Optional<LinodeJson.PublicImage> shared = LinodeJson.PUBLIC_IMAGES.stream()
+                .filter(p -> p.id().equals(image)).findFirst();
+        if (shared.isPresent()) {
+            return shared.get().sizeMb();
+        }
+        LinodeImage own;
+        try {
+            own = privateImage(w, image);
+        } catch (LinodeException e) {
+            throw LinodeException.field("image", "Image " + image + " not found");
+        }
+        if (!own.status().equals("available")) {
+            throw LinodeException.field("image", "Image " + image + " is not available (status " + own.status()
+                    + ")");
+        }
+        if (!own.region().equals(region)) {
+            throw LinodeException.field("image", "Image " + image + " is not available in " + region);
+        }
+        return (int) own.sizeMb();
     }
 
     static String text(JsonNode body, String field) {
@@ -158,6 +161,7 @@ final class LinodeInstances {
         world.writeAndForget(w -> {
             LinodeInstance linode = linode(w, path.group(1));
             w.linodeInstances().remove(linode.id());
+            w.linodeMachines().removeLinode(linode.id());
             for (Firewall firewall : List.copyOf(w.firewalls().values())) {
                 List<FirewallDevice> remaining = firewall.devices().stream()
                         .filter(d -> d.entityId() != linode.id()).toList();

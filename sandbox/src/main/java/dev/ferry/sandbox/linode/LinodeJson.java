@@ -7,6 +7,8 @@ import dev.ferry.sandbox.world.Firewall;
 import dev.ferry.sandbox.world.FirewallDevice;
 import dev.ferry.sandbox.world.FirewallRule;
 import dev.ferry.sandbox.world.FirewallRules;
+import dev.ferry.sandbox.world.LinodeConfig;
+import dev.ferry.sandbox.world.LinodeDisk;
 import dev.ferry.sandbox.world.LinodeEvent;
 import dev.ferry.sandbox.world.LinodeImage;
 import dev.ferry.sandbox.world.LinodeInstance;
@@ -196,6 +198,44 @@ final class LinodeJson {
         node.putNull("placement_group");
         node.putNull("lke_cluster_id");
         node.putArray("capabilities");
+        return node;
+    }
+
+    static ObjectNode disk(LinodeDisk d) {
+        ObjectNode node = Json.object();
+        node.put("id", d.id());
+        node.put("label", d.label());
+        node.put("status", d.status());
+        node.put("size", d.sizeMb());
+        node.put("filesystem", d.filesystem());
+        node.put("created", date(d.created()));
+        node.put("updated", date(d.updated()));
+        return node;
+    }
+
+    /** Empty slots are left out, and so is the other half of a slot (the description does not allow null). */
+    static ObjectNode config(LinodeConfig c) {
+        ObjectNode node = Json.object();
+        node.put("id", c.id());
+        node.put("label", c.label());
+        node.put("kernel", c.kernel());
+        node.put("root_device", c.rootDevice());
+        ObjectNode devices = node.putObject("devices");
+        c.devices().forEach((slot, device) -> {
+            ObjectNode d = devices.putObject(slot);
+            if (device.diskId() != null) {
+                d.put("disk_id", device.diskId());
+            } else {
+                d.put("volume_id", device.volumeId());
+            }
+        });
+        ObjectNode helpers = node.putObject("helpers");
+        c.helpers().forEach(helpers::put);
+        node.put("comments", c.comments());
+        node.put("run_level", c.runLevel());
+        node.put("virt_mode", c.virtMode());
+        node.put("memory_limit", c.memoryLimit());
+        // no interfaces: the legacy network setup (the description's array must not be empty)
         return node;
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.sandbox.world;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +8,10 @@ import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
-/** Linode's images, instances, firewalls and events, their id counters, and how they change with time. */
+/**
+ * Linode's images, instances (their disks and configs in {@link LinodeMachines}), firewalls and events, their id
+ * counters, and how they change with time.
+ */
 final class LinodeState {
 
     final Map<Long, LinodeImage> linodeImages = new LinkedHashMap<>();
@@ -23,9 +27,12 @@ final class LinodeState {
     int nextPublicIp = 20;
 
     private final WorldClock clock;
+    final LinodeMachines machines;
 
-    LinodeState(WorldClock clock) {
+    /** @param diskDirectory where the bytes of Linode disks are kept */
+    LinodeState(WorldClock clock, Path diskDirectory) {
         this.clock = requireNonNull(clock, "clock is null");
+        this.machines = new LinodeMachines(this, clock, diskDirectory);
     }
 
     long nextLinodeId() {
@@ -105,16 +112,13 @@ final class LinodeState {
                 }
                 linodeInstances.put(linode.id(), linode);
             }
-            if (linode.status().equals("booting") && !now.isBefore(linode.readyAt())) {
-                linodeInstances.put(linode.id(), linode.withStatus("running", linode.readyAt()));
-                finishEvent("linode_boot", "linode", linode.id(), "finished", null, linode.readyAt());
-            }
         }
+        machines.advance(now);
     }
 
     PersistedWorld.Counters counters() {
         return new PersistedWorld.Counters(nextLinodeId, nextImageNumber, nextFirewallId, nextDeviceId, nextEventId,
-                nextPublicIp);
+                nextPublicIp, machines.nextDiskId, machines.nextConfigId);
     }
 
     /** Replaces this state with a saved one. */
@@ -134,5 +138,6 @@ final class LinodeState {
         nextDeviceId = c.nextDeviceId();
         nextEventId = c.nextEventId();
         nextPublicIp = c.nextPublicIp();
+        machines.restore(saved.linodeDisks(), saved.linodeConfigs(), c.nextDiskId(), c.nextConfigId());
     }
 }

@@ -15,14 +15,12 @@ import static java.util.Objects.requireNonNull;
 /**
  * The sandbox's clouds: every resource of each, the catalogues, and the passage of time.
  *
- * <p>All access goes through {@link #read} or {@link #write}, which hold the world's lock and first
- * bring every operation in flight up to the present ({@link #advance}): an AMI whose time has come
- * becomes available, an export task that has run its course writes its object. Transitions are applied
- * at the instant they were due, not when someone happens to look, so timelines are exact.
- *
- * <p>The maps returned by the accessors are live and only to be used inside {@code read}/{@code write}.
- * This class holds the lock, the identity and the catalogues; the state lives in {@link Ec2State},
- * {@link S3State}, {@link LinodeState} and {@link ConversionTasks}, which each call is handed to.
+ * <p>All access goes through {@link #read} or {@link #write}, which hold the world's lock and first bring every
+ * operation in flight up to the present ({@link #advance}): an AMI whose time has come becomes available, an
+ * export task that has run its course writes its object. Transitions are applied at the instant they were due,
+ * not when someone happens to look, so timelines are exact. The maps returned by the accessors are live and only
+ * to be used inside {@code read}/{@code write}. This class holds the lock, the identity and the catalogues; the
+ * state lives in {@link Ec2State}, {@link S3State}, {@link LinodeState} and {@link ConversionTasks}.
  */
 public final class World {
 
@@ -78,7 +76,7 @@ public final class World {
         this.s3 = new S3State(blobs);
         this.tasks = new ConversionTasks(seed.account(), clock, ids, blobs, disks, formats, ec2, s3);
         this.tagged = new TaggedResources(ec2, tasks);
-        this.linode = new LinodeState(clock);
+        this.linode = new LinodeState(clock, blobs.directory().resolve("linode-disks"));
         WorldSeeder.seed(this, seed);
     }
 
@@ -102,10 +100,7 @@ public final class World {
     }
 
     public synchronized void writeAndForget(Consumer<World> writer) {
-        write(w -> {
-            writer.accept(w);
-            return null;
-        });
+        write(w -> { writer.accept(w); return null; });
     }
 
     // ---- identity, time, storage ----
@@ -145,10 +140,9 @@ public final class World {
     }
 
     /**
-     * The canonical user id of the VM Import/Export service: the one AWS documents for the commercial
-     * Regions other than the opt-in ones ("Export an instance", required bucket ACL). Grants to
-     * {@value #EXPORT_SERVICE_EMAIL} are stored under it, as S3 resolves an e-mail grantee to its id, so a
-     * client may grant either way.
+     * The canonical user id of the VM Import/Export service in the commercial Regions other than the opt-in ones
+     * ("Export an instance", bucket ACL). Grants to {@value #EXPORT_SERVICE_EMAIL} are stored under it, as S3
+     * resolves an e-mail grantee to its id, so a client may grant either way.
      */
     public static String exportServiceCanonicalId() {
         return "c4d8eabf8db69dbe46bfe0e517100c554f01200b104d59cd408e777ba442a322";
@@ -304,6 +298,11 @@ public final class World {
 
     public Map<Long, LinodeEvent> events() {
         return linode.events;
+    }
+
+    /** Linodes' disks and configs, and booting and shutting down into them. */
+    public LinodeMachines linodeMachines() {
+        return linode.machines;
     }
 
     // ---- operations, each in the aggregate that owns it ----
@@ -480,7 +479,8 @@ public final class World {
                 List.copyOf(s3.uploads.values()), List.copyOf(roles.values()),
                 List.copyOf(linode.linodeImages.values()), List.copyOf(linode.linodeInstances.values()),
                 List.copyOf(linode.firewalls.values()), List.copyOf(linode.events.values()), linode.counters(),
-                List.copyOf(vms.values()));
+                List.copyOf(vms.values()), List.copyOf(linode.machines.disks.values()),
+                List.copyOf(linode.machines.configs.values()));
     }
 
     /** Replaces the seeded state with a saved one. */

@@ -232,6 +232,39 @@ public final class WorldView {
         return world.read(w -> List.copyOf(w.events().values()));
     }
 
+    /** The disks of a Linode (empty for a Linode that does not exist), in the order they were made. */
+    public List<LinodeDisk> linodeDisks(long linodeId) {
+        return world.read(w -> w.linodeMachines().disksOf(linodeId));
+    }
+
+    /** The configuration profiles of a Linode, in the order they were made. */
+    public List<LinodeConfig> linodeConfigs(long linodeId) {
+        return world.read(w -> w.linodeMachines().configsOf(linodeId));
+    }
+
+    /** The hex SHA-256 of the first {@code length} bytes of a Linode disk (cut at its end; never written: zeros). */
+    public String linodeDiskSha256(long diskId, long length) {
+        LinodeDisk disk = linodeDisk(diskId);
+        try {
+            return DiskBytes.sha256(world.linodeMachines().file(diskId), disk.sizeBytes(), 0, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The public keys a disk deployed from an image was given for root ({@code authorized_keys}). */
+    public List<String> linodeDiskAuthorizedKeys(long diskId) {
+        return linodeDisk(diskId).authorizedKeys();
+    }
+
+    private LinodeDisk linodeDisk(long diskId) {
+        LinodeDisk disk = world.read(w -> w.linodeMachines().disks().get(diskId));
+        if (disk == null) {
+            throw new IllegalArgumentException("no Linode disk " + diskId);
+        }
+        return disk;
+    }
+
     // ---- vCenter ----
 
     /** vCenter's virtual machines, in inventory order. */
