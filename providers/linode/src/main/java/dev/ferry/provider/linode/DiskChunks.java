@@ -158,7 +158,7 @@ final class DiskChunks {
             throw new IOException("the helper's gunzip | dd failed: " + result.reason());
         }
         try {
-            return new SinkReceipt(0, HelperCommands.digest(result.stdout()));
+            return new SinkReceipt(200, HelperCommands.digest(result.stdout()));
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

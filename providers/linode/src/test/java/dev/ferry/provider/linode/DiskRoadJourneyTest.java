@@ -1,0 +1,159 @@
+package dev.ferry.provider.linode;
+
+import static dev.ferry.provider.linode.LinodeJourneyTest.change;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.engine.apply.ApplyResult;
+import dev.ferry.engine.event.Event;
+import dev.ferry.engine.machine.MachineFacts;
+import dev.ferry.engine.plan.Action;
+import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.provider.Note;
+import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.engine.spec.MigrationFile;
+import dev.ferry.sandbox.Sandbox;
+import dev.ferry.sandbox.world.Firewall;
+import dev.ferry.sandbox.world.LinodeInstance;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The disk road of journey A through the real engine against the sandbox: the Linode made empty, the raw disk
+ * written through the helper over the sandbox's SSH stand-in in several chunks, the final config booting it with
+ * linode/direct-disk behind the firewall; then no changes, a resume after a cut that lost the helper's key, and
+ * destroy.
+ */
+class DiskRoadJourneyTest {
+
+    private static final long MIB = 1024L * 1024;
+    private static final long CHUNK = 4 * MIB;
+    private static final String PASSWORD = "Tr0ub4dor&3-horse-staple";
+    private static final LinodeSession.Timing TIMING = LinodeSandbox.TIMING.withDiskChunks(CHUNK);
+
+    private final Sandbox sandbox = LinodeSandbox.start();
+
+    @TempDir
+    Path folder;
+
+    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    private final JourneyRun.RecordingStore store = new JourneyRun.RecordingStore();
+
+    @AfterEach
+    void stop() {
+        sandbox.close();
+    }
+
+    private static final String FILE = TestFiles.HEADER + """
+            providers:
+              aws: { region: us-west-1 }
+              linode: {}
+            staging: { bucket: ferry-test-bucket, cleanup: delete-after-import }
+            migrations:
+              - name: web-01
+                source:
+                  ec2: { instance: i-0e1dc0292b0ae7293 }
+                target:
+                  linode:
+                    region: us-lax
+                    type: match
+                    via: disk
+                    tags: [migrated]
+                firewall:
+                  rules:
+                    - { direction: inbound, action: ACCEPT, protocol: TCP, ports: "8080", addresses: ["203.0.113.0/24"], label: app-from-office }
+            """;
+
+    /** A sparse raw disk with a BIOS boot sector, written regions and holes, not a whole number of chunks. */
+    static Path bootableDisk(Path folder, long bytes) {
+        Path file = folder.resolve("root.img");
+        Random random = new Random(7);
+        try (RandomAccessFile disk = new RandomAccessFile(file.toFile(), "rw")) {
+            disk.setLength(bytes);
+            byte[] sector = new byte[512];
+            random.nextBytes(sector);
+            sector[446 + 4] = (byte) 0x83;
+            sector[510] = 0x55;
+            sector[511] = (byte) 0xAA;
+            disk.write(sector);
+            byte[] block = new byte[(int) MIB];
+            for (long at : new long[] {MIB, 9 * MIB + 4096, bytes - MIB / 2}) {
+                random.nextBytes(block);
+                disk.seek(at);
+                disk.write(block, 0, (int) Math.min(block.length, bytes - at));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private static MachineFacts machine(long rootBytes) {
+        return new MachineFacts("ec2", "i-0e1dc0292b0ae7293", 1, 1024, null, null, Optional.of("Ubuntu 24.04"),
+                List.of(new MachineFacts.Disk("/dev/xvda", rootBytes, true, Optional.of("gp3"), false)), List.of("198.51.100.7"),
+                List.of("10.0.1.7"), Map.of("Name", "web-01"), Optional.of("t3.micro"), Optional.empty(), Optional.of("running"));
+    }
+
+    private JourneyRun run(FakeSourceProvider source, MigrationFile file) {
+        return new JourneyRun(sandbox, folder, store, events::add, source, file, PASSWORD, TIMING);
+    }
+
+    @Test
+    void writesTheDiskThroughTheHelperBootsItByDirectDiskThenPlansNoChangesAndDestroysAll() {
+        long size = 26 * MIB + 4096;
+        Path disk = bootableDisk(folder, size);
+        FakeSourceProvider source = new FakeSourceProvider(machine(size), FirewallResourceTest.webServer(), disk);
+        MigrationFile file = TestFiles.load(FILE, folder);
+
+        try (JourneyRun run = run(source, file)) {
+            Plan plan = run.plan(false);
+            assertThat(plan.change(ResourceAddress.parse("linode_image.web-01"))).as("no image on the disk road").isEmpty();
+            for (String address : List.of("linode_instance.web-01", "linode_disk.web-01", "linode_disk_write.web-01",
+                    "linode_config.web-01", "linode_firewall.web-01")) {
+                assertThat(change(plan, address).action()).as(address).isEqualTo(Action.CREATE);
+            }
+            assertThat(change(plan, "linode_disk.web-01").after().get("size_mb").asLong()).isEqualTo(27);
+            assertThat(change(plan, "linode_disk_write.web-01").notes()).extracting(Note::text)
+                    .anySatisfy(text -> assertThat(text).contains("temporary helper").contains("linode/debian12"));
+
+            ApplyResult applied = run.apply(plan);
+
+            assertThat(applied.failures()).isEmpty();
+            LinodeInstance linode = sandbox.world().linodeInstances().get(0);
+            assertThat(linode.status()).isEqualTo("running");
+            assertThat(linode.image()).as("made with no image").isNull();
+            var disks = sandbox.world().linodeDisks(linode.id());
+            assertThat(disks).as("the helper disk is gone").singleElement()
+                    .satisfies(d -> assertThat(d.filesystem()).isEqualTo("raw"));
+            assertThat(sandbox.world().linodeDiskSha256(disks.get(0).id(), size))
+                    .as("the Linode disk holds the source's bytes").isEqualTo(TestDisks.sha256(disk));
+            var configs = sandbox.world().linodeConfigs(linode.id());
+            assertThat(configs).as("the helper config is gone").singleElement().satisfies(config -> {
+                assertThat(config.kernel()).isEqualTo("linode/direct-disk");
+                assertThat(config.rootDevice()).isEqualTo("/dev/sda");
+            });
+            Firewall firewall = sandbox.world().firewalls().get(0);
+            assertThat(firewall.devices()).extracting(device -> device.entityId()).containsExactly(linode.id());
+            assertThat(sandbox.requests().count("linode:POST /linode/instances/{linodeId}/disks"))
+                    .as("the raw disk and one helper disk").isEqualTo(2);
+
+            Plan second = run.plan(false);
+            assertThat(second.changes()).filteredOn(c -> c.action().isChange()).as("a second plan has no changes").isEmpty();
+
+            ApplyResult destroyed = run.apply(run.plan(true));
+            assertThat(destroyed.failures()).isEmpty();
+            assertThat(sandbox.world().linodeInstances()).isEmpty();
+            assertThat(sandbox.world().firewalls()).isEmpty();
+        }
+    }
+}
