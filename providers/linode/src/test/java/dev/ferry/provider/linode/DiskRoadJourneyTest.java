@@ -4,6 +4,7 @@ import static dev.ferry.provider.linode.LinodeJourneyTest.change;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.engine.apply.ApplyResult;
+import dev.ferry.engine.apply.Cancellation;
 import dev.ferry.engine.event.Event;
 import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.plan.Action;
@@ -154,6 +155,66 @@ class DiskRoadJourneyTest {
             assertThat(destroyed.failures()).isEmpty();
             assertThat(sandbox.world().linodeInstances()).isEmpty();
             assertThat(sandbox.world().firewalls()).isEmpty();
+        }
+    }
+
+    @Test
+    void anSshSessionCutInTheMiddleOfAChunkStartsThatChunkOverAndTheDiskStillMatches() {
+        long size = 14 * MIB;
+        Path disk = bootableDisk(folder, size);
+        sandbox.faults().set("services=linode-ssh,actions=W,cut=1,cut-after=256KiB,count=2");
+        FakeSourceProvider source = new FakeSourceProvider(machine(size), FirewallResourceTest.webServer(), disk);
+
+        try (JourneyRun run = run(source, TestFiles.load(FILE, folder))) {
+            ApplyResult applied = run.apply(run.plan(false));
+
+            assertThat(applied.failures()).isEmpty();
+            LinodeInstance linode = sandbox.world().linodeInstances().get(0);
+            var raw = sandbox.world().linodeDisks(linode.id()).get(0);
+            assertThat(sandbox.world().linodeDiskSha256(raw.id(), size)).isEqualTo(TestDisks.sha256(disk));
+            assertThat(events).filteredOn(e -> e instanceof Event.StepProgress p && p.status().contains("starts over"))
+                    .as("the cut chunks were said to start over").hasSizeGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void anApplyStoppedMidWriteGoesOnNextRunAfterTheVerifiedChunksWithAHelperBuiltAgain() {
+        long size = 26 * MIB + 4096;
+        Path disk = bootableDisk(folder, size);
+        FakeSourceProvider source = new FakeSourceProvider(machine(size), FirewallResourceTest.webServer(), disk);
+        MigrationFile file = TestFiles.load(FILE, folder);
+        Cancellation stop = new Cancellation();
+        events.clear();
+
+        try (JourneyRun first = new JourneyRun(sandbox, folder, store, event -> {
+            events.add(event);
+            if (event instanceof Event.BytesProgress bytes && bytes.bytes() >= 3 * CHUNK && !stop.isRequested()) {
+                stop.request();
+            }
+        }, source, file, PASSWORD, TIMING)) {
+            ApplyResult stopped = first.apply(first.plan(false), stop);
+            assertThat(stopped.succeeded()).isFalse();
+        }
+        LinodeInstance linode = sandbox.world().linodeInstances().get(0);
+        assertThat(sandbox.world().linodeConfigs(linode.id())).as("stopped with the helper in place")
+                .extracting(c -> c.label()).containsExactly(LinodeMachine.HELPER_LABEL);
+        events.clear();
+
+        try (JourneyRun second = run(source, file)) {
+            ApplyResult applied = second.apply(second.plan(false));
+
+            assertThat(applied.failures()).isEmpty();
+            assertThat(sandbox.world().linodeInstances()).as("no twin Linode").hasSize(1);
+            var disks = sandbox.world().linodeDisks(linode.id());
+            assertThat(disks).as("one raw disk, the helpers gone").singleElement();
+            assertThat(sandbox.world().linodeDiskSha256(disks.get(0).id(), size)).isEqualTo(TestDisks.sha256(disk));
+            assertThat(sandbox.requests().count("linode:POST /linode/instances/{linodeId}/disks"))
+                    .as("the raw disk once, the helper twice (its key died with the first run)").isEqualTo(3);
+            assertThat(events).filteredOn(e -> e instanceof Event.StepProgress p
+                    && p.status().contains("were written and verified by an earlier run")).isNotEmpty();
+            long resent = events.stream().filter(e -> e instanceof Event.BytesProgress).map(e -> (Event.BytesProgress) e)
+                    .mapToLong(Event.BytesProgress::bytes).min().orElseThrow();
+            assertThat(resent).as("the second run starts past the chunks verified before the stop").isGreaterThan(2 * CHUNK);
         }
     }
 }
