@@ -3,6 +3,8 @@ package dev.ferry.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.sandbox.Sandbox;
+import dev.ferry.sandbox.world.LinodeDisk;
+import dev.ferry.sandbox.world.LinodeInstance;
 import dev.ferry.sandbox.world.SandboxWorld;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +46,15 @@ class RealisticInstanceTest {
     }
 
     private Ferry.Result plan(String instance) throws IOException {
+        write(instance, "root_pass: \"${env:ROOT_PASSWORD}\"");
+        return ferry().run("plan");
+    }
+
+    private Ferry ferry() {
+        return Ferry.in(dir, sandbox, Journeys.distinctiveSecret("Root-"));
+    }
+
+    private void write(String instance, String road) throws IOException {
         Files.writeString(dir.resolve("migration.yaml"), """
                 apiVersion: ferry/v1
                 kind: Migration
@@ -54,10 +65,9 @@ class RealisticInstanceTest {
                 migrations:
                   - name: ubuntu-01
                     source: {ec2: {instance: %s}}
-                    target: {linode: {region: us-lax, type: match, label: ubuntu-01, root_pass: "${env:ROOT_PASSWORD}"}}
+                    target: {linode: {region: us-lax, type: match, label: ubuntu-01, %s}}
                     firewall: {from: security-groups, inbound_policy: DROP, outbound_policy: ACCEPT}
-                """.formatted(instance));
-        return Ferry.in(dir, sandbox, Journeys.distinctiveSecret("Root-")).run("plan");
+                """.formatted(instance, road));
     }
 
     @Test
@@ -67,6 +77,39 @@ class RealisticInstanceTest {
         assertThat(plan.exitCode()).as(plan.toString()).isNotZero();
         assertThat(all).contains("8 GiB").contains("target.linode.via: disk");
         assertThat(sandbox.world().amis()).as("a refused plan makes nothing").isEmpty();
+    }
+
+    @Test
+    void theEightGibUbuntuRootMovesOnTheDiskRoadByteForByte() throws IOException {
+        String instance = SandboxWorld.ubuntuInstance().id();
+        write(instance, "via: disk");
+        Ferry ferry = ferry();
+
+        Ferry.Result plan = ferry.run("plan");
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("linode_disk_write.ubuntu-01").contains("temporary helper")
+                .contains("linode_config.ubuntu-01").doesNotContain("linode_image.");
+
+        Ferry.Result apply = ferry.run("apply", "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.toString()).isZero();
+        LinodeInstance linode = sandbox.world().linodeInstances().get(0);
+        assertThat(linode.status()).isEqualTo("running");
+        List<LinodeDisk> disks = sandbox.world().linodeDisks(linode.id());
+        assertThat(disks).as("only the raw disk is left").singleElement().extracting(LinodeDisk::filesystem).isEqualTo("raw");
+        long volume = 8L << 30;
+        assertThat(sandbox.world().linodeDiskSha256(disks.get(0).id(), volume))
+                .as("the Linode disk holds the whole 8 GiB volume")
+                .isEqualTo(JourneyATest.sha256(sandbox.world().rootDiskImage(instance), volume));
+        assertThat(sandbox.world().linodeConfigs(linode.id())).singleElement()
+                .satisfies(config -> assertThat(config.kernel()).isEqualTo("linode/direct-disk"));
+        assertThat(sandbox.world().firewalls().get(0).devices()).extracting(d -> d.entityId()).containsExactly(linode.id());
+
+        Ferry.Result again = ferry.run("plan", "--detailed-exitcode");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+
+        Ferry.Result destroy = ferry.run("destroy", "--auto-approve");
+        assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
+        assertThat(sandbox.world().linodeInstances()).isEmpty();
     }
 
     @Test

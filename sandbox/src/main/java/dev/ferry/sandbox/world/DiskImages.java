@@ -345,7 +345,9 @@ public final class DiskImages {
             // Amazon Linux 2 disks keep the key they had before distributions existed, and with it their cache.
             sha.update((GENERATOR_VERSION + "|" + disk.kind() + "|" + disk.hostname() + "|" + disk.imageBytes()
                     + (disk.distribution() == null ? "" : "|" + disk.distribution())
-                    + (disk.layout() == null ? "" : "|" + disk.layout())).getBytes(StandardCharsets.UTF_8));
+                    + (disk.layout() == null ? "" : "|" + disk.layout())
+                    // the Ubuntu layout's second revision has GRUB's boot code in its protective MBR
+                    + (GeneratedDisk.UBUNTU_GPT.equals(disk.layout()) ? "|r2" : "")).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -133,6 +133,13 @@ final class UbuntuDisk {
         crc.update(entries.array());
         long entriesCrc = crc.getValue();
         byte[] mbr = new byte[512];
+        // GRUB's boot.img for BIOS starts with a short jump and names itself; it loads core.img from the BIOS boot
+        // partition, which is what a BIOS (and Linode's direct-disk boot) starts
+        mbr[0] = (byte) 0xEB;
+        mbr[1] = 0x63;
+        mbr[2] = (byte) 0x90;
+        byte[] grub = "GRUB \0Geom\0Hard Disk\0Read\0 Error\r\n".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(grub, 0, mbr, 0x180, grub.length);
         mbr[446 + 1] = 0x00;
         mbr[446 + 2] = 0x02;
         mbr[446 + 4] = (byte) 0xEE;
