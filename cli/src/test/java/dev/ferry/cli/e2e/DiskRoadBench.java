@@ -1,0 +1,118 @@
+package dev.ferry.cli.e2e;
+
+import dev.ferry.sandbox.Sandbox;
+import dev.ferry.sandbox.SandboxOptions;
+import dev.ferry.sandbox.world.LinodeDisk;
+import dev.ferry.sandbox.world.LinodeInstance;
+import dev.ferry.sandbox.world.SandboxWorld;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The figures of bench/linode-disk/run.sh (see its header): the realistic 8 GiB Ubuntu instance moved on the disk
+ * road — read from the sandbox's EBS direct endpoint, written onto a sandbox Linode disk through the helper over
+ * SSH — by {@code java -jar ferry.jar apply} in a fresh JVM (its wall time and peak RSS from /usr/bin/time), next to
+ * {@code pigz -p 2 -6} of the same raw disk file. The sandbox runs in this JVM with its clock at 0 (no cloud
+ * waits), so the apply's time is ferry's and the transfer's; the Linode disk's SHA-256 is checked after the first
+ * run (untimed). Each run is destroyed before the next.
+ *
+ * <p>Usage: {@code DiskRoadBench FERRY_JAR WORK_DIR RUNS}
+ */
+public final class DiskRoadBench {
+
+    private DiskRoadBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]).toAbsolutePath();
+        Path work = Files.createDirectories(Path.of(args[1]).toAbsolutePath());
+        int runs = Integer.parseInt(args[2]);
+        SandboxWorld world = SandboxWorld.defaults().withInstance(SandboxWorld.ubuntuInstance());
+        String instance = SandboxWorld.ubuntuInstance().id();
+        SandboxOptions options = SandboxOptions.builder().world(world).timeScale(0.0)
+                .cacheDirectory(work.resolve("sandbox-cache")).build();
+        try (Sandbox sandbox = Sandbox.start(options)) {
+            Path raw = sandbox.world().rootDiskImage(instance);
+            Files.writeString(work.resolve("migration.yaml"), """
+                    apiVersion: ferry/v1
+                    kind: Migration
+                    metadata: {name: disk-road-bench}
+                    providers:
+                      aws: {region: us-west-1}
+                      linode: {token: "${env:LINODE_TOKEN}"}
+                    migrations:
+                      - name: ubuntu-01
+                        source: {ec2: {instance: %s}}
+                        target: {linode: {region: us-lax, type: match, via: disk}}
+                    """.formatted(instance));
+            List<double[]> ferry = new ArrayList<>();
+            List<double[]> pigz = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                double[] apply = timed(work, sandbox, List.of("java", "-jar", jar.toString(), "apply", "--auto-approve"));
+                ferry.add(apply);
+                System.out.printf("run %d: ferry apply (disk road, 8 GiB): %.1f s wall, %.1f s CPU, peak RSS %.0f MiB%n", run,
+                        apply[0], apply[1], apply[2]);
+                if (run == 1) {
+                    check(sandbox, raw);
+                }
+                double[] destroy = timed(work, sandbox, List.of("java", "-jar", jar.toString(), "destroy", "--auto-approve"));
+                System.out.printf("        ferry destroy: %.1f s wall%n", destroy[0]);
+                double[] compress = timed(work, sandbox, List.of("sh", "-c", "pigz -p 2 -6 -c '" + raw + "' > /dev/null"));
+                pigz.add(compress);
+                System.out.printf("        pigz -p 2 -6 of the raw file: %.1f s wall, %.1f s CPU, peak RSS %.0f MiB%n",
+                        compress[0], compress[1], compress[2]);
+            }
+            double f = median(ferry, 0);
+            double p = median(pigz, 0);
+            System.out.printf("median of %d: ferry %.1f s wall, %.1f s CPU, %.0f MiB peak; pigz %.1f s wall; ratio %.2f (goal <= 0.35)%n",
+                    runs, f, median(ferry, 1), median(ferry, 2), p, f / p);
+        }
+    }
+
+    /** Wall seconds, CPU seconds and peak RSS (MiB) of one command, from /usr/bin/time. */
+    private static double[] timed(Path work, Sandbox sandbox, List<String> command) throws Exception {
+        Path times = work.resolve("time.txt");
+        List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-o", times.toString(), "-f", "%e %U %S %M"));
+        full.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(full).directory(work.toFile())
+                .redirectOutput(work.resolve("out.log").toFile()).redirectErrorStream(true);
+        Map<String, String> environment = builder.environment();
+        environment.putAll(sandbox.environment());
+        environment.put("FERRY_POLL_INTERVAL", "100ms");
+        environment.put("NO_COLOR", "1");
+        int exit = builder.start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + exit + ":\n"
+                    + Files.readString(work.resolve("out.log"), StandardCharsets.UTF_8));
+        }
+        String[] f = Files.readString(times).strip().lines().reduce((a, b) -> b).orElseThrow().split(" ");
+        return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]) + Double.parseDouble(f[2]),
+            Double.parseDouble(f[3]) / 1024};
+    }
+
+    private static void check(Sandbox sandbox, Path raw) throws Exception {
+        LinodeInstance linode = sandbox.world().linodeInstances().get(0);
+        LinodeDisk disk = sandbox.world().linodeDisks(linode.id()).get(0);
+        long volume = 8L << 30;
+        String written = sandbox.world().linodeDiskSha256(disk.id(), volume);
+        String source = JourneyATest.sha256(raw, volume);
+        System.out.println("        the Linode disk's SHA-256 " + (written.equals(source) ? "equals" : "DIFFERS FROM")
+                + " the source volume's (" + source.substring(0, 16) + "...)");
+        if (!written.equals(source)) {
+            throw new IllegalStateException("the disk road wrote other bytes than the source's");
+        }
+    }
+
+    private static double median(List<double[]> runs, int field) {
+        List<Double> values = new ArrayList<>();
+        runs.forEach(r -> values.add(r[field]));
+        Collections.sort(values);
+        int n = values.size();
+        return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+    }
+}
