@@ -49,7 +49,7 @@ class KilledApplyConvergesTest {
 
             // The uninterrupted run is forked too, to count the requests the killed ones make.
             long before = requests(sandbox);
-            Process whole = fork(ferry, "apply", "--auto-approve");
+            Process whole = fork(dir, ferry, "apply", "--auto-approve");
             assertThat(whole.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(whole.exitValue()).as(Files.readString(dir.resolve("out.log")) + Files.readString(dir.resolve("err.log"))).isZero();
             long journey = requests(sandbox) - before;
@@ -61,22 +61,10 @@ class KilledApplyConvergesTest {
                 long moment = Math.max(1, Math.round((double) k * journey / (KILLS + 1)));
                 Set<String> exportsBefore = ids(sandbox.world().exportImageTasks());
                 long imagesBefore = sandbox.requests().successCount("ec2:CreateImage");
-                long start = requests(sandbox);
                 long t0 = System.nanoTime();
-                Process apply = fork(ferry, "apply", "--auto-approve");
-                boolean finished = false;
-                while (requests(sandbox) - start < moment) {
-                    if (!apply.isAlive()) {
-                        finished = true;
-                        break;
-                    }
-                    LockSupport.parkNanos(200_000); // not a busy wait: the forked JVM needs the core
-                }
-                apply.destroyForcibly();
-                assertThat(apply.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                long reached = requests(sandbox) - start;
-                log.add("kill " + k + ": request " + moment + " of " + journey + " (reached " + reached + ")"
-                        + (finished ? ", exited " + apply.exitValue() + " first" : ""));
+                String killedAt = killAt(dir, ferry, sandbox, moment);
+                boolean finished = killedAt.startsWith("exited");
+                log.add("kill " + k + ": request " + moment + " of " + journey + " (" + killedAt + ")");
                 if (!finished) {
                     killed++;
                 }
@@ -122,7 +110,28 @@ class KilledApplyConvergesTest {
         assertThat(WorldSnapshot.of(sandbox.world())).as(round + "\n" + destroy).isEqualTo(pristine);
     }
 
-    private static long requests(Sandbox sandbox) {
+    /**
+     * Forks {@code ferry apply --auto-approve} and SIGKILLs it once it has made {@code moment} requests to the
+     * sandbox; says how far it got, or that it exited first.
+     */
+    static String killAt(Path dir, Ferry ferry, Sandbox sandbox, long moment) throws Exception {
+        long start = requests(sandbox);
+        Process apply = fork(dir, ferry, "apply", "--auto-approve");
+        boolean finished = false;
+        while (requests(sandbox) - start < moment) {
+            if (!apply.isAlive()) {
+                finished = true;
+                break;
+            }
+            LockSupport.parkNanos(200_000); // not a busy wait: the forked JVM needs the core
+        }
+        apply.destroyForcibly();
+        assertThat(apply.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        long reached = requests(sandbox) - start;
+        return finished ? "exited " + apply.exitValue() + " first, at request " + reached : "reached request " + reached;
+    }
+
+    static long requests(Sandbox sandbox) {
         return sandbox.requests().counts().values().stream().mapToLong(Long::longValue).sum();
     }
 
@@ -134,7 +143,7 @@ class KilledApplyConvergesTest {
      * {@code java -cp <this classpath> dev.ferry.cli.Main ARGS} in the test's folder with the shell's variables,
      * as a user's shell would run ferry.
      */
-    private Process fork(Ferry ferry, String... args) throws IOException {
+    static Process fork(Path dir, Ferry ferry, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
