@@ -119,6 +119,11 @@ final class HelperCommand implements Command {
         } catch (IOException e) {
             outcome = new Outcome(1, "", "dd: " + e.getMessage() + "\n");
         }
+        if ("W".equals(kind) && outcome.status() != 0) {
+            // a failed write stops reading its stdin; the rest is taken and dropped so the client, still
+            // sending, gets the exit status rather than a channel closed under it
+            drain();
+        }
         try {
             out.write(outcome.stdout().getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -128,6 +133,14 @@ final class HelperCommand implements Command {
             // the client went away
         }
         exit.onExit(outcome.status());
+    }
+
+    private void drain() {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // the client went away
+        }
     }
 
     /** W, R, B or S (the names fault rules use as actions), or null for any other command. */
@@ -181,7 +194,8 @@ final class HelperCommand implements Command {
 
     private Outcome write(LinodeDisk disk, Path file, String slot, long offset, long length, OptionalLong cut,
                           ChannelSession channel) throws IOException {
-        InputStream stdin = cut.isPresent() ? new CutAfter(in, cut.getAsLong()) : in;
+        // the channel's stdin stays open when the gzip stream is closed: what is left of it is drained
+        InputStream stdin = new CutAfter(in, cut.orElse(Long.MAX_VALUE));
         DiskBytes.Written written;
         try (InputStream gunzip = new GZIPInputStream(stdin, 64 * 1024)) {
             written = DiskBytes.write(file, disk.sizeBytes(), offset, gunzip);
@@ -208,7 +222,7 @@ final class HelperCommand implements Command {
         return hex + "  -\n";
     }
 
-    /** Stdin that cuts the session once {@code limit} bytes have been read from it. */
+    /** Stdin that cuts the session once {@code limit} bytes have been read from it, and that close leaves open. */
     private static final class CutAfter extends FilterInputStream {
         private long left;
 
@@ -233,6 +247,10 @@ final class HelperCommand implements Command {
                 left -= n;
             }
             return n;
+        }
+
+        @Override
+        public void close() {
         }
     }
 }
