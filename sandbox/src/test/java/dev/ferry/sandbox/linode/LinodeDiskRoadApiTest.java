@@ -12,7 +12,9 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -186,5 +188,25 @@ public class LinodeDiskRoadApiTest {
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(400);
         assertThat(reply.firstField()).as(reply.body().toString()).isEqualTo(field);
         assertThat(reply.firstReason()).isNotBlank();
+    }
+
+    @Test
+    void disksConfigsAndTheirBytesOutliveARestartWithAStateDirectory(@TempDir Path state) {
+        long id;
+        long disk;
+        try (Sandbox first = Sandbox.start(TestSandboxes.options(0.01).stateDirectory(state).build())) {
+            LinodeTestClient client = new LinodeTestClient(first);
+            id = offlineLinode(client, "kept");
+            disk = readyDisk(client, id, Map.of("label", "root", "size", 16, "filesystem", "raw"));
+            assertThat(client.post("/linode/instances/" + id + "/configs", config("boot", LinodeMachines.DIRECT_DISK,
+                    Map.of("sda", Map.of("disk_id", disk)))).status()).isEqualTo(200);
+        }
+        try (Sandbox second = Sandbox.start(TestSandboxes.options(0.01).stateDirectory(state).build())) {
+            assertThat(second.world().linodeDisks(id)).extracting(d -> d.id()).containsExactly(disk);
+            assertThat(second.world().linodeConfigs(id)).extracting(c -> c.diskIn("sda")).containsExactly(disk);
+            LinodeTestClient client = new LinodeTestClient(second);
+            long next = readyDisk(client, id, Map.of("label", "more", "size", 16, "filesystem", "raw"));
+            assertThat(next).as("ids go on from the saved counters").isGreaterThan(disk);
+        }
     }
 }
