@@ -209,4 +209,48 @@ public class LinodeDiskRoadApiTest {
             assertThat(next).as("ids go on from the saved counters").isGreaterThan(disk);
         }
     }
+
+    @Test
+    void aVolumeIsMadeAttachedIntoAConfigSlotDetachedAndDeleted() {
+        long id = offlineLinode(linode, "with-volume");
+        long raw = readyDisk(linode, id, Map.of("label", "root", "size", 1024, "filesystem", "raw"));
+        long configId = linode.post("/linode/instances/" + id + "/configs", config("boot", LinodeMachines.DIRECT_DISK,
+                Map.of("sda", Map.of("disk_id", raw)))).body().get("id").asLong();
+
+        LinodeTestClient.Reply created = linode.post("/volumes", Map.of("label", "data-01", "size", 20,
+                "region", "us-lax", "tags", List.of("ferry")));
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(200);
+        assertThat(created.body().get("status").asText()).isEqualTo("creating");
+        assertThat(created.body().get("linode_id").isNull()).isTrue();
+        long volume = created.body().get("id").asLong();
+        TestSandboxes.waitUntil("volume active", Duration.ofSeconds(10), () ->
+                linode.get("/volumes/" + volume).body().path("status").asText().equals("active"));
+
+        LinodeTestClient.Reply attached = linode.post("/volumes/" + volume + "/attach", Map.of("linode_id", id,
+                "config_id", configId));
+        assertThat(attached.status()).as(attached.body().toString()).isEqualTo(200);
+        assertThat(attached.body().get("linode_id").asLong()).isEqualTo(id);
+        assertThat(linode.get("/linode/instances/" + id + "/configs/" + configId).body()
+                .at("/devices/sdb/volume_id").asLong()).isEqualTo(volume);
+        assertThat(linode.delete("/volumes/" + volume).status()).as("attached").isEqualTo(400);
+        assertThat(linode.get("/volumes").body().get("results").asInt()).isEqualTo(1);
+
+        assertThat(linode.post("/volumes/" + volume + "/detach", null).status()).isEqualTo(200);
+        assertThat(linode.get("/linode/instances/" + id + "/configs/" + configId).body().get("devices").has("sdb"))
+                .isFalse();
+        assertThat(linode.delete("/volumes/" + volume).status()).isEqualTo(200);
+        assertThat(linode.get("/volumes/" + volume).status()).isEqualTo(404);
+
+        assertField(linode.post("/volumes", Map.of("label", "tiny", "size", 5, "region", "us-lax")), "size");
+        assertField(linode.post("/volumes", Map.of("label", "nowhere", "size", 10)), "region");
+        assertField(linode.post("/volumes", Map.of("size", 10, "region", "us-lax")), "label");
+        LinodeTestClient.Reply onLinode = linode.post("/volumes", Map.of("label", "data-02", "size", 10,
+                "linode_id", id));
+        assertThat(onLinode.status()).as(onLinode.body().toString()).isEqualTo(200);
+        assertThat(onLinode.body().get("region").asText()).isEqualTo("us-lax");
+        assertThat(linode.get("/linode/instances/" + id + "/configs/" + configId).body()
+                .at("/devices/sdb/volume_id").asLong()).as("the Linode's only config").isEqualTo(
+                        onLinode.body().get("id").asLong());
+        assertThat(events(onLinode.body().get("id").asLong())).contains("volume_attach:finished");
+    }
 }

@@ -178,6 +178,23 @@ class HelperSshServerTest {
         Ran pastTheEnd = run(write("sdb", 63L * MIB, 3 * MIB), whole);
         assertThat(pastTheEnd.status()).isEqualTo(1);
         assertThat(pastTheEnd.stderr()).isEqualTo("dd: error writing '/dev/sdb': No space left on device\n");
+        assertThat(run("blockdev --getsize64 /dev/sdh", new byte[0]).status()).isEqualTo(1);
+    }
+
+    @Test
+    void writesABlockStorageVolumeInAConfigSlotTheSameWay() {
+        var created = linode.post("/volumes", Map.of("label", "ssh-data", "size", 10, "linode_id", linodeId,
+                "config_id", configId));
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(200);
+        long volume = created.body().get("id").asLong();
+        assertThat(linode.get("/linode/instances/" + linodeId + "/configs/" + configId).body()
+                .at("/devices/sdc/volume_id").asLong()).isEqualTo(volume);
+        assertThat(run("blockdev --getsize64 /dev/sdc", new byte[0]).stdout()).isEqualTo(10L * 1024 * MIB + "\n");
+        byte[] data = chunk(5);
+        Ran written = run(write("sdc", 0, data.length), gzip(data));
+        assertThat(written.status()).as(written.stderr()).isZero();
+        assertThat(sandbox.world().linodeVolumeSha256(volume, data.length)).isEqualTo(sha256(data));
+        assertThat(linode.post("/volumes/" + volume + "/detach", null).status()).isEqualTo(200);
         assertThat(run("blockdev --getsize64 /dev/sdc", new byte[0]).status()).isEqualTo(1);
     }
 
@@ -222,7 +239,7 @@ class HelperSshServerTest {
             exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(60));
             assertThat(exec.getExitStatus()).isZero();
         }
-        linode.post("/linode/instances/" + id + "/shutdown", Map.of());
+        linode.post("/linode/instances/" + id + "/shutdown", null);
         waitForStatus(linode, id, "offline");
         assertThat(linode.put("/linode/instances/" + id + "/configs/" + config, config("boot",
                 LinodeMachines.DIRECT_DISK, Map.of("sda", Map.of("disk_id", rawDisk)))).status()).isEqualTo(200);
