@@ -34,11 +34,12 @@ import static dev.ferry.sandbox.linode.LinodeFirewalls.device;
 import static dev.ferry.sandbox.linode.LinodeFirewalls.firewall;
 import static dev.ferry.sandbox.linode.LinodeInstances.linode;
 import static dev.ferry.sandbox.linode.LinodePages.page;
+import static dev.ferry.sandbox.linode.LinodeVolumes.volume;
 import static java.util.Objects.requireNonNull;
 
 /**
  * Linode API v4 under {@code /v4}: plans, regions, image upload, Linodes (their disks, configs, boot, reboot
- * and shutdown), Cloud Firewalls and their devices, account events. Bearer token, {@code {data,page,pages,results}} pages, {@code X-Filter},
+ * and shutdown), Block Storage volumes, Cloud Firewalls and their devices, account events. Bearer token, {@code {data,page,pages,results}} pages, {@code X-Filter},
  * and {@code {"errors":[{"field","reason"}]}} errors as in the OpenAPI description.
  */
 public final class LinodeApi implements ServiceHandler {
@@ -53,6 +54,8 @@ public final class LinodeApi implements ServiceHandler {
             "image", "group", "created", "updated");
     private static final Set<String> DISK_FILTERS = Set.of("id", "label", "size", "status", "filesystem");
     private static final Set<String> CONFIG_FILTERS = Set.of("id", "label", "kernel");
+    private static final Set<String> VOLUME_FILTERS = Set.of("id", "label", "region", "size", "status", "tags",
+            "linode_id");
     private static final Set<String> FIREWALL_FILTERS = Set.of("id", "label", "status", "tags", "created", "updated");
     private static final Set<String> DEVICE_FILTERS = Set.of("id", "created", "updated", "entity.id", "entity.type");
     private static final Set<String> EVENT_FILTERS = Set.of("id", "action", "created", "entity.id", "entity.type",
@@ -64,6 +67,7 @@ public final class LinodeApi implements ServiceHandler {
     private final LinodeFirewalls firewalls;
     private final LinodeDisks disks;
     private final LinodeConfigs configs;
+    private final LinodeVolumes volumes;
     private final List<Route> routes = new ArrayList<>();
 
     private record Route(String method, Pattern pattern, String template, Endpoint endpoint) {
@@ -85,6 +89,7 @@ public final class LinodeApi implements ServiceHandler {
         this.firewalls = new LinodeFirewalls(world);
         this.disks = new LinodeDisks(world);
         this.configs = new LinodeConfigs(world);
+        this.volumes = new LinodeVolumes(world);
         route("GET", "/linode/types", "/linode/types", (c, m, b) -> page(c, world.read(w -> w.linodeTypes().stream()
                 .map(t -> (JsonNode) LinodeJson.type(t)).toList()), TYPE_FILTERS));
         route("GET", "/linode/types/([^/]+)", "/linode/types/{typeId}", (c, m, b) -> world.read(w ->
@@ -137,6 +142,14 @@ public final class LinodeApi implements ServiceHandler {
                             .filter(f -> f.devices().stream().anyMatch(d -> d.entityId() == linode.id()))
                             .map(f -> (JsonNode) LinodeJson.firewall(f)).toList();
                 }), FIREWALL_FILTERS));
+        route("GET", "/volumes", "/volumes", (c, m, b) -> page(c, world.read(w -> w.linodeMachines().volumes()
+                .values().stream().map(v -> (JsonNode) LinodeJson.volume(v, w)).toList()), VOLUME_FILTERS));
+        route("POST", "/volumes", "/volumes", volumes::createVolume);
+        route("GET", "/volumes/(\\d+)", "/volumes/{volumeId}", (c, m, b) -> world.read(w ->
+                LinodeJson.volume(volume(w, m.group(1)), w)));
+        route("DELETE", "/volumes/(\\d+)", "/volumes/{volumeId}", volumes::deleteVolume);
+        route("POST", "/volumes/(\\d+)/attach", "/volumes/{volumeId}/attach", volumes::attach);
+        route("POST", "/volumes/(\\d+)/detach", "/volumes/{volumeId}/detach", volumes::detach);
         route("GET", "/networking/firewalls", "/networking/firewalls", (c, m, b) -> page(c, world.read(w ->
                 w.firewalls().values().stream().map(f -> (JsonNode) LinodeJson.firewall(f)).toList()),
                 FIREWALL_FILTERS));

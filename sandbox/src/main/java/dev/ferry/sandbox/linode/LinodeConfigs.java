@@ -164,8 +164,13 @@ final class LinodeConfigs {
                 }
                 devices.put(slot, new LinodeConfig.Device(found.id(), null));
             } else {
-                throw LinodeException.field("devices." + slot + ".volume_id", "Volume " + volume.asText()
-                        + " not found");
+                var found = w.linodeMachines().volumes().get(volume.asLong());
+                if (!volume.isIntegralNumber() || found == null
+                        || !Long.valueOf(owner.id()).equals(found.linodeId())) {
+                    throw LinodeException.field("devices." + slot + ".volume_id", "Volume " + volume.asText()
+                            + " is not attached to this Linode");
+                }
+                devices.put(slot, new LinodeConfig.Device(null, found.id()));
             }
         });
         return devices;

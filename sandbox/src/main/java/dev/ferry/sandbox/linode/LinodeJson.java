@@ -14,6 +14,7 @@ import dev.ferry.sandbox.world.LinodeImage;
 import dev.ferry.sandbox.world.LinodeInstance;
 import dev.ferry.sandbox.world.LinodeRegion;
 import dev.ferry.sandbox.world.LinodeType;
+import dev.ferry.sandbox.world.LinodeVolume;
 import dev.ferry.sandbox.world.World;
 
 import java.time.Instant;
@@ -210,6 +211,31 @@ final class LinodeJson {
         node.put("filesystem", d.filesystem());
         node.put("created", date(d.created()));
         node.put("updated", date(d.updated()));
+        return node;
+    }
+
+    static ObjectNode volume(LinodeVolume v, World w) {
+        ObjectNode node = Json.object();
+        node.put("id", v.id());
+        node.put("label", v.label());
+        node.put("status", v.status());
+        node.put("size", v.sizeGb());
+        node.put("region", v.region());
+        LinodeInstance machine = v.linodeId() == null ? null : w.linodeInstances().get(v.linodeId());
+        if (machine == null) {
+            node.putNull("linode_id");
+            node.putNull("linode_label");
+        } else {
+            node.put("linode_id", machine.id());
+            node.put("linode_label", machine.label());
+        }
+        node.put("filesystem_path", "/dev/disk/by-id/scsi-0Linode_Volume_" + v.label());
+        node.put("hardware_type", "nvme");
+        node.put("encryption", v.encryption());
+        ArrayNode tags = node.putArray("tags");
+        v.tags().forEach(tags::add);
+        node.put("created", date(v.created()));
+        node.put("updated", date(v.updated()));
         return node;
     }
 

@@ -2,7 +2,7 @@ package dev.ferry.sandbox.ssh;
 
 import dev.ferry.sandbox.http.Faults;
 import dev.ferry.sandbox.world.DiskBytes;
-import dev.ferry.sandbox.world.LinodeDisk;
+import dev.ferry.sandbox.world.LinodeMachines;
 import dev.ferry.sandbox.world.World;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
@@ -29,8 +28,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One exec request on the helper: exactly the shapes of the disk road (W: write a gzip chunk and read it back,
- * R: digest of a range, B: size of a device, S: sync), with the errors the real tools give; anything else is a
- * tool the helper does not have (exit 127).
+ * R: digest of a range, B: size of a device, S: sync) on the disks and volumes of the booted config, with the
+ * errors the real tools give; anything else is a tool the helper does not have (exit 127).
  */
 final class HelperCommand implements Command {
 
@@ -119,6 +118,11 @@ final class HelperCommand implements Command {
         } catch (IOException e) {
             outcome = new Outcome(1, "", "dd: " + e.getMessage() + "\n");
         }
+        if ("W".equals(kind) && outcome.status() != 0) {
+            // a failed write stops reading its stdin; the rest is taken and dropped so the client, still
+            // sending, gets the exit status rather than a channel closed under it
+            drain();
+        }
         try {
             out.write(outcome.stdout().getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -128,6 +132,14 @@ final class HelperCommand implements Command {
             // the client went away
         }
         exit.onExit(outcome.status());
+    }
+
+    private void drain() {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // the client went away
+        }
     }
 
     /** W, R, B or S (the names fault rules use as actions), or null for any other command. */
@@ -153,38 +165,37 @@ final class HelperCommand implements Command {
             return new Outcome(0, "", "");
         }
         Long linodeId = channel.getSession().getAttribute(HelperSshServer.LINODE);
-        Map<String, LinodeDisk> disks = world.read(w -> w.linodeMachines().bootedDisks(linodeId));
-        if (disks.isEmpty()) {
+        Map<String, LinodeMachines.SlotDevice> devices = world.read(w -> w.linodeMachines().bootedDevices(linodeId));
+        if (devices.isEmpty()) {
             // the machine is no longer running: its sessions end
             throw new SessionCut();
         }
         Matcher m = (kind.equals("W") ? W : kind.equals("R") ? R : B).matcher(command);
         m.matches();
         String slot = m.group(1);
-        LinodeDisk disk = disks.get(slot);
-        if (disk == null) {
+        LinodeMachines.SlotDevice device = devices.get(slot);
+        if (device == null) {
             return kind.equals("B")
                     ? new Outcome(1, "", "blockdev: cannot open /dev/" + slot + ": No such file or directory\n")
                     // without pipefail, dd's failure leaves sha256sum digesting nothing, and exiting 0
                     : new Outcome(kind.equals("W") ? 1 : 0, kind.equals("W") ? "" : digestLine(EMPTY_SHA256),
                             "dd: failed to open '/dev/" + slot + "': No such file or directory\n");
         }
-        Path file = world.linodeMachines().file(disk.id());
         return switch (kind) {
-            case "B" -> new Outcome(0, disk.sizeBytes() + "\n", "");
-            case "R" -> new Outcome(0, digestLine(DiskBytes.sha256(file, disk.sizeBytes(),
+            case "B" -> new Outcome(0, device.sizeBytes() + "\n", "");
+            case "R" -> new Outcome(0, digestLine(DiskBytes.sha256(device.file(), device.sizeBytes(),
                     Long.parseLong(m.group(2)), Long.parseLong(m.group(3)))), "");
-            default -> write(disk, file, slot, Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), cut,
-                    channel);
+            default -> write(device, slot, Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), cut);
         };
     }
 
-    private Outcome write(LinodeDisk disk, Path file, String slot, long offset, long length, OptionalLong cut,
-                          ChannelSession channel) throws IOException {
-        InputStream stdin = cut.isPresent() ? new CutAfter(in, cut.getAsLong()) : in;
+    private Outcome write(LinodeMachines.SlotDevice device, String slot, long offset, long length, OptionalLong cut)
+            throws IOException {
+        // the channel's stdin stays open when the gzip stream is closed: what is left of it is drained
+        InputStream stdin = new CutAfter(in, cut.orElse(Long.MAX_VALUE));
         DiskBytes.Written written;
         try (InputStream gunzip = new GZIPInputStream(stdin, 64 * 1024)) {
-            written = DiskBytes.write(file, disk.sizeBytes(), offset, gunzip);
+            written = DiskBytes.write(device.file(), device.sizeBytes(), offset, gunzip);
         } catch (SessionCut e) {
             throw e;
         } catch (ZipException e) {
@@ -200,7 +211,7 @@ final class HelperCommand implements Command {
         }
         // what was written is what reads back, unless the stream was not LENGTH bytes long
         String digest = written.bytes() == length ? written.sha256()
-                : DiskBytes.sha256(file, disk.sizeBytes(), offset, length);
+                : DiskBytes.sha256(device.file(), device.sizeBytes(), offset, length);
         return new Outcome(0, digestLine(digest), "");
     }
 
@@ -208,7 +219,7 @@ final class HelperCommand implements Command {
         return hex + "  -\n";
     }
 
-    /** Stdin that cuts the session once {@code limit} bytes have been read from it. */
+    /** Stdin that cuts the session once {@code limit} bytes have been read from it, and that close leaves open. */
     private static final class CutAfter extends FilterInputStream {
         private long left;
 
@@ -233,6 +244,10 @@ final class HelperCommand implements Command {
                 left -= n;
             }
             return n;
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

@@ -36,6 +36,11 @@ public record LinodeConfig(long id, long linodeId, String label, String kernel, 
         requireNonNull(updated, "updated is null");
     }
 
+    LinodeConfig withDevices(Map<String, Device> newDevices, Instant at) {
+        return new LinodeConfig(id, linodeId, label, kernel, rootDevice, newDevices, helpers, comments, runLevel,
+                virtMode, memoryLimit, created, at);
+    }
+
     /** The disk in a slot, if the slot holds a disk. */
     public Long diskIn(String slot) {
         Device device = devices.get(slot);

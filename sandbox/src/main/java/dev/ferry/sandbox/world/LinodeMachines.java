@@ -14,8 +14,8 @@ import java.util.function.Predicate;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The insides of Linodes: their disks (with their bytes in sparse files), their configuration profiles, and
- * booting, rebooting and shutting down into them. Live state, used only inside {@link World#read}/{@link
+ * The insides of Linodes: their disks and Block Storage volumes (with their bytes in sparse files), their
+ * configuration profiles, and booting, rebooting and shutting down into them. Live state, used only inside {@link World#read}/{@link
  * World#write}; the disks' bytes are read and written outside the lock, through {@link #file}.
  */
 public final class LinodeMachines {
@@ -23,12 +23,19 @@ public final class LinodeMachines {
     /** Base durations at time scale 1. */
     public static final Duration DISK_CREATING_DURATION = Duration.ofSeconds(1);
     public static final Duration SHUTTING_DOWN_DURATION = Duration.ofSeconds(1);
+    public static final Duration VOLUME_CREATING_DURATION = Duration.ofSeconds(1);
     public static final String DIRECT_DISK = "linode/direct-disk";
 
     final Map<Long, LinodeDisk> disks = new LinkedHashMap<>();
     final Map<Long, LinodeConfig> configs = new LinkedHashMap<>();
+    final Map<Long, LinodeVolume> volumes = new LinkedHashMap<>();
     long nextDiskId = 61_000_001;
     long nextConfigId = 71_000_001;
+    long nextVolumeId = 81_000_001;
+
+    /** What a slot of a booted config holds, as the helper sees it: a size and the file of its bytes. */
+    public record SlotDevice(long sizeBytes, Path file) {
+    }
 
     private final LinodeState linode;
     private final WorldClock clock;
@@ -48,6 +55,10 @@ public final class LinodeMachines {
         return configs;
     }
 
+    public Map<Long, LinodeVolume> volumes() {
+        return volumes;
+    }
+
     public List<LinodeDisk> disksOf(long linodeId) {
         return disks.values().stream().filter(d -> d.linodeId() == linodeId).toList();
     }
@@ -59,6 +70,63 @@ public final class LinodeMachines {
     /** The sparse file holding a disk's bytes (absent until first written: all zeros). */
     public Path file(long diskId) {
         return directory.resolve(diskId + ".raw");
+    }
+
+    /** The sparse file holding a volume's bytes. */
+    public Path volumeFile(long volumeId) {
+        return directory.resolve("volume-" + volumeId + ".raw");
+    }
+
+    /** Adds a volume, {@code creating} until its scaled creation time has passed (event {@code volume_create}). */
+    public LinodeVolume createVolume(String label, String region, int sizeGb, List<String> tags, String encryption) {
+        Instant now = clock.now();
+        LinodeVolume volume = new LinodeVolume(nextVolumeId++, label, region, sizeGb, "creating", null, tags,
+                encryption, now, now, now.plus(clock.scaled(VOLUME_CREATING_DURATION)));
+        volumes.put(volume.id(), volume);
+        volumeEvent("volume_create", "started", volume);
+        return volume;
+    }
+
+    /** Attaches a volume to a Linode, into the first free slot from {@code sdb} of {@code config} if given. */
+    public LinodeVolume attach(LinodeVolume volume, LinodeInstance machine, LinodeConfig config) {
+        LinodeVolume attached = volume.attachedTo(machine.id(), clock.now());
+        volumes.put(volume.id(), attached);
+        if (config != null) {
+            String free = List.of("sdb", "sdc", "sdd", "sde", "sdf", "sdg", "sdh").stream()
+                    .filter(slot -> !config.devices().containsKey(slot)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no free device slot in config " + config.id()));
+            Map<String, LinodeConfig.Device> devices = new LinkedHashMap<>(config.devices());
+            devices.put(free, new LinodeConfig.Device(null, volume.id()));
+            configs.put(config.id(), config.withDevices(devices, clock.now()));
+        }
+        volumeEvent("volume_attach", "finished", attached);
+        return attached;
+    }
+
+    /** Detaches a volume, taking it out of every config of its Linode. */
+    public void detach(LinodeVolume volume) {
+        for (LinodeConfig config : List.copyOf(configs.values())) {
+            Map<String, LinodeConfig.Device> devices = new LinkedHashMap<>(config.devices());
+            if (devices.values().removeIf(d -> Long.valueOf(volume.id()).equals(d.volumeId()))) {
+                configs.put(config.id(), config.withDevices(devices, clock.now()));
+            }
+        }
+        volumes.put(volume.id(), volume.attachedTo(null, clock.now()));
+        volumeEvent("volume_detach", "finished", volume);
+    }
+
+    public void deleteVolume(LinodeVolume volume) {
+        volumes.remove(volume.id());
+        try {
+            Files.deleteIfExists(volumeFile(volume.id()));
+        } catch (IOException e) {
+            // A leftover file in the sandbox's own storage.
+        }
+        volumeEvent("volume_delete", "finished", volume);
+    }
+
+    private void volumeEvent(String action, String status, LinodeVolume volume) {
+        linode.addEvent(action, status, "volume", volume.id(), volume.label(), "/v4/volumes/" + volume.id(), null);
     }
 
     /** Adds a disk, {@code not ready} until its scaled creation time has passed (event {@code disk_create}). */
@@ -122,8 +190,10 @@ public final class LinodeMachines {
         event("linode_shutdown", "started", stopping);
     }
 
-    /** A deleted Linode takes its disks (and their bytes) and configs with it. */
+    /** A deleted Linode takes its disks (and their bytes) and configs with it, and lets its volumes go. */
     public void removeLinode(long linodeId) {
+        volumes.values().stream().filter(v -> Long.valueOf(linodeId).equals(v.linodeId())).toList()
+                .forEach(v -> volumes.put(v.id(), v.attachedTo(null, clock.now())));
         for (LinodeDisk disk : disksOf(linodeId)) {
             disks.remove(disk.id());
             deleteFile(disk.id());
@@ -147,23 +217,32 @@ public final class LinodeMachines {
                 .findFirst();
     }
 
-    /** The disks in the slots of a running Linode's booted config; empty when it is not running. */
-    public Map<String, LinodeDisk> bootedDisks(long linodeId) {
+    /** What the slots of a running Linode's booted config hold; empty when it is not running. */
+    public Map<String, SlotDevice> bootedDevices(long linodeId) {
         LinodeInstance machine = linode.linodeInstances.get(linodeId);
-        Map<String, LinodeDisk> slots = new LinkedHashMap<>();
+        Map<String, SlotDevice> slots = new LinkedHashMap<>();
         if (machine == null || !machine.status().equals("running") || machine.configId() == null
                 || !configs.containsKey(machine.configId())) {
             return slots;
         }
         configs.get(machine.configId()).devices().forEach((slot, device) -> {
             if (device.diskId() != null && disks.containsKey(device.diskId())) {
-                slots.put(slot, disks.get(device.diskId()));
+                slots.put(slot, new SlotDevice(disks.get(device.diskId()).sizeBytes(), file(device.diskId())));
+            } else if (device.volumeId() != null && volumes.containsKey(device.volumeId())) {
+                slots.put(slot, new SlotDevice(volumes.get(device.volumeId()).sizeBytes(),
+                        volumeFile(device.volumeId())));
             }
         });
         return slots;
     }
 
     void advance(Instant now) {
+        for (LinodeVolume volume : List.copyOf(volumes.values())) {
+            if (volume.status().equals("creating") && !now.isBefore(volume.readyAt())) {
+                volumes.put(volume.id(), volume.withStatus("active", volume.readyAt()));
+                linode.finishEvent("volume_create", "volume", volume.id(), "finished", null, volume.readyAt());
+            }
+        }
         for (LinodeDisk disk : List.copyOf(disks.values())) {
             if (disk.status().equals("not ready") && !now.isBefore(disk.readyAt())) {
                 disks.put(disk.id(), disk.withStatus("ready", disk.readyAt()));
@@ -224,10 +303,14 @@ public final class LinodeMachines {
         }
     }
 
-    void restore(List<LinodeDisk> savedDisks, List<LinodeConfig> savedConfigs, long savedNextDiskId,
-                 long savedNextConfigId) {
+    void restore(List<LinodeDisk> savedDisks, List<LinodeConfig> savedConfigs, List<LinodeVolume> savedVolumes,
+                 PersistedWorld.Counters counters) {
         disks.clear();
         configs.clear();
+        volumes.clear();
+        if (savedVolumes != null) {
+            savedVolumes.forEach(v -> volumes.put(v.id(), v));
+        }
         if (savedDisks != null) {
             savedDisks.forEach(d -> disks.put(d.id(), d));
         }
@@ -235,7 +318,8 @@ public final class LinodeMachines {
             savedConfigs.forEach(c -> configs.put(c.id(), c));
         }
         // states written before Linodes had disks have no such counters
-        nextDiskId = Math.max(nextDiskId, savedNextDiskId);
-        nextConfigId = Math.max(nextConfigId, savedNextConfigId);
+        nextDiskId = Math.max(nextDiskId, counters.nextDiskId());
+        nextConfigId = Math.max(nextConfigId, counters.nextConfigId());
+        nextVolumeId = Math.max(nextVolumeId, counters.nextVolumeId());
     }
 }

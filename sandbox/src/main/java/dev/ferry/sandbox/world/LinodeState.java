@@ -118,7 +118,7 @@ final class LinodeState {
 
     PersistedWorld.Counters counters() {
         return new PersistedWorld.Counters(nextLinodeId, nextImageNumber, nextFirewallId, nextDeviceId, nextEventId,
-                nextPublicIp, machines.nextDiskId, machines.nextConfigId);
+                nextPublicIp, machines.nextDiskId, machines.nextConfigId, machines.nextVolumeId);
     }
 
     /** Replaces this state with a saved one. */
@@ -138,6 +138,6 @@ final class LinodeState {
         nextDeviceId = c.nextDeviceId();
         nextEventId = c.nextEventId();
         nextPublicIp = c.nextPublicIp();
-        machines.restore(saved.linodeDisks(), saved.linodeConfigs(), c.nextDiskId(), c.nextConfigId());
+        machines.restore(saved.linodeDisks(), saved.linodeConfigs(), saved.linodeVolumes(), c);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The changing part of a {@link World}, as kept in the sandbox's state directory between runs ({@code vms}
  * is null in states written before the sandbox had a vCenter: the seeded VMs stay; an import's disks were
- * one blob before imports could hold several, and still read as a list of one; Linode disks and configs are null
+ * one blob before imports could hold several, and still read as a list of one; Linode disks, configs and volumes are null
  * in states written before Linodes had them).
  */
 public record PersistedWorld(
@@ -33,10 +33,12 @@ public record PersistedWorld(
         Counters counters,
         List<VirtualMachine> vms,
         List<LinodeDisk> linodeDisks,
-        List<LinodeConfig> linodeConfigs) {
+        List<LinodeConfig> linodeConfigs,
+        List<LinodeVolume> linodeVolumes) {
 
     /** The next identifiers to hand out on the Linode side. */
     public record Counters(long nextLinodeId, long nextImageNumber, long nextFirewallId, long nextDeviceId,
-                           long nextEventId, int nextPublicIp, long nextDiskId, long nextConfigId) {
+                           long nextEventId, int nextPublicIp, long nextDiskId, long nextConfigId,
+                           long nextVolumeId) {
     }
 }

@@ -480,7 +480,7 @@ public final class World {
                 List.copyOf(linode.linodeImages.values()), List.copyOf(linode.linodeInstances.values()),
                 List.copyOf(linode.firewalls.values()), List.copyOf(linode.events.values()), linode.counters(),
                 List.copyOf(vms.values()), List.copyOf(linode.machines.disks.values()),
-                List.copyOf(linode.machines.configs.values()));
+                List.copyOf(linode.machines.configs.values()), List.copyOf(linode.machines.volumes.values()));
     }
 
     /** Replaces the seeded state with a saved one. */

@@ -252,6 +252,24 @@ public final class WorldView {
         }
     }
 
+    /** Block Storage volumes, attached or not. */
+    public List<LinodeVolume> linodeVolumes() {
+        return world.read(w -> List.copyOf(w.linodeMachines().volumes().values()));
+    }
+
+    /** The hex SHA-256 of the first {@code length} bytes of a Block Storage volume (cut at its end). */
+    public String linodeVolumeSha256(long volumeId, long length) {
+        LinodeVolume volume = world.read(w -> w.linodeMachines().volumes().get(volumeId));
+        if (volume == null) {
+            throw new IllegalArgumentException("no Block Storage volume " + volumeId);
+        }
+        try {
+            return DiskBytes.sha256(world.linodeMachines().volumeFile(volumeId), volume.sizeBytes(), 0, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The public keys a disk deployed from an image was given for root ({@code authorized_keys}). */
     public List<String> linodeDiskAuthorizedKeys(long diskId) {
         return linodeDisk(diskId).authorizedKeys();

@@ -25,6 +25,20 @@ class FaultSpecTest {
     }
 
     @Test
+    void cutsHelperSshSessionsAfterSomeStdinOnlyWhenARuleNamesThem() {
+        FaultSpec spec = FaultSpec.parse("services=linode-ssh,actions=W,cut=1,cut-after=1MiB,count=1");
+        assertThat(spec.rules().get(0).cutAfterBytes()).isEqualTo(1024 * 1024);
+        assertThat(FaultSpec.parse(spec.toString())).isEqualTo(spec);
+        Faults faults = new Faults(spec);
+        assertThat(faults.sshCut("R")).isEmpty();
+        assertThat(faults.sshCut("W")).hasValue(1024 * 1024);
+        assertThat(faults.sshCut("W")).as("count=1").isEmpty();
+        assertThat(new Faults(FaultSpec.parse("cut=1")).sshCut("W")).as("a rule for every service").isEmpty();
+        assertThatThrownBy(() -> FaultSpec.parse("services=linode-ssh,cut=1,cut-after=1MiB/s"))
+                .hasMessageContaining("cut-after=1MiB/s is not a byte count");
+    }
+
+    @Test
     void readsSeveralRulesAndEveryKey() {
         FaultSpec spec = FaultSpec.parse("services=linode-upload,cut=1,cut-direction=request,count=1 ; "
                 + "services=ec2,actions=CreateImage,DescribeImages,rate=0.5,statuses=throttle,retry-after=3s ; "

@@ -12,7 +12,9 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -186,5 +188,69 @@ public class LinodeDiskRoadApiTest {
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(400);
         assertThat(reply.firstField()).as(reply.body().toString()).isEqualTo(field);
         assertThat(reply.firstReason()).isNotBlank();
+    }
+
+    @Test
+    void disksConfigsAndTheirBytesOutliveARestartWithAStateDirectory(@TempDir Path state) {
+        long id;
+        long disk;
+        try (Sandbox first = Sandbox.start(TestSandboxes.options(0.01).stateDirectory(state).build())) {
+            LinodeTestClient client = new LinodeTestClient(first);
+            id = offlineLinode(client, "kept");
+            disk = readyDisk(client, id, Map.of("label", "root", "size", 16, "filesystem", "raw"));
+            assertThat(client.post("/linode/instances/" + id + "/configs", config("boot", LinodeMachines.DIRECT_DISK,
+                    Map.of("sda", Map.of("disk_id", disk)))).status()).isEqualTo(200);
+        }
+        try (Sandbox second = Sandbox.start(TestSandboxes.options(0.01).stateDirectory(state).build())) {
+            assertThat(second.world().linodeDisks(id)).extracting(d -> d.id()).containsExactly(disk);
+            assertThat(second.world().linodeConfigs(id)).extracting(c -> c.diskIn("sda")).containsExactly(disk);
+            LinodeTestClient client = new LinodeTestClient(second);
+            long next = readyDisk(client, id, Map.of("label", "more", "size", 16, "filesystem", "raw"));
+            assertThat(next).as("ids go on from the saved counters").isGreaterThan(disk);
+        }
+    }
+
+    @Test
+    void aVolumeIsMadeAttachedIntoAConfigSlotDetachedAndDeleted() {
+        long id = offlineLinode(linode, "with-volume");
+        long raw = readyDisk(linode, id, Map.of("label", "root", "size", 1024, "filesystem", "raw"));
+        long configId = linode.post("/linode/instances/" + id + "/configs", config("boot", LinodeMachines.DIRECT_DISK,
+                Map.of("sda", Map.of("disk_id", raw)))).body().get("id").asLong();
+
+        LinodeTestClient.Reply created = linode.post("/volumes", Map.of("label", "data-01", "size", 20,
+                "region", "us-lax", "tags", List.of("ferry")));
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(200);
+        assertThat(created.body().get("status").asText()).isEqualTo("creating");
+        assertThat(created.body().get("linode_id").isNull()).isTrue();
+        long volume = created.body().get("id").asLong();
+        TestSandboxes.waitUntil("volume active", Duration.ofSeconds(10), () ->
+                linode.get("/volumes/" + volume).body().path("status").asText().equals("active"));
+
+        LinodeTestClient.Reply attached = linode.post("/volumes/" + volume + "/attach", Map.of("linode_id", id,
+                "config_id", configId));
+        assertThat(attached.status()).as(attached.body().toString()).isEqualTo(200);
+        assertThat(attached.body().get("linode_id").asLong()).isEqualTo(id);
+        assertThat(linode.get("/linode/instances/" + id + "/configs/" + configId).body()
+                .at("/devices/sdb/volume_id").asLong()).isEqualTo(volume);
+        assertThat(linode.delete("/volumes/" + volume).status()).as("attached").isEqualTo(400);
+        assertThat(linode.get("/volumes").body().get("results").asInt()).isEqualTo(1);
+
+        assertThat(linode.post("/volumes/" + volume + "/detach", null).status()).isEqualTo(200);
+        assertThat(linode.get("/linode/instances/" + id + "/configs/" + configId).body().get("devices").has("sdb"))
+                .isFalse();
+        assertThat(linode.delete("/volumes/" + volume).status()).isEqualTo(200);
+        assertThat(linode.get("/volumes/" + volume).status()).isEqualTo(404);
+
+        assertField(linode.post("/volumes", Map.of("label", "tiny", "size", 5, "region", "us-lax")), "size");
+        assertField(linode.post("/volumes", Map.of("label", "nowhere", "size", 10)), "region");
+        assertField(linode.post("/volumes", Map.of("size", 10, "region", "us-lax")), "label");
+        LinodeTestClient.Reply onLinode = linode.post("/volumes", Map.of("label", "data-02", "size", 10,
+                "linode_id", id));
+        assertThat(onLinode.status()).as(onLinode.body().toString()).isEqualTo(200);
+        assertThat(onLinode.body().get("region").asText()).isEqualTo("us-lax");
+        assertThat(linode.get("/linode/instances/" + id + "/configs/" + configId).body()
+                .at("/devices/sdb/volume_id").asLong()).as("the Linode's only config").isEqualTo(
+                        onLinode.body().get("id").asLong());
+        assertThat(events(onLinode.body().get("id").asLong())).contains("volume_attach:finished");
     }
 }
