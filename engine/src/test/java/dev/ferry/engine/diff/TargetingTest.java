@@ -100,6 +100,22 @@ class TargetingTest {
     }
 
     @Test
+    void whatAnotherMigrationCleanedUpStaysCleanedUpWhenAShardIsApplied() {
+        Map<ResourceAddress, ResourceDeclaration> declarations = new LinkedHashMap<>();
+        Map<ResourceAddress, Set<String>> owners = new LinkedHashMap<>();
+        for (String name : List.of("web", "app")) {
+            add(declarations, owners, thing(name + "-copy").arg("value", name).cleanupAfter("test_thing." + name + "-image").build(), name);
+            add(declarations, owners, thing(name + "-image").ref("input", "test_thing." + name + "-copy", "id").build(), name);
+        }
+        Configuration configuration = new Configuration(declarations, owners);
+        assertThat(engine.apply(engine.plan(configuration, false, migrations("app"))).cleanedUp()).isEqualTo(1);
+        assertThat(engine.apply(engine.plan(configuration, false, migrations("web"))).cleanedUp()).isEqualTo(1);
+
+        assertThat(changes(engine.plan(configuration, false, Selection.ALL))).isEmpty();
+        assertThat(engine.cloud().things()).hasSize(2);
+    }
+
+    @Test
     void aMigrationAndATargetTogetherCoverBoth() {
         Plan plan = engine.plan(twoMigrations(), false, new Selection(Set.of("app-02"), Set.of("test_thing.web-image"), Optional.empty()));
 
