@@ -37,9 +37,9 @@ final class LinodeSession implements ProviderSession {
         this.client = requireNonNull(client, "client is null");
         LinodeCatalog catalog = new LinodeCatalog(client);
         this.types = List.of(
-                new ImageResource(client, catalog, timing, transfer),
-                new InstanceResource(client, catalog, secrets, timing),
-                new FirewallResource(client));
+                RateLimitWaits.reporting(new ImageResource(client, catalog, timing, transfer)),
+                RateLimitWaits.reporting(new InstanceResource(client, catalog, secrets, timing)),
+                RateLimitWaits.reporting(new FirewallResource(client)));
     }
 
     LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing) {
