@@ -3,7 +3,9 @@ package dev.ferry.engine.diff;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.expand.Configuration;
 import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.resource.Lifecycle;
 import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.engine.resource.ResourceDeclaration;
 import dev.ferry.engine.spec.Spelling;
 import dev.ferry.engine.state.ResourceState;
 import dev.ferry.engine.state.State;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +71,25 @@ final class Targeting {
             }
         });
         State narrowed = new State(state.lineage(), state.serial(), state.migration(), resources);
-        return new Narrowed(configuration.only(chosen), narrowed, List.of(warning(selection, migrations, known, targets, destroy, kept)));
+        return new Narrowed(keepingShared(configuration.only(chosen), chosen), narrowed,
+                List.of(warning(selection, migrations, known, targets, destroy, kept)));
+    }
+
+    /**
+     * A staging copy that feeds resources outside the part planned (the staging bucket of every migration) is not
+     * cleaned up by this plan, which cannot know when they exist: an apply of the whole file cleans it up.
+     */
+    private static Configuration keepingShared(Configuration part, Set<ResourceAddress> chosen) {
+        Map<ResourceAddress, ResourceDeclaration> declarations = new LinkedHashMap<>();
+        Map<ResourceAddress, Set<String>> owners = new LinkedHashMap<>();
+        for (ResourceDeclaration declaration : part.declarations()) {
+            Lifecycle lifecycle = declaration.lifecycle();
+            boolean feedsOthers = !chosen.containsAll(lifecycle.cleanupAfter());
+            declarations.put(declaration.address(), feedsOthers
+                    ? declaration.withLifecycle(new Lifecycle(Set.of(), lifecycle.retainOnDestroy())) : declaration);
+            owners.put(declaration.address(), part.migrationsOf(declaration.address()));
+        }
+        return new Configuration(declarations, owners);
     }
 
     private static Set<ResourceAddress> targets(Set<String> given, Configuration configuration, State state, String file,
@@ -156,8 +177,8 @@ final class Targeting {
         List<String> parts = new ArrayList<>();
         String count = migrations.size() + " of the " + known.size() + " migration" + (known.size() == 1 ? "" : "s");
         if (selection.shard().isPresent()) {
-            parts.add(migrations.isEmpty() ? "shard " + selection.shard().get() + ", which holds none of the " + known.size()
-                    + " migrations" : "shard " + selection.shard().get() + ": " + count + " (" + listed(migrations) + ")");
+            parts.add(migrations.isEmpty() ? "shard " + selection.shard().get() + ", which holds none of the "
+                    + (known.size() == 1 ? "file's one migration" : known.size() + " migrations") : "shard " + selection.shard().get() + ": " + count + " (" + listed(migrations) + ")");
         } else if (!migrations.isEmpty()) {
             parts.add("the migration" + (migrations.size() == 1 ? " " : "s ") + listed(migrations) + " (" + count + ")");
         }

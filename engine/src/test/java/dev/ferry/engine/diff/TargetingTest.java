@@ -116,6 +116,25 @@ class TargetingTest {
     }
 
     @Test
+    void aStagingCopyOtherMigrationsStillNeedIsNotCleanedUpByAPartialApply_butByTheWholeFile() {
+        Map<ResourceAddress, ResourceDeclaration> declarations = new LinkedHashMap<>();
+        Map<ResourceAddress, Set<String>> owners = new LinkedHashMap<>();
+        add(declarations, owners, thing("bucket").arg("value", "shared").cleanupAfter("test_thing.web-image", "test_thing.app-image")
+                .build(), "web", "app");
+        add(declarations, owners, thing("web-image").ref("input", "test_thing.bucket", "id").build(), "web");
+        add(declarations, owners, thing("app-image").ref("input", "test_thing.bucket", "id").build(), "app");
+        Configuration configuration = new Configuration(declarations, owners);
+
+        ApplyResult app = engine.apply(engine.plan(configuration, false, migrations("app")));
+
+        assertThat(app.cleanedUp()).as("web still needs the bucket").isZero();
+        assertThat(engine.cloud().things()).hasSize(2);
+        assertThat(changes(engine.plan(configuration, false, migrations("web")))).containsOnlyKeys("test_thing.web-image");
+        assertThat(changes(engine.plan(configuration, false, Selection.ALL)))
+                .containsOnly(Map.entry("test_thing.web-image", Action.CREATE), Map.entry("test_thing.bucket", Action.CLEANUP));
+    }
+
+    @Test
     void aMigrationAndATargetTogetherCoverBoth() {
         Plan plan = engine.plan(twoMigrations(), false, new Selection(Set.of("app-02"), Set.of("test_thing.web-image"), Optional.empty()));
 
