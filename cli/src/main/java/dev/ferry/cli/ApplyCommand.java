@@ -6,6 +6,7 @@ import dev.ferry.engine.FerryException;
 import dev.ferry.engine.apply.ApplyOptions;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.apply.Cancellation;
+import dev.ferry.engine.event.Event;
 import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.render.PlanRenderer;
@@ -166,10 +167,14 @@ final class ApplyCommand implements Callable<Integer> {
                 return report(ApplyResult.nothingToDo(), destroy || plan.destroy(), stream, out, err);
             }
             ApplyResult result = operations.apply(opened, current, sessions, plan, secrets, parallelism, printer, cancellation);
+            String partial = (plan.destroy() ? "destroyed" : "applied") + " a partial plan (--migration, --target or --shard), so what"
+                    + " the file asks of the rest may still be pending; run 'ferry plan' to see whether anything is.";
+            if (plan.partial() && json) {
+                stream.accept(new Event.Warning(partial)); // before the summary, which stays the last line
+            }
             int code = report(result, destroy || plan.destroy(), stream, out, err);
             if (plan.partial() && !json) {
-                err.println("Warning: " + (plan.destroy() ? "destroyed" : "applied") + " a partial plan (--migration, --target or --shard),"
-                        + " so what the file asks of the rest may still be pending; run 'ferry plan' to see whether anything is.");
+                err.println("Warning: " + partial);
             }
             return code;
         }

@@ -122,6 +122,17 @@ class SelectionCommandsTest {
     }
 
     @Test
+    void aPartialApplyWithJsonSaysSoInAWarningLineBeforeTheSummary() {
+        CliRunner.Result apply = ferry("apply", "--json", "--auto-approve", "--migration", "web-02");
+
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        List<String> lines = apply.out().lines().toList();
+        assertThat(lines.get(0)).contains("\"type\":\"planned\"", "Partial plan: it covers only the migration web-02");
+        assertThat(lines.get(lines.size() - 2)).contains("\"type\":\"warning\"", "applied a partial plan");
+        assertThat(lines.get(lines.size() - 1)).contains("\"type\":\"summary\"");
+    }
+
+    @Test
     void destroyingOneMigrationKeepsTheStagingTheOtherStillUses() {
         assertThat(ferry("apply", "--auto-approve").exitCode()).isZero();
         int made = cloud.things().size();
