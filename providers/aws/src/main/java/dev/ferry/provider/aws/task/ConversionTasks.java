@@ -99,11 +99,9 @@ public final class ConversionTasks<T> {
                             OptionalDouble.of(0), POLL)).orElseGet(() -> resume.apply(made.get()));
                 }
             }
-            if (AwsCalls.hasCode(e.getCause(), "ResourceCountLimitExceeded")) {
-                // Counted by AWS for the whole account (other shards, other tools): back-pressure, never a failure.
-                Duration wait = queuedFor();
-                return new Outcome.InProgress(starting(identity, attempt), "queued by AWS: " + running(e) + " conversion tasks already"
-                        + " running in " + clients.regionName() + "; retrying in " + wait.toSeconds() + "s", OptionalDouble.empty(), wait);
+            Optional<Outcome> queued = queued(e, identity, attempt);
+            if (queued.isPresent()) {
+                return queued.get();
             }
             if (roleNotReady(e) && attempt < START_ATTEMPTS) {
                 return new Outcome.InProgress(starting(identity, attempt + 1), "waiting for the service role to take effect in IAM",
@@ -113,6 +111,20 @@ public final class ConversionTasks<T> {
         }
         return new Outcome.InProgress(following(started.id()), kind.label() + " " + started.id() + " "
                 + Optional.ofNullable(started.statusMessage()).orElse("started"), OptionalDouble.of(0), POLL);
+    }
+
+    /**
+     * A start refused because every conversion slot of the region is taken (counted by AWS for the whole account:
+     * other shards, other tools): back-pressure, never a failure. The start is tried again after a jittered wait, by
+     * {@link ConversionTaskResource#poll}, for as long as it takes.
+     */
+    public Optional<Outcome> queued(FerryException e, Identity identity, int attempt) {
+        if (!AwsCalls.hasCode(e.getCause(), "ResourceCountLimitExceeded")) {
+            return Optional.empty();
+        }
+        Duration wait = queuedFor();
+        return Optional.of(new Outcome.InProgress(starting(identity, attempt), "queued by AWS: " + running(e) + " conversion tasks"
+                + " already running in " + clients.regionName() + "; retrying in " + wait.toSeconds() + "s", OptionalDouble.empty(), wait));
     }
 
     /** A start to try again; {@code attempt} counts the starts refused for the role only, since a queue may be long. */
