@@ -6,6 +6,7 @@ import dev.ferry.engine.FerryException;
 import dev.ferry.engine.apply.ApplyOptions;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.apply.Cancellation;
+import dev.ferry.engine.event.Event;
 import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.render.PlanRenderer;
@@ -44,6 +45,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     StateOption state = new StateOption();
 
+    @Mixin
+    SelectionOptions selection = new SelectionOptions();
+
     @Option(names = "--auto-approve", description = "Apply without asking for approval.")
     boolean autoApprove;
 
@@ -76,6 +80,12 @@ final class ApplyCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        selection.selection(); // a malformed --shard, or one with --migration, is refused before anything is read
+        if (planFile != null && selection.given()) {
+            throw new FerryException("a saved plan holds exactly the changes to make, so " + selection.flags() + " cannot narrow it;"
+                    + " give them when planning instead: ferry plan " + selection.flags() + " -out " + planFile + ", then ferry apply "
+                    + planFile);
+        }
         Optional<Plan> saved = reportingErrors(out, () -> Optional.ofNullable(planFile).map(workspace::savedPlan));
         String migrationFile = saved.isPresent() && spec.commandLine().getParseResult().expandedArgs().stream()
                 .noneMatch(arg -> arg.equals("-f") || arg.equals("--file") || arg.startsWith("--file="))
@@ -123,7 +133,7 @@ final class ApplyCommand implements Callable<Integer> {
                 current = checkSavedPlan(plan, opened, stored);
             } else {
                 current = stored.orElseGet(() -> State.empty().withMigration(opened.file().name()));
-                plan = operations.plan(opened, current, sessions, destroy, true, printer);
+                plan = operations.plan(opened, current, sessions, destroy, true, selection.selection(), printer);
                 if (json) {
                     stream.planned(plan);
                 } else {
@@ -137,7 +147,8 @@ final class ApplyCommand implements Callable<Integer> {
                     out.println();
                 }
                 if (!autoApprove) {
-                    boolean approved = operations.confirm(destroy ? "Do you really want to destroy all resources?" : "Do you want to perform these actions?",
+                    boolean approved = operations.confirm(destroy ? (plan.partial() ? "Do you really want to destroy these resources?"
+                            : "Do you really want to destroy all resources?") : "Do you want to perform these actions?",
                             destroy ? "ferry will destroy everything it made, as shown above. There is no undo."
                                     : "ferry will perform the actions described above.", destroy, out);
                     if (!approved) {
@@ -156,7 +167,16 @@ final class ApplyCommand implements Callable<Integer> {
                 return report(ApplyResult.nothingToDo(), destroy || plan.destroy(), stream, out, err);
             }
             ApplyResult result = operations.apply(opened, current, sessions, plan, secrets, parallelism, printer, cancellation);
-            return report(result, destroy || plan.destroy(), stream, out, err);
+            String partial = (plan.destroy() ? "destroyed" : "applied") + " a partial plan (--migration, --target or --shard), so what"
+                    + " the file asks of the rest may still be pending; run 'ferry plan' to see whether anything is.";
+            if (plan.partial() && json) {
+                stream.accept(new Event.Warning(partial)); // before the summary, which stays the last line
+            }
+            int code = report(result, destroy || plan.destroy(), stream, out, err);
+            if (plan.partial() && !json) {
+                err.println("Warning: " + partial);
+            }
+            return code;
         }
     }
 

@@ -27,6 +27,9 @@ final class DestroyCommand implements Callable<Integer> {
     @Mixin
     StateOption state = new StateOption();
 
+    @Mixin
+    SelectionOptions selection = new SelectionOptions();
+
     @Option(names = "--auto-approve", description = "Destroy without asking for approval.")
     boolean autoApprove;
 
@@ -54,6 +57,7 @@ final class DestroyCommand implements Callable<Integer> {
         apply.autoApprove = autoApprove;
         apply.parallelism = parallelism;
         apply.json = json;
+        apply.selection = selection;
         return apply.reportingErrors(spec.commandLine().getOut(), () -> apply.run(
                 workspace.open(file.file, state.value(), spec.commandLine().getErr()), Optional.empty(), true,
                 spec.commandLine().getOut(), spec.commandLine().getErr()));

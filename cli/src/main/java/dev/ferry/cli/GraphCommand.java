@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ferry.engine.diff.Selection;
 import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.graph.ApplyGraph;
 import dev.ferry.engine.plan.Plan;
@@ -65,7 +66,7 @@ final class GraphCommand implements Callable<Integer> {
         Plan computed;
         try (StateBackend.Lock lock = opened.lock("graph");
              Workspace.Sessions sessions = workspace.connect(opened.file())) {
-            computed = operations.plan(opened, Workspace.readState(opened, spec.commandLine().getErr()), sessions, false, true, EventSink.NONE);
+            computed = operations.plan(opened, Workspace.readState(opened, spec.commandLine().getErr()), sessions, false, true, Selection.ALL, EventSink.NONE);
         }
         spec.commandLine().getOut().print(GraphRenderer.steps(ApplyGraph.build(computed), chosen));
         return Commands.OK;

@@ -8,6 +8,7 @@ import dev.ferry.engine.apply.ApplyOptions;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.apply.Cancellation;
 import dev.ferry.engine.diff.Planner;
+import dev.ferry.engine.diff.Selection;
 import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.expand.Configuration;
 import dev.ferry.engine.plan.Plan;
@@ -46,10 +47,12 @@ final class Operations {
         return new EventPrinter(out, style(), environment.interactive(), environment.debug());
     }
 
-    Plan plan(Workspace.Opened opened, State state, Workspace.Sessions sessions, boolean destroy, boolean refresh, EventSink events) {
-        Configuration configuration = destroy ? Configuration.empty() : workspace.expand(opened.file());
+    /** A destroy expands the file only when {@code selection} names part of it: to know which migration has what. */
+    Plan plan(Workspace.Opened opened, State state, Workspace.Sessions sessions, boolean destroy, boolean refresh, Selection selection,
+              EventSink events) {
+        Configuration configuration = destroy && selection.isAll() ? Configuration.empty() : workspace.expand(opened.file());
         return new Planner(sessions.types(), events).plan(configuration, state,
-                new Planner.Options(destroy, refresh, opened.file().displayName(), opened.digest()));
+                new Planner.Options(destroy, refresh, opened.file().displayName(), opened.digest(), selection));
     }
 
     ApplyResult apply(Workspace.Opened opened, State state, Workspace.Sessions sessions, Plan plan, SecretResolver secrets,

@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ferry.engine.diff.Selection;
 import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.plan.PlanCodec;
@@ -35,6 +36,9 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin
     StateOption state = new StateOption();
+
+    @Mixin
+    SelectionOptions selection = new SelectionOptions();
 
     @Option(names = {"-out", "--out"}, paramLabel = "PLANFILE", description = "Save the plan, for 'ferry apply PLANFILE'.")
     String out;
@@ -76,6 +80,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        Selection part = selection.selection();
         Workspace.Opened opened = workspace.open(file.file, state.value(), stderr);
         boolean human = !format.json && !format.markdown;
         EventSink events = human ? operations.printer(stdout) : EventSink.NONE;
@@ -87,7 +92,7 @@ final class PlanCommand implements Callable<Integer> {
              Workspace.Sessions sessions = workspace.connect(opened.file())) {
             opened.backend().warnings().forEach(warning -> stderr.println("Warning: " + warning));
             lock.takenOver().ifPresent(stale -> stderr.println("Warning: removed a stale lock left by pid " + stale.pid() + " (" + stale.holder() + ")"));
-            plan = operations.plan(opened, Workspace.readState(opened, stderr), sessions, destroy, refresh, events);
+            plan = operations.plan(opened, Workspace.readState(opened, stderr), sessions, destroy, refresh, part, events);
         }
         if (format.json) {
             stdout.println(new String(PlanCodec.encode(plan, PlanCodec.Flavour.REPORT), StandardCharsets.UTF_8));

@@ -147,6 +147,30 @@ class JarCommandsPrintEverythingIT {
     }
 
     @Test
+    void aPartialPlanSaysSoAsItsOwnProcess_andNamesThatMatchNothingAreRefused() throws Exception {
+        Ferry.Result plan = printsAll("plan", "--migration", "web-01");
+        assertThat(plan.out()).contains("Plan: ").contains("Warnings:\n  - Partial plan: it covers only the migration web-01 (1 of the 1"
+                + " migration), with what they depend on, so other changes the file asks for may be pending. Run 'ferry plan' without"
+                + " --migration, --target and --shard to see them all.\n");
+
+        // web-01's name hashes to shard 1 of 2: shard 0 has nothing to do, and says why
+        Ferry.Result empty = jar.run("apply", "--auto-approve", "--shard", "0/2");
+        assertThat(empty.exitCode()).as(empty.toString()).isZero();
+        assertThat(empty.out()).contains("No changes. The part of the migration file this plan covers matches the clouds.\n\nWarning:"
+                + " Partial plan: it covers only shard 0/2, which holds none of the file's one migration, with what they depend on")
+                .endsWith("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.\n");
+
+        Ferry.Result unknown = jar.run("plan", "--migration", "web-1");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("Error: --migration web-1: migration.yaml has no migration of that name; did you mean web-01?"
+                + " Its migrations: web-01.\n");
+        Ferry.Result combined = jar.run("apply", "--auto-approve", "--shard", "0/2", "--target", "linode_instance.web-01");
+        assertThat(combined.exitCode()).isEqualTo(1);
+        assertThat(combined.err()).isEqualTo("Error: --shard picks its migrations by the hash of their names, so it cannot be combined"
+                + " with --target; use --shard alone, or --migration and --target without it\n");
+    }
+
+    @Test
     void anUnreachableAwsEndpointFailsNamingItInsteadOfRetryingForMinutes() throws Exception {
         int closed;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

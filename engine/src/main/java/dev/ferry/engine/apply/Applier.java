@@ -190,14 +190,19 @@ public final class Applier {
         });
     }
 
-    /** After a complete apply, state forgets what the plan no longer mentions and holds nothing of (data, consumed copies). */
+    /**
+     * After a complete apply, state forgets what the plan no longer mentions and holds nothing of (data, consumed copies);
+     * what a partial plan does not mention belongs to the part of the file it did not cover, and stays.
+     */
     private void prune(Plan plan) {
         Set<ResourceAddress> planned = plan.changes().stream().map(Change::address).collect(Collectors.toSet());
         live.updateAll(state -> {
             State pruned = state;
             for (ResourceState entry : state.resources()) {
                 boolean leftover = entry.address().isData() || entry.status() == ResourceStatus.CONSUMED;
-                if (leftover && (plan.destroy() || !planned.contains(entry.address()))) {
+                boolean gone = plan.partial() ? plan.destroy() && planned.contains(entry.address())
+                        : plan.destroy() || !planned.contains(entry.address());
+                if (leftover && gone) {
                     pruned = pruned.without(entry.address());
                 }
             }

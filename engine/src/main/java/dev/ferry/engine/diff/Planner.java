@@ -51,11 +51,16 @@ import java.util.TreeSet;
  */
 public final class Planner {
 
-    /** What to plan: a normal plan or a destroy plan, with or without refreshing first. */
-    public record Options(boolean destroy, boolean refresh, String file, String fileDigest) {
+    /** What to plan: a normal plan or a destroy plan, with or without refreshing first, of the whole file or a part. */
+    public record Options(boolean destroy, boolean refresh, String file, String fileDigest, Selection selection) {
         public Options {
             requireNonNull(file, "file is null");
             requireNonNull(fileDigest, "fileDigest is null");
+            requireNonNull(selection, "selection is null");
+        }
+
+        public Options(boolean destroy, boolean refresh, String file, String fileDigest) {
+            this(destroy, refresh, file, fileDigest, Selection.ALL);
         }
     }
 
@@ -81,15 +86,16 @@ public final class Planner {
         this.events = requireNonNull(events, "events is null");
     }
 
-    public Plan plan(Configuration configuration, State state, Options options) {
-        Refresh.Result refreshed = options.refresh()
-                ? new Refresh(types, events).run(state)
-                : new Refresh.Result(Map.of(), List.of());
+    /** A destroy plan reads {@code configuration} only to know which migrations a selection names. */
+    public Plan plan(Configuration whole, State all, Options options) {
+        Targeting.Narrowed part = Targeting.narrow(options.selection(), whole, all, options.destroy(), options.file());
+        State state = part.state();
+        Refresh.Result refreshed = options.refresh() ? new Refresh(types, events).run(state) : new Refresh.Result(Map.of(), List.of());
         List<Change> changes = options.destroy()
                 ? destroyChanges(state, refreshed.observations())
-                : new Evaluation(configuration, state, refreshed.observations()).run();
+                : new Evaluation(part.configuration(), state, refreshed.observations()).run();
         return new Plan(state.lineage(), state.serial(), options.destroy(), options.file(), options.fileDigest(),
-                changes, refreshed.drift(), List.of(), Instant.now());
+                changes, refreshed.drift(), part.warnings(), Instant.now());
     }
 
     /** Everything state holds, deleted in reverse dependency order; what the file keeps is forgotten instead. */
@@ -289,7 +295,7 @@ public final class Planner {
                     classification.reason(), classification.generation(), classification.replaceBecause());
             if (prior.isPresent() && observation instanceof Observation.Exists) {
                 // show the diff against what is there now, drift included
-                change = withBefore(change, effectiveArguments(prior.get(), observation));
+                change = change.withBefore(effectiveArguments(prior.get(), observation));
             }
             changes.put(address, change);
         }
@@ -439,7 +445,7 @@ public final class Planner {
                 boolean consumersWillExist = declaration.lifecycle().cleanupAfter().stream()
                         .allMatch(consumer -> changes.containsKey(consumer) && changes.get(consumer).action() != Action.DELETE);
                 if (exists && consumersWillExist) {
-                    changes.put(declaration.address(), withAction(change, Action.CLEANUP));
+                    changes.put(declaration.address(), change.withAction(Action.CLEANUP));
                 }
             }
         }
@@ -481,18 +487,6 @@ public final class Planner {
                     prior == null ? null : prior.secrets(),
                     after, declaration.arguments(), knownOutputs, replaceBecause, notes, declaration.lifecycle(),
                     List.copyOf(declaration.dependencies()), configuration.migrationsOf(declaration.address()), reason, generation);
-        }
-
-        private Change withBefore(Change change, ObjectNode before) {
-            return new Change(change.address(), change.action(), change.id(), before, change.beforeSecrets(), change.after(),
-                    change.expressions(), change.knownOutputs(), change.replaceBecause(), change.notes(), change.lifecycle(),
-                    change.dependencies(), change.migrations(), change.reason(), change.generation());
-        }
-
-        private Change withAction(Change change, Action action) {
-            return new Change(change.address(), action, change.id(), change.before(), change.beforeSecrets(), change.after(),
-                    change.expressions(), change.knownOutputs(), change.replaceBecause(), change.notes(), change.lifecycle(),
-                    change.dependencies(), change.migrations(), change.reason(), change.generation());
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything a migration file asks for, expanded: one declaration per address (shared ones such as
@@ -48,5 +49,25 @@ public final class Configuration {
 
     public int size() {
         return declarations.size();
+    }
+
+    /** The names of every migration that declared something, sorted. */
+    public Set<String> migrationNames() {
+        Set<String> names = new TreeSet<>();
+        migrations.values().forEach(names::addAll);
+        return names;
+    }
+
+    /** The same configuration with only the declarations at {@code addresses}, in their order. */
+    public Configuration only(Set<ResourceAddress> addresses) {
+        Map<ResourceAddress, ResourceDeclaration> kept = new LinkedHashMap<>();
+        Map<ResourceAddress, Set<String>> owners = new LinkedHashMap<>();
+        declarations.forEach((address, declaration) -> {
+            if (addresses.contains(address)) {
+                kept.put(address, declaration);
+                owners.put(address, migrationsOf(address));
+            }
+        });
+        return new Configuration(kept, owners);
     }
 }

@@ -61,6 +61,18 @@ public record Change(
         }
     }
 
+    /** The same change, shown against {@code newBefore} (what is there now, drift included). */
+    public Change withBefore(ObjectNode newBefore) {
+        return new Change(address, action, id, newBefore, beforeSecrets, after, expressions, knownOutputs, replaceBecause, notes,
+                lifecycle, dependencies, migrations, reason, generation);
+    }
+
+    /** The same change with another action (a staging copy's no-op that becomes its clean-up). */
+    public Change withAction(Action newAction) {
+        return new Change(address, newAction, id, before, beforeSecrets, after, expressions, knownOutputs, replaceBecause, notes,
+                lifecycle, dependencies, migrations, reason, generation);
+    }
+
     public boolean hasWarnings() {
         return notes.stream().anyMatch(note -> note.level() == Note.Level.WARNING);
     }

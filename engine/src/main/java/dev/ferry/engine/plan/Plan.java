@@ -25,6 +25,9 @@ public record Plan(
         List<String> warnings,
         Instant created) {
 
+    /** How the warning begins that says a plan covers only part of the file ({@code --migration}, {@code --target}, {@code --shard}). */
+    public static final String PARTIAL = "Partial plan: ";
+
     /**
      * Counts for the summary line. {@code cleanup} is every staging copy this plan deletes: those whose job is
      * done already, and those it makes that are deleted once what they were made for exists.
@@ -92,6 +95,11 @@ public record Plan(
             }
         }
         return all;
+    }
+
+    /** Whether this plan covers only part of the file, and so may not show every change it asks for. */
+    public boolean partial() {
+        return warnings.stream().anyMatch(warning -> warning.startsWith(PARTIAL));
     }
 
     public boolean hasChanges() {

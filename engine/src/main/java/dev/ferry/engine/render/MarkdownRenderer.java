@@ -25,7 +25,9 @@ public final class MarkdownRenderer {
                     .append(".\n\n");
         }
         if (changes.isEmpty()) {
-            out.append("**No changes.** The clouds match the migration file.\n");
+            out.append("**No changes.** ").append(plan.partial() ? "The part of the migration file this plan covers matches the clouds."
+                    : "The clouds match the migration file.").append('\n');
+            plan.warnings().forEach(warning -> out.append("\n- :warning: ").append(escape(warning)).append('\n'));
             return out.toString();
         }
         out.append("**").append(PlanRenderer.summaryLine(plan)).append("**");

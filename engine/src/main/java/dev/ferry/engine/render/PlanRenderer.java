@@ -39,7 +39,10 @@ public final class PlanRenderer {
         if (changes.isEmpty()) {
             out.append(style.bold("No changes.")).append(plan.destroy()
                     ? " Nothing in the state to destroy."
+                    : plan.partial() ? " The part of the migration file this plan covers matches the clouds."
                     : " The clouds match the migration file; there is nothing to do.").append('\n');
+            // a partial plan says so even when it has nothing to do
+            plan.warnings().forEach(warning -> out.append('\n').append(style.yellow(style.bold("Warning: "))).append(warning).append('\n'));
             return out.toString();
         }
         out.append("ferry will perform the following actions:\n\n");

@@ -6,6 +6,7 @@ import dev.ferry.engine.apply.ApplyOptions;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.apply.Cancellation;
 import dev.ferry.engine.diff.Planner;
+import dev.ferry.engine.diff.Selection;
 import dev.ferry.engine.event.Event;
 import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.expand.Configuration;
@@ -109,6 +110,12 @@ public final class EngineHarness {
         Configuration configuration = new Configuration(map, owners);
         return new Planner(types(), sink()).plan(configuration, state,
                 new Planner.Options(destroy, true, "test.yaml", "digest"));
+    }
+
+    /** Plans {@code configuration} (a destroy reads it only for the migrations {@code selection} names), narrowed to {@code selection}. */
+    public Plan plan(Configuration configuration, boolean destroy, Selection selection) {
+        return new Planner(types(), sink()).plan(configuration, state(),
+                new Planner.Options(destroy, true, "test.yaml", "digest", selection));
     }
 
     public ApplyResult apply(Plan plan) {

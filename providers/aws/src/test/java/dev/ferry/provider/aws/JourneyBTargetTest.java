@@ -116,6 +116,46 @@ class JourneyBTargetTest {
     }
 
     @Test
+    void anImportAndAnInstanceExportAwsRefusesForAFullRegionAreQueuedAndThenRun() throws Exception {
+        sandbox.close();
+        // conversions of seconds: the five another process starts are still running when ferry asks for its own
+        sandbox = Sandbox.start(Sandboxes.options().timeScale(0.2).build());
+        vm("app-02", 23 * MIB, true);
+        bucketReadyForInstanceExports();
+        Journey journey = journey(file(false, "keep", migration("app-02", FULL_TARGET)));
+        java.util.Map<String, List<String>> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        journey.onEvent(event -> {
+            if (event instanceof dev.ferry.engine.event.Event.StepStarted started
+                    && List.of("aws_image_import.app-02", "aws_instance_export.app-02").contains(started.address().toString())) {
+                takeEverySlot(journey.resource("aws_s3_object.app-02").outputs().path("key").asText());
+            }
+            if (event instanceof dev.ferry.engine.event.Event.StepProgress progress) {
+                statuses.computeIfAbsent(progress.address().toString(), a -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(progress.status());
+            }
+        });
+
+        ApplyResult result = journey.apply();
+
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+        for (String address : List.of("aws_image_import.app-02", "aws_instance_export.app-02")) {
+            assertThat(statuses.get(address)).as(address).anySatisfy(status -> assertThat(status)
+                    .matches("queued by AWS: 5 conversion tasks already running in us-west-1; retrying in \\d+s"));
+        }
+        assertThat(sandbox.world().maxConcurrentConversionTasks()).isEqualTo(5);
+    }
+
+    /** Another process of the account imports the uploaded disk five times: every conversion slot of the region. */
+    private void takeEverySlot(String key) {
+        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = TestClients.ec2(sandbox)) {
+            for (int i = 0; i < 5; i++) {
+                ec2.importImage(r -> r.roleName("vmimport").diskContainers(c -> c.format("RAW")
+                        .userBucket(b -> b.s3Bucket(BUCKET).s3Key(key))));
+            }
+        }
+    }
+
+    @Test
     void importsTheImageLaunchesTheInstanceBacksItUpAndExportsItBack() throws Exception {
         vm("app-02", 23 * MIB, true);
         bucketReadyForInstanceExports();

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 /**
  * Linode API v4 over {@code java.net.http} (HTTP/1.1) with Jackson: bearer token, {@code {data, page, pages,
  * results}} pagination at {@value #PAGE_SIZE} a page, {@code X-Filter} queries, {@code {"errors": [{field,
- * reason}]}} mapped to {@link LinodeApiException}, and retries: a 429 always (honouring {@code Retry-After}),
+ * reason}]}} mapped to {@link LinodeApiException}, and retries: a 429 always and for as long as it lasts (honouring
+ * {@code Retry-After}, told to the step as queued, never counted as a failed attempt),
  * 5xx answers and broken connections only when repeating the call is harmless (GET, PUT, DELETE, and a POST
  * the caller marks {@link Replay#SAFE}). A connection that could not even be opened is retried for every call,
  * since nothing was sent.
@@ -204,6 +205,7 @@ final class LinodeClient {
         String call = method + " " + pathAndQuery.replaceFirst("\\?.*$", "");
         boolean repeatable = !method.equals("POST") || replay == Replay.SAFE;
         HttpRequest request = request(method, pathAndQuery, body, filter);
+        int throttled = 0;
         for (int attempt = 1; ; attempt++) {
             boolean last = attempt >= retry.maxAttempts();
             long started = System.nanoTime();
@@ -237,12 +239,17 @@ final class LinodeClient {
             }
             LinodeApiException failure = error(call, status, response.body());
             if (status == 429) {
-                Duration wait = retryAfter(response).orElse(retry.backoff(attempt));
+                // Nothing was done, and the limit is the account's (other shards count too): back-pressure, not an attempt.
+                throttled++;
+                Duration wait = retryAfter(response).orElse(retry.backoff(throttled));
                 if (wait.compareTo(retry.maxRetryAfter()) > 0) {
                     throw LinodeApiException.answered(call, status, failure.errors(), "rate limited; the API asks to wait "
                             + wait.toSeconds() + " s, longer than ferry waits: run apply again later");
                 }
-                pause(call, attempt, last, failure, wait);
+                RateLimitWaits.waiting("queued by Linode: the API's rate limit is reached (HTTP 429); retrying " + call + " in "
+                        + Math.max(1, (wait.toMillis() + 999) / 1000) + "s");
+                pause(call, attempt, false, failure, wait);
+                attempt--;
                 continue;
             }
             if (status >= 500 && repeatable) {

@@ -52,12 +52,12 @@ final class LinodeSession implements ProviderSession {
         this.client = requireNonNull(client, "client is null");
         LinodeCatalog catalog = new LinodeCatalog(client);
         this.types = List.of(
-                new ImageResource(client, catalog, timing, transfer),
-                new InstanceResource(client, catalog, secrets, timing),
-                new FirewallResource(client),
-                new DiskResource(client, timing),
-                new DiskWriteResource(client, timing, road),
-                new ConfigResource(client, timing));
+                RateLimitWaits.reporting(new ImageResource(client, catalog, timing, transfer)),
+                RateLimitWaits.reporting(new InstanceResource(client, catalog, secrets, timing)),
+                RateLimitWaits.reporting(new FirewallResource(client)),
+                RateLimitWaits.reporting(new DiskResource(client, timing)),
+                RateLimitWaits.reporting(new DiskWriteResource(client, timing, road)),
+                RateLimitWaits.reporting(new ConfigResource(client, timing)));
     }
 
     LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing, ImageTransfer transfer) {

@@ -134,6 +134,26 @@ class FirewallResourceTest {
     }
 
     @Test
+    void aCreateTheApiRateLimitsLongerThanTheRetriesLastIsQueuedOnItsProgressLineAndNeverFails() {
+        PlanResult planned = plan(desired("ferry-web-queued", webServer(), APP));
+        FakeApplyContext context = new FakeApplyContext(FakeApplyContext.identity("linode_firewall.web-queued"), planned.planned(),
+                Optional.empty(), Map.of());
+        // more 429s in a row than the client's six attempts: other shards of the account use up its rate limit
+        sandbox.faults().set("services=linode,actions=POST /networking/firewalls,rate=1,statuses=429,retry-after=2s,count=8");
+        Outcome.Done done;
+        try {
+            done = (Outcome.Done) firewalls.create(context);
+        } finally {
+            sandbox.faults().clear();
+        }
+
+        assertThat(inSandbox(done.id()).label()).isEqualTo("ferry-web-queued");
+        assertThat(context.progress).filteredOn(line -> line.startsWith("queued by Linode"))
+                .hasSize(8).allMatch(line -> line.equals("queued by Linode: the API's rate limit is reached (HTTP 429); retrying"
+                        + " POST /networking/firewalls in 2s"));
+    }
+
+    @Test
     void createsTheFirewallAndARefreshShowsNoDrift() {
         PlanResult planned = plan(desired("ferry-web-made", webServer(), APP));
         FakeApplyContext context = new FakeApplyContext(FakeApplyContext.identity("linode_firewall.web-made"), planned.planned(),

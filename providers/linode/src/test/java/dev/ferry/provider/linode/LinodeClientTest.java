@@ -141,6 +141,20 @@ class LinodeClientTest {
     }
 
     @Test
+    void rateLimitingIsWaitedOutForAsLongAsItLastsWithoutUsingUpTheAttempts() {
+        sandbox.faults().set("services=linode,actions=GET /linode/types,rate=1,statuses=429,count=9");
+        RecordingSleeper sleeper = new RecordingSleeper();
+
+        List<JsonNode> types = LinodeSandbox.client(sandbox, sleeper).catalog("/linode/types");
+
+        assertThat(types).isNotEmpty();
+        assertThat(exchanges).extracting(LinodeExchange::status).hasSize(10).endsWith(200);
+        // without Retry-After: the backoff grows (jittered, capped), as after any failure
+        assertThat(sleeper.pauses()).hasSize(9).allSatisfy(pause -> assertThat(pause).isBetween(Duration.ofMillis(250),
+                RetryPolicy.DEFAULT.maxDelay()));
+    }
+
+    @Test
     void aCreatingPostIsSentAgainAfterA429BecauseNothingWasDone() {
         sandbox.faults().set("services=linode,actions=POST /networking/firewalls,rate=1,statuses=429,retry-after=1s,count=1");
 

@@ -86,6 +86,10 @@ public final class InstanceExportResource extends ConversionTaskResource<ExportT
             refusedForBucketGrant(e, instance, bucket, clients.regionName()).ifPresent(refusal -> {
                 throw refusal;
             });
+            Optional<Outcome> queued = tasks.queued(e, identity, attempt);
+            if (queued.isPresent()) {
+                return queued.get();
+            }
             Optional<Found> made = AwsCalls.answerLost(e) ? findExisting(identity, arguments) : Optional.empty();
             if (made.isEmpty()) {
                 throw e;

@@ -17,8 +17,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
@@ -34,8 +37,11 @@ public final class ConversionTasks<T> {
     /** AWS runs at most 5 import and export (conversion) tasks per region at once, by default. */
     public static final int PER_REGION = 5;
     static final Duration POLL = Duration.ofSeconds(15);
-    /** Starts tried while a new role propagates through IAM, or while other tasks hold every conversion slot. */
+    /** Starts tried while a new role propagates through IAM. */
     static final int START_ATTEMPTS = 20;
+    /** The least wait before starting again a task AWS refused because the region's conversion slots are all taken. */
+    static final Duration QUEUED = Duration.ofSeconds(30);
+    private static final Pattern RUNNING = Pattern.compile("\\((\\d+)\\)");
 
     /** The engine's name for the conversion slots of {@code region}. */
     public static String limit(String region) {
@@ -76,8 +82,9 @@ public final class ConversionTasks<T> {
 
     /**
      * Starts a task with {@code call} (which passes the identity's token as ClientToken). A start whose
-     * answer was lost looks for the task it may have made and goes on with {@code resume}; a start
-     * refused for a slot or the role is tried again at the next poll, up to {@link #START_ATTEMPTS}.
+     * answer was lost looks for the task it may have made and goes on with {@code resume}; a start refused
+     * because every conversion slot of the region is taken is queued, tried again after a jittered wait for
+     * as long as it takes; one refused for a role IAM has not spread yet, up to {@link #START_ATTEMPTS} times.
      */
     public Outcome start(ApplyContext context, int attempt, String what, Supplier<Started> call, Function<Found, Outcome> resume) {
         Identity identity = context.identity();
@@ -92,10 +99,13 @@ public final class ConversionTasks<T> {
                             OptionalDouble.of(0), POLL)).orElseGet(() -> resume.apply(made.get()));
                 }
             }
-            Optional<String> wait = waiting(e);
-            if (wait.isPresent() && attempt < START_ATTEMPTS) {
-                return new Outcome.InProgress(new Operation(Operation.CREATE, "start-" + identity.token(), Optional.empty(), "starting",
-                        Json.object().put("attempt", attempt + 1)), wait.get(), OptionalDouble.empty(), POLL);
+            Optional<Outcome> queued = queued(e, identity, attempt);
+            if (queued.isPresent()) {
+                return queued.get();
+            }
+            if (roleNotReady(e) && attempt < START_ATTEMPTS) {
+                return new Outcome.InProgress(starting(identity, attempt + 1), "waiting for the service role to take effect in IAM",
+                        OptionalDouble.empty(), POLL);
             }
             throw e;
         }
@@ -103,16 +113,40 @@ public final class ConversionTasks<T> {
                 + Optional.ofNullable(started.statusMessage()).orElse("started"), OptionalDouble.of(0), POLL);
     }
 
-    /** Why a refused start is worth another try: no free conversion slot, or a role IAM has not propagated yet. */
-    private static Optional<String> waiting(FerryException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        if (AwsCalls.hasCode(e.getCause(), "ResourceCountLimitExceeded")) {
-            return Optional.of("waiting for a free conversion slot (other import or export tasks run in this region)");
+    /**
+     * A start refused because every conversion slot of the region is taken (counted by AWS for the whole account:
+     * other shards, other tools): back-pressure, never a failure. The start is tried again after a jittered wait, by
+     * {@link ConversionTaskResource#poll}, for as long as it takes.
+     */
+    public Optional<Outcome> queued(FerryException e, Identity identity, int attempt) {
+        if (!AwsCalls.hasCode(e.getCause(), "ResourceCountLimitExceeded")) {
+            return Optional.empty();
         }
-        if (AwsCalls.hasCode(e.getCause(), "InvalidParameter") && message.contains("service role")) {
-            return Optional.of("waiting for the service role to take effect in IAM");
-        }
-        return Optional.empty();
+        Duration wait = queuedFor();
+        return Optional.of(new Outcome.InProgress(starting(identity, attempt), "queued by AWS: " + running(e) + " conversion tasks"
+                + " already running in " + clients.regionName() + "; retrying in " + wait.toSeconds() + "s", OptionalDouble.empty(), wait));
+    }
+
+    /** A start to try again; {@code attempt} counts the starts refused for the role only, since a queue may be long. */
+    private static Operation starting(Identity identity, int attempt) {
+        return new Operation(Operation.CREATE, "start-" + identity.token(), Optional.empty(), "starting",
+                Json.object().put("attempt", attempt));
+    }
+
+    /** A role IAM has not propagated yet: VM Import/Export says the service role does not exist or lacks permissions. */
+    private static boolean roleNotReady(FerryException e) {
+        return AwsCalls.hasCode(e.getCause(), "InvalidParameter") && e.getMessage() != null && e.getMessage().contains("service role");
+    }
+
+    /** How many tasks AWS says already run: the number in its message ("… concurrent conversion tasks (5) …"), or its default. */
+    static int running(FerryException e) {
+        Matcher number = RUNNING.matcher(e.getMessage() == null ? "" : e.getMessage());
+        return number.find() ? Integer.parseInt(number.group(1)) : PER_REGION;
+    }
+
+    /** {@link #QUEUED} and up to as much again at random, so the shards a full region turned away do not all come back at once. */
+    static Duration queuedFor() {
+        return QUEUED.plusSeconds(ThreadLocalRandom.current().nextLong(QUEUED.toSeconds() + 1));
     }
 
     /** Whether {@code operation} waits to start again (see {@link #start}); its next attempt's number. */
