@@ -109,6 +109,7 @@ final class InstanceResource implements ManagedResourceType {
         LinodeTarget.TypeClass preferred = Args.value(desired, "class")
                 .map(c -> LinodeTarget.TypeClass.valueOf(c.asText().toUpperCase(Locale.ROOT))).orElse(LinodeTarget.TypeClass.STANDARD);
         Optional<MachineFacts> machine = Args.value(desired, "machine").map(MachineFacts::fromJson);
+        machine.ifPresent(facts -> notMoved(facts).ifPresent(notes::add));
         String where = region.orElse("the target region");
         if (type.equals(LinodeTarget.MATCH)) {
             if (machine.isEmpty() || region.isEmpty()) {
@@ -152,6 +153,18 @@ final class InstanceResource implements ManagedResourceType {
                 .orElse(TypeMatcher.Need.of(machine, 0, "the image"));
         return diskRoad ? need.withExtra(DiskWriteResource.HELPER_SIZE_MB, Sizes.mebibytes(DiskWriteResource.HELPER_SIZE_MB)
                 + " temporary helper") : need;
+    }
+
+    /** The source's other volumes, named rather than left behind in silence: only the root disk is moved. */
+    private static Optional<Note> notMoved(MachineFacts facts) {
+        List<String> others = facts.disks().stream().filter(disk -> !disk.root())
+                .map(disk -> disk.name() + " (" + Sizes.bytes(disk.sizeBytes()) + ")").toList();
+        if (others.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Note.warning(facts.name() + " has " + (others.size() == 1 ? "a volume" : others.size() + " volumes")
+                + " besides its root that ferry does not move: " + String.join(", ", others) + ". Only the root disk"
+                + " reaches the Linode; copy their data to a Linode Block Storage volume (rsync over SSH) before the source goes"));
     }
 
     /** A Linode boots a raw disk through the BIOS path only ({@code linode/direct-disk}). */

@@ -217,4 +217,41 @@ class DiskRoadJourneyTest {
             assertThat(resent).as("the second run starts past the chunks verified before the stop").isGreaterThan(2 * CHUNK);
         }
     }
+
+    private static MachineFacts withDataVolume(MachineFacts base, Optional<String> bootMode) {
+        return new MachineFacts(base.source(), base.name(), base.vcpus(), base.memoryMib(), base.architecture(),
+                base.platform(), base.osName(), List.of(base.disks().get(0), new MachineFacts.Disk("/dev/sdf", 100L << 30, false,
+                        Optional.of("gp3"), false)), base.publicAddresses(), base.privateAddresses(), base.tags(), base.sizeName(),
+                base.price(), base.powerState(), bootMode);
+    }
+
+    @Test
+    void aDataVolumeIsNamedInThePlanAsNotMoved() {
+        long size = 14 * MIB;
+        Path disk = bootableDisk(folder, size);
+        FakeSourceProvider source = new FakeSourceProvider(withDataVolume(machine(size), Optional.of("uefi-preferred")),
+                FirewallResourceTest.webServer(), disk);
+
+        try (JourneyRun run = run(source, TestFiles.load(FILE, folder))) {
+            Plan plan = run.plan(false);
+            assertThat(change(plan, "linode_instance.web-01").notes()).filteredOn(n -> n.level() == Note.Level.WARNING)
+                    .extracting(Note::text).anySatisfy(text -> assertThat(text).contains("/dev/sdf (100 GiB)")
+                            .contains("does not move"));
+        }
+    }
+
+    @Test
+    void aUefiOnlySourceIsRefusedBeforeAnythingIsMade() {
+        long size = 14 * MIB;
+        Path disk = bootableDisk(folder, size);
+        FakeSourceProvider source = new FakeSourceProvider(withDataVolume(machine(size), Optional.of(MachineFacts.UEFI)),
+                FirewallResourceTest.webServer(), disk);
+
+        try (JourneyRun run = run(source, TestFiles.load(FILE, folder))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.plan(false))
+                    .hasMessageContaining("boots with UEFI only")
+                    .hasMessageContaining("target.linode.via: image");
+        }
+        assertThat(sandbox.requests().count("linode:POST /linode/instances")).as("nothing made").isZero();
+    }
 }
