@@ -92,6 +92,26 @@ class JarCommandsPrintEverythingIT {
     }
 
     @Test
+    void aMalformedAuthorizedKeyFailsValidateAtItsPlaceInTheFile() throws Exception {
+        String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDfA2JpVvzrxj7zU7hxaKSsRu8Ud1Ri3d0r4LEvTeDS2";
+        Path file = dir.resolve("migration.yaml");
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        int index = lines.indexOf("          - " + key + " ops@example.com");
+        assertThat(index).as("the example lists its key on a line of its own").isNotNegative();
+        java.nio.file.Files.writeString(file, Journeys.exampleFile().replace(key, "ssh-rsa" + key.substring("ssh-ed25519".length())));
+
+        Ferry.Result validate = jar.run("validate");
+
+        assertThat(validate.exitCode()).as(validate.toString()).isEqualTo(1);
+        assertThat(validate.err()).as(validate.toString())
+                .startsWith("migration.yaml:" + (index + 1) + ":13: authorized_keys[0] is not a well-formed OpenSSH public key,"
+                        + " so Linode would refuse it when creating the Linode, after the disk has moved: the line says ssh-rsa, but its"
+                        + " key data says ssh-ed25519\n  hint: paste the whole line of the public key file")
+                .doesNotContain("\tat ");
+        assertThat(sandbox.requests().all()).isEmpty();
+    }
+
+    @Test
     void applyAndDestroyWithJsonStreamEveryEventAsALineOfJson() throws Exception {
         String password = inProcess.variables().get("ROOT_PASSWORD");
 

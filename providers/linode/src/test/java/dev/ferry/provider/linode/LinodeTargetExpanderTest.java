@@ -154,4 +154,34 @@ class LinodeTargetExpanderTest {
             assertThat(diagnostic.message()).isEqualTo("label '9lives' is not a valid Linode label: it must start with a letter (a–z or A–Z)");
         });
     }
+
+    @Test
+    void anAuthorizedKeyLinodeWouldRefuseIsReportedAtItsEntryOfTheList() {
+        String good = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDfA2JpVvzrxj7zU7hxaKSsRu8Ud1Ri3d0r4LEvTeDS2 ops@example.com";
+        String cut = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDfA2JpVvzrxj7zU7hxaKSsRu8Ud1Ri3d0r4 ops@example.com";
+        MigrationFiles.Loaded loaded = TestFiles.read(TestFiles.HEADER + """
+                providers:
+                  aws: { region: us-west-1 }
+                  linode: {}
+                staging: { bucket: ferry-test-bucket }
+                migrations:
+                  - name: web-01
+                    source: { ec2: { instance: i-0123456789abcdef0 } }
+                    target:
+                      linode:
+                        region: us-lax
+                        root_pass: "${env:ROOT_PASSWORD}"
+                        authorized_keys:
+                          - "%s"
+                          - "%s"
+                """.formatted(good, cut), folder);
+
+        assertThat(loaded.file()).isEmpty();
+        assertThat(loaded.diagnostics()).filteredOn(Diagnostic::isError).singleElement().satisfies(diagnostic -> {
+            assertThat(diagnostic.render()).startsWith("migration.yaml:18:13: authorized_keys[1] is not a well-formed OpenSSH public key,"
+                    + " so Linode would refuse it when creating the Linode, after the disk has moved: the key data ends inside the"
+                    + " Ed25519 key; it was probably cut when copied");
+            assertThat(diagnostic.hint()).hasValueSatisfying(hint -> assertThat(hint).contains("ssh-keygen -y -f KEY"));
+        });
+    }
 }
