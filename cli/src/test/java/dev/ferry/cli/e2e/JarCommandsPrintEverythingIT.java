@@ -112,6 +112,19 @@ class JarCommandsPrintEverythingIT {
     }
 
     @Test
+    void aRootPasswordLinodeWouldRefuseFailsApplyBeforeAnythingIsMade() throws Exception {
+        Ferry.Result apply = new FerryJar(dir, inProcess.with("ROOT_PASSWORD", "Password1!").variables()).run("apply", "--auto-approve");
+
+        assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+        assertThat(apply.err()).as(apply.toString())
+                .containsPattern("(?m)^migration.yaml:\\d+:20: migrations\\[0]\\.target\\.linode\\.root_pass \\(\\$\\{env:ROOT_PASSWORD}\\):"
+                        + " the root password would fail Linode's strength check")
+                .endsWith("Error: migration.yaml has a secret the cloud would refuse (see above); nothing was changed.\n")
+                .doesNotContain("Password1!");
+        assertThat(sandbox.requests().all()).isEmpty();
+    }
+
+    @Test
     void applyAndDestroyWithJsonStreamEveryEventAsALineOfJson() throws Exception {
         String password = inProcess.variables().get("ROOT_PASSWORD");
 

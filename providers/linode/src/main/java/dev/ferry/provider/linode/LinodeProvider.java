@@ -15,6 +15,7 @@ import dev.ferry.engine.spec.SectionKind;
 import dev.ferry.engine.spec.SectionKind.Role;
 import dev.ferry.engine.spec.SourceLocation;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Akamai Cloud (Linode): new Linodes from uploaded custom images, behind a Cloud Firewall. */
@@ -45,8 +46,8 @@ public final class LinodeProvider implements Provider {
 
     @Override
     public List<TargetKind> targets() {
-        return List.of(new TargetKind(new SectionKind("linode", Role.TARGET, NAME, false, Set.of("raw"), true, LinodeProvider::checkTarget),
-                new LinodeTargetExpander()));
+        return List.of(new TargetKind(new SectionKind("linode", Role.TARGET, NAME, false, Set.of("raw"), true, LinodeProvider::checkTarget,
+                Map.of("root_pass", RootPassword::refusal)), new LinodeTargetExpander()));
     }
 
     /**
