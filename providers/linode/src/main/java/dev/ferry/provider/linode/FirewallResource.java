@@ -72,7 +72,7 @@ final class FirewallResource implements ManagedResourceType {
         List<Note> notes = new ArrayList<>();
         Args.value(desired, "label").map(JsonNode::asText).ifPresent(label -> LinodeLabels.problem(label, LinodeLabels.FIREWALL_MAX)
                 .ifPresent(problem -> errors.add("the firewall label '" + label + "' is not valid: " + problem)));
-        Attributes planned = Args.without(desired, Set.of("from", "intent", "rules"));
+        Attributes planned = desired.without(Set.of("from", "intent", "rules"));
         if (desired.isKnown("tags")) {
             planned = planned.with("tags", IdentityTags.userTagsJson(desired.get("tags")));
         }

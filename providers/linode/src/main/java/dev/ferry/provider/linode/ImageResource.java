@@ -97,7 +97,7 @@ final class ImageResource implements ManagedResourceType {
                 errors.add("the image label '" + label + "' must be 1–" + LinodeLabels.IMAGE_MAX + " characters");
             }
         });
-        Attributes planned = Args.without(desired, Set.of("machine"));
+        Attributes planned = desired.without(Set.of("machine"));
         Optional<DiskImage> disk = Args.value(desired, "source").map(DiskImage::fromJson);
         if (disk.isPresent()) {
             if (!disk.get().format().equals("raw")) {
