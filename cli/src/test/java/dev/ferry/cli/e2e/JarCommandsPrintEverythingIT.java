@@ -53,6 +53,11 @@ class JarCommandsPrintEverythingIT {
         Ferry.Result saved = jar.run("plan", "-out", "saved.plan");
         assertThat(saved.exitCode()).as(saved.toString()).isZero();
         assertThat(saved.out()).contains("Plan: ")
+                .contains("this rule appended under the migration's firewall.rules: {direction: inbound, action: ACCEPT, protocol: TCP,"
+                        + " ports: \"8080\", addresses: [\"10.0.0.0/16\"]}")
+                .contains("To let only that type through, filter ICMP on the Linode itself (nftables or iptables). If the Linode can do"
+                        + " without it, accept the loss with firewall.accept_losses: [sgr-")
+                .contains("set source.ec2.reboot: true for a consistent image")
                 .endsWith("Saved the plan to: saved.plan\nTo perform exactly these actions, run: ferry apply saved.plan\n");
 
         Ferry.Result showPlan = printsAll("show", "saved.plan");
