@@ -148,8 +148,7 @@ final class LinodeValidation {
             boolean valid = m.matches();
             if (valid) {
                 try {
-                    byte[] blob = Base64.getDecoder().decode(m.group(2));
-                    valid = blob.length > 16;
+                    valid = namesItsOwnType(Base64.getDecoder().decode(m.group(2)), m.group(1));
                 } catch (IllegalArgumentException e) {
                     valid = false;
                 }
@@ -161,6 +160,17 @@ final class LinodeValidation {
             keys.add(text);
         }
         return keys;
+    }
+
+    /** The key data starts with the line's key type, as OpenSSH writes it (a 32-bit length, then the name). */
+    private static boolean namesItsOwnType(byte[] blob, String type) {
+        if (blob.length <= 16) {
+            return false;
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(blob);
+        int length = buffer.getInt();
+        return length == type.length() && length <= buffer.remaining()
+                && new String(blob, Integer.BYTES, length, StandardCharsets.US_ASCII).equals(type);
     }
 
     /** Reads and checks a rules object ({@code inbound_policy}, {@code inbound}, ...). */
