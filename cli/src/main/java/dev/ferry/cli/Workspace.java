@@ -281,20 +281,19 @@ final class Workspace {
 
     /**
      * Resolves every secret {@code file} refers to, before anything connects to a cloud: each one that
-     * cannot be had (a variable not set, a file missing or unreadable) is printed to {@code err} as
-     * {@code FILE:LINE:COLUMN} with what to do, and then this fails. Returns the resolved values, for the apply.
+     * cannot be had (a variable not set, a file missing or unreadable), or whose value the cloud it goes to
+     * would refuse (a root password too weak for Linode), is printed to {@code err} as {@code FILE:LINE:COLUMN}
+     * with what to do, and then this fails. Returns the resolved values, for the apply.
      */
     SecretResolver checkSecrets(MigrationFile file, PrintWriter err) {
         SecretResolver resolver = secrets(file);
-        SecretCheck check = SecretCheck.of(file, resolver);
+        SecretCheck check = SecretCheck.of(file, resolver, providers.values().stream().flatMap(p -> p.sectionKinds().stream()).toList());
         for (Diagnostic problem : check.problems()) {
             err.println(problem.render());
         }
         err.flush();
         if (!check.ok()) {
-            int count = check.problems().size();
-            throw new FerryException(file.displayName() + " refers to " + (count == 1 ? "a secret" : count + " secrets")
-                    + " that cannot be read (see above); nothing was changed.");
+            throw new FerryException(check.summary(file.displayName()));
         }
         return check.resolver(resolver);
     }

@@ -152,4 +152,36 @@ class ValidateCommandTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("Unknown option: '--bogus'", "ferry validate --help");
     }
+
+    @Test
+    void acceptedLossesWithoutTranslatedRulesAreWarnedAndAMistypedIdIsRefused(@TempDir Path dir) throws IOException {
+        String file = """
+                apiVersion: ferry/v1
+                kind: Migration
+                metadata: { name: losses }
+                providers:
+                  aws: { region: us-west-1 }
+                  linode: {}
+                migrations:
+                  - name: web-01
+                    source: { ec2: { instance: i-0e1dc0292b0ae7293 } }
+                    target: { linode: { region: us-lax, root_pass: "${env:ROOT_PASSWORD}" } }
+                    firewall:
+                      from: none
+                      accept_losses: [sgr-0f51b6a2de125edd5]
+                """;
+        Files.writeString(dir.resolve("migration.yaml"), file);
+
+        CliRunner.Result none = CliRunner.run(dir, "validate");
+
+        assertThat(none.exitCode()).as(none.all()).isZero();
+        assertThat(none.err()).contains("migration.yaml:13:7: warning: firewall.accept_losses names security-group rules, but"
+                + " firewall.from is none, so no rule is translated and none is lost",
+                "hint: remove accept_losses, or write 'from: security-groups'");
+
+        Files.writeString(dir.resolve("migration.yaml"), file.replace("from: none", "from: security-groups").replace("sgr-0f51", "sg-0f51"));
+        CliRunner.Result mistyped = CliRunner.run(dir, "validate");
+        assertThat(mistyped.exitCode()).isEqualTo(1);
+        assertThat(mistyped.err()).contains("must be a security group rule id such as sgr-0123456789abcdef0");
+    }
 }

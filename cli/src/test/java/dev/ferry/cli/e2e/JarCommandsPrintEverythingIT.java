@@ -53,6 +53,11 @@ class JarCommandsPrintEverythingIT {
         Ferry.Result saved = jar.run("plan", "-out", "saved.plan");
         assertThat(saved.exitCode()).as(saved.toString()).isZero();
         assertThat(saved.out()).contains("Plan: ")
+                .contains("this rule appended under the migration's firewall.rules: {direction: inbound, action: ACCEPT, protocol: TCP,"
+                        + " ports: \"8080\", addresses: [\"10.0.0.0/16\"]}")
+                .contains("To let only that type through, filter ICMP on the Linode itself (nftables or iptables). If the Linode can do"
+                        + " without it, accept the loss with firewall.accept_losses: [sgr-")
+                .contains("set source.ec2.reboot: true for a consistent image")
                 .endsWith("Saved the plan to: saved.plan\nTo perform exactly these actions, run: ferry apply saved.plan\n");
 
         Ferry.Result showPlan = printsAll("show", "saved.plan");
@@ -89,6 +94,39 @@ class JarCommandsPrintEverythingIT {
         Ferry.Result destroy = jar.run("destroy", "--auto-approve");
         assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
         assertThat(destroy.out()).containsPattern("\nDestroy complete! Resources: 0 added, 0 changed, \\d+ destroyed\\.[^\n]*\n$");
+    }
+
+    @Test
+    void aMalformedAuthorizedKeyFailsValidateAtItsPlaceInTheFile() throws Exception {
+        String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDfA2JpVvzrxj7zU7hxaKSsRu8Ud1Ri3d0r4LEvTeDS2";
+        Path file = dir.resolve("migration.yaml");
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        int index = lines.indexOf("          - " + key + " ops@example.com");
+        assertThat(index).as("the example lists its key on a line of its own").isNotNegative();
+        java.nio.file.Files.writeString(file, Journeys.exampleFile().replace(key, "ssh-rsa" + key.substring("ssh-ed25519".length())));
+
+        Ferry.Result validate = jar.run("validate");
+
+        assertThat(validate.exitCode()).as(validate.toString()).isEqualTo(1);
+        assertThat(validate.err()).as(validate.toString())
+                .startsWith("migration.yaml:" + (index + 1) + ":13: authorized_keys[0] is not a well-formed OpenSSH public key,"
+                        + " so Linode would refuse it when creating the Linode, after the disk has moved: the line says ssh-rsa, but its"
+                        + " key data says ssh-ed25519\n  hint: paste the whole line of the public key file")
+                .doesNotContain("\tat ");
+        assertThat(sandbox.requests().all()).isEmpty();
+    }
+
+    @Test
+    void aRootPasswordLinodeWouldRefuseFailsApplyBeforeAnythingIsMade() throws Exception {
+        Ferry.Result apply = new FerryJar(dir, inProcess.with("ROOT_PASSWORD", "Password1!").variables()).run("apply", "--auto-approve");
+
+        assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+        assertThat(apply.err()).as(apply.toString())
+                .containsPattern("(?m)^migration.yaml:\\d+:20: migrations\\[0]\\.target\\.linode\\.root_pass \\(\\$\\{env:ROOT_PASSWORD}\\):"
+                        + " the root password would fail Linode's strength check")
+                .endsWith("Error: migration.yaml has a secret the cloud would refuse (see above); nothing was changed.\n")
+                .doesNotContain("Password1!");
+        assertThat(sandbox.requests().all()).isEmpty();
     }
 
     @Test

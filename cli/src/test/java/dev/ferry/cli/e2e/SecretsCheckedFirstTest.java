@@ -125,4 +125,38 @@ class SecretsCheckedFirstTest {
         List<LoggedRequest> creates = sandbox.requests().matching(r -> r.key().equals("linode:POST /linode/instances"));
         assertThat(creates).hasSize(1);
     }
+
+    @Test
+    void aRootPasswordLinodeWouldRefuseFailsApplyBeforeAnythingIsMade() throws IOException {
+        Ferry.Result saved = ferry.run("plan", "-out", "reviewed.plan");
+        assertThat(saved.exitCode()).as(saved.toString()).isZero();
+        sandbox.requests().clear();
+        String weak = "Password1!";
+        Ferry weakly = ferry.with("ROOT_PASSWORD", weak);
+
+        Ferry.Result apply = weakly.run("apply", "reviewed.plan");
+
+        assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+        assertThat(apply.err()).as(apply.toString())
+                .contains(locationOf(ROOT_PASS_LINE, "${env:ROOT_PASSWORD}") + ": migrations[0].target.linode.root_pass"
+                        + " (${env:ROOT_PASSWORD}): the root password would fail Linode's strength check")
+                .contains("hint: choose one of at least 12 characters mixing upper and lower case, digits and symbols")
+                .contains("and set ROOT_PASSWORD to it in the shell that runs ferry")
+                .contains("Error: migration.yaml has a secret the cloud would refuse (see above); nothing was changed.")
+                .doesNotContain(weak)
+                .doesNotContain("\tat ");
+        assertThat(apply.out()).doesNotContain(weak);
+        assertThat(sandbox.requests().all()).as("no cloud was asked anything, let alone to create").isEmpty();
+        assertThat(dir.resolve(".ferry/web-tier/state.json")).doesNotExist();
+
+        Ferry.Result fromFile = weakly.run("apply", "--auto-approve");
+        assertThat(fromFile.exitCode()).as(fromFile.toString()).isEqualTo(1);
+        assertThat(fromFile.err()).contains("would fail Linode's strength check");
+        Ferry.Result tooShort = ferry.with("ROOT_PASSWORD", "Ab1$xy").run("plan");
+        assertThat(tooShort.exitCode()).as(tooShort.toString()).isEqualTo(1);
+        assertThat(tooShort.err()).contains("the root password is 6 characters long; Linode requires 7–128");
+        assertThat(sandbox.requests().matching(r -> r.key().equals("linode:POST /linode/instances"))).isEmpty();
+        assertThat(sandbox.requests().all()).isEmpty();
+        assertThat(sandbox.world().amis()).isEmpty();
+    }
 }

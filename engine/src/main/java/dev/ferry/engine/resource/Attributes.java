@@ -141,9 +141,21 @@ public final class Attributes {
         return builder.build();
     }
 
+    /** A copy without {@code names}: inputs a plan consumed and replaced by what it computed, or that only shaped its notes. */
+    public Attributes without(Set<String> names) {
+        return copy(names).build();
+    }
+
     public Builder toBuilder() {
+        return copy(Set.of());
+    }
+
+    private Builder copy(Set<String> leftOut) {
         Builder builder = new Builder();
         for (String name : order) {
+            if (leftOut.contains(name)) {
+                continue;
+            }
             if (known.containsKey(name)) {
                 builder.known(name, known.get(name));
             } else if (secrets.containsKey(name)) {

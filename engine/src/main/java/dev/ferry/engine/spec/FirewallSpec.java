@@ -6,9 +6,11 @@ import java.util.Optional;
 
 /**
  * The target firewall a migration asks for, in the engine's neutral vocabulary: where the rules
- * come from, the default policies and the rules the file adds.
+ * come from, the default policies, the rules the file adds, and the source rules ({@code accept_losses},
+ * by the source's rule ids) whose loss in translation the file accepts, so the plan no longer warns of it.
  */
-public record FirewallSpec(From from, Action inboundPolicy, Optional<Action> outboundPolicy, List<Rule> rules) {
+public record FirewallSpec(From from, Action inboundPolicy, Optional<Action> outboundPolicy, List<Rule> rules,
+                           List<String> acceptLosses) {
 
     public enum From {
         @JsonProperty("security-groups") SECURITY_GROUPS,
@@ -39,10 +41,15 @@ public record FirewallSpec(From from, Action inboundPolicy, Optional<Action> out
         inboundPolicy = inboundPolicy == null ? Action.DROP : inboundPolicy;
         outboundPolicy = outboundPolicy == null ? Optional.empty() : outboundPolicy;
         rules = rules == null ? List.of() : List.copyOf(rules);
+        acceptLosses = acceptLosses == null ? List.of() : List.copyOf(acceptLosses);
+    }
+
+    public FirewallSpec(From from, Action inboundPolicy, Optional<Action> outboundPolicy, List<Rule> rules) {
+        this(from, inboundPolicy, outboundPolicy, rules, null);
     }
 
     /** What a migration gets when its file says nothing about the firewall. */
     public static FirewallSpec defaults(boolean sourceHasSecurityGroups) {
-        return new FirewallSpec(sourceHasSecurityGroups ? From.SECURITY_GROUPS : From.NONE, null, null, null);
+        return new FirewallSpec(sourceHasSecurityGroups ? From.SECURITY_GROUPS : From.NONE, null, null, null, null);
     }
 }

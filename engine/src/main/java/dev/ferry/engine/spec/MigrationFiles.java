@@ -164,6 +164,10 @@ public final class MigrationFiles {
                 } else if (firewall.from() == FirewallSpec.From.SECURITY_GROUPS && !source.firewall()) {
                     out.error(at, "firewall.from is security-groups, but source." + source.name() + " has no security groups",
                             "write 'from: none' and list the rules you want under 'rules:'");
+                } else if (firewall.from() == FirewallSpec.From.NONE && !firewall.acceptLosses().isEmpty()) {
+                    out.warning(file.document().locateKey(migration.pointer() + "/firewall/accept_losses"), "firewall.accept_losses"
+                            + " names security-group rules, but firewall.from is none, so no rule is translated and none is lost",
+                            "remove accept_losses, or write 'from: security-groups'");
                 }
             });
         }

@@ -30,7 +30,7 @@ final class LinodeValidation {
     private static final Set<String> COMMON_PASSWORDS = Set.of("password", "123456", "12345678", "123456789",
             "1234567890", "qwerty", "qwertyuiop", "letmein", "welcome", "admin", "administrator", "iloveyou",
             "monkey", "dragon", "sunshine", "princess", "football", "baseball", "abc123", "passw0rd", "p@ssw0rd",
-            "changeme", "trustno1", "root", "toor", "linode");
+            "p@ssword", "changeme", "trustno1", "root", "toor", "linode", "master", "secret", "hunter2", "shadow", "superman");
 
     private LinodeValidation() {
     }
@@ -78,13 +78,14 @@ final class LinodeValidation {
         return tags;
     }
 
-    /** A root password: 7–128 characters and hard enough to guess. */
+    /** A root password: 7–128 characters (code points, as the API counts them) and hard enough to guess. */
     static void rootPassword(JsonNode value) {
         if (value == null || !value.isTextual()) {
             throw LinodeException.field("root_pass", "root_pass is required when deploying from an image");
         }
         String password = value.asText();
-        if (password.length() < 7 || password.length() > 128) {
+        int length = password.codePointCount(0, password.length());
+        if (length < 7 || length > 128) {
             throw LinodeException.field("root_pass", "Length must be 7-128 characters");
         }
         if (!strongEnough(password)) {
@@ -94,40 +95,41 @@ final class LinodeValidation {
 
     /**
      * A rough stand-in for the strength check Linode runs (zxcvbn): enough entropy from the character classes
-     * used, and not a common password, a repetition or a keyboard run.
+     * used, and not a common password (alone or with digits and symbols after it), a repetition of three
+     * characters or fewer, or a keyboard or alphabet run. Anything that is not a lower- or upper-case letter
+     * or a digit counts as a symbol.
      */
     static boolean strongEnough(String password) {
         String lower = password.toLowerCase(Locale.ROOT);
-        for (String common : COMMON_PASSWORDS) {
-            if (lower.equals(common) || lower.replaceAll("[0-9!@#$%^&*.]+$", "").equals(common)) {
-                return false;
-            }
+        String stem = lower.replaceAll("[0-9!@#$%^&*.?_-]+$", "");
+        if (COMMON_PASSWORDS.contains(lower) || COMMON_PASSWORDS.contains(stem)) {
+            return false;
         }
-        if (password.chars().distinct().count() <= 3) {
+        if (password.codePoints().distinct().count() <= 3) {
             return false;
         }
         if (isRun(lower)) {
             return false;
         }
         int pool = 0;
-        if (password.chars().anyMatch(Character::isLowerCase)) {
+        if (password.codePoints().anyMatch(Character::isLowerCase)) {
             pool += 26;
         }
-        if (password.chars().anyMatch(Character::isUpperCase)) {
+        if (password.codePoints().anyMatch(Character::isUpperCase)) {
             pool += 26;
         }
-        if (password.chars().anyMatch(Character::isDigit)) {
+        if (password.codePoints().anyMatch(Character::isDigit)) {
             pool += 10;
         }
-        if (password.chars().anyMatch(c -> !Character.isLetterOrDigit(c))) {
+        if (password.codePoints().anyMatch(c -> !Character.isLowerCase(c) && !Character.isUpperCase(c) && !Character.isDigit(c))) {
             pool += 33;
         }
-        double bits = password.length() * (Math.log(pool) / Math.log(2));
+        double bits = password.codePointCount(0, password.length()) * (Math.log(pool) / Math.log(2));
         return bits >= 40;
     }
 
     private static boolean isRun(String s) {
-        String runs = "abcdefghijklmnopqrstuvwxyz 01234567890 qwertyuiopasdfghjklzxcvbnm";
+        String runs = "abcdefghijklmnopqrstuvwxyz 01234567890 qwertyuiopasdfghjklzxcvbnm 1qaz2wsx";
         return runs.contains(s) || new StringBuilder(runs).reverse().toString().contains(s);
     }
 
@@ -146,8 +148,7 @@ final class LinodeValidation {
             boolean valid = m.matches();
             if (valid) {
                 try {
-                    byte[] blob = Base64.getDecoder().decode(m.group(2));
-                    valid = blob.length > 16;
+                    valid = namesItsOwnType(Base64.getDecoder().decode(m.group(2)), m.group(1));
                 } catch (IllegalArgumentException e) {
                     valid = false;
                 }
@@ -159,6 +160,17 @@ final class LinodeValidation {
             keys.add(text);
         }
         return keys;
+    }
+
+    /** The key data starts with the line's key type, as OpenSSH writes it (a 32-bit length, then the name). */
+    private static boolean namesItsOwnType(byte[] blob, String type) {
+        if (blob.length <= 16) {
+            return false;
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(blob);
+        int length = buffer.getInt();
+        return length == type.length() && length <= buffer.remaining()
+                && new String(blob, Integer.BYTES, length, StandardCharsets.US_ASCII).equals(type);
     }
 
     /** Reads and checks a rules object ({@code inbound_policy}, {@code inbound}, ...). */

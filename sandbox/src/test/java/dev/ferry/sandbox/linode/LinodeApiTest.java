@@ -160,6 +160,9 @@ class LinodeApiTest {
         assertField(linode.post("/linode/instances", noPassword), "root_pass");
         assertField(linode.post("/linode/instances", linodeBody("bad-key", "authorized_keys",
                 List.of("not a key"))), "authorized_keys");
+        assertField(linode.post("/linode/instances", linodeBody("wrong-type", "authorized_keys",
+                List.of("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIGPkl4gA2I2IYs8Ttm2mRyMGCZVYDqwYTVeSBfVvr/Cf ops@example.com"))),
+                "authorized_keys");
         assertField(linode.post("/linode/instances", linodeBody("bad-plan", "type", "g6-standard-99")), "type");
         assertField(linode.post("/linode/instances", linodeBody("bad-region", "region", "mars-1")), "region");
         assertField(linode.post("/linode/instances", linodeBody("bad-tag", "tags", List.of("x"))), "tags");

@@ -49,6 +49,7 @@ final class Ec2SourceExpander implements SourceKind.SourceExpander {
         declarations.add(ResourceDeclaration.builder(ami, origin)
                 .reference("instance", instance, "instance_id")
                 .argument("reboot", source.reboot())
+                .argument(AmiResource.REBOOT_SETTING, "source.ec2.reboot: true")
                 .build());
         declarations.addAll(shared.bucketAndRole());
         declarations.add(shared.bucketPolicy());
@@ -101,6 +102,7 @@ final class Ec2SourceExpander implements SourceKind.SourceExpander {
         declarations.add(ResourceDeclaration.builder(ami, origin)
                 .reference("instance", instance, "instance_id")
                 .argument("reboot", source.reboot())
+                .argument(AmiResource.REBOOT_SETTING, "source.ec2.reboot: true")
                 .build());
         declarations.add(ResourceDeclaration.builder(read, origin)
                 .reference("image_id", ami, "id")

@@ -2,6 +2,7 @@ package dev.ferry.provider.aws;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public record Ec2Target(
         Optional<String> bootMode,
         Optional<String> licenseType,
         Map<String, String> tags,
-        boolean backupAmi,
+        BackupAmi backupAmi,
         Optional<ExportBack> exportBack) {
 
     public static final String MATCH = "match";
@@ -38,6 +39,26 @@ public record Ec2Target(
         }
     }
 
+    /**
+     * {@code backup_ami}: {@code true} for an image of the new instance taken without rebooting it, or
+     * {@code {reboot: true}} for one taken after a reboot (consistent on disk; the instance restarts once).
+     */
+    public record BackupAmi(boolean enabled, boolean reboot) {
+        public static final BackupAmi NONE = new BackupAmi(false, false);
+
+        /** {@code backup_ami: true} or {@code false}. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static BackupAmi of(boolean enabled) {
+            return new BackupAmi(enabled, false);
+        }
+
+        /** {@code backup_ami: {reboot: true}}. */
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        static BackupAmi withOptions(@JsonProperty("reboot") Boolean reboot) {
+            return new BackupAmi(true, reboot != null && reboot);
+        }
+    }
+
     public Ec2Target {
         requireNonNull(subnet, "subnet is null");
         instanceType = instanceType == null ? MATCH : instanceType;
@@ -49,6 +70,7 @@ public record Ec2Target(
         bootMode = bootMode == null ? Optional.empty() : bootMode;
         licenseType = licenseType == null ? Optional.empty() : licenseType;
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+        backupAmi = backupAmi == null ? BackupAmi.NONE : backupAmi;
         exportBack = exportBack == null ? Optional.empty() : exportBack;
     }
 }

@@ -75,10 +75,11 @@ final class Ec2TargetExpander implements TargetKind.TargetExpander {
         declarations.add(launching.build());
 
         ResourceAddress backup = ResourceAddress.managed(AmiResource.NAME, name + "-backup");
-        if (target.backupAmi()) {
+        if (target.backupAmi().enabled()) {
             declarations.add(ResourceDeclaration.builder(backup, origin)
                     .reference("instance", instance, "id")
-                    .argument("reboot", false)
+                    .argument("reboot", target.backupAmi().reboot())
+                    .argument(AmiResource.REBOOT_SETTING, "target.ec2.backup_ami: {reboot: true}")
                     .argument("tags", tags)
                     .build());
         }
@@ -91,7 +92,7 @@ final class Ec2TargetExpander implements TargetKind.TargetExpander {
                     .argument("format", back.format().name().toLowerCase(Locale.ROOT))
                     // CreateInstanceExportTask writes through the bucket's ACL: the grant comes first.
                     .dependsOn(SharedDeclarations.EXPORT_GRANT);
-            if (target.backupAmi()) {
+            if (target.backupAmi().enabled()) {
                 // An instance export may reboot the instance; the backup image is taken first.
                 exporting.dependsOn(backup);
             }

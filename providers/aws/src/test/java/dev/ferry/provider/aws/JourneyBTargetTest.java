@@ -115,6 +115,32 @@ class JourneyBTargetTest {
         }
     }
 
+    /** The backup AMI's warning names a key target.ec2 has; written as the warning says, it clears the warning. */
+    @Test
+    void theBackupAmiWarningNamesTheKeyThatRebootsForItAndThatKeyClearsIt() throws Exception {
+        vm("app-02", 23 * MIB, true);
+        String target = "{subnet: subnet-0abc1234, instance_type: t3.small, backup_ami: true}";
+
+        Change backup = change(journey(file(false, "keep", migration("app-02", target))).plan(), "aws_ami.app-02-backup");
+
+        assertThat(backup.after().find("reboot").map(node -> node.asBoolean())).hasValue(false);
+        String advice = backup.notes().stream().map(dev.ferry.engine.provider.Note::text)
+                .filter(text -> text.contains("taken without rebooting")).findFirst().orElseThrow();
+        java.util.regex.Matcher setting = java.util.regex.Pattern.compile("set target\\.ec2\\.(backup_ami: \\{reboot: true})").matcher(advice);
+        assertThat(setting.find()).as(advice).isTrue();
+        assertThat(backup.after().has(dev.ferry.provider.aws.source.AmiResource.REBOOT_SETTING)).as("the key is for the warning only").isFalse();
+
+        Change rebooting = change(journey(file(false, "keep", migration("app-02", target.replace("backup_ami: true", setting.group(1)))))
+                .plan(), "aws_ami.app-02-backup");
+
+        assertThat(rebooting.after().find("reboot").map(node -> node.asBoolean())).hasValue(true);
+        assertThat(rebooting.notes()).noneSatisfy(note -> assertThat(note.text()).contains("without rebooting"));
+        assertThat(journey(file(false, "keep", migration("app-02", target.replace("true", "{reboot: false}")))).plan()
+                .change(ResourceAddress.parse("aws_ami.app-02-backup"))).as("backup_ami: {reboot: false} is a backup too").isPresent();
+        assertThat(journey(file(false, "keep", migration("app-02", target.replace("true", "false")))).plan()
+                .change(ResourceAddress.parse("aws_ami.app-02-backup"))).isEmpty();
+    }
+
     @Test
     void anImportAndAnInstanceExportAwsRefusesForAFullRegionAreQueuedAndThenRun() throws Exception {
         sandbox.close();

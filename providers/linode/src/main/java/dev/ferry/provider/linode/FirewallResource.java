@@ -40,9 +40,10 @@ import java.util.Set;
  *
  * <p>Arguments: {@code label}, {@code tags}, {@code from}, {@code intent} (the source's {@code FirewallIntent}
  * JSON; absent for {@code from: none}), {@code inbound_policy}, {@code outbound_policy} (absent: from the
- * source's egress), {@code rules} (the file's {@code firewall.rules}). The plan replaces {@code from},
- * {@code intent} and {@code rules} with the firewall's {@code outbound_policy}, {@code inbound} and
- * {@code outbound}. Outputs: {@code id}, {@code label}, {@code status}, {@code version}, {@code fingerprint}.
+ * source's egress), {@code rules} (the file's {@code firewall.rules}), {@code accept_losses} (the source rules
+ * whose loss the file accepts; it changes only the plan's notes). The plan replaces {@code from},
+ * {@code intent}, {@code rules} and {@code accept_losses} with the firewall's {@code outbound_policy},
+ * {@code inbound} and {@code outbound}. Outputs: {@code id}, {@code label}, {@code status}, {@code version}, {@code fingerprint}.
  */
 final class FirewallResource implements ManagedResourceType {
 
@@ -72,7 +73,7 @@ final class FirewallResource implements ManagedResourceType {
         List<Note> notes = new ArrayList<>();
         Args.value(desired, "label").map(JsonNode::asText).ifPresent(label -> LinodeLabels.problem(label, LinodeLabels.FIREWALL_MAX)
                 .ifPresent(problem -> errors.add("the firewall label '" + label + "' is not valid: " + problem)));
-        Attributes planned = Args.without(desired, Set.of("from", "intent", "rules"));
+        Attributes planned = desired.without(Set.of("from", "intent", "rules", "accept_losses"));
         if (desired.isKnown("tags")) {
             planned = planned.with("tags", IdentityTags.userTagsJson(desired.get("tags")));
         }
@@ -107,6 +108,7 @@ final class FirewallResource implements ManagedResourceType {
         Args.value(desired, "inbound_policy").ifPresent(v -> node.set("inbound_policy", v));
         Args.value(desired, "outbound_policy").ifPresent(v -> node.set("outbound_policy", v));
         Args.value(desired, "rules").ifPresent(v -> node.set("rules", v));
+        Args.value(desired, "accept_losses").ifPresent(v -> node.set("accept_losses", v));
         return Neutral.fromJson(node, FirewallSpec.class);
     }
 

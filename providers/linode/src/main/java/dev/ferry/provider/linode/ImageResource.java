@@ -97,7 +97,7 @@ final class ImageResource implements ManagedResourceType {
                 errors.add("the image label '" + label + "' must be 1–" + LinodeLabels.IMAGE_MAX + " characters");
             }
         });
-        Attributes planned = Args.without(desired, Set.of("machine"));
+        Attributes planned = desired.without(Set.of("machine"));
         Optional<DiskImage> disk = Args.value(desired, "source").map(DiskImage::fromJson);
         if (disk.isPresent()) {
             if (!disk.get().format().equals("raw")) {
@@ -125,13 +125,20 @@ final class ImageResource implements ManagedResourceType {
         return new PlanResult(planned, Args.object(), notes, errors);
     }
 
+    /**
+     * What to do about a disk over the image limit. An EBS volume cannot be shrunk, so the way that works on the
+     * image road is a new, smaller volume holding a copy of the file system.
+     */
+    static final String DISK_ROAD_ADVICE = "Take the disk road (target.linode.via: disk): it writes the disk straight onto a"
+            + " Linode disk, with no limit but the Linode type's disk. To stay on the image road instead, copy the root file"
+            + " system onto a new EBS volume smaller than " + Sizes.bytes(RAW_LIMIT) + " (an EBS volume cannot be shrunk), make"
+            + " it the instance's root volume and migrate that; or move data off the root disk to a data volume and migrate"
+            + " only the system disk";
+
     private static void checkSize(long bytes, String what, List<Note> notes, List<String> errors) {
         if (bytes > RAW_LIMIT) {
             errors.add(what + " is " + Sizes.bytes(bytes) + ", but Linode accepts custom images of at most "
-                    + Sizes.bytes(RAW_LIMIT) + " uncompressed (" + Sizes.bytes(GZIP_LIMIT) + " gzipped). Shrink the root file"
-                    + " system and then the volume below " + Sizes.bytes(RAW_LIMIT) + " before migrating, or move data off the"
-                    + " root disk to a volume (a Block Storage volume on Linode) and migrate only the system disk; the disk road"
-                    + " (target.linode.via: disk, coming in the next release) will take disks of any size the type's disk holds");
+                    + Sizes.bytes(RAW_LIMIT) + " uncompressed (" + Sizes.bytes(GZIP_LIMIT) + " gzipped). " + DISK_ROAD_ADVICE);
         } else {
             notes.add(Note.info("the image is " + Sizes.bytes(bytes) + " raw (" + what + "); Linode accepts up to "
                     + Sizes.bytes(RAW_LIMIT) + " raw and " + Sizes.bytes(GZIP_LIMIT) + " gzipped"));

@@ -101,7 +101,7 @@ final class InstanceResource implements ManagedResourceType {
             }
         });
 
-        Attributes planned = Args.without(desired, Set.of("machine", "class"));
+        Attributes planned = desired.without(Set.of("machine", "class"));
         if (desired.isKnown("tags")) {
             planned = planned.with("tags", IdentityTags.userTagsJson(desired.get("tags")));
         }

@@ -19,6 +19,7 @@ import dev.ferry.engine.spec.SectionKind;
 import dev.ferry.engine.spec.SectionKind.Role;
 import dev.ferry.engine.spec.SourceLocation;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Akamai Cloud (Linode): new Linodes from uploaded custom images, behind a Cloud Firewall. */
@@ -49,8 +50,8 @@ public final class LinodeProvider implements Provider {
 
     @Override
     public List<TargetKind> targets() {
-        return List.of(new TargetKind(new SectionKind("linode", Role.TARGET, NAME, false, Set.of("raw"), true, LinodeProvider::checkTarget),
-                new LinodeTargetExpander()));
+        return List.of(new TargetKind(new SectionKind("linode", Role.TARGET, NAME, false, Set.of("raw"), true, LinodeProvider::checkTarget,
+                Map.of("root_pass", RootPassword::refusal)), new LinodeTargetExpander()));
     }
 
     /**
@@ -78,6 +79,13 @@ public final class LinodeProvider implements Provider {
         target.label().ifPresent(label -> LinodeLabels.problem(label, LinodeLabels.INSTANCE_MAX).ifPresent(problem ->
                 out.error(section.locate("label"), "label '" + label + "' is not a valid Linode label: " + problem,
                         "Linode labels start with a letter; leave label out to have one made from the migration name")));
+        for (int i = 0; i < target.authorizedKeys().size(); i++) {
+            int index = i;
+            OpenSshKey.problem(target.authorizedKeys().get(i)).ifPresent(problem -> out.error(section.locate("authorized_keys/" + index),
+                    "authorized_keys[" + index + "] is not a well-formed OpenSSH public key, so Linode would refuse it when"
+                            + " creating the Linode, after the disk has moved: " + problem,
+                    "paste the whole line of the public key file (~/.ssh/id_ed25519.pub; ssh-keygen -y -f KEY prints it again)"));
+        }
         migration.firewall().ifPresent(firewall -> checkRules(migration, firewall, file, out));
     }
 

@@ -57,6 +57,9 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
             builder.argument("inbound_policy", firewall.inboundPolicy().name());
             firewall.outboundPolicy().ifPresent(policy -> builder.argument("outbound_policy", policy.name()));
             builder.argument("rules", Neutral.toJson(firewall.rules()));
+            if (!firewall.acceptLosses().isEmpty()) {
+                builder.argument("accept_losses", Neutral.toJson(firewall.acceptLosses()));
+            }
             firewallDeclaration = Optional.of(builder.build());
             firewallAddress = Optional.of(address);
         }

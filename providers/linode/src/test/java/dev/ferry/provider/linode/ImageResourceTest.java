@@ -336,8 +336,9 @@ class ImageResourceTest {
         assertThat(tooBig.errors()).singleElement().asString()
                 .contains("the root volume of i-0123456789abcdef0 (/dev/xvda) is 8 GiB")
                 .contains("at most 6 GiB uncompressed (5 GiB gzipped)")
-                .contains("Shrink the root file system and then the volume")
-                .contains("Block Storage volume");
+                .contains("Take the disk road (target.linode.via: disk)")
+                .contains("an EBS volume cannot be shrunk")
+                .doesNotContain("Shrink the root file system");
         assertThat(fits.errors()).isEmpty();
         assertThat(fits.notes()).extracting(Note::text).anySatisfy(text -> assertThat(text).contains("the image is 4 GiB raw"));
         assertThat(fits.planned().has("machine")).as("machine is consumed by the plan").isFalse();

@@ -154,4 +154,56 @@ class LinodeTargetExpanderTest {
             assertThat(diagnostic.message()).isEqualTo("label '9lives' is not a valid Linode label: it must start with a letter (a–z or A–Z)");
         });
     }
+
+    @Test
+    void anAuthorizedKeyLinodeWouldRefuseIsReportedAtItsEntryOfTheList() {
+        String good = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDfA2JpVvzrxj7zU7hxaKSsRu8Ud1Ri3d0r4LEvTeDS2 ops@example.com";
+        String cut = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDfA2JpVvzrxj7zU7hxaKSsRu8Ud1Ri3d0r4 ops@example.com";
+        MigrationFiles.Loaded loaded = TestFiles.read(TestFiles.HEADER + """
+                providers:
+                  aws: { region: us-west-1 }
+                  linode: {}
+                staging: { bucket: ferry-test-bucket }
+                migrations:
+                  - name: web-01
+                    source: { ec2: { instance: i-0123456789abcdef0 } }
+                    target:
+                      linode:
+                        region: us-lax
+                        root_pass: "${env:ROOT_PASSWORD}"
+                        authorized_keys:
+                          - "%s"
+                          - "%s"
+                """.formatted(good, cut), folder);
+
+        assertThat(loaded.file()).isEmpty();
+        assertThat(loaded.diagnostics()).filteredOn(Diagnostic::isError).singleElement().satisfies(diagnostic -> {
+            assertThat(diagnostic.render()).startsWith("migration.yaml:18:13: authorized_keys[1] is not a well-formed OpenSSH public key,"
+                    + " so Linode would refuse it when creating the Linode, after the disk has moved: the key data ends inside the"
+                    + " Ed25519 key; it was probably cut when copied");
+            assertThat(diagnostic.hint()).hasValueSatisfying(hint -> assertThat(hint).contains("ssh-keygen -y -f KEY"));
+        });
+    }
+
+    /** The advice for a disk over the image limit names a key; once the disk road is in the schema, the file takes it. */
+    @Test
+    void theDiskRoadTheSizeAdviceNamesIsAKeyTheFileTakes() {
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("target\\.linode\\.via: (\\w+)").matcher(ImageResource.DISK_ROAD_ADVICE);
+        assertThat(key.find()).as(ImageResource.DISK_ROAD_ADVICE).isTrue();
+        assertThat(ImageResource.DISK_ROAD_ADVICE).contains("an EBS volume cannot be shrunk").doesNotContain("Shrink the root file system");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.ferry.engine.spec.MigrationSchema.get().node()
+                .at("/$defs/linodeTarget/properties/via").isObject(), "target.linode.via is not in the schema yet (the disk road)");
+
+        MigrationFiles.Loaded loaded = TestFiles.read(TestFiles.HEADER + """
+                providers:
+                  aws: { region: us-west-1 }
+                  linode: {}
+                migrations:
+                  - name: web-01
+                    source: { ec2: { instance: i-0123456789abcdef0 } }
+                    target: { linode: { region: us-lax, root_pass: "${env:ROOT_PASSWORD}", via: %s } }
+                """.formatted(key.group(1)), folder);
+
+        assertThat(loaded.diagnostics()).filteredOn(Diagnostic::isError).isEmpty();
+    }
 }

@@ -43,6 +43,8 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 public final class AmiResource extends AwsResource {
 
     public static final String NAME = "aws_ami";
+    /** The argument naming the file's key that sets {@code reboot}, such as {@code source.ec2.reboot: true}. */
+    public static final String REBOOT_SETTING = "reboot_setting";
     private static final Duration POLL = Duration.ofSeconds(10);
     /** How many polls may find no image right after CreateImage (EC2 lists new images eventually). */
     private static final int UNLISTED_POLLS = 30;
@@ -54,18 +56,22 @@ public final class AmiResource extends AwsResource {
         this.images = requireNonNull(images, "images is null");
     }
 
-    /** {@code reboot} only matters while the image is made; changing it later changes nothing. */
+    /**
+     * {@code reboot} only matters while the image is made; changing it later changes nothing. {@link #REBOOT_SETTING}
+     * names, for the warning only, the key of the file that sets it; it is not kept.
+     */
     @Override
     public PlanResult plan(PlanRequest request) {
         Attributes desired = request.desired();
         List<Note> notes = new ArrayList<>();
         boolean reboot = desired.find("reboot").map(JsonNode::asBoolean).orElse(false);
+        String setting = desired.optionalText(REBOOT_SETTING).orElse("reboot: true");
         if (!reboot && request.prior().isEmpty()) {
             notes.add(Note.warning("the image is taken without rebooting " + desired.optionalText("instance").orElse("the instance")
-                    + " (reboot: false): data not yet written to disk may be missing; set reboot: true for a consistent image"
+                    + " (reboot: false): data not yet written to disk may be missing; set " + setting + " for a consistent image"
                     + " (the instance restarts once)"));
         }
-        return new PlanResult(desired, Json.object(), notes, List.of());
+        return new PlanResult(desired.without(Set.of(REBOOT_SETTING)), Json.object(), notes, List.of());
     }
 
     static String imageName(Identity identity) {

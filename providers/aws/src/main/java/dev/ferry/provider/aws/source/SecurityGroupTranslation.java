@@ -83,7 +83,8 @@ final class SecurityGroupTranslation {
             if (address.isEmpty()) {
                 untranslatable.add(new Untranslatable(direction, describe(rule, direction, protocol, ports, icmp, groups, "(no source)"),
                         "the rule names no address range, security group or prefix list", rule.ruleId(),
-                        Optional.of("write the rule you need under the migration's firewall rules")));
+                        Optional.of("write the rule you need under the migration's firewall rules"), Optional.of(protocol), ports,
+                        List.of(), List.of(rule.ruleId())));
                 continue;
             }
             MergeKey key = new MergeKey(rule.groupId(), direction, protocol, number, ports, icmp, rule.description());
@@ -96,7 +97,7 @@ final class SecurityGroupTranslation {
             String origin = groups.label(key.groupId()) + " " + key.direction().name().toLowerCase(Locale.ROOT) + " "
                     + String.join(", ", value.ruleIds);
             translated.add(new Rule(key.direction(), key.protocol(), key.number(), key.ports(), key.icmp(),
-                    List.copyOf(value.addresses), key.description(), origin));
+                    List.copyOf(value.addresses), key.description(), origin, value.ruleIds));
         }
         return new FirewallIntent(translated, untranslatable, egressOpen);
     }
@@ -174,25 +175,46 @@ final class SecurityGroupTranslation {
             Optional<String> vpcCidr = Optional.ofNullable(groups.vpcCidrs().get(other))
                     .or(() -> Optional.ofNullable(groups.vpcCidrs().get(rule.groupId())));
             String suggestion = vpcCidr
-                    .map(cidr -> "allow the VPC's range " + cidr + " instead with an explicit rule in the file: "
-                            + ruleYaml(direction, protocol, ports, cidr) + " (or list the addresses of the machines in " + other + ")")
+                    .map(cidr -> "allow the VPC's range " + cidr + " instead with " + rulesYaml(direction, protocol, ports, cidr)
+                            + " (or list the addresses of the machines in " + other + ")")
                     .orElse("write an explicit rule in the file with the addresses of the machines in " + other);
-            return new Untranslatable(direction, text, reason, other, Optional.of(suggestion));
+            return new Untranslatable(direction, text, reason, other, Optional.of(suggestion), Optional.of(protocol), ports,
+                    vpcCidr.map(List::of).orElse(List.of()), List.of(rule.ruleId()));
         }
         String list = rule.prefixListId().orElseThrow();
         String text = describe(rule, direction, protocol, ports, icmp, groups, list);
         return new Untranslatable(direction, text, "its " + (inbound ? "source" : "destination") + " is the prefix list " + list
                 + ", whose entries only AWS resolves", list,
                 Optional.of("list the prefix list's ranges (aws ec2 get-managed-prefix-list-entries --prefix-list-id " + list
-                        + ") in an explicit rule in the file: " + ruleYaml(direction, protocol, ports, "RANGE")));
+                        + ") in " + rulesYaml(direction, protocol, ports, "RANGE")), Optional.of(protocol), ports, List.of(),
+                List.of(rule.ruleId()));
     }
 
-    private static String ruleYaml(Direction direction, Protocol protocol, Optional<PortRange> ports, String address) {
-        StringBuilder yaml = new StringBuilder("{direction: ").append(direction == Direction.INBOUND ? "inbound" : "outbound")
-                .append(", action: ACCEPT, protocol: ").append(protocol == Protocol.ALL || protocol == Protocol.OTHER ? "TCP" : protocol.name());
-        ports.ifPresent(range -> yaml.append(", ports: \"").append(range.from() == range.to() ? String.valueOf(range.from())
-                : range.from() + "-" + range.to()).append('"'));
-        return yaml.append(", addresses: [\"").append(address).append("\"]}").toString();
+    /**
+     * The rules to append under the migration's {@code firewall.rules} that allow what the rule allowed, from {@code address}
+     * (all traffic takes a TCP, a UDP and an ICMP rule); a protocol a firewall rule cannot name gets none.
+     */
+    private static String rulesYaml(Direction direction, Protocol protocol, Optional<PortRange> ports, String address) {
+        List<Protocol> protocols = switch (protocol) {
+            case ALL -> List.of(Protocol.TCP, Protocol.UDP, Protocol.ICMP);
+            case TCP, UDP, ICMP, ICMPV6 -> List.of(protocol == Protocol.ICMPV6 ? Protocol.ICMP : protocol);
+            case OTHER -> List.of();
+        };
+        if (protocols.isEmpty()) {
+            return "a rule of its own on the target, if its firewall can name protocol " + protocol.name().toLowerCase(Locale.ROOT);
+        }
+        List<String> rules = new ArrayList<>();
+        for (Protocol each : protocols) {
+            StringBuilder yaml = new StringBuilder("{direction: ").append(direction == Direction.INBOUND ? "inbound" : "outbound")
+                    .append(", action: ACCEPT, protocol: ").append(each.name());
+            if (each != Protocol.ICMP) {
+                ports.filter(range -> !range.isAll()).ifPresent(range -> yaml.append(", ports: \"")
+                        .append(range.from() == range.to() ? String.valueOf(range.from()) : range.from() + "-" + range.to()).append('"'));
+            }
+            rules.add(yaml.append(", addresses: [\"").append(address).append("\"]}").toString());
+        }
+        return (rules.size() == 1 ? "this rule" : "these rules") + " appended under the migration's firewall.rules: "
+                + String.join(", ", rules);
     }
 
     /** {@code sg-0a1b2c3d (web) inbound TCP 8080 from sg-0fed (lb)}: the rule as a person reads it. */

@@ -110,6 +110,23 @@ class SecurityGroupTranslationTest {
     }
 
     @Test
+    void anUntranslatableRuleKeepsItsTrafficPeerRangeAndIdSoAFileRuleOrAnAcceptanceCanStandInForIt() {
+        SgRule allFromLb = new SgRule(WEB, "sgr-0a1b2c3d", false, "-1", -1, -1, Optional.empty(), Optional.empty(), Optional.of(LB),
+                Optional.empty(), Optional.empty());
+
+        Untranslatable kept = SecurityGroupTranslation.translate(List.of(allFromLb), GROUPS).untranslatable().get(0);
+
+        assertThat(kept.protocol()).hasValue(Protocol.ALL);
+        assertThat(kept.ports()).isEmpty();
+        assertThat(kept.peerRanges()).containsExactly("10.0.0.0/16");
+        assertThat(kept.ids()).containsExactly("sgr-0a1b2c3d");
+        assertThat(kept.suggestion()).hasValueSatisfying(s -> assertThat(s).contains("these rules appended under the migration's"
+                + " firewall.rules: {direction: inbound, action: ACCEPT, protocol: TCP, addresses: [\"10.0.0.0/16\"]},"
+                + " {direction: inbound, action: ACCEPT, protocol: UDP, addresses: [\"10.0.0.0/16\"]},"
+                + " {direction: inbound, action: ACCEPT, protocol: ICMP, addresses: [\"10.0.0.0/16\"]}"));
+    }
+
+    @Test
     void aPrefixListRuleIsKeptAsUntranslatableWithHowToListItsRanges() {
         SgRule list = new SgRule(WEB, "sgr-7", false, "tcp", 443, 443, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of("pl-0123456789abcdef0"), Optional.empty());
