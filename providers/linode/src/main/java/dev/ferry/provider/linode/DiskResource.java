@@ -71,7 +71,7 @@ final class DiskResource implements ManagedResourceType {
     public PlanResult plan(PlanRequest request) {
         Attributes desired = request.desired();
         List<Note> notes = new ArrayList<>();
-        Attributes planned = Args.without(desired, Set.of("machine"));
+        Attributes planned = desired.without(Set.of("machine"));
         Optional<Long> size = sizeMb(desired);
         if (size.isPresent()) {
             planned = planned.with("size_mb", JsonNodeFactory.instance.numberNode(size.get()));
