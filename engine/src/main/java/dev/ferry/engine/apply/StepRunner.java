@@ -247,8 +247,9 @@ final class StepRunner {
                 context.record(operation, status);
                 recorded = Optional.of(operation);
             }
-            context.progress(progress.status(), progress.percent());
-            Duration pause = min(progress.pollAfter(), options.maxPollInterval());
+            Duration pause = min(progress.pollAfter(), progress.queued() ? options.maxQueuedWait() : options.maxPollInterval());
+            context.progress(progress.queued() ? progress.status() + "; retrying in " + shortly(pause) : progress.status(),
+                    progress.percent());
             Instant wakeUp = clock.instant().plus(pause);
             while (clock.instant().isBefore(wakeUp)) {
                 if (cancellation.isRequested()) {
@@ -294,6 +295,11 @@ final class StepRunner {
     ResourceState dataEntry(ResourceAddress address, Attributes arguments, ObjectNode outputs, Change change) {
         return new ResourceState(address, ResourceStatus.READ, Optional.empty(), 1, arguments.knownValues(), arguments.secrets(),
                 outputs, change.dependencies(), List.of(), false, Optional.empty(), Optional.empty(), clock.instant());
+    }
+
+    /** {@code 40s}, or {@code 20ms} under a second. */
+    private static String shortly(Duration pause) {
+        return pause.compareTo(Duration.ofSeconds(1)) < 0 ? pause.toMillis() + "ms" : Math.round(pause.toMillis() / 1000.0) + "s";
     }
 
     private static Duration min(Duration a, Duration b) {

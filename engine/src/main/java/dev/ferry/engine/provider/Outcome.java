@@ -23,14 +23,26 @@ public sealed interface Outcome {
 
     /**
      * Still going: the engine records {@code operation}, shows {@code status} and {@code percent},
-     * and polls again after {@code pollAfter}.
+     * and polls again after {@code pollAfter}. {@code queued}: the cloud refused to start it for now, because
+     * a limit it counts for the whole account is reached; the engine waits {@code pollAfter} as asked (not
+     * shortened to its poll interval) and adds the time left to the status.
      */
-    record InProgress(Operation operation, String status, OptionalDouble percent, Duration pollAfter) implements Outcome {
+    record InProgress(Operation operation, String status, OptionalDouble percent, Duration pollAfter, boolean queued)
+            implements Outcome {
         public InProgress {
             requireNonNull(operation, "operation is null");
             requireNonNull(status, "status is null");
             requireNonNull(percent, "percent is null");
             requireNonNull(pollAfter, "pollAfter is null");
+        }
+
+        public InProgress(Operation operation, String status, OptionalDouble percent, Duration pollAfter) {
+            this(operation, status, percent, pollAfter, false);
+        }
+
+        /** A start the cloud queued ({@code status} says by whom and why), to be tried again after {@code wait}. */
+        public static InProgress queued(Operation operation, String status, Duration wait) {
+            return new InProgress(operation, status, OptionalDouble.empty(), wait, true);
         }
     }
 }

@@ -20,6 +20,7 @@ import dev.ferry.engine.state.StateCodec;
 import dev.ferry.engine.testing.EngineHarness;
 import dev.ferry.engine.testing.MemoryCloud;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -51,6 +52,33 @@ class ApplyTest {
         assertThat(creates).containsExactly("create test_thing.base", "create test_slow.middle", "create test_thing.top");
         assertThat(engine.cloud().things()).hasSize(3);
         assertThat(engine.plan(chain()).hasChanges()).isFalse();
+    }
+
+    @Test
+    void aStartTheCloudQueuesIsTriedAgainAfterTheWaitItAsksForNotThePollInterval_andSaysSo() {
+        engine.options(ApplyOptions.defaults().withMaxPollInterval(Duration.ofMillis(1)).withMaxQueuedWait(Duration.ofMillis(300)));
+
+        ApplyResult result = engine.planAndApply(List.of(slow("queued").arg("queued", 2).build()));
+
+        assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+        List<String> statuses = engine.events().stream().filter(e -> e instanceof Event.StepProgress).map(e -> ((Event.StepProgress) e).status())
+                .toList();
+        assertThat(statuses).filteredOn(status -> status.startsWith("queued")).containsExactly(
+                "queued by the memory cloud: every slot of the account is taken; retrying in 200ms",
+                "queued by the memory cloud: every slot of the account is taken; retrying in 200ms");
+        assertThat(engine.cloud().calls()).filteredOn(call -> call.startsWith("create")).hasSize(3);
+    }
+
+    @Test
+    void theWaitOfAQueuedStartIsCappedLikeEveryPollWhenAShorterOneIsAskedFor() {
+        assertThat(ApplyOptions.defaults().maxQueuedWait()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(ApplyOptions.defaults().maxPollInterval()).isEqualTo(Duration.ofSeconds(15));
+        engine.options(ApplyOptions.defaults().withMaxPollInterval(Duration.ofMillis(5)));
+
+        assertThat(engine.planAndApply(List.of(slow("queued").arg("queued", 1).build())).succeeded()).isTrue();
+
+        assertThat(engine.events()).filteredOn(e -> e instanceof Event.StepProgress).extracting(e -> ((Event.StepProgress) e).status())
+                .contains("queued by the memory cloud: every slot of the account is taken; retrying in 5ms");
     }
 
     @Test

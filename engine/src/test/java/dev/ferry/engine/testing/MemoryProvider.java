@@ -41,7 +41,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code test_thing}: created at once; {@code value} changes in place, anything else replaces it;</li>
  *   <li>{@code test_slow}: a long operation that becomes ready after {@code polls} polls (default 3), and
- *       is deleted by a long operation too; holds the limit {@code memory:slots} when {@code limited};</li>
+ *       is deleted by a long operation too; holds the limit {@code memory:slots} when {@code limited}; its first
+ *       {@code queued} starts are refused for a full account, to be tried again after 200 ms;</li>
  *   <li>{@code test_data}: a data source echoing {@code key}; fails for {@code missing: true}.</li>
  * </ul>
  * Any argument {@code derive_from} makes the plan compute {@code derived} ({@code "<value>!"}), unknown
@@ -54,6 +55,8 @@ public final class MemoryProvider implements Provider {
     private final MemoryCloud cloud;
     private final int slots;
     private Duration pollAfter = Duration.ofMillis(1);
+    /** How many starts of each address were refused as queued. */
+    private final java.util.Map<String, Integer> refused = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<SourceKind> sources;
     private final List<TargetKind> targets;
 
@@ -200,6 +203,12 @@ public final class MemoryProvider implements Provider {
             Attributes arguments = context.arguments();
             ObjectNode attributes = arguments.knownValues();
             arguments.secrets().keySet().forEach(secret -> attributes.put(secret + "_length", context.secret(secret).length()));
+            int queued = arguments.find("queued").map(JsonNode::asInt).orElse(0);
+            if (refused.merge(context.identity().address().toString(), 1, Integer::sum) <= queued) {
+                cloud.answered(call);
+                return Outcome.InProgress.queued(Operation.of(Operation.CREATE, "start-" + context.identity().token(), null, "starting"),
+                        "queued by the memory cloud: every slot of the account is taken", Duration.ofMillis(200));
+            }
             int polls = arguments.find("polls").map(JsonNode::asInt).orElse(defaultPolls);
             MemoryCloud.Thing thing = cloud.create(name, attributes, context.identity().token(), context.identity().address().toString(), polls);
             cloud.answered(call);
@@ -239,6 +248,9 @@ public final class MemoryProvider implements Provider {
             String call = "poll " + context.identity().address();
             cloud.call(call);
             try {
+                if (operation.id().startsWith("start-")) {
+                    return create(context);
+                }
                 if (operation.kind().equals(Operation.DELETE)) {
                     cloud.delete(operation.id());
                     return new Outcome.Deleted();

@@ -122,9 +122,8 @@ public final class ConversionTasks<T> {
         if (!AwsCalls.hasCode(e.getCause(), "ResourceCountLimitExceeded")) {
             return Optional.empty();
         }
-        Duration wait = queuedFor();
-        return Optional.of(new Outcome.InProgress(starting(identity, attempt), "queued by AWS: " + running(e) + " conversion tasks"
-                + " already running in " + clients.regionName() + "; retrying in " + wait.toSeconds() + "s", OptionalDouble.empty(), wait));
+        return Optional.of(Outcome.InProgress.queued(starting(identity, attempt), "queued by AWS: " + running(e) + " conversion tasks"
+                + " already running in " + clients.regionName(), queuedFor()));
     }
 
     /** A start to try again; {@code attempt} counts the starts refused for the role only, since a queue may be long. */
