@@ -223,6 +223,15 @@ class JarCommandsPrintEverythingIT {
     }
 
     @Test
+    void ferrySandboxPrintsItsWholeEnvironmentDownToTheHelperSshEndpoint() throws Exception {
+        Ferry.Result sandboxRun = jar.run("sandbox", "--run-for", "300ms");
+
+        assertThat(sandboxRun.exitCode()).as(sandboxRun.toString()).isZero();
+        assertThat(sandboxRun.out()).containsPattern("export FERRY_LINODE_SSH_ENDPOINT='127\\.0\\.0\\.1:\\d+'\n")
+                .contains("export VSPHERE_CA_BUNDLE='").endsWith("Press Ctrl-C to stop.\n");
+    }
+
+    @Test
     void aDebugTraceIsPrintedWhole() throws Exception {
         Ferry.Result failed = new FerryJar(dir, inProcess.with("FERRY_LOG", "debug").variables()).run("show", "no-such.plan");
 

@@ -52,7 +52,7 @@ public final class LinodeApi implements ServiceHandler {
             "is_public", "size", "type", "vendor", "tags", "created_by");
     private static final Set<String> LINODE_FILTERS = Set.of("id", "label", "region", "type", "status", "tags",
             "image", "group", "created", "updated");
-    private static final Set<String> DISK_FILTERS = Set.of("id", "label", "size", "status", "filesystem");
+    private static final Set<String> DISK_FILTERS = Set.of("label", "size");
     private static final Set<String> CONFIG_FILTERS = Set.of("id", "label", "kernel");
     private static final Set<String> VOLUME_FILTERS = Set.of("id", "label", "region", "size", "status", "tags",
             "linode_id");
