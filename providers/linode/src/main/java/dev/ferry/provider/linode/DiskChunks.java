@@ -30,6 +30,9 @@ import java.util.function.BooleanSupplier;
  */
 final class DiskChunks {
 
+    /** The longest run of never-written chunks checked with one digest on the helper. */
+    static final long HOLE_RUN = 1L << 30;
+
     /** Hears the chunks as they are verified; called on the writing thread. */
     interface Listener {
         void verified(int chunk, String sha256, List<String> all);
@@ -48,6 +51,9 @@ final class DiskChunks {
     private final HelperShell shell;
     private final String device;
     private final Map<Long, String> zeroDigests = new HashMap<>();
+    /** The SHA-256 of {@code zeroBytes} zeros, not finished, for the digests of longer runs. */
+    private MessageDigest zeros;
+    private long zeroBytes;
 
     DiskChunks(RangedByteSource source, long chunkBytes, ImageTransfer transfer, HelperShell shell, String device) {
         this.source = requireNonNull(source, "source is null");
@@ -80,15 +86,20 @@ final class DiskChunks {
             }
             long offset = chunk * chunkBytes;
             long length = Math.min(chunkBytes, size - offset);
-            if (isHole(extents, offset, length)) {
+            int run = holeRun(extents, chunk);
+            if (run > 0) {
                 // Nothing was ever written there: if the Linode disk already reads as zeros (a new disk does), the
-                // chunk is verified on the helper without a byte sent; else its zeros are written as any chunk.
-                String zeros = zeroDigest(length);
-                HelperShell.Result read = shell.run(HelperCommands.readDigest(device, offset, length));
-                if (read.ok() && HelperCommands.digest(read.stdout()).equals(zeros)) {
-                    digests.add(zeros);
-                    listener.verified(chunk, zeros, List.copyOf(digests));
-                    listener.progress(offset + length, size);
+                // run of chunks is verified on the helper without a byte sent; else its zeros are written as any chunk.
+                long runLength = Math.min((long) run * chunkBytes, size - offset);
+                HelperShell.Result read = shell.run(HelperCommands.readDigest(device, offset, runLength));
+                if (read.ok() && HelperCommands.digest(read.stdout()).equals(zeroDigest(runLength))) {
+                    for (int i = 0; i < run; i++) {
+                        long at = (chunk + i) * chunkBytes;
+                        digests.add(zeroDigest(Math.min(chunkBytes, size - at)));
+                    }
+                    chunk += run - 1;
+                    listener.verified(chunk, digests.get(digests.size() - 1), List.copyOf(digests));
+                    listener.progress(offset + runLength, size);
                     continue;
                 }
             }
@@ -125,27 +136,54 @@ final class DiskChunks {
         return new Result(false, digests);
     }
 
-    private static boolean isHole(List<RangedByteSource.Extent> extents, long offset, long length) {
-        long end = offset + length;
-        return extents.stream().noneMatch(e -> e.offset() < end && e.end() > offset);
+    /** How many chunks from {@code chunk} on hold nothing the source wrote (at most {@link #HOLE_RUN} bytes' worth). */
+    private int holeRun(List<RangedByteSource.Extent> extents, int chunk) {
+        int run = 0;
+        while (chunk + run < count() && (long) (run + 1) * chunkBytes <= HOLE_RUN) {
+            long offset = (chunk + run) * chunkBytes;
+            long end = Math.min(offset + chunkBytes, source.size());
+            if (extents.stream().anyMatch(e -> e.offset() < end && e.end() > offset)) {
+                break;
+            }
+            run++;
+        }
+        return run;
     }
 
 
     /** The SHA-256 of {@code length} zero bytes, computed once per length. */
     private String zeroDigest(long length) {
-        return zeroDigests.computeIfAbsent(length, n -> {
-            MessageDigest sha;
-            try {
-                sha = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("this Java has no SHA-256", e);
+        String known = zeroDigests.get(length);
+        if (known != null) {
+            return known;
+        }
+        try {
+            if (length % chunkBytes != 0) {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                update(sha, length);
+                zeroDigests.put(length, HexFormat.of().formatHex(sha.digest()));
+                return zeroDigests.get(length);
             }
-            byte[] zeros = new byte[1 << 20];
-            for (long left = n; left > 0; left -= zeros.length) {
-                sha.update(zeros, 0, (int) Math.min(zeros.length, left));
+            // whole chunks: one running digest of zeros, extended chunk by chunk, each length's digest kept
+            if (zeros == null) {
+                zeros = MessageDigest.getInstance("SHA-256");
             }
-            return HexFormat.of().formatHex(sha.digest());
-        });
+            while (zeroBytes < length) {
+                update(zeros, chunkBytes);
+                zeroBytes += chunkBytes;
+                zeroDigests.put(zeroBytes, HexFormat.of().formatHex(((MessageDigest) zeros.clone()).digest()));
+            }
+            return zeroDigests.get(length);
+        } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
+            throw new IllegalStateException("this Java cannot digest with SHA-256: " + e.getMessage(), e);
+        }
+    }
+
+    private static void update(MessageDigest sha, long length) {
+        byte[] block = new byte[1 << 20];
+        for (long left = length; left > 0; left -= block.length) {
+            sha.update(block, 0, (int) Math.min(block.length, left));
+        }
     }
 
     private long deviceSize() throws IOException {

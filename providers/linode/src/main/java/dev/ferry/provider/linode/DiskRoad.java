@@ -20,7 +20,7 @@ import java.util.Optional;
 final class DiskRoad {
 
     static final String ENDPOINT_VARIABLE = "FERRY_LINODE_SSH_ENDPOINT";
-    static final long DEFAULT_CHUNK_BYTES = 128L * 1024 * 1024;
+    static final long DEFAULT_CHUNK_BYTES = 32L * 1024 * 1024;
 
     private static final String PASSWORD_CHARACTERS =
             "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%+-.:=@^_~";
