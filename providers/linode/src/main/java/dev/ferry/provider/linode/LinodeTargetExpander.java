@@ -83,6 +83,7 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
                 .argument("booted", target.booted());
         firewallAddress.ifPresent(address -> instance.reference("firewall_id", address, "id"));
         declarations.add(instance.build());
-        return new TargetHalf(declarations, image, Set.of());
+        return new TargetHalf(declarations, image, Set.of(),
+                Optional.of(new Expression.Reference(ResourceAddress.managed(InstanceResource.TYPE, name), "addresses")));
     }
 }
