@@ -16,6 +16,8 @@ import dev.ferry.sandbox.http.Service;
 import dev.ferry.sandbox.http.ServiceHandler;
 import dev.ferry.sandbox.linode.ImageUploads;
 import dev.ferry.sandbox.linode.LinodeApi;
+import dev.ferry.sandbox.network.ProbeProxy;
+import dev.ferry.sandbox.network.Reachability;
 import dev.ferry.sandbox.vcenter.EsxiHost;
 import dev.ferry.sandbox.vcenter.VcenterApi;
 import dev.ferry.sandbox.world.BlobStore;
@@ -65,10 +67,12 @@ public final class Sandbox implements AutoCloseable {
     private final Router router;
     private final BlobStore blobs;
     private final EsxiHost esxi;
+    private final ProbeProxy probes;
 
     private Sandbox(SandboxHttpServer server, World world, Faults faults, RequestLog requests, Router router,
-                    BlobStore blobs, EsxiHost esxi) {
+                    BlobStore blobs, EsxiHost esxi, ProbeProxy probes) {
         this.esxi = esxi;
+        this.probes = probes;
         this.server = server;
         this.world = world;
         this.view = new WorldView(world);
@@ -145,7 +149,16 @@ public final class Sandbox implements AutoCloseable {
             throw new SandboxException(e.getMessage() + " (choose another port, or 0 for any free one)", e);
         }
         endpoint.set(server.baseUri());
-        return new Sandbox(server, world, faults, requests, router, blobs, esxi);
+        ProbeProxy probes;
+        try {
+            probes = ProbeProxy.start(new Reachability(world, seed));
+        } catch (UncheckedIOException e) {
+            server.close();
+            esxi.close();
+            blobs.close();
+            throw new SandboxException(e.getMessage(), e);
+        }
+        return new Sandbox(server, world, faults, requests, router, blobs, esxi, probes);
     }
 
     /** {@code http://127.0.0.1:PORT}: the endpoint of every AWS service ({@code AWS_ENDPOINT_URL}). */
@@ -200,6 +213,14 @@ public final class Sandbox implements AutoCloseable {
         return esxi;
     }
 
+    /**
+     * {@code socks5://127.0.0.1:PORT}: the proxy through which the machines' services answer ({@code FERRY_PROBE_PROXY}),
+     * as they would answer the operator at {@link Reachability#OPERATOR}.
+     */
+    public URI probeProxy() {
+        return probes.uri();
+    }
+
     /** Switches faults on and off. */
     public Faults faults() {
         return faults;
@@ -225,7 +246,8 @@ public final class Sandbox implements AutoCloseable {
      * AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, LINODE_API_URL, LINODE_TOKEN,
      * VSPHERE_USER, VSPHERE_PASSWORD (what a migration file's {@code providers.vsphere} refers to as
      * {@code ${env:VSPHERE_USER}} and {@code ${env:VSPHERE_PASSWORD}}), VSPHERE_CA_BUNDLE (the PEM of the sandbox
-     * ESXi host's self-signed certificate, which ferry trusts besides the system's CAs).
+     * ESXi host's self-signed certificate, which ferry trusts besides the system's CAs), FERRY_PROBE_PROXY (the SOCKS5
+     * proxy through which ferry's verification reaches the machines' services).
      */
     public Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();
@@ -239,6 +261,7 @@ public final class Sandbox implements AutoCloseable {
         environment.put("VSPHERE_PASSWORD", vcenterPassword());
         // what ferry trusts, besides the system's CAs, for vCenter and the ESXi hosts of its download URLs
         environment.put("VSPHERE_CA_BUNDLE", esxi.caBundle().toString());
+        environment.put("FERRY_PROBE_PROXY", probeProxy().toString());
         return environment;
     }
 
@@ -257,6 +280,7 @@ public final class Sandbox implements AutoCloseable {
 
     @Override
     public void close() {
+        probes.close();
         server.close();
         esxi.close();
         blobs.close();
