@@ -38,7 +38,7 @@ final class Journeys {
                         i.privateIp(), i.publicIp(), i.securityGroups(), i.keyName(), i.launchTime(), i.rootDevice(), i.productCodes(),
                         i.tags(), i.volumes().stream().map(v -> !v.device().equals(i.rootDevice()) ? v
                                 : new SandboxWorld.VolumeSpec(v.id(), v.device(), 1, v.type(), v.iops(), v.throughput(), v.encrypted(),
-                                        v.kmsKeyId(), v.deleteOnTermination(), v.diskImage(), v.imageSize(), v.layout())).toList()))
+                                        v.kmsKeyId(), v.deleteOnTermination(), v.diskImage(), v.imageSize(), v.layout())).toList(), i.services()))
                 .toList());
     }
 

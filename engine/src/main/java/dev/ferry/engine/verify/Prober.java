@@ -136,6 +136,9 @@ final class Prober {
         if (lower.contains("refused")) {
             return "connection refused";
         }
+        if (lower.contains("not allowed")) {
+            return "blocked (connection not allowed by ruleset)";
+        }
         if (lower.contains("unreachable")) {
             return "unreachable";
         }
