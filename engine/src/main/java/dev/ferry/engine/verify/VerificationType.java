@@ -132,9 +132,13 @@ public final class VerificationType implements ManagedResourceType {
         for (Check check : checks) {
             Prober.Answer answer = source.get(check.name());
             if (!answer.answered()) {
-                notes.add(Note.warning(check.name() + " did not answer on the source (" + answer.detail()
+                notes.add(Note.info(check.name() + " did not answer on the source (" + answer.detail()
                         + "), so the target is not required to answer it"));
             }
+        }
+        if (answered.isEmpty()) {
+            notes.add(Note.warning("no check answered on the source " + address + ", so verification will require nothing of the"
+                    + " target; check the address, or reach the source's network (FERRY_PROBE_PROXY names a SOCKS5 proxy there)"));
         }
         return notes;
     }
@@ -147,7 +151,7 @@ public final class VerificationType implements ManagedResourceType {
     @Override
     public Outcome create(ApplyContext context) {
         Instant deadline = clock.instant().plusSeconds(context.arguments().number("timeout_seconds"));
-        ObjectNode data = JsonNodeFactory.instance.objectNode().put("deadline", deadline.toString()).put("attempt", 0);
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("deadline", deadline.toString());
         return round(context, new Operation(Operation.CREATE, "verify-" + UUID.randomUUID(), Optional.empty(), "probing", data));
     }
 
@@ -176,7 +180,6 @@ public final class VerificationType implements ManagedResourceType {
         String target = arguments.text("target_address");
         Optional<String> sourceAddress = arguments.optionalText("source_address");
         Map<String, Prober.Answer> source = Results.sourceAnswers(arguments.get("source_results"));
-        int attempt = operation.data().path("attempt").asInt() + 1;
         Map<String, Prober.Answer> answers = new LinkedHashMap<>();
         for (Check check : checks) {
             answers.put(check.name(), prober.probe(check, target));
@@ -195,10 +198,10 @@ public final class VerificationType implements ManagedResourceType {
             throw new FerryException(Diagnosis.message(failing, checks.size(), sourceAddress, target, arguments.text("target_kind"),
                     answers, Duration.ofSeconds(arguments.number("timeout_seconds"))));
         }
-        ObjectNode data = operation.data().deepCopy().put("attempt", attempt);
         String waiting = failing.stream().map(Check::name).reduce((a, b) -> a + ", " + b).orElseThrow();
-        return new Outcome.InProgress(new Operation(operation.kind(), operation.id(), Optional.empty(), "probing", data),
-                "waiting for " + waiting + " on " + target + " (attempt " + attempt + ")", OptionalDouble.empty(), ROUND_EVERY);
+        // the same operation every round: state is written once, when the probing starts
+        return new Outcome.InProgress(operation,
+                "waiting for " + waiting + " to answer on " + target, OptionalDouble.empty(), ROUND_EVERY);
     }
 
     @Override
