@@ -58,6 +58,11 @@ final class Journeys {
         return Files.writeString(folder.resolve("migration.yaml"), file.replace(road, "via: export   "));
     }
 
+    /** The example with {@code verify} (YAML indented as a key of the migration) added to its migration. */
+    static Path copyExampleWithVerify(Path folder, String verify) throws IOException {
+        return Files.writeString(folder.resolve("migration.yaml"), exampleFile().stripTrailing() + "\n" + verify);
+    }
+
     static Path copyExample(Path folder) throws IOException {
         return Files.writeString(folder.resolve("migration.yaml"), exampleFile());
     }
