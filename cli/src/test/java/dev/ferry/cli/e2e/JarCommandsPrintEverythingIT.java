@@ -179,6 +179,11 @@ class JarCommandsPrintEverythingIT {
         assertThat(verified.get(0).path("results")).extracting(r -> r.path("check").asText() + " " + r.path("source").asText()
                 + " " + r.path("target").asText()).containsExactly("tcp/22 answered answers", "tcp/443 answered answers",
                 "tcp/8080 did not answer answers", "GET http://{address}/health answered answers");
+
+        Ferry.Result ownSandbox = jar.run("sandbox", "--run-for", "500ms");
+        assertThat(ownSandbox.exitCode()).as(ownSandbox.toString()).isZero();
+        assertThat(ownSandbox.out()).as("the proxy the machines answer through is printed with the rest")
+                .containsPattern("\nexport FERRY_PROBE_PROXY='socks5://127\\.0\\.0\\.1:\\d+'\n").endsWith("Press Ctrl-C to stop.\n");
     }
 
     @Test
