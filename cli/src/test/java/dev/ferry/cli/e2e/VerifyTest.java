@@ -113,7 +113,9 @@ class VerifyTest {
                 """);
         Ferry.Result fixed = ferry.run("apply", "--auto-approve");
         assertThat(fixed.exitCode()).as(fixed.toString()).isZero();
-        assertThat(fixed.out()).contains("tcp/443 answered on the source and answers on the Linode");
+        assertThat(fixed.out()).contains("verify.web-01 will be created (the last attempt failed: 2 checks")
+                .contains("tcp/443 answered on the source and answers on the Linode")
+                .as("the firewall updated in place, the checks run again; nothing else").contains("Resources: 1 added, 1 changed, 0 destroyed.");
         assertThat(theLinode().id()).as("the same Linode, not made again").isEqualTo(linode.id());
         assertThat(sandbox.world().linodeImages()).as("the disk was not moved again").hasSize(1);
     }

@@ -67,8 +67,8 @@ public final class VerificationType implements ManagedResourceType {
 
     @Override
     public ResourceSchema schema() {
-        // any change verifies again, in place: there is nothing to replace
-        return new ResourceSchema(ARGUMENTS);
+        // any change verifies again, in place, and a failed verification runs again: there is nothing to replace
+        return new ResourceSchema(ARGUMENTS, true);
     }
 
     @Override
