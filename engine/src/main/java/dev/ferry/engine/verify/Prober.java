@@ -15,8 +15,13 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Probes one check against one address, for real: a TCP connection, or an HTTP/1.1 GET over one. Connections go
@@ -31,6 +36,13 @@ final class Prober {
     /** What one probe found: whether the check passed, and what was seen, in a few words. */
     record Answer(boolean answered, String detail) {
     }
+
+    /** Probes wait on the network, not the CPU: a thread each, reused, never keeping the JVM alive. */
+    private static final ExecutorService PROBES = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "ferry-probe");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final Optional<InetSocketAddress> proxy;
     private final Duration timeout;
@@ -62,6 +74,20 @@ final class Prober {
     /** Where probes go, for messages: {@code directly} or {@code through the SOCKS5 proxy HOST:PORT}. */
     String route() {
         return proxy.map(p -> "through the SOCKS5 proxy " + p.getHostString() + ":" + p.getPort()).orElse("directly");
+    }
+
+    /**
+     * Probes every check against {@code address} at once, so that a machine that drops what it does not serve costs
+     * one timeout, not one per check. Answers in the order of {@code checks}.
+     */
+    Map<Check, Answer> probeAll(List<Check> checks, String address) {
+        List<CompletableFuture<Answer>> answers = checks.stream()
+                .map(check -> CompletableFuture.supplyAsync(() -> probe(check, address), PROBES)).toList();
+        Map<Check, Answer> byCheck = new LinkedHashMap<>();
+        for (int i = 0; i < checks.size(); i++) {
+            byCheck.put(checks.get(i), answers.get(i).join());
+        }
+        return byCheck;
     }
 
     Answer probe(Check check, String address) {

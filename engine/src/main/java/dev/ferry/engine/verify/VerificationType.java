@@ -92,10 +92,13 @@ public final class VerificationType implements ManagedResourceType {
         Map<String, Prober.Answer> source = new LinkedHashMap<>();
         List<Note> notes = new ArrayList<>();
         if (sourceAddress.isPresent()) {
+            List<Check> unknown = checks.stream().filter(check -> !recorded.containsKey(check.name())
+                    && !sourceProbes.containsKey(sourceAddress.get() + " " + check.name())).toList();
+            prober.probeAll(unknown, sourceAddress.get())
+                    .forEach((check, answer) -> sourceProbes.putIfAbsent(sourceAddress.get() + " " + check.name(), answer));
             for (Check check : checks) {
                 Prober.Answer answer = recorded.get(check.name());
-                source.put(check.name(), answer != null ? answer
-                        : sourceProbes.computeIfAbsent(sourceAddress.get() + " " + check.name(), key -> prober.probe(check, sourceAddress.get())));
+                source.put(check.name(), answer != null ? answer : sourceProbes.get(sourceAddress.get() + " " + check.name()));
             }
             notes.addAll(sourceNotes(checks, sourceAddress.get(), source, !recorded.isEmpty()));
         } else {
@@ -181,9 +184,7 @@ public final class VerificationType implements ManagedResourceType {
         Optional<String> sourceAddress = arguments.optionalText("source_address");
         Map<String, Prober.Answer> source = Results.sourceAnswers(arguments.get("source_results"));
         Map<String, Prober.Answer> answers = new LinkedHashMap<>();
-        for (Check check : checks) {
-            answers.put(check.name(), prober.probe(check, target));
-        }
+        prober.probeAll(checks, target).forEach((check, answer) -> answers.put(check.name(), answer));
         List<Check> failing = checks.stream()
                 .filter(check -> Results.required(check, sourceAddress, source) && !answers.get(check.name()).answered()).toList();
         if (failing.isEmpty()) {
