@@ -99,6 +99,7 @@ class VerifyTest {
         assertThat(failed.err()).contains("verify.web-01: 2 checks that answered on the source 54.183.22.10 do not answer on the Linode "
                         + linode.ipv4().get(0) + " after 3s: tcp/443 (blocked (connection not allowed by ruleset)), GET http://{address}/health")
                 .contains("the firewall: does the Linode's Cloud Firewall accept TCP 443, TCP 80 inbound?")
+                .containsPattern("on the source, TCP 443 came in by sg-0a1b2c3d4e5f60789 \\(web\\) inbound sgr-[0-9a-f, sgr-]+ from 0\\.0\\.0\\.0/0")
                 .contains("the service: is what listens on TCP 443, TCP 80")
                 .contains("Nothing was removed")
                 .doesNotContain("the boot:");

@@ -17,7 +17,7 @@ final class Diagnosis {
     }
 
     static String message(List<Check> failing, int checked, Optional<String> sourceAddress, String targetAddress, String targetKind,
-                          Map<String, Prober.Answer> target, Duration waited) {
+                          Map<String, Prober.Answer> target, Map<Integer, List<String>> sourceRules, Duration waited) {
         String noun = Results.targetNoun(targetKind);
         StringBuilder text = new StringBuilder();
         List<String> lines = new ArrayList<>();
@@ -34,6 +34,9 @@ final class Diagnosis {
                     .append(console(targetKind)).append(") and that ").append(targetAddress).append(" is the address to probe");
         }
         text.append("\n  - the firewall: ").append(firewall(targetKind, ports(failing)));
+        failing.stream().map(Check::port).distinct().filter(port -> !sourceRules.getOrDefault(port, List.of()).isEmpty())
+                .forEach(port -> text.append("\n    on the source, TCP ").append(port).append(" came in by ")
+                        .append(String.join("; ", sourceRules.get(port))));
         text.append("\n  - the service: is what listens on ").append(ports(failing)).append(" on the source enabled and running on ")
                 .append(noun).append(" (systemctl status; its logs)?");
         for (Check check : failing) {

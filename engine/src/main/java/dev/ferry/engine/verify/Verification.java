@@ -29,6 +29,8 @@ public final class Verification {
                 .argument("target_kind", context.target().kind())
                 .argument("source", source.machine())
                 .argument("target", target.addresses().get());
+        // which of the source's rules let each port in, to name them when the target does not answer
+        source.firewall().ifPresent(firewall -> declaration.argument("source_firewall", firewall));
         // the last step: the target is complete (firewall attached, machine booted) before it is probed; not after its
         // staging copies, which are cleaned up and must not be made again to verify again
         target.declarations().stream().filter(d -> !d.address().isData() && !target.stagingCopies().contains(d.address()))

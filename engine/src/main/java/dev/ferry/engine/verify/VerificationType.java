@@ -44,7 +44,7 @@ public final class VerificationType implements ManagedResourceType {
     public static final String NAME = "verify";
     private static final Duration ROUND_EVERY = Duration.ofSeconds(2);
     private static final Set<String> ARGUMENTS = Set.of("checks", "timeout_seconds", "address", "target_kind", "source_address",
-            "target_address", "source_results");
+            "target_address", "source_results", "source_rules");
 
     private final Prober prober;
     private final Clock clock;
@@ -112,6 +112,9 @@ public final class VerificationType implements ManagedResourceType {
         planned.known("source_address", sourceAddress.<JsonNode>map(JsonNodeFactory.instance::textNode)
                 .orElse(JsonNodeFactory.instance.nullNode()));
         planned.known("source_results", Results.sourceJson(checks, source));
+        if (desired.isKnown("source_firewall")) {
+            planned.known("source_rules", SourceRules.of(checks, desired.get("source_firewall")));
+        }
         if (desired.isKnown("target")) {
             Optional<String> target = Addresses.pick(desired.get("target"), preference);
             if (target.isEmpty()) {
@@ -197,7 +200,7 @@ public final class VerificationType implements ManagedResourceType {
         Instant deadline = Instant.parse(operation.data().path("deadline").asText());
         if (!clock.instant().isBefore(deadline)) {
             throw new FerryException(Diagnosis.message(failing, checks.size(), sourceAddress, target, arguments.text("target_kind"),
-                    answers, Duration.ofSeconds(arguments.number("timeout_seconds"))));
+                    answers, SourceRules.byPort(arguments.find("source_rules")), Duration.ofSeconds(arguments.number("timeout_seconds"))));
         }
         String waiting = failing.stream().map(Check::name).reduce((a, b) -> a + ", " + b).orElseThrow();
         // the same operation every round: state is written once, when the probing starts
