@@ -32,6 +32,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * {@code verify.NAME}: the migration's last step. Planning probes the checks against the source and records which
@@ -46,18 +47,27 @@ public final class VerificationType implements ManagedResourceType {
     private static final Set<String> ARGUMENTS = Set.of("checks", "timeout_seconds", "address", "target_kind", "source_address",
             "target_address", "source_results", "source_rules");
 
-    private final Prober prober;
+    /** Made at first use, so that a malformed FERRY_PROBE_PROXY troubles only files that verify something. */
+    private final Supplier<Prober> probers;
+    private Prober prober;
     private final Clock clock;
     /** The source's answers of this run, so the apply's completion of the plan finds what the plan saw. */
     private final Map<String, Prober.Answer> sourceProbes = new ConcurrentHashMap<>();
 
     public VerificationType(Map<String, String> environment) {
-        this(Prober.from(environment, Duration.ofSeconds(3)), Clock.systemUTC());
+        this(() -> Prober.from(environment, Duration.ofSeconds(3)), Clock.systemUTC());
     }
 
-    VerificationType(Prober prober, Clock clock) {
-        this.prober = requireNonNull(prober, "prober is null");
+    VerificationType(Supplier<Prober> probers, Clock clock) {
+        this.probers = requireNonNull(probers, "probers is null");
         this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    private synchronized Prober prober() {
+        if (prober == null) {
+            prober = probers.get();
+        }
+        return prober;
     }
 
     @Override
@@ -94,7 +104,7 @@ public final class VerificationType implements ManagedResourceType {
         if (sourceAddress.isPresent()) {
             List<Check> unknown = checks.stream().filter(check -> !recorded.containsKey(check.name())
                     && !sourceProbes.containsKey(sourceAddress.get() + " " + check.name())).toList();
-            prober.probeAll(unknown, sourceAddress.get())
+            prober().probeAll(unknown, sourceAddress.get())
                     .forEach((check, answer) -> sourceProbes.putIfAbsent(sourceAddress.get() + " " + check.name(), answer));
             for (Check check : checks) {
                 Prober.Answer answer = recorded.get(check.name());
@@ -133,7 +143,7 @@ public final class VerificationType implements ManagedResourceType {
         List<Note> notes = new ArrayList<>();
         List<String> answered = checks.stream().filter(c -> source.get(c.name()).answered()).map(Check::name).toList();
         String where = fromState ? "on the source " + address + " (as recorded when first verified)"
-                : "probed on the source " + address + " " + prober.route();
+                : "probed on the source " + address + " " + prober().route();
         notes.add(Note.info(where + ": " + (answered.isEmpty() ? "nothing answered" : String.join(", ", answered) + " answered")));
         for (Check check : checks) {
             Prober.Answer answer = source.get(check.name());
@@ -187,7 +197,7 @@ public final class VerificationType implements ManagedResourceType {
         Optional<String> sourceAddress = arguments.optionalText("source_address");
         Map<String, Prober.Answer> source = Results.sourceAnswers(arguments.get("source_results"));
         Map<String, Prober.Answer> answers = new LinkedHashMap<>();
-        prober.probeAll(checks, target).forEach((check, answer) -> answers.put(check.name(), answer));
+        prober().probeAll(checks, target).forEach((check, answer) -> answers.put(check.name(), answer));
         List<Check> failing = checks.stream()
                 .filter(check -> Results.required(check, sourceAddress, source) && !answers.get(check.name()).answered()).toList();
         if (failing.isEmpty()) {

@@ -40,7 +40,7 @@ class VerificationTypeTest {
 
     private static final ResourceAddress ADDRESS = ResourceAddress.managed(VerificationType.NAME, "web-01");
     private final List<ServerSocket> listeners = new ArrayList<>();
-    private final VerificationType type = new VerificationType(new Prober(Optional.empty(), Duration.ofSeconds(2)), Clock.systemUTC());
+    private final VerificationType type = new VerificationType(() -> new Prober(Optional.empty(), Duration.ofSeconds(2)), Clock.systemUTC());
 
     @AfterEach
     void close() throws IOException {
@@ -171,8 +171,9 @@ class VerificationTypeTest {
     }
 
     @Test
-    void aProxyThatIsNotSocks5IsAClearError() {
-        assertThatThrownBy(() -> new VerificationType(Map.of(Prober.PROXY_VARIABLE, "http://127.0.0.1:1080")))
+    void aProxyThatIsNotSocks5IsAClearErrorOnceSomethingIsVerified() {
+        VerificationType misconfigured = new VerificationType(Map.of(Prober.PROXY_VARIABLE, "http://127.0.0.1:1080"));
+        assertThatThrownBy(() -> misconfigured.plan(new PlanRequest(ADDRESS, desired(List.of(new Check.Tcp(22)), 60, false), Optional.empty())))
                 .isInstanceOf(FerryException.class)
                 .hasMessage("FERRY_PROBE_PROXY is 'http://127.0.0.1:1080', which is not a SOCKS5 proxy URL; write it as"
                         + " socks5://HOST:PORT, or unset it to probe the machines directly");
