@@ -94,9 +94,13 @@ public final class VerificationType implements ManagedResourceType {
         Attributes desired = request.desired();
         List<Check> checks = Check.fromJson(desired.get("checks"));
         String preference = desired.text("address");
-        Optional<String> sourceAddress = desired.isKnown("source")
-                ? Addresses.pick(Addresses.ofMachine(desired.get("source")), preference)
-                : Optional.empty();
+        // once recorded, the source's address stays: a source stopped after the move loses its public one
+        Optional<String> sourceAddress = request.prior().map(PriorState::arguments)
+                .filter(arguments -> arguments.path("address").asText().equals(preference))
+                .map(arguments -> arguments.path("source_address")).filter(JsonNode::isTextual).map(JsonNode::asText)
+                .or(() -> desired.isKnown("source")
+                        ? Addresses.pick(Addresses.ofMachine(desired.get("source")), preference)
+                        : Optional.empty());
         Map<String, Prober.Answer> recorded = request.prior().map(PriorState::arguments)
                 .map(arguments -> Results.sourceAnswers(arguments.get("source_results"))).orElse(Map.of());
         Map<String, Prober.Answer> source = new LinkedHashMap<>();

@@ -118,7 +118,7 @@ class VerificationTypeTest {
     void aSourceAlreadyVerifiedIsNotProbedAgain() throws IOException {
         int closed = closedPort();
         List<Check> checks = List.of(new Check.Tcp(closed));
-        ObjectNode recorded = JsonNodeFactory.instance.objectNode();
+        ObjectNode recorded = JsonNodeFactory.instance.objectNode().put("address", "public").put("source_address", "127.0.0.3");
         recorded.set("source_results", Results.sourceJson(checks, Map.of("tcp/" + closed, new Prober.Answer(true, "accepted a connection"))));
 
         PlanResult planned = type.plan(new PlanRequest(ADDRESS, desired(checks, 60, true),
@@ -128,6 +128,7 @@ class VerificationTypeTest {
                 .as("the source is shut down after the move; what it answered then still counts").isTrue();
         assertThat(planned.notes()).extracting(Note::text).anyMatch(text -> text.contains("as recorded when first verified"));
         assertThat(planned.planned().get("target_address").asText()).isEqualTo("127.0.0.2");
+        assertThat(planned.planned().get("source_address").asText()).as("the address it had then").isEqualTo("127.0.0.3");
     }
 
     @Test
