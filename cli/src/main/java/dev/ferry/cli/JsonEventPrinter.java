@@ -88,6 +88,8 @@ final class JsonEventPrinter implements EventSink {
                 .put("cleaned_up", result.cleanedUp()).put("kept", result.kept()).put("skipped", result.skipped()).put("cancelled", result.cancelled());
         var failures = line.putArray("failures");
         result.failures().forEach(failure -> failures.addObject().put("address", failure.step()).put("message", failure.message()));
+        var verified = line.putArray("verified");
+        result.verified().forEach(passed -> passed.toJson(verified.addObject()));
         emit(line);
     }
 

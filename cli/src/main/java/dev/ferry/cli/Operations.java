@@ -6,6 +6,7 @@ import dev.ferry.engine.FerryException;
 import dev.ferry.engine.apply.Applier;
 import dev.ferry.engine.apply.ApplyOptions;
 import dev.ferry.engine.apply.ApplyResult;
+import dev.ferry.engine.verify.Verified;
 import dev.ferry.engine.apply.Cancellation;
 import dev.ferry.engine.diff.Planner;
 import dev.ferry.engine.diff.Selection;
@@ -115,6 +116,7 @@ final class Operations {
 
     /** The closing lines of an apply; returns the exit code. */
     int report(ApplyResult result, boolean destroy, PrintWriter out, PrintWriter err) {
+        printVerified(result, out);
         if (result.succeeded()) {
             out.println();
             out.println(style().green(style().bold((destroy ? "Destroy" : "Apply") + " complete!")) + " Resources: "
@@ -139,6 +141,16 @@ final class Operations {
                 + result.destroyed() + " destroyed" + (result.kept() > 0 ? ", " + result.kept() + " kept" : "")
                 + "); fix the cause and run the command again to continue.");
         return Commands.ERROR;
+    }
+
+    /** What each verification that passed found, check by check. */
+    private void printVerified(ApplyResult result, PrintWriter out) {
+        for (Verified verified : result.verified()) {
+            out.println();
+            out.println(style().bold("Verified " + verified.address()) + ": " + verified.target() + " " + verified.targetAddress()
+                    + " answers as the source did.");
+            verified.sentences().forEach(sentence -> out.println("  " + sentence));
+        }
     }
 
     private static String kept(ApplyResult result) {

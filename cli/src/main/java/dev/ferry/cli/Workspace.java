@@ -9,6 +9,7 @@ import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.ProviderContext;
 import dev.ferry.engine.provider.ProviderSession;
 import dev.ferry.engine.provider.ResourceTypes;
+import dev.ferry.engine.verify.VerificationSession;
 import dev.ferry.engine.resource.EnvironmentSecretResolver;
 import dev.ferry.engine.resource.SecretCheck;
 import dev.ferry.engine.resource.SecretResolver;
@@ -303,6 +304,8 @@ final class Workspace {
         List<ProviderSession> sessions = new ArrayList<>();
         SecretResolver secrets = secrets(file);
         try {
+            // the engine's own steps (verify.NAME) beside the providers'
+            sessions.add(new VerificationSession(environment.variables()));
             for (String name : file.providers().keySet()) {
                 Provider provider = providers.get(name);
                 if (provider == null) {

@@ -15,7 +15,8 @@ class SandboxCommandTest {
         assertThat(result.exitCode()).as(result.all()).isZero();
         assertThat(result.out()).containsPattern("ferry sandbox is running on http://127\\.0\\.0\\.1:\\d+")
                 .contains("export AWS_ENDPOINT_URL=", "export AWS_ACCESS_KEY_ID=", "export AWS_REGION=",
-                        "export LINODE_API_URL=", "export LINODE_TOKEN=", "export VSPHERE_ENDPOINT_URL=", "export ROOT_PASSWORD=", "Press Ctrl-C to stop.")
+                        "export LINODE_API_URL=", "export LINODE_TOKEN=", "export VSPHERE_ENDPOINT_URL=", "export ROOT_PASSWORD=",
+                        "export FERRY_PROBE_PROXY='socks5://127.0.0.1:", "Press Ctrl-C to stop.")
                 .containsPattern("export FERRY_LINODE_SSH_ENDPOINT='127\\.0\\.0\\.1:\\d+'");
     }
 

@@ -17,6 +17,8 @@ import dev.ferry.sandbox.http.ServiceHandler;
 import dev.ferry.sandbox.linode.ImageUploads;
 import dev.ferry.sandbox.linode.LinodeApi;
 import dev.ferry.sandbox.ssh.HelperSshServer;
+import dev.ferry.sandbox.network.ProbeProxy;
+import dev.ferry.sandbox.network.Reachability;
 import dev.ferry.sandbox.vcenter.EsxiHost;
 import dev.ferry.sandbox.vcenter.VcenterApi;
 import dev.ferry.sandbox.world.BlobStore;
@@ -68,11 +70,13 @@ public final class Sandbox implements AutoCloseable {
     private final BlobStore blobs;
     private final EsxiHost esxi;
     private final HelperSshServer ssh;
+    private final ProbeProxy probes;
 
     private Sandbox(SandboxHttpServer server, World world, Faults faults, RequestLog requests, Router router,
-                    BlobStore blobs, EsxiHost esxi, HelperSshServer ssh) {
+                    BlobStore blobs, EsxiHost esxi, HelperSshServer ssh, ProbeProxy probes) {
         this.esxi = esxi;
         this.ssh = ssh;
+        this.probes = probes;
         this.server = server;
         this.world = world;
         this.view = new WorldView(world);
@@ -150,15 +154,22 @@ public final class Sandbox implements AutoCloseable {
         }
         endpoint.set(server.baseUri());
         HelperSshServer ssh;
+        ProbeProxy probes;
         try {
             ssh = HelperSshServer.start(world, faults);
+            try {
+                probes = ProbeProxy.start(new Reachability(world, seed));
+            } catch (UncheckedIOException e) {
+                ssh.close();
+                throw e;
+            }
         } catch (UncheckedIOException e) {
             server.close();
             esxi.close();
             blobs.close();
             throw new SandboxException(e.getMessage(), e);
         }
-        return new Sandbox(server, world, faults, requests, router, blobs, esxi, ssh);
+        return new Sandbox(server, world, faults, requests, router, blobs, esxi, ssh, probes);
     }
 
     /** {@code http://127.0.0.1:PORT}: the endpoint of every AWS service ({@code AWS_ENDPOINT_URL}). */
@@ -221,6 +232,14 @@ public final class Sandbox implements AutoCloseable {
         return esxi;
     }
 
+    /**
+     * {@code socks5://127.0.0.1:PORT}: the proxy through which the machines' services answer ({@code FERRY_PROBE_PROXY}),
+     * as they would answer the operator at {@link Reachability#OPERATOR}.
+     */
+    public URI probeProxy() {
+        return probes.uri();
+    }
+
     /** Switches faults on and off. */
     public Faults faults() {
         return faults;
@@ -247,7 +266,8 @@ public final class Sandbox implements AutoCloseable {
      * VSPHERE_USER, VSPHERE_PASSWORD (what a migration file's {@code providers.vsphere} refers to as
      * {@code ${env:VSPHERE_USER}} and {@code ${env:VSPHERE_PASSWORD}}), VSPHERE_CA_BUNDLE (the PEM of the sandbox
      * ESXi host's self-signed certificate, which ferry trusts besides the system's CAs), FERRY_LINODE_SSH_ENDPOINT
-     * (where ferry reaches a helper Linode over SSH instead of its public address, port 22).
+     * (where ferry reaches a helper Linode over SSH instead of its public address, port 22), FERRY_PROBE_PROXY (the
+     * SOCKS5 proxy through which ferry's verification reaches the machines' services).
      */
     public Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();
@@ -262,6 +282,7 @@ public final class Sandbox implements AutoCloseable {
         // what ferry trusts, besides the system's CAs, for vCenter and the ESXi hosts of its download URLs
         environment.put("VSPHERE_CA_BUNDLE", esxi.caBundle().toString());
         environment.put("FERRY_LINODE_SSH_ENDPOINT", sshEndpoint());
+        environment.put("FERRY_PROBE_PROXY", probeProxy().toString());
         return environment;
     }
 
@@ -281,6 +302,7 @@ public final class Sandbox implements AutoCloseable {
     @Override
     public void close() {
         ssh.close();
+        probes.close();
         server.close();
         esxi.close();
         blobs.close();

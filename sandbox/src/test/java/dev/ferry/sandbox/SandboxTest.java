@@ -35,9 +35,10 @@ class SandboxTest {
             Map<String, String> env = sandbox.environment();
             assertThat(env).containsOnlyKeys("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                     "AWS_REGION", "LINODE_API_URL", "LINODE_TOKEN", "VSPHERE_USER", "VSPHERE_PASSWORD", "VSPHERE_CA_BUNDLE",
-                    "FERRY_LINODE_SSH_ENDPOINT");
+                    "FERRY_LINODE_SSH_ENDPOINT", "FERRY_PROBE_PROXY");
             assertThat(env.get("FERRY_LINODE_SSH_ENDPOINT")).isEqualTo(sandbox.sshEndpoint())
                     .matches("127\\.0\\.0\\.1:\\d+");
+            assertThat(env.get("FERRY_PROBE_PROXY")).startsWith("socks5://127.0.0.1:");
             assertThat(java.nio.file.Path.of(env.get("VSPHERE_CA_BUNDLE"))).as("the ESXi host's certificate, PEM").isRegularFile()
                     .content().startsWith("-----BEGIN CERTIFICATE-----");
             assertThat(env.get("AWS_ENDPOINT_URL")).isEqualTo(sandbox.endpoint().toString())

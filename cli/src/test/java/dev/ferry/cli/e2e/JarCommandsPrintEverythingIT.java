@@ -209,6 +209,46 @@ class JarCommandsPrintEverythingIT {
     }
 
     @Test
+    void verificationIsPrintedWholeByPlanApplyShowAndApplyJson() throws Exception {
+        Journeys.copyExampleWithVerify(dir, "    verify: {tcp: [22, 443, 8080], http: [{url: \"http://{address}/health\"}], timeout: 30s}\n");
+
+        Ferry.Result plan = printsAll("plan");
+        assertThat(plan.out()).contains("verify.web-01")
+                .containsPattern("probed on the source 54\\.183\\.22\\.10 through the SOCKS5 proxy 127\\.0\\.0\\.1:\\d+: tcp/22, tcp/443,"
+                        + " GET http://\\{address\\}/health answered\n")
+                .contains("tcp/8080 did not answer on the source (blocked (connection not allowed by ruleset))");
+        // its lineage and time differ from an in-process plan's: only the jar's is read
+        JsonNode planJson = JSON.readTree(jar.run("plan", "--json").out());
+        assertThat(planJson.toString()).contains("\"source_results\"").contains("\"address\":\"verify.web-01\"");
+
+        Ferry.Result apply = jar.run("apply", "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.toString()).isZero();
+        assertThat(apply.out()).containsPattern("\nVerified verify\\.web-01: the Linode [0-9.]+ answers as the source did\\.\n"
+                + "  tcp/22 answered on the source and answers on the Linode\n"
+                + "  tcp/443 answered on the source and answers on the Linode\n"
+                + "  tcp/8080 did not answer on the source but answers on the Linode\n"
+                + "  GET http://\\{address\\}/health answered on the source and answers on the Linode\n\n"
+                + "Apply complete! Resources: 6 added, 0 changed, 0 destroyed\\.[^\n]*\n$");
+        assertThat(printsAll("show").out()).contains("# verify.web-01:").containsPattern("detail +=  *\"answered 200\"");
+
+        assertThat(jar.run("destroy", "--auto-approve").exitCode()).isZero();
+        Ferry.Result json = jar.run("apply", "--json", "--auto-approve");
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        List<JsonNode> events = JsonEvents.parse(json.out());
+        JsonNode verified = events.get(events.size() - 1).path("verified");
+        assertThat(verified).hasSize(1);
+        assertThat(verified.get(0).path("address").asText()).isEqualTo("verify.web-01");
+        assertThat(verified.get(0).path("results")).extracting(r -> r.path("check").asText() + " " + r.path("source").asText()
+                + " " + r.path("target").asText()).containsExactly("tcp/22 answered answers", "tcp/443 answered answers",
+                "tcp/8080 did not answer answers", "GET http://{address}/health answered answers");
+
+        Ferry.Result ownSandbox = jar.run("sandbox", "--run-for", "500ms");
+        assertThat(ownSandbox.exitCode()).as(ownSandbox.toString()).isZero();
+        assertThat(ownSandbox.out()).as("the proxy the machines answer through is printed with the rest")
+                .containsPattern("\nexport FERRY_PROBE_PROXY='socks5://127\\.0\\.0\\.1:\\d+'\n").endsWith("Press Ctrl-C to stop.\n");
+    }
+
+    @Test
     void anUnreachableAwsEndpointFailsNamingItInsteadOfRetryingForMinutes() throws Exception {
         int closed;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -38,7 +38,7 @@ final class Journeys {
                         i.privateIp(), i.publicIp(), i.securityGroups(), i.keyName(), i.launchTime(), i.rootDevice(), i.productCodes(),
                         i.tags(), i.volumes().stream().map(v -> !v.device().equals(i.rootDevice()) ? v
                                 : new SandboxWorld.VolumeSpec(v.id(), v.device(), 1, v.type(), v.iops(), v.throughput(), v.encrypted(),
-                                        v.kmsKeyId(), v.deleteOnTermination(), v.diskImage(), v.imageSize(), v.layout())).toList()))
+                                        v.kmsKeyId(), v.deleteOnTermination(), v.diskImage(), v.imageSize(), v.layout())).toList(), i.services()))
                 .toList());
     }
 
@@ -56,6 +56,11 @@ final class Journeys {
             throw new IllegalStateException("the example no longer names 'via: snapshot'");
         }
         return Files.writeString(folder.resolve("migration.yaml"), file.replace(road, "via: export   "));
+    }
+
+    /** The example with {@code verify} (YAML indented as a key of the migration) added to its migration. */
+    static Path copyExampleWithVerify(Path folder, String verify) throws IOException {
+        return Files.writeString(folder.resolve("migration.yaml"), exampleFile().stripTrailing() + "\n" + verify);
     }
 
     static Path copyExample(Path folder) throws IOException {

@@ -20,6 +20,7 @@ import dev.ferry.engine.resource.SecretResolver;
 import dev.ferry.engine.state.LiveState;
 import dev.ferry.engine.state.ResourceState;
 import dev.ferry.engine.state.ResourceStatus;
+import dev.ferry.engine.verify.Verified;
 import dev.ferry.engine.state.State;
 import java.time.Clock;
 import java.time.Duration;
@@ -239,7 +240,10 @@ public final class Applier {
         // skipped because of a failure; what waits for an interrupted step was only not started yet
         int skipped = (int) result.with(DagWalker.Status.SKIPPED).stream()
                 .filter(step -> !cancelledSteps.contains(result.skippedBecause().get(step))).count();
-        return new ApplyResult(added, changed, destroyed, cleaned, kept, failed, skipped, cancelled);
+        State now = live.current();
+        List<Verified> verified = result.with(DagWalker.Status.SUCCEEDED).stream()
+                .flatMap(step -> now.get(step.address()).flatMap(Verified::of).stream()).distinct().toList();
+        return new ApplyResult(added, changed, destroyed, cleaned, kept, failed, skipped, cancelled, verified);
     }
 
     /** After Ctrl-C and the grace period, interrupts steps still running (a long upload, say). */

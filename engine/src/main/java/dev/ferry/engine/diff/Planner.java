@@ -331,7 +331,7 @@ public final class Planner {
                 }
                 case TAINTED -> {
                     String why = recorded.error().map(e -> "the last attempt failed: " + e).orElse("the last attempt failed");
-                    return recorded.id().isPresent()
+                    return recorded.id().isPresent() && !type.schema().recordOnly()
                             ? new Classification(Action.REPLACE, Optional.of(why), generation + 1, Set.of())
                             : new Classification(Action.CREATE, Optional.of(why), generation + 1, Set.of());
                 }

@@ -15,6 +15,7 @@ import dev.ferry.engine.resource.ResourceDeclaration;
 import dev.ferry.engine.spec.Migration;
 import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.spec.Staging;
+import dev.ferry.engine.verify.Verification;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -61,6 +62,7 @@ public final class Expansion {
             Lifecycle policy = policy(file, targetHalf.imported());
             List<ResourceDeclaration> declarations = new ArrayList<>(sourceHalf.declarations());
             declarations.addAll(targetHalf.declarations());
+            Verification.declaration(context, sourceHalf, targetHalf).ifPresent(declarations::add);
             for (ResourceDeclaration declaration : declarations) {
                 ResourceDeclaration withPolicy = stagingCopies.contains(declaration.address())
                         ? declaration.withLifecycle(mergeInto(declaration.lifecycle(), policy))

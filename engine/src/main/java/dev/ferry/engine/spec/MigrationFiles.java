@@ -100,6 +100,9 @@ public final class MigrationFiles {
                     migration.has("firewall")
                             ? Optional.of(bindValue(migration.get("firewall"), FirewallSpec.class))
                             : Optional.empty(),
+                    migration.has("verify")
+                            ? Optional.of(bindValue(migration.get("verify"), VerifySpec.class))
+                            : Optional.empty(),
                     pointer));
         }
         JsonNode s3 = root.path("state").path("s3");
@@ -170,6 +173,29 @@ public final class MigrationFiles {
                             "remove accept_losses, or write 'from: security-groups'");
                 }
             });
+            migration.verify().ifPresent(verify -> checkVerify(file, migration, verify, out));
+        }
+    }
+
+    /** What the schema cannot say about {@code verify:}: checks that repeat, a timeout too long to wait for. */
+    private static void checkVerify(MigrationFile file, Migration migration, VerifySpec verify, Diagnostics out) {
+        String pointer = migration.pointer() + "/verify";
+        Set<String> urls = new HashSet<>();
+        for (int i = 0; i < verify.http().size(); i++) {
+            VerifySpec.HttpCheck check = verify.http().get(i);
+            if (!urls.add(check.url())) {
+                out.error(file.document().locate(pointer + "/http/" + i + "/url"), "the HTTP check " + check.url() + " is listed twice",
+                        "remove one of them, or give them different paths");
+            }
+        }
+        if (verify.tcp().isEmpty() && verify.http().isEmpty()) {
+            out.error(file.document().locateKey(pointer), "verify has no checks",
+                    "list TCP ports ('tcp: [22, 443]') or HTTP checks ('http: [{url: \"http://{address}/health\"}]')");
+        }
+        if (verify.timeoutDuration().compareTo(java.time.Duration.ofHours(6)) > 0) {
+            out.error(file.document().locate(pointer + "/timeout"), "verify.timeout " + verify.timeout().orElseThrow()
+                    + " is longer than ferry waits for a machine (6h)", "a machine that has not answered in minutes needs a look, not"
+                    + " a longer wait: use 5m to 30m");
         }
     }
 

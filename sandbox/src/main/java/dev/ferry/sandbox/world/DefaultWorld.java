@@ -84,16 +84,16 @@ final class DefaultWorld {
                 instance("i-0e1dc0292b0ae7293", "web-01", "t3.medium", "10.0.1.15", "54.183.22.10",
                         "sg-0a1b2c3d4e5f60789", "ami-0abcdef1234567890", List.of(),
                         Map.of("Environment", "production", "Role", "web"),
-                        List.of(volume("vol-0a1b2c3d4e5f60001", "/dev/xvda", 5, false))),
+                        List.of(volume("vol-0a1b2c3d4e5f60001", "/dev/xvda", 5, false)), List.of(22, 80, 443, 8080)),
                 instance("i-0a1b2c3d4e5f67890", "web-02", "t3.medium", "10.0.1.16", "54.183.22.11",
                         "sg-0a1b2c3d4e5f60789", "ami-0abcdef1234567890", List.of(),
                         Map.of("Environment", "production", "Role", "web"),
-                        List.of(volume("vol-0a1b2c3d4e5f60002", "/dev/xvda", 8, false))),
+                        List.of(volume("vol-0a1b2c3d4e5f60002", "/dev/xvda", 8, false)), List.of(22, 80, 443)),
                 instance("i-0b2c3d4e5f6789012", "db-01", "m5.large", "10.0.1.30", null,
                         "sg-0db0a1b2c3d4e5f60", "ami-0abcdef1234567890", List.of(),
                         Map.of("Environment", "production", "Role", "db"),
                         List.of(volume("vol-0b2c3d4e5f6700001", "/dev/xvda", 5, false),
-                                volume("vol-0b2c3d4e5f6700002", "/dev/sdf", 20, false))),
+                                volume("vol-0b2c3d4e5f6700002", "/dev/sdf", 20, false)), List.of(22, 5432)),
                 instance("i-0c3d4e5f678901234", "cache-01", "r5.large", "10.0.1.40", null,
                         "sg-0c0ffee0c0ffee000", "ami-0abcdef1234567890", List.of(),
                         Map.of("Environment", "production", "Role", "cache"),
@@ -125,8 +125,15 @@ final class DefaultWorld {
     private static InstanceSpec instance(String id, String name, String type, String privateIp, String publicIp,
                                          String group, String imageId, List<String> productCodes,
                                          Map<String, String> tags, List<VolumeSpec> volumes) {
+        return instance(id, name, type, privateIp, publicIp, group, imageId, productCodes, tags, volumes, List.of(22));
+    }
+
+    private static InstanceSpec instance(String id, String name, String type, String privateIp, String publicIp,
+                                         String group, String imageId, List<String> productCodes,
+                                         Map<String, String> tags, List<VolumeSpec> volumes, List<Integer> services) {
         return new InstanceSpec(id, name, type, "x86_64", "Linux/UNIX", imageId, "subnet-0abc1234", privateIp,
-                publicIp, List.of(group), "ops", "2024-11-02T09:30:00Z", "/dev/xvda", productCodes, tags, volumes);
+                publicIp, List.of(group), "ops", "2024-11-02T09:30:00Z", "/dev/xvda", productCodes, tags, volumes,
+                services);
     }
 
     private static VolumeSpec volume(String id, String device, int sizeGib, boolean encrypted) {

@@ -33,10 +33,13 @@ import static java.util.Objects.requireNonNull;
  *   RULE: {protocol: tcp|udp|icmp|all, port | from_port + to_port, cidrs, ipv6_cidrs, groups, prefix_lists, description}
  * public_images:   [{id, name, owner, architecture, product_codes}]
  * instances:       [{id, name, type, architecture, platform, image_id, subnet, private_ip, public_ip,
- *                    security_groups, key_name, launch_time, root_device, product_codes, tags,
+ *                    security_groups, key_name, launch_time, root_device, product_codes, tags, services: [22, 443],
  *                    volumes: [{id, device, size_gib, type, iops, throughput, encrypted, kms_key_id,
  *                               delete_on_termination, disk_image: /path/to/raw, image_size: 32MiB,
  *                               layout: ubuntu-gpt}]}]
+ *   services: the TCP ports the machine's disk serves (a tiny HTTP server answers 200 at / and /health on each);
+ *   they answer through the sandbox's SOCKS5 proxy where the security groups let the operator (203.0.113.10) in, and
+ *   so do machines made from such disks, behind their Cloud Firewall or security groups
  *   layout ubuntu-gpt: a root volume laid out like an Ubuntu AMI (GPT, BIOS boot, ESP, ext4), stored sparse,
  *   as large as the volume unless image_size says otherwise
  * buckets:         [{name, region, object_ownership}]
@@ -215,7 +218,18 @@ public record SandboxWorld(
     public record InstanceSpec(String id, String name, String type, String architecture, String platform,
                                String imageId, String subnet, String privateIp, String publicIp,
                                List<String> securityGroups, String keyName, String launchTime, String rootDevice,
-                               List<String> productCodes, Map<String, String> tags, List<VolumeSpec> volumes) {
+                               List<String> productCodes, Map<String, String> tags, List<VolumeSpec> volumes,
+                               List<Integer> services) {
+
+        /** An instance that serves nothing ferry can probe. */
+        public InstanceSpec(String id, String name, String type, String architecture, String platform,
+                            String imageId, String subnet, String privateIp, String publicIp,
+                            List<String> securityGroups, String keyName, String launchTime, String rootDevice,
+                            List<String> productCodes, Map<String, String> tags, List<VolumeSpec> volumes) {
+            this(id, name, type, architecture, platform, imageId, subnet, privateIp, publicIp, securityGroups, keyName,
+                    launchTime, rootDevice, productCodes, tags, volumes, null);
+        }
+
         public InstanceSpec {
             requireNonNull(id, "instance id is missing");
             requireNonNull(type, "instance " + id + ": type is missing");
@@ -229,6 +243,10 @@ public record SandboxWorld(
             productCodes = copy(productCodes);
             tags = tags == null ? Map.of() : Map.copyOf(tags);
             volumes = copy(volumes);
+            services = copy(services);
+            if (services.stream().anyMatch(port -> port < 1 || port > 65535)) {
+                throw new IllegalArgumentException("instance " + id + ": services must be TCP ports from 1 to 65535");
+            }
             if (volumes.isEmpty()) {
                 throw new IllegalArgumentException("instance " + id + ": needs at least one volume");
             }

@@ -5,6 +5,7 @@ import dev.ferry.engine.provider.ExpansionContext;
 import dev.ferry.engine.provider.SourceHalf;
 import dev.ferry.engine.provider.TargetHalf;
 import dev.ferry.engine.provider.TargetKind;
+import dev.ferry.engine.resource.Expression.Reference;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.resource.ResourceDeclaration;
 import dev.ferry.engine.spec.SourceLocation;
@@ -17,6 +18,7 @@ import dev.ferry.provider.aws.target.S3ObjectUploadResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -98,6 +100,6 @@ final class Ec2TargetExpander implements TargetKind.TargetExpander {
             }
             declarations.add(exporting.build());
         });
-        return new TargetHalf(declarations, image, Set.of(object));
+        return new TargetHalf(declarations, image, Set.of(object), Optional.of(new Reference(instance, "addresses")));
     }
 }

@@ -295,7 +295,17 @@ final class InstanceResource implements ManagedResourceType {
         outputs.set("ipv4", linode.path("ipv4").isArray() ? linode.get("ipv4").deepCopy() : JsonNodeFactory.instance.arrayNode());
         outputs.set("ipv6", linode.hasNonNull("ipv6") ? linode.get("ipv6") : JsonNodeFactory.instance.nullNode());
         outputs.set("image", linode.hasNonNull("image") ? linode.get("image") : JsonNodeFactory.instance.nullNode());
+        outputs.set("addresses", addresses(outputs.get("ipv4")));
         return outputs;
+    }
+
+    /** The neutral {@code addresses} verification probes: Linode private IPv4 addresses are in 192.168.128.0/17. */
+    private static ObjectNode addresses(JsonNode ipv4) {
+        ObjectNode addresses = Args.object();
+        ArrayNode open = addresses.putArray("public");
+        ArrayNode inside = addresses.putArray("private");
+        ipv4.forEach(address -> (address.asText().startsWith("192.168.") ? inside : open).add(address.asText()));
+        return addresses;
     }
 
     // ---- refresh, adopt, update, delete ----

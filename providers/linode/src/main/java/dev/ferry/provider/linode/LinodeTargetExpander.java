@@ -96,7 +96,8 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
                 .argument("booted", target.booted());
         firewallAddress.ifPresent(address -> instance.reference("firewall_id", address, "id"));
         declarations.add(instance.build());
-        return new TargetHalf(declarations, image, Set.of());
+        return new TargetHalf(declarations, image, Set.of(),
+                Optional.of(new Expression.Reference(ResourceAddress.managed(InstanceResource.TYPE, name), "addresses")));
     }
 
     /**
@@ -140,6 +141,7 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
                 .reference("written", write, "chunk_sha256");
         firewall.ifPresent(address -> config.reference("firewall_id", address, "id"));
         declarations.add(config.build());
-        return new TargetHalf(declarations, write, Set.of());
+        // verification follows everything the target makes: the probes wait for the config's boot
+        return new TargetHalf(declarations, write, Set.of(), Optional.of(new Expression.Reference(instance, "addresses")));
     }
 }

@@ -165,6 +165,10 @@ public final class InstanceResource extends AwsResource {
         Optional.ofNullable(instance.privateIpAddress()).ifPresent(ip -> outputs.put("private_ip", ip));
         Optional.ofNullable(instance.publicIpAddress()).ifPresent(ip -> outputs.put("public_ip", ip));
         outputs.set("security_groups", Json.array(instance.securityGroups().stream().map(GroupIdentifier::groupId).sorted().toList()));
+        // the neutral form verification probes
+        ObjectNode addresses = outputs.putObject("addresses");
+        addresses.set("public", Json.array(Optional.ofNullable(instance.publicIpAddress()).stream().toList()));
+        addresses.set("private", Json.array(Optional.ofNullable(instance.privateIpAddress()).stream().toList()));
         return outputs;
     }
 
