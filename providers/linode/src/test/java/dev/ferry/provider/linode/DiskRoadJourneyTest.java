@@ -254,4 +254,27 @@ class DiskRoadJourneyTest {
         }
         assertThat(sandbox.requests().count("linode:POST /linode/instances")).as("nothing made").isZero();
     }
+
+    @Test
+    void aTenthOfTheLinodeApiCallsFailingAndAnSshCutAreSurvived() {
+        long size = 14 * MIB;
+        Path disk = bootableDisk(folder, size);
+        sandbox.faults().set("services=linode,rate=0.1,statuses=500,503,429,cut=0.03,seed=14;"
+                + " services=linode-ssh,actions=W,cut=1,cut-after=1MiB,count=1");
+        FakeSourceProvider source = new FakeSourceProvider(machine(size), FirewallResourceTest.webServer(), disk);
+
+        try (JourneyRun run = run(source, TestFiles.load(FILE, folder))) {
+            ApplyResult applied = run.apply(run.plan(false));
+
+            assertThat(applied.failures()).isEmpty();
+            assertThat(sandbox.world().linodeInstances()).as("no twin Linode").hasSize(1);
+            LinodeInstance linode = sandbox.world().linodeInstances().get(0);
+            var disks = sandbox.world().linodeDisks(linode.id());
+            assertThat(disks).as("one raw disk, no twin, no helper").singleElement();
+            assertThat(sandbox.world().linodeDiskSha256(disks.get(0).id(), size)).isEqualTo(TestDisks.sha256(disk));
+            assertThat(sandbox.world().linodeConfigs(linode.id())).singleElement();
+            assertThat(sandbox.requests().all().stream().filter(r -> r.service().equals("linode") && r.status() >= 500))
+                    .as("faults were injected").isNotEmpty();
+        }
+    }
 }
