@@ -17,6 +17,10 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -74,66 +78,181 @@ final class DiskChunks {
             throw new IOException("the raw disk is " + Sizes.bytes(deviceSize) + ", smaller than the source's "
                     + Sizes.bytes(size));
         }
-        List<String> digests = new ArrayList<>(kept(earlier, listener));
-        if (!digests.isEmpty()) {
-            listener.note(digests.size() + " of " + count() + " chunks were written and verified by an earlier run;"
-                    + " going on from " + Sizes.bytes(digests.size() * chunkBytes));
+        Progress progress = new Progress(listener);
+        List<String> kept = kept(earlier, listener);
+        progress.kept(kept);
+        if (!kept.isEmpty()) {
+            listener.note(kept.size() + " of " + count() + " chunks were written and verified by an earlier run;"
+                    + " going on from " + Sizes.bytes(kept.size() * chunkBytes));
         }
         List<RangedByteSource.Extent> extents = source.writtenExtents();
-        for (int chunk = digests.size(); chunk < count(); chunk++) {
-            if (cancelled.getAsBoolean()) {
-                return new Result(true, digests);
-            }
-            long offset = chunk * chunkBytes;
-            long length = Math.min(chunkBytes, size - offset);
+        List<Integer> data = new ArrayList<>();
+        List<int[]> holes = new ArrayList<>();
+        for (int chunk = kept.size(); chunk < count(); ) {
             int run = holeRun(extents, chunk);
             if (run > 0) {
-                // Nothing was ever written there: if the Linode disk already reads as zeros (a new disk does), the
-                // run of chunks is verified on the helper without a byte sent; else its zeros are written as any chunk.
-                long runLength = Math.min((long) run * chunkBytes, size - offset);
-                HelperShell.Result read = shell.run(HelperCommands.readDigest(device, offset, runLength));
-                if (read.ok() && HelperCommands.digest(read.stdout()).equals(zeroDigest(runLength))) {
-                    for (int i = 0; i < run; i++) {
-                        long at = (chunk + i) * chunkBytes;
-                        digests.add(zeroDigest(Math.min(chunkBytes, size - at)));
-                    }
-                    chunk += run - 1;
-                    listener.verified(chunk, digests.get(digests.size() - 1), List.copyOf(digests));
-                    listener.progress(offset + runLength, size);
-                    continue;
+                holes.add(new int[] {chunk, run});
+                chunk += run;
+            } else {
+                data.add(chunk++);
+            }
+        }
+        // The never-written runs are checked on a channel of their own while the written chunks stream in order on
+        // another, so the helper digests zeros and writes data at once.
+        ExecutorService checker = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ferry-disk-zeros");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<Boolean>> checks = new ArrayList<>();
+            holes.forEach(hole -> checks.add(checker.submit(() -> zerosThere(hole[0], hole[1], progress))));
+            for (int chunk : data) {
+                if (cancelled.getAsBoolean() || !writeChunk(chunk, extents, progress, cancelled)) {
+                    return progress.result(true);
                 }
             }
-            ImageTransfer.Report report;
-            try {
-                report = transfer.run(new Slice(source, extents, offset, length), sinks(offset, length),
-                        new ImageTransfer.Listener() {
-                            @Override
-                            public void progress(long rawBytes, long totalBytes) {
-                                listener.progress(offset + rawBytes, size);
-                            }
-
-                            @Override
-                            public void restarting(int attempt, String reason) {
-                                listener.note("chunk " + (offset / chunkBytes + 1) + " starts over (attempt " + attempt
-                                        + "): " + reason);
-                            }
-                        }, cancelled);
-            } catch (ImageTransfer.Cancelled e) {
-                return new Result(true, digests);
-            } catch (ImageTransfer.Failed e) {
-                throw new IOException("chunk " + (chunk + 1) + " of " + count() + " (at " + offset + "): " + e.getMessage(), e);
+            for (int h = 0; h < holes.size(); h++) {
+                if (zerosThere(checks.get(h))) {
+                    continue;
+                }
+                for (int chunk = holes.get(h)[0]; chunk < holes.get(h)[0] + holes.get(h)[1]; chunk++) {
+                    if (cancelled.getAsBoolean() || !writeChunk(chunk, extents, progress, cancelled)) {
+                        return progress.result(true);
+                    }
+                }
             }
-            String written = report.receipt().detail();
-            if (!written.equals(report.rawSha256())) {
-                throw new IOException("chunk " + (chunk + 1) + " of " + count() + " reads back from the Linode disk with SHA-256 "
-                        + written + ", but the source's bytes have " + report.rawSha256());
-            }
-            digests.add(written);
-            listener.verified(chunk, written, List.copyOf(digests));
-            listener.progress(offset + length, size);
+        } finally {
+            checker.shutdownNow();
         }
         shell.run(HelperCommands.sync());
-        return new Result(false, digests);
+        return progress.result(false);
+    }
+
+    private long length(int chunk) {
+        return Math.min(chunkBytes, source.size() - chunk * chunkBytes);
+    }
+
+    /**
+     * Whether the Linode disk already reads as zeros over a run of chunks the source never wrote (a new disk does):
+     * then the run is verified without a byte sent; else its zeros are written as any chunk.
+     */
+    private boolean zerosThere(int first, int run, Progress progress) {
+        long offset = first * chunkBytes;
+        long runLength = Math.min((long) run * chunkBytes, source.size() - offset);
+        try {
+            HelperShell.Result read = shell.run(HelperCommands.readDigest(device, offset, runLength));
+            if (!read.ok() || !HelperCommands.digest(read.stdout()).equals(zeroDigest(runLength))) {
+                return false;
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+        for (int chunk = first; chunk < first + run; chunk++) {
+            progress.verified(chunk, zeroDigest(length(chunk)));
+        }
+        return true;
+    }
+
+    private static boolean zerosThere(Future<Boolean> check) throws IOException {
+        try {
+            return check.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the helper checked the disk's unwritten parts", e);
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Streams one chunk and checks what the helper read back; false when the user asked to stop. */
+    private boolean writeChunk(int chunk, List<RangedByteSource.Extent> extents, Progress progress, BooleanSupplier cancelled)
+            throws IOException {
+        long offset = chunk * chunkBytes;
+        long length = length(chunk);
+        ImageTransfer.Report report;
+        try {
+            report = transfer.run(new Slice(source, extents, offset, length), sinks(offset, length),
+                    new ImageTransfer.Listener() {
+                        @Override
+                        public void progress(long rawBytes, long totalBytes) {
+                            progress.streaming(rawBytes);
+                        }
+
+                        @Override
+                        public void restarting(int attempt, String reason) {
+                            progress.note("chunk " + (chunk + 1) + " starts over (attempt " + attempt + "): " + reason);
+                        }
+                    }, cancelled);
+        } catch (ImageTransfer.Cancelled e) {
+            return false;
+        } catch (ImageTransfer.Failed e) {
+            throw new IOException("chunk " + (chunk + 1) + " of " + count() + " (at " + offset + "): " + e.getMessage(), e);
+        }
+        String written = report.receipt().detail();
+        if (!written.equals(report.rawSha256())) {
+            throw new IOException("chunk " + (chunk + 1) + " of " + count() + " reads back from the Linode disk with SHA-256 "
+                    + written + ", but the source's bytes have " + report.rawSha256());
+        }
+        progress.verified(chunk, written);
+        return true;
+    }
+
+    /**
+     * The chunks verified so far, from both channels: each is reported to the listener once the chunks before it are
+     * verified too, so what is checkpointed is always a prefix of the disk.
+     */
+    private final class Progress {
+        private final Listener listener;
+        private final String[] digests = new String[count()];
+        private int prefix;
+        private long verifiedBytes;
+
+        Progress(Listener listener) {
+            this.listener = listener;
+        }
+
+        synchronized void verified(int chunk, String digest) {
+            digests[chunk] = digest;
+            verifiedBytes += length(chunk);
+            int before = prefix;
+            while (prefix < digests.length && digests[prefix] != null) {
+                prefix++;
+            }
+            if (prefix > before) {
+                listener.verified(prefix - 1, digests[prefix - 1], done());
+            }
+            listener.progress(verifiedBytes, source.size());
+        }
+
+        /** The chunks an earlier run verified (checked again on the helper), reported once. */
+        synchronized void kept(List<String> earlier) {
+            for (int chunk = 0; chunk < earlier.size(); chunk++) {
+                digests[chunk] = earlier.get(chunk);
+                verifiedBytes += length(chunk);
+            }
+            prefix = earlier.size();
+            if (prefix > 0) {
+                listener.verified(prefix - 1, digests[prefix - 1], done());
+                listener.progress(verifiedBytes, source.size());
+            }
+        }
+
+        synchronized void streaming(long rawBytes) {
+            listener.progress(verifiedBytes + rawBytes, source.size());
+        }
+
+        synchronized void note(String message) {
+            listener.note(message);
+        }
+
+        synchronized Result result(boolean cancelled) {
+            return new Result(cancelled, done());
+        }
+
+        private List<String> done() {
+            return List.of(java.util.Arrays.copyOf(digests, prefix));
+        }
     }
 
     /** How many chunks from {@code chunk} on hold nothing the source wrote (at most {@link #HOLE_RUN} bytes' worth). */
@@ -152,7 +271,7 @@ final class DiskChunks {
 
 
     /** The SHA-256 of {@code length} zero bytes, computed once per length. */
-    private String zeroDigest(long length) {
+    private synchronized String zeroDigest(long length) {
         String known = zeroDigests.get(length);
         if (known != null) {
             return known;
