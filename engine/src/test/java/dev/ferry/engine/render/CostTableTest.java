@@ -2,6 +2,8 @@ package dev.ferry.engine.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.machine.Cost;
@@ -9,16 +11,22 @@ import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.plan.Action;
 import dev.ferry.engine.plan.Change;
 import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.plan.PlanCodec;
 import dev.ferry.engine.resource.ResourceAddress;
+import com.networknt.schema.JsonSchema;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /** The Markdown plan ends with what each migration's machine costs before and after, and the fleet's total. */
 class CostTableTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static MachineFacts source(String size, Optional<MachineFacts.Price> price) {
         return new MachineFacts("ec2", "web", 2, 4096, null, null, Optional.empty(), List.of(), List.of(), List.of(), Map.of(),
@@ -81,6 +89,20 @@ class CostTableTest {
         String noTarget = CostTable.render(plan(false, fleet().subList(0, 1))).orElseThrow();
         assertThat(noTarget).contains("| `web-01` | t3.medium | $30.37 | unknown | unknown<sup>1</sup> | unknown |")
                 .contains("<sup>1</sup> the target's provider does not report a price");
+    }
+
+    @Test
+    void planJsonCarriesTheSameCostsAsKnownOutputs_asTheSchemaDescribes() throws IOException {
+        JsonSchema schema = PlanRendererGoldenTest.schema("plan.schema.json");
+        JsonNode json = JSON.readTree(PlanCodec.encode(plan(false, fleet()), PlanCodec.Flavour.REPORT));
+
+        assertThat(schema.validate(json)).isEmpty();
+        JsonNode web = StreamSupport.stream(json.get("changes").spliterator(), false)
+                .filter(change -> change.get("address").asText().equals("linode_instance.web-01")).findFirst().orElseThrow();
+        assertThat(web.at("/known_outputs/cost")).isEqualTo(JSON.readTree(
+                "{\"type\": \"g6-standard-2\", \"monthly_usd\": 24.0, \"basis\": \"us-lax\"}"));
+        ((ObjectNode) web.at("/known_outputs/cost")).put("monthly_usd", "24");
+        assertThat(schema.validate(json)).as("a price that is not a number").isNotEmpty();
     }
 
     @Test
