@@ -67,6 +67,10 @@ class JarCommandsPrintEverythingIT {
         assertThat(planJson.path("changes").size()).isPositive();
         Ferry.Result markdown = printsAll("plan", "--markdown");
         assertThat(markdown.out()).contains("```diff");
+        assertThat(markdown.out().substring(markdown.out().lastIndexOf("</details>"))).as("the cost table comes last, whole")
+                .contains("| Migration | Source (type) | Source $/month | Target (type) | Target $/month | Difference |\n")
+                .containsPattern("\\| `web-01` \\| t3\\.medium \\| \\$\\d+\\.\\d\\d \\| g6-[a-z0-9-]+ \\| \\$\\d+\\.\\d\\d \\| [+-]\\$\\d+\\.\\d\\d \\|\n")
+                .containsPattern("\n\\| \\*\\*Fleet total\\*\\* \\| \\| \\*\\*\\$[^|]+\\*\\* \\| \\| \\*\\*\\$[^|]+\\*\\* \\| \\*\\*[^|]+\\*\\* \\|\n(\n(<sup>\\d+</sup> [^\n]+  \n)+)?$");
 
         assertThat(printsAll("graph").out()).startsWith("digraph ferry {").endsWith("}\n");
         assertThat(printsAll("graph", "--format", "mermaid").out()).startsWith("flowchart LR");

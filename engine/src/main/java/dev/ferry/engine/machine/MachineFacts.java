@@ -31,6 +31,9 @@ public record MachineFacts(
         Optional<String> powerState,
         Optional<String> bootMode) {
 
+    /** The output a source's data resource gives these facts in (and the argument a target takes them by). */
+    public static final String OUTPUT = "machine";
+
     /** The firmware only boots through UEFI: no BIOS boot loader a direct-disk boot could start. */
     public static final String UEFI = "uefi";
 

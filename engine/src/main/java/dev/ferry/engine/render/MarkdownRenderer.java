@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * A plan as a pull-request comment: the summary, a table of changes, warnings, and the full plan
- * folded in a {@code diff} block.
+ * folded in a {@code diff} block, then what the machines cost before and after ({@link CostTable}).
  */
 public final class MarkdownRenderer {
 
@@ -28,6 +28,7 @@ public final class MarkdownRenderer {
             out.append("**No changes.** ").append(plan.partial() ? "The part of the migration file this plan covers matches the clouds."
                     : "The clouds match the migration file.").append('\n');
             plan.warnings().forEach(warning -> out.append("\n- :warning: ").append(escape(warning)).append('\n'));
+            CostTable.render(plan).ifPresent(out::append);
             return out.toString();
         }
         out.append("**").append(PlanRenderer.summaryLine(plan)).append("**");
@@ -53,6 +54,7 @@ public final class MarkdownRenderer {
             out.append(inWarnings ? "  " + line : diffLine(line)).append('\n');
         }
         out.append("```\n\n</details>\n");
+        CostTable.render(plan).ifPresent(out::append);
         return out.toString();
     }
 

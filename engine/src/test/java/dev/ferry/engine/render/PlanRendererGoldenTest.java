@@ -120,7 +120,7 @@ class PlanRendererGoldenTest {
         assertThat(schema("state.schema.json").validate(JSON.readTree(StateCodec.encode(engine.state())))).isEmpty();
     }
 
-    private static JsonSchema schema(String name) throws IOException {
+    static JsonSchema schema(String name) throws IOException {
         JsonNode node = JSON.readTree(Files.readAllBytes(repository().resolve("schemas").resolve(name)));
         return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
                 .getSchema(node, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.machine.Cost;
 import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.ManagedResourceType;
@@ -144,7 +145,21 @@ final class InstanceResource implements ManagedResourceType {
         for (String name : List.of("label", "region", "type")) {
             Args.value(planned, name).ifPresent(value -> known.set(name, value));
         }
+        known.set(Cost.OUTPUT, cost(Args.value(planned, "type").map(JsonNode::asText), region).toJson());
         return new PlanResult(planned, known, notes, errors);
+    }
+
+    /** The chosen type's monthly price in the target region, for the plan's cost table. */
+    private Cost cost(Optional<String> type, Optional<String> region) {
+        if (type.isEmpty()) {
+            return Cost.unknown(Optional.empty(), "type: match is chosen once the source machine is known");
+        }
+        if (region.isEmpty()) {
+            return Cost.unknown(type, "the region is known only during apply, and Linode prices differ by region");
+        }
+        return new TypeMatcher(catalog.types()).find(type.get())
+                .map(found -> Cost.known(found.id(), found.monthlyIn(region.get()), region.get()))
+                .orElse(Cost.unknown(type, "Linode does not list the type " + type.get()));
     }
 
     private static TypeMatcher.Need need(MachineFacts machine, boolean diskRoad) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.machine.Cost;
 import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
@@ -112,6 +113,8 @@ class InstanceResourceTest {
         assertThat(result.planned().has("class")).isFalse();
         assertThat(result.knownOutputs().get("type").asText()).isEqualTo("g6-standard-2");
         assertThat(result.knownOutputs().get("label").asText()).isEqualTo("web-plan");
+        assertThat(result.knownOutputs().get(Cost.OUTPUT)).as("the plan's cost table reads this")
+                .isEqualTo(Cost.known("g6-standard-2", 24, "us-lax").toJson());
         assertThat(result.notes()).extracting(Note::text).singleElement().asString()
                 .contains("type: match chose g6-standard-2 (Linode 4GB, standard)")
                 .contains("$24.00/month in us-lax, against $30.37/month for t3.medium");

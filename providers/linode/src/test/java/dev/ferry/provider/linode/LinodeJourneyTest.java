@@ -11,6 +11,7 @@ import dev.ferry.engine.plan.Action;
 import dev.ferry.engine.plan.Change;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.provider.Note;
+import dev.ferry.engine.render.MarkdownRenderer;
 import dev.ferry.engine.resource.Expression;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.resource.ResourceDeclaration;
@@ -132,6 +133,9 @@ class LinodeJourneyTest {
             assertThat(change(first, "linode_instance.web-01").after().get("type").asText()).isEqualTo("g6-standard-2");
             assertThat(change(first, "linode_instance.web-01").notes()).extracting(Note::text)
                     .anySatisfy(text -> assertThat(text).contains("$24.00/month in us-lax, against $30.37/month for t3.medium"));
+            assertThat(new MarkdownRenderer().render(first)).as("the pull-request comment's cost table")
+                    .contains("| `web-01` | t3.medium | $30.37 | g6-standard-2 | $24.00 | -$6.37 |\n")
+                    .contains("| **Fleet total** | | **$30.37** | | **$24.00** | **-$6.37** |\n");
             assertThat(change(first, "linode_image.web-01").notes()).extracting(Note::text)
                     .anySatisfy(text -> assertThat(text).contains("the image is 4 GiB raw"));
             assertThat(change(first, "linode_firewall.web-01").after().get("inbound")).extracting(rule -> rule.get("label").asText())
