@@ -83,13 +83,19 @@ class FollowedAdviceClearsItsWarningTest {
         Matcher rules = RULES.matcher(warning);
         Matcher accept = ACCEPT.matcher(warning);
         if (rules.find() && !(preferAccepting && accept.find())) {
-            assertThat(text.stripTrailing()).as("the example's firewall.rules is its last key, so a rule appended at the end joins it")
-                    .endsWith("label: app-from-office");
-            StringBuilder appended = new StringBuilder(text.stripTrailing()).append('\n');
+            // appended under firewall.rules, after its last entry: the last "        - " line and the lines indented under it
+            int end = text.indexOf('\n', text.lastIndexOf("\n        - ") + 1) + 1;
+            while (text.startsWith("          ", end)) {
+                end = text.indexOf('\n', end) + 1;
+            }
+            assertThat(text.substring(0, end)).as("the example's firewall.rules ends with the office rule before what follows")
+                    .contains("label: app-from-office");
+            StringBuilder appended = new StringBuilder(text.substring(0, end));
             Matcher each = RULE.matcher(rules.group(1));
             while (each.find()) {
                 appended.append("        - ").append(each.group()).append('\n');
             }
+            appended.append(text.substring(end));
             Files.writeString(file(), appended.toString());
         } else if (accept.reset().find()) {
             String ids = accept.group(1);
