@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,7 @@ class ReleaseArchiveIT {
 
         // a Java 11 as 'java -version' shows it
         Files.writeString(path.resolve("java"), "#!/bin/sh\necho 'openjdk version \"11.0.20\" 2023-07-18' >&2\n");
-        Files.setPosixFilePermissions(path.resolve("java"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(path.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Ferry.Result old = ferry.run("--version");
         assertThat(old.exitCode()).as(old.toString()).isEqualTo(1);
         assertThat(old.err()).contains("ferry: Java 17 or newer is needed to run ferry; java is Java 11.0.20.");
