@@ -83,7 +83,7 @@ final class Commands implements Runnable {
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"ferry " + FerryVersion.get(), "Java " + System.getProperty("java.version")};
+            return new String[] {FerryVersion.describe(), "Java " + System.getProperty("java.version")};
         }
     }
 

@@ -18,10 +18,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class FerryJar {
 
+    private final List<String> launcher;
     private final Path folder;
     private final Map<String, String> variables;
 
     FerryJar(Path folder, Map<String, String> variables) {
+        this(List.of(), folder, variables);
+    }
+
+    /** Runs {@code launcher} (such as the release archive's {@code bin/ferry}) instead of {@code java -jar ferry.jar}. */
+    FerryJar(List<String> launcher, Path folder, Map<String, String> variables) {
+        this.launcher = List.copyOf(launcher);
         this.folder = requireNonNull(folder, "folder is null");
         this.variables = Map.copyOf(variables);
     }
@@ -36,8 +43,9 @@ final class FerryJar {
     }
 
     Ferry.Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(launcher.isEmpty()
+                ? List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString())
+                : launcher);
         command.addAll(List.of(args));
         Path out = folder.resolve(".jar-out.log");
         Path err = folder.resolve(".jar-err.log");

@@ -46,6 +46,10 @@ class JarCommandsPrintEverythingIT {
 
     @Test
     void everyCommandPrintsAllOfItsOutputAsItsOwnProcess() throws Exception {
+        Ferry.Result version = jar.run("--version");
+        assertThat(version.out()).as(version.toString())
+                .matches("ferry \\d+\\.\\d+\\.\\d+\\S* \\(commit ([0-9a-f]{4,40}|unknown)\\)\nJava \\S+\n");
+
         Ferry.Result validate = jar.run("validate");
         assertThat(validate.out()).as(validate.toString())
                 .isEqualTo("migration.yaml is valid: 1 migration (web-01: ec2 → linode).\n");
