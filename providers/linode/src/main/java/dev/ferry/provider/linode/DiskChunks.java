@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -251,7 +252,7 @@ final class DiskChunks {
         }
 
         private List<String> done() {
-            return List.of(java.util.Arrays.copyOf(digests, prefix));
+            return List.of(Arrays.copyOf(digests, prefix));
         }
     }
 

@@ -23,6 +23,8 @@ import dev.ferry.engine.transfer.RangedByteSource;
 import dev.ferry.provider.linode.ssh.EphemeralKey;
 import dev.ferry.provider.linode.ssh.HelperShell;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,7 +207,7 @@ final class DiskWriteResource implements ManagedResourceType {
             }, context::cancelled);
             if (result.cancelled()) {
                 return new Outcome.InProgress(withData(operation, WRITE, data), "write stopped", OptionalDouble.empty(),
-                        java.time.Duration.ZERO);
+                        Duration.ZERO);
             }
             data.put("bytes", source.size());
             helper.pin().fingerprint().ifPresent(print -> data.put("helper", print));
@@ -218,7 +220,7 @@ final class DiskWriteResource implements ManagedResourceType {
     }
 
     private static List<String> verified(ObjectNode data) {
-        List<String> verified = new java.util.ArrayList<>();
+        List<String> verified = new ArrayList<>();
         data.path("verified").forEach(d -> verified.add(d.asText()));
         return verified;
     }
