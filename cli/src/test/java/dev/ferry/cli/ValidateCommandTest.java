@@ -88,6 +88,33 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aStagingBlockWithoutABucketServesTheSnapshotRoadAndIsNamedWhereABucketIsNeeded(@TempDir Path dir) throws IOException {
+        String file = """
+                apiVersion: ferry/v1
+                kind: Migration
+                metadata: { name: no-bucket }
+                providers: { aws: { region: us-west-1 }, linode: {} }
+                staging: { cleanup: delete-after-import%s }
+                migrations:
+                  - name: web-01
+                    source: { ec2: { instance: i-0e1dc0292b0ae7293%s } }
+                    target: { linode: { region: us-lax, root_pass: "${env:ROOT_PASSWORD}" } }
+                """;
+        Files.writeString(dir.resolve("migration.yaml"), file.formatted("", ""));
+        CliRunner.Result valid = CliRunner.run(dir, "validate");
+        assertThat(valid.exitCode()).as(valid.toString()).isZero();
+
+        Files.writeString(dir.resolve("migration.yaml"), file.formatted(", create: true", ", via: export"));
+        CliRunner.Result invalid = CliRunner.run(dir, "validate");
+        assertThat(invalid.exitCode()).isEqualTo(1);
+        assertThat(invalid.err()).contains("migration.yaml:5:")
+                .contains("source.ec2 with 'via: export' moves disk images through an S3 bucket, and the file's 'staging:' names no bucket")
+                .contains("add 'bucket: NAME'")
+                .contains("staging.create asks for a bucket, and 'staging:' names none")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     void warningsAreShownButTheFileIsValid(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("migration.yaml"), """
                 apiVersion: ferry/v1

@@ -12,6 +12,7 @@ import dev.ferry.engine.spec.Diagnostics;
 import dev.ferry.engine.spec.Migration;
 import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.spec.Section;
+import dev.ferry.engine.spec.Staging;
 import dev.ferry.engine.spec.SectionKind.Role;
 import dev.ferry.engine.spec.SectionKind;
 import dev.ferry.provider.aws.client.AwsClients;
@@ -106,10 +107,12 @@ public final class AwsProvider implements Provider {
     /** The export road moves the disk through the staging bucket; the snapshot road (the default) needs none. */
     private static void checkSource(Migration migration, Section section, MigrationFile file, Diagnostics out) {
         Ec2Source source = section.bind(Ec2Source.class);
-        if (!source.viaSnapshot() && file.staging().isEmpty()) {
+        if (!source.viaSnapshot() && file.staging().flatMap(Staging::bucketName).isEmpty()) {
             out.error(section.keyLocation(), "source.ec2 with 'via: export' moves disk images through an S3 bucket, and the file"
-                    + " has no 'staging:'", "add 'staging: { bucket: NAME, create: true }', or remove 'via: export' to read the"
-                    + " snapshot with the EBS direct APIs");
+                    + (file.staging().isPresent() ? "'s 'staging:' names no bucket" : " has no 'staging:'"),
+                    (file.staging().isPresent() ? "add 'bucket: NAME' (and 'create: true') under 'staging:'"
+                            : "add 'staging: { bucket: NAME, create: true }'")
+                            + ", or remove 'via: export' to read the snapshot with the EBS direct APIs");
         }
     }
 
