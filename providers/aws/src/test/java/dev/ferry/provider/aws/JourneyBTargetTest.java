@@ -313,6 +313,30 @@ class JourneyBTargetTest {
     }
 
     @Test
+    void aLaunchTemplateWhoseCreationWasSentButNeverRecordedIsFoundInsteadOfMadeAgain() throws Exception {
+        vm("app-14", 6 * MIB, true);
+        FreezableStateStore store = new FreezableStateStore();
+        String yaml = file(true, "keep", migration("app-14",
+                "{subnet: subnet-0abc1234, instance_type: t3.small, backup_ami: true, launch_template: {name: app-14-replacement}}"));
+        Journey first = new Journey(sandbox, yaml, directory, store, neighbours)
+                .wrapTypes(KillAfterCreate.of(dev.ferry.provider.aws.target.LaunchTemplateResource.NAME, store));
+        ApplyResult killed = first.apply(first.plan());
+        assertThat(killed.failures()).as("the first run died after CreateLaunchTemplate").isNotEmpty();
+        assertThat(sandbox.world().launchTemplates()).hasSize(1);
+
+        store.thaw();
+        Journey second = new Journey(sandbox, yaml, directory, store, neighbours);
+        ApplyResult resumed = second.apply(second.plan());
+
+        assertThat(resumed.failures()).as(second.failures(resumed)).isEmpty();
+        assertThat(sandbox.requests().count("ec2:CreateLaunchTemplate")).isEqualTo(1);
+        LaunchTemplate template = sandbox.world().launchTemplate("app-14-replacement").orElseThrow();
+        assertThat(second.resource("aws_launch_template.app-14").id()).hasValue(template.id());
+        assertThat(template.latest().imageId()).isEqualTo(second.resource("aws_ami.app-14-backup").id().orElseThrow());
+        assertThat(second.plan().hasChanges()).isFalse();
+    }
+
+    @Test
     void aLaunchTemplateNameAnotherTemplateHoldsStopsThePlan() throws Exception {
         vm("app-13", 6 * MIB, true);
         try (var ec2 = TestClients.ec2(sandbox)) {
