@@ -307,6 +307,18 @@ class JourneyBTargetTest {
         assertThat(sandbox.requests().count("ec2:CreateLaunchTemplate")).isEqualTo(1);
         assertThat(journey.plan().hasChanges()).isFalse();
 
+        String replacement;
+        try (var ec2 = TestClients.ec2(sandbox)) {
+            replacement = ec2.runInstances(r -> r.minCount(1).maxCount(1).launchTemplate(t -> t.launchTemplateName("app-12-replacement")))
+                    .instances().get(0).instanceId();
+        }
+        Ec2Instance launched = sandbox.world().ec2Instance(replacement).orElseThrow();
+        assertThat(launched.imageId()).as("a launch from the template starts the latest backup").isEqualTo(newBackup);
+        assertThat(launched.instanceType()).isEqualTo("t3.small");
+        assertThat(launched.subnetId()).isEqualTo("subnet-0abc1234");
+        assertThat(launched.securityGroupIds()).containsExactly("sg-0123456789abcdef0");
+        assertThat(launched.tags()).containsEntry("Team", "platform").containsEntry("Name", "app-12").doesNotContainKey("ferry:id");
+
         ApplyResult destroyed = journey.destroy();
         assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
         assertThat(sandbox.world().launchTemplates()).isEmpty();
