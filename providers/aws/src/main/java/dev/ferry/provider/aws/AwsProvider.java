@@ -116,6 +116,30 @@ public final class AwsProvider implements Provider {
         }
     }
 
+    /**
+     * A launch template launches the backup image, so it needs one; and its name is unique in the region, so two
+     * migrations of one file cannot both have it (the second would find the first's template in its way).
+     */
+    private static void checkLaunchTemplate(Migration migration, Section section, MigrationFile file, Ec2Target target,
+                                            Ec2Target.LaunchTemplate template, Diagnostics out) {
+        if (!target.backupAmi().enabled()) {
+            out.error(section.locate("launch_template"), "launch_template launches the backup image of the new instance,"
+                    + " but backup_ami is not set", "add 'backup_ami: true' (or '{reboot: true}') under target.ec2, or remove"
+                    + " 'launch_template'");
+        }
+        for (Migration earlier : file.migrations()) {
+            if (earlier == migration) {
+                break;
+            }
+            if (earlier.target().kind().equals("ec2") && earlier.target().body().path("launch_template").path("name").asText()
+                    .equals(template.name())) {
+                out.error(section.locate("launch_template/name"), "launch template name " + template.name()
+                        + " is already used by migration " + earlier.name() + " (launch template names are unique in a region)",
+                        "give each migration's launch template its own name");
+            }
+        }
+    }
+
     private static void checkTarget(Migration migration, Section section, MigrationFile file, Diagnostics out) {
         Ec2Target target = section.bind(Ec2Target.class);
         Set<String> seen = new HashSet<>();
@@ -130,6 +154,7 @@ public final class AwsProvider implements Provider {
                 .filter(key -> key.regionMatches(true, 0, "aws:", 0, 4))
                 .forEach(key -> out.error(section.locate("tags/" + key), "tag key '" + key + "' uses the prefix 'aws:', which AWS reserves",
                         "choose a key without the 'aws:' prefix"));
+        target.launchTemplate().ifPresent(template -> checkLaunchTemplate(migration, section, file, target, template, out));
         if (target.family().isPresent() && !target.instanceType().equals(Ec2Target.MATCH)) {
             out.warning(section.locate("family"), "family is used only with instance_type: match; it is ignored here",
                     "remove 'family', or set 'instance_type: match'");
