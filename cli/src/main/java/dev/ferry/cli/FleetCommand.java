@@ -63,7 +63,8 @@ final class FleetCommand implements Callable<Integer> {
     Integer parallelism;
 
     @Option(names = "--state", paramLabel = "s3://BUCKET/KEY",
-            description = "Remote state for a file without 'state: {s3: ...}'; passed to every shard's apply.")
+            description = "Remote state for a file without 'state: {s3: ...}'. Each shard keeps its state beside it, KEY with"
+                    + " .shard-I-of-N before its extension.")
     String state;
 
     @Option(names = "--image", paramLabel = "IMAGE",
@@ -113,16 +114,16 @@ final class FleetCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         MigrationFile migrationFile = reader.read(file.file, err);
-        Optional<String> stateFlag = stateFlag(migrationFile);
+        RemoteStateLocation remoteState = remoteState(migrationFile);
         String content;
         try {
             content = Files.readString(environment.resolve(file.file), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new FerryException("cannot read " + file.file + ": " + e.getMessage());
         }
-        FleetSecrets secrets = FleetSecrets.of(withState(migrationFile, stateFlag), providerOfKind());
+        FleetSecrets secrets = FleetSecrets.of(withState(migrationFile, remoteState), providerOfKind());
         List<String> names = migrationFile.migrations().stream().map(Migration::name).toList();
-        Fleet fleet = new Fleet(migrationFile.name(), file.file, content, shards, Optional.ofNullable(parallelism), stateFlag,
+        Fleet fleet = new Fleet(migrationFile.name(), file.file, content, shards, Optional.ofNullable(parallelism), remoteState,
                 FerryVersion.get(), secrets.variables(), secrets.optionalVariables(), secrets.files(), Fleet.assign(names, shards));
         if (shards > names.size()) {
             err.println("Warning: " + shards + " shards for " + names.size() + (names.size() == 1 ? " migration" : " migrations")
@@ -141,32 +142,28 @@ final class FleetCommand implements Callable<Integer> {
      * Shards share one state only when it is remote: with the default .ferry/ beside the file, each pod or runner
      * would keep its own, make the shared resources again and never see the others' work.
      */
-    private Optional<String> stateFlag(MigrationFile migrationFile) {
+    private RemoteStateLocation remoteState(MigrationFile migrationFile) {
         if (state != null) {
             if (!RemoteStateLocation.isRemote(state)) {
                 throw new FerryException("--state " + state + " is a local file, which each shard would keep apart; give the state in S3,"
                         + " such as --state s3://team-ferry-state/" + migrationFile.name() + "/state.json");
             }
-            RemoteStateLocation.parse(state); // a malformed location is refused here, not in every pod
-            return Optional.of(state);
+            return RemoteStateLocation.parse(state); // a malformed location is refused here, not in every pod
         }
         if (migrationFile.remoteState().isPresent()) {
-            return Optional.empty();
+            return migrationFile.remoteState().get();
         }
         throw new FerryException(file.file + " keeps its state on the local disk (.ferry/" + migrationFile.name() + "/), so each of the "
                 + shards + " shards would keep its own and make the shared resources again. Keep it in S3, where the shards share it"
                 + " under a lock: add to " + file.file + "\n\n  state:\n    s3: { bucket: BUCKET, key: ferry/" + migrationFile.name()
-                + "/state.json, region: REGION }\n\nor give --state s3://BUCKET/KEY here, which every shard's apply is given too."
+                + "/state.json, region: REGION }\n\nor give --state s3://BUCKET/KEY here."
                 + " The bucket must exist; turn on its versioning to keep the state's history.");
     }
 
-    /** The file, with the state --state names, so the credentials that state needs are counted. */
-    private static MigrationFile withState(MigrationFile file, Optional<String> stateFlag) {
-        if (stateFlag.isEmpty()) {
-            return file;
-        }
+    /** The file, with the state the shards keep, so the credentials that state needs are counted. */
+    private static MigrationFile withState(MigrationFile file, RemoteStateLocation state) {
         return new MigrationFile(file.displayName(), file.directory(), file.name(), file.providers(), file.staging(), file.migrations(),
-                file.document(), Optional.of(RemoteStateLocation.parse(stateFlag.get())));
+                file.document(), Optional.of(state));
     }
 
     private Map<String, String> providerOfKind() {

@@ -70,21 +70,28 @@ class FleetCommandTest {
         Container container = pod.getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("ghcr.io/ferry/ferry:" + FerryVersion.get());
         assertThat(container.getCommand()).containsExactly("ferry");
-        assertThat(container.getArgs()).containsExactly("apply", "-f", "/etc/ferry/migration.yaml", "--state", STATE,
-                "--shard", "$(JOB_COMPLETION_INDEX)/4", "--auto-approve");
+        assertThat(container.getArgs()).as("each shard keeps its state beside the one named, as one apply holds a state's lock")
+                .containsExactly("apply", "-f", "/etc/ferry/migration.yaml",
+                        "--state", "s3://team-ferry-state/fleet/state.shard-$(JOB_COMPLETION_INDEX)-of-4.json",
+                        "--shard", "$(JOB_COMPLETION_INDEX)/4", "--auto-approve");
         assertThat(env(container, "JOB_COMPLETION_INDEX").getValueFrom().getFieldRef().getFieldPath())
                 .isEqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']");
 
-        // each index, as the Job controller fills it in, is a shard that ferry apply accepts, and together they
-        // apply every migration exactly once
+        // each index, as the Job controller fills it in, is a shard that ferry apply accepts with a state of its own,
+        // and together they apply every migration exactly once
         List<String> applied = new ArrayList<>();
+        java.util.Set<String> states = new java.util.HashSet<>();
         for (int index = 0; index < job.getSpec().getCompletions(); index++) {
-            String argument = container.getArgs().get(container.getArgs().indexOf("--shard") + 1)
-                    .replace("$(JOB_COMPLETION_INDEX)", Integer.toString(index));
-            Shard shard = Shard.parse(argument);
+            String value = Integer.toString(index);
+            List<String> arguments = container.getArgs().stream().map(arg -> arg.replace("$(JOB_COMPLETION_INDEX)", value)).toList();
+            Shard shard = Shard.parse(arguments.get(arguments.indexOf("--shard") + 1));
             FLEET.stream().filter(shard::contains).forEach(applied::add);
+            String state = arguments.get(arguments.indexOf("--state") + 1);
+            assertThat(dev.ferry.engine.state.RemoteStateLocation.parse(state).bucket()).isEqualTo("team-ferry-state");
+            states.add(state);
         }
         assertThat(applied).containsExactlyInAnyOrderElementsOf(FLEET);
+        assertThat(states).hasSize(4);
         for (int index = 0; index < 4; index++) {
             int shard = index;
             String names = FLEET.stream().filter(name -> Shard.of(name, 4) == shard).collect(Collectors.joining(", "));
@@ -172,8 +179,8 @@ class FleetCommandTest {
         assertThat(job.getMetadata().getNamespace()).isEqualTo("migrations");
         assertThat(documents.get(0).path("metadata").path("namespace").asText()).isEqualTo("migrations");
         assertThat(container.getImage()).isEqualTo("registry.example.com/ops/ferry:0.1.0");
-        assertThat(container.getArgs()).as("the file names its state, so no --state").doesNotContain("--state")
-                .contains("$(JOB_COMPLETION_INDEX)/2");
+        assertThat(container.getArgs()).as("the shards' states are beside the file's").contains("$(JOB_COMPLETION_INDEX)/2",
+                "s3://team-ferry-state/ferry/app/state.shard-$(JOB_COMPLETION_INDEX)-of-2.json");
         assertThat(container.getEnv()).filteredOn(variable -> variable.getValueFrom() != null
                         && variable.getValueFrom().getSecretKeyRef() != null)
                 .allSatisfy(variable -> assertThat(variable.getValueFrom().getSecretKeyRef().getName()).isEqualTo("vcenter-and-aws"))
@@ -187,10 +194,10 @@ class FleetCommandTest {
 
     @Test
     void githubActionsIsAMatrixOfOneJobPerShard(@TempDir Path bin) throws Exception {
-        Files.createDirectories(dir.resolve("plans"));
-        Files.copy(CliRunner.repositoryRoot().resolve("plans/examples/fleet.yaml"), dir.resolve("plans/fleet.yaml"));
+        Files.createDirectories(dir.resolve("ops plans"));
+        Files.copy(CliRunner.repositoryRoot().resolve("plans/examples/fleet.yaml"), dir.resolve("ops plans/fleet.yaml"));
 
-        CliRunner.Result result = CliRunner.run(dir, "fleet", "github-actions", "-f", "plans/fleet.yaml", "--shards", "3",
+        CliRunner.Result result = CliRunner.run(dir, "fleet", "github-actions", "-f", "ops plans/fleet.yaml", "--shards", "3",
                 "--state", STATE);
 
         assertThat(result.exitCode()).as(result.all()).isZero();
@@ -222,8 +229,8 @@ class FleetCommandTest {
         }
         assertThat(apply.path("run").asText()).contains("--shard").contains("--auto-approve");
 
-        // the steps' scripts, run by bash with a stand-in ferry that records its arguments: the apply of shard 1 of 3,
-        // and the secret file written where the migration file reads it
+        // the steps' scripts, run by bash with a stand-in ferry that records its arguments: the apply of shard 1 of 3
+        // (the folder's space kept), and the secret file written where the migration file reads it
         Path ferry = bin.resolve("ferry");
         Files.writeString(ferry, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$FERRY_ARGS\"\n");
         ferry.toFile().setExecutable(true);
@@ -233,12 +240,12 @@ class FleetCommandTest {
         shard.environment().put("FERRY_SHARD", "1");
         shard.environment().put("FERRY_ARGS", recorded.toString());
         assertThat(shard.start().waitFor()).isZero();
-        assertThat(Files.readAllLines(recorded)).containsExactly("apply", "-f", "plans/fleet.yaml", "--state", STATE, "--shard", "1/3",
-                "--auto-approve");
+        assertThat(Files.readAllLines(recorded)).containsExactly("apply", "-f", "ops plans/fleet.yaml",
+                "--state", "s3://team-ferry-state/fleet/state.shard-1-of-3.json", "--shard", "1/3", "--auto-approve");
         ProcessBuilder secretFile = new ProcessBuilder("bash", "-eo", "pipefail", "-c", files.path("run").asText()).directory(dir.toFile());
         secretFile.environment().put("FERRY_FILE_SECRETS_DB_ROOT_PASS", "it's a $ecret");
         assertThat(secretFile.start().waitFor()).isZero();
-        assertThat(Files.readString(dir.resolve("plans/secrets/db-root-pass"))).isEqualTo("it's a $ecret");
+        assertThat(Files.readString(dir.resolve("ops plans/secrets/db-root-pass"))).isEqualTo("it's a $ecret");
 
         assertThat(result.out()).contains("gh workflow run ferry-fleet.yml", "\n#      ROOT_PASSWORD\n",
                 "\n#      FERRY_FILE_SECRETS_DB_ROOT_PASS (the content of secrets/db-root-pass)\n");

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.diff.Shard;
+import dev.ferry.engine.state.RemoteStateLocation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,9 +14,9 @@ import java.util.TreeMap;
 
 /**
  * What a fleet manifest says, whatever runs it: the migration file (its path as given, its text, its
- * {@code metadata.name}), how many shards and how many at once, the state flag every shard needs when the file
- * does not name its remote state, the image or archive ferry comes from, and the secrets the file's providers
- * and references read: environment variables by name, files by the path the file gives them.
+ * {@code metadata.name}), how many shards and how many at once, the remote state the shards keep their state
+ * beside, the version of ferry, and the secrets the file's providers and references read: environment variables
+ * by name, files by the path the file gives them.
  */
 public record Fleet(
         String name,
@@ -23,7 +24,7 @@ public record Fleet(
         String content,
         int shards,
         Optional<Integer> parallelism,
-        Optional<String> stateFlag,
+        RemoteStateLocation state,
         String version,
         List<String> variables,
         List<String> optionalVariables,
@@ -60,7 +61,7 @@ public record Fleet(
                 throw new FerryException("--parallelism must be at least 1 (how many shards run at once), not " + value);
             }
         });
-        requireNonNull(stateFlag, "stateFlag is null");
+        requireNonNull(state, "state is null");
         requireNonNull(version, "version is null");
         variables = List.copyOf(variables);
         optionalVariables = List.copyOf(optionalVariables);
@@ -88,9 +89,25 @@ public record Fleet(
     /** The arguments of one shard's {@code ferry apply}, {@code index} as the runner spells it. */
     public List<String> applyArguments(String path, String index) {
         List<String> arguments = new ArrayList<>(List.of("apply", "-f", path));
-        stateFlag.ifPresent(state -> arguments.addAll(List.of("--state", state)));
+        arguments.addAll(List.of("--state", shardState(index)));
         arguments.addAll(List.of("--shard", index + "/" + shards, "--auto-approve"));
         return List.copyOf(arguments);
+    }
+
+    /**
+     * Where shard {@code index} keeps its state: an object of its own beside the file's ({@code state.json} becomes
+     * {@code state.shard-I-of-N.json}). A state's lock is held for a whole apply, so shards on one object would be
+     * refused by each other; shared resources (the staging bucket, its policy, the vmimport role) are still made by
+     * whichever shard gets there first and adopted by the others. N is in the name because changing it moves
+     * migrations to other shards, whose states do not know them: keep N for the life of a fleet.
+     */
+    public String shardState(String index) {
+        String key = state.key();
+        int slash = key.lastIndexOf('/');
+        int dot = key.lastIndexOf('.');
+        String suffix = ".shard-" + index + "-of-" + shards;
+        String shardKey = dot > slash + 1 ? key.substring(0, dot) + suffix + key.substring(dot) : key + suffix;
+        return state.scheme() + "://" + state.bucket() + "/" + shardKey;
     }
 
     /** The shards that get no migration (the hash spreads names, it does not balance them). */

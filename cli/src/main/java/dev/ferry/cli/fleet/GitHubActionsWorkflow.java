@@ -20,6 +20,7 @@ public final class GitHubActionsWorkflow {
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=@%+-]+");
     static final String SHARD_VARIABLE = "FERRY_SHARD";
+    static final String SHARD = "${" + SHARD_VARIABLE + "}";
     /** GitHub runs at most 256 jobs from one matrix. */
     static final int MATRIX_LIMIT = 256;
 
@@ -104,7 +105,7 @@ public final class GitHubActionsWorkflow {
         for (String variable : fleet.optionalVariables()) {
             environment.put(variable, "${{ secrets." + variable + " }}");
         }
-        apply.put("run", "ferry " + String.join(" ", fleet.applyArguments(fleet.file(), "$" + SHARD_VARIABLE).stream()
+        apply.put("run", "ferry " + String.join(" ", fleet.applyArguments(fleet.file(), SHARD).stream()
                 .map(GitHubActionsWorkflow::quote).toList()) + "\n");
         return workflow;
     }
@@ -128,17 +129,25 @@ public final class GitHubActionsWorkflow {
         names.forEach(name -> lines.add("     " + name));
         fleet.optionalVariables().forEach(name -> lines.add("     " + name + " (only with temporary keys; leave it unset otherwise)"));
         lines.add("3. Run it: gh workflow run " + workflowName() + ".yml (or Actions > ferry fleet " + fleet.name() + " > Run workflow).");
-        lines.add("A failed shard is run again with 'Re-run failed jobs' and resumes where it stopped (the state is in S3).");
+        lines.add("A failed shard is run again with 'Re-run failed jobs' and resumes where it stopped. Each shard keeps its own state"
+                + " in S3 (a state's lock is held for a whole apply), so keep --shards " + fleet.shards() + " for this fleet; what"
+                + " shard I has left: ferry plan -f " + fleet.file() + " --shard I/" + fleet.shards() + " --state "
+                + fleet.shardState("I"));
         return lines;
     }
 
-    /** One shell word: as it is when plain, the shard counter in double quotes, anything else in single quotes. */
+    /** One shell word: as it is when plain, in double quotes when it holds the shard, anything else in single quotes. */
     static String quote(String word) {
         if (PLAIN.matcher(word).matches()) {
             return word;
         }
-        if (word.startsWith("$" + SHARD_VARIABLE + "/")) {
-            return "\"" + word + "\"";
+        if (word.contains(SHARD)) {
+            StringBuilder quoted = new StringBuilder("\"");
+            String[] parts = word.split(Pattern.quote(SHARD), -1);
+            for (int i = 0; i < parts.length; i++) {
+                quoted.append(i == 0 ? "" : SHARD).append(parts[i].replaceAll("([\"\\\\$`])", "\\\\$1"));
+            }
+            return quoted.append('"').toString();
         }
         return "'" + word.replace("'", "'\"'\"'") + "'";
     }
