@@ -41,7 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Each shard runs 'ferry apply --shard I/N --auto-approve' on the migrations whose names hash to it. The state must be"
                 + " in S3 (state: {s3: ...} in the file, or --state s3://BUCKET/KEY) so that the shards share it. Credentials come"
-                + " from the platform's secrets, by the names the file's providers and ${env:...}/${file:...} references read."
+                + " from the platform's secrets, by the names the file's providers and $${env:...}/$${file:...} references read."
         })
 final class FleetCommand implements Callable<Integer> {
 
@@ -129,6 +129,10 @@ final class FleetCommand implements Callable<Integer> {
             err.println("Warning: " + shards + " shards for " + names.size() + (names.size() == 1 ? " migration" : " migrations")
                     + ": " + fleet.emptyShards().size() + " of them will have nothing to do.");
         }
+        migrationFile.provider("aws").map(section -> section.body().path("profile")).filter(profile -> profile.isTextual())
+                .ifPresent(profile -> err.println("Warning: providers.aws.profile names '" + profile.asText() + "', so every shard"
+                        + " would look for that profile in ~/.aws and not use AWS_ACCESS_KEY_ID; a pod or runner has no such profile."
+                        + " Remove 'profile' from " + file.file + " for a fleet, so the shards use the keys from their secrets."));
         String manifest = kind.equals("kubernetes")
                 ? new KubernetesManifest(fleet, Optional.ofNullable(image).orElse(KubernetesManifest.defaultImage(fleet.version())),
                         Optional.ofNullable(namespace), Optional.ofNullable(secret)).render()

@@ -264,6 +264,28 @@ class FleetCommandTest {
         assertThat(strategy.path("matrix").path("shard").size()).isEqualTo(8);
     }
 
+    @Test
+    void warnsThatANamedAwsProfileIsNotWhereTheShardsRun() throws IOException {
+        Path file = dir.resolve("fleet.yaml");
+        Files.writeString(file, Files.readString(CliRunner.repositoryRoot().resolve("plans/examples/fleet.yaml"))
+                .replace("aws: { region: us-west-1 }", "aws: { region: us-west-1, profile: production }"));
+
+        CliRunner.Result result = CliRunner.run(dir, "fleet", "github-actions", "-f", "fleet.yaml", "--shards", "2", "--state", STATE);
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.err()).contains("Warning: providers.aws.profile names 'production', so every shard would look for that"
+                + " profile in ~/.aws and not use AWS_ACCESS_KEY_ID;");
+        assertThat(result.out()).startsWith("# ferry fleet github-actions: ");
+    }
+
+    @Test
+    void helpNamesTheKindsAndTheReferencesAsWritten() {
+        String help = CliRunner.run(dir, "fleet", "--help").out().replaceAll("\\s+", " ");
+
+        assertThat(help).contains("What to print: kubernetes, github-actions.")
+                .contains("by the names the file's providers and ${env:...}/${file:...} references read.").doesNotContain("null");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "-3"})
     void refusesFewerThanOneShard(String shards) throws IOException {

@@ -56,6 +56,7 @@ public record FleetSecrets(List<String> variables, List<String> optionalVariable
                 case FILE -> files.add(new Fleet.SecretFile(relative(reference, located)));
             }
         }
+        optional.removeAll(variables); // a file that references ${env:AWS_SESSION_TOKEN} needs it
         return new FleetSecrets(List.copyOf(variables), optional, List.copyOf(files), providers);
     }
 

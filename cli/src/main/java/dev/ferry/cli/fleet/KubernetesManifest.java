@@ -123,10 +123,11 @@ public final class KubernetesManifest {
 
     Job job() {
         ObjectMeta metadata = metadata(jobName());
-        metadata.setAnnotations(new LinkedHashMap<>(Map.of(
-                "ferry.dev/migration-file", fleet.file(),
-                "ferry.dev/migration-sha256", sha256(fleet.content()),
-                "ferry.dev/resources", SIZING)));
+        Map<String, String> annotations = new LinkedHashMap<>(); // in this order, so that the same file prints the same manifest
+        annotations.put("ferry.dev/migration-file", fleet.file());
+        annotations.put("ferry.dev/migration-sha256", sha256(fleet.content()));
+        annotations.put("ferry.dev/resources", SIZING);
+        metadata.setAnnotations(annotations);
         return new JobBuilder()
                 .withMetadata(metadata)
                 .withNewSpec()
