@@ -41,7 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Each shard runs 'ferry apply --shard I/N --auto-approve' on the migrations whose names hash to it. The state must be"
                 + " in S3 (state: {s3: ...} in the file, or --state s3://BUCKET/KEY) so that the shards share it. Credentials come"
-                + " from the platform's secrets, by the names the file's providers and $${env:...}/$${file:...} references read."
+                + " from the platform's secrets, by the names the file's providers and $${env:...} and $${file:...} references read."
         })
 final class FleetCommand implements Callable<Integer> {
 
@@ -63,8 +63,8 @@ final class FleetCommand implements Callable<Integer> {
     Integer parallelism;
 
     @Option(names = "--state", paramLabel = "s3://BUCKET/KEY",
-            description = "Remote state for a file without 'state: {s3: ...}'. Each shard keeps its state beside it, KEY with"
-                    + " .shard-I-of-N before its extension.")
+            description = "Remote state for a file without 'state: {s3: ...}'. Each shard keeps its own state next to KEY, named"
+                    + " for the shard (state.json: state.shard-I-of-N.json).")
     String state;
 
     @Option(names = "--image", paramLabel = "IMAGE",

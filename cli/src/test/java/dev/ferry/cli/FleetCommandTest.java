@@ -283,7 +283,7 @@ class FleetCommandTest {
         String help = CliRunner.run(dir, "fleet", "--help").out().replaceAll("\\s+", " ");
 
         assertThat(help).contains("What to print: kubernetes, github-actions.")
-                .contains("by the names the file's providers and ${env:...}/${file:...} references read.").doesNotContain("null");
+                .contains("by the names the file's providers and ${env:...} and ${file:...} references read.").doesNotContain("null");
     }
 
     @ParameterizedTest
