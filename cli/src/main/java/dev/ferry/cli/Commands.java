@@ -22,7 +22,7 @@ import picocli.CommandLine.IVersionProvider;
         },
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, GraphCommand.class,
             ShowCommand.class, ImportCommand.class, StateCommand.class, ForceUnlockCommand.class, SandboxCommand.class, DemoCommand.class,
-            CompletionCommand.class},
+            CompletionCommand.class, FleetCommand.class},
         usageHelpAutoWidth = true)
 final class Commands implements Runnable {
 

@@ -288,6 +288,45 @@ class JarCommandsPrintEverythingIT {
     }
 
     @Test
+    void fleetManifestsArePrintedWholeAsTheirOwnProcess() throws Exception {
+        String state = "s3://team-ferry-state/ferry/web-tier/state.json";
+
+        Ferry.Result kubernetes = printsAll("fleet", "kubernetes", "--shards", "3", "--state", state);
+
+        com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        List<JsonNode> documents;
+        try (com.fasterxml.jackson.databind.MappingIterator<JsonNode> read = yaml.readerFor(JsonNode.class).readValues(kubernetes.out())) {
+            documents = read.readAll();
+        }
+        assertThat(documents).extracting(document -> document.path("kind").asText()).containsExactly("ConfigMap", "Job");
+        assertThat(documents.get(0).path("data").path("migration.yaml").asText())
+                .isEqualTo(java.nio.file.Files.readString(dir.resolve("migration.yaml")));
+        io.fabric8.kubernetes.api.model.batch.v1.Job job = yaml.treeToValue(documents.get(1), io.fabric8.kubernetes.api.model.batch.v1.Job.class);
+        assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
+        assertThat(job.getSpec().getCompletions()).isEqualTo(3);
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsSubsequence("--shard",
+                "$(JOB_COMPLETION_INDEX)/3", "--auto-approve");
+        assertThat(kubernetes.out()).as("the last document's last line, whole")
+                .startsWith("# ferry fleet kubernetes: migration.yaml").endsWith("\n  ttlSecondsAfterFinished: 604800\n");
+
+        Ferry.Result workflow = printsAll("fleet", "github-actions", "--shards", "3", "--state", state);
+        JsonNode apply = yaml.readTree(workflow.out()).path("jobs").path("apply");
+        assertThat(apply.path("strategy").path("matrix").path("shard")).hasToString("[0,1,2]");
+        assertThat(workflow.out()).startsWith("# ferry fleet github-actions: migration.yaml")
+                .endsWith(" --shard \"${FERRY_SHARD}/3\" --auto-approve\n");
+
+        Ferry.Result none = jar.run("fleet", "kubernetes", "--shards", "0", "--state", state);
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err()).isEqualTo("Error: --shards must be at least 1 (the number of processes the migrations are split over),"
+                + " not 0\n");
+        Ferry.Result local = jar.run("fleet", "github-actions", "--shards", "2");
+        assertThat(local.exitCode()).isEqualTo(1);
+        assertThat(local.err()).startsWith("Error: migration.yaml keeps its state on the local disk").contains("  state:\n    s3: {");
+    }
+
+    @Test
     void theBashCompletionScriptCompletesCommandsOptionsAndValuesInBash() throws Exception {
         Ferry.Result bash = printsAll("completion", "bash");
         java.nio.file.Files.writeString(dir.resolve("ferry.bash"), bash.out());
@@ -297,6 +336,7 @@ class JarCommandsPrintEverythingIT {
         assertThat(complete("ferry completion ")).isEqualTo("bash zsh fish");
         assertThat(complete("ferry state ")).isEqualTo("list show rm mv");
         assertThat(complete("ferry im")).isEqualTo("import");
+        assertThat(complete("ferry fleet ")).isEqualTo("kubernetes github-actions");
         assertThat(printsAll("completion", "zsh").out()).as("zsh runs the same script through bashcompinit")
                 .isEqualTo(bash.out()).contains("bashcompinit");
     }
