@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
             "",
             "--examples DIR writes what the migration files in DIR read from the local disk: the disk image a "
                 + "vsphere source's disk_image names (exported from the sandbox's VM of that name) and a random "
-                + "password for each root_pass: ${file:PATH} that is missing. With --examples plans/examples, "
+                + "password for each root_pass: $${file:PATH} that is missing. With --examples plans/examples, "
                 + "every example there plans and applies against the sandbox."
         })
 final class SandboxCommand implements Callable<Integer> {

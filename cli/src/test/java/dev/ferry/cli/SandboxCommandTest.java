@@ -99,4 +99,13 @@ class SandboxCommandTest {
                 + " vcenter-to-ec2.yaml and fleet.yaml read from the disk.");
         assertThat(dir.resolve("plans")).doesNotExist();
     }
+
+    @Test
+    void theHelpSaysWhatExamplesWrites_withTheSecretReferenceAsWritten(@TempDir Path dir) {
+        CliRunner.Result help = CliRunner.run(dir, "sandbox", "--help");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("a random password for each root_pass: ${file:PATH} that is missing")
+                .contains("--examples=DIR").doesNotContain("null");
+    }
 }
