@@ -3,6 +3,8 @@ package dev.ferry.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.provider.Provider;
+import dev.ferry.engine.spec.MigrationFiles;
 import dev.ferry.provider.vsphere.VsphereProvider;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.SandboxException;
@@ -12,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,7 +31,12 @@ import picocli.CommandLine.Spec;
             "Stand-ins for AWS (EC2, S3, IAM, STS, Pricing), Linode API v4 and the vCenter REST API "
                 + "that speak their real protocols on 127.0.0.1, seeded with a world that matches "
                 + "plans/examples/. Prints the environment to point ferry (or the AWS CLI) at it. State is in "
-                + "memory unless --state is given. Stop it with Ctrl-C."
+                + "memory unless --state is given. Stop it with Ctrl-C.",
+            "",
+            "--examples DIR writes what the migration files in DIR read from the local disk: the disk image a "
+                + "vsphere source's disk_image names (exported from the sandbox's VM of that name) and a random "
+                + "password for each root_pass: $${file:PATH} that is missing. With --examples plans/examples, "
+                + "every example there plans and applies against the sandbox."
         })
 final class SandboxCommand implements Callable<Integer> {
 
@@ -45,6 +53,11 @@ final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--world", paramLabel = "FILE", description = "Start from this world (YAML or JSON) instead of the default one.")
     String world;
 
+    @Option(names = "--examples", paramLabel = "DIR",
+            description = "Write what the migration files in DIR read from the local disk: vSphere disk images (such as"
+                    + " exports/app-02.ova) and missing root_pass files.")
+    String examples;
+
     @Option(names = "--time-scale", paramLabel = "X", defaultValue = "1.0",
             description = "Multiply every operation's duration by X (default 1.0: an AMI takes a few seconds).")
     double timeScale;
@@ -56,10 +69,13 @@ final class SandboxCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final CliEnvironment environment;
+    private final SandboxExamples examplesWriter;
 
     @Inject
-    SandboxCommand(CliEnvironment environment) {
+    SandboxCommand(CliEnvironment environment, Map<String, Provider> providers) {
         this.environment = requireNonNull(environment, "environment is null");
+        this.examplesWriter = new SandboxExamples(new MigrationFiles(
+                providers.values().stream().flatMap(p -> p.sectionKinds().stream()).toList()));
     }
 
     @Override
@@ -93,6 +109,10 @@ final class SandboxCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new FerryException(e.getMessage());
         }
+        Path examplesDirectory = examples == null ? null : environment.resolve(examples);
+        if (examplesDirectory != null) {
+            SandboxExamples.check(examplesDirectory, examples);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Sandbox sandbox;
         try {
@@ -106,10 +126,16 @@ final class SandboxCommand implements Callable<Integer> {
         }, "ferry-sandbox-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            List<String> prepared = examplesDirectory == null ? List.of()
+                    : examplesWriter.prepare(examplesDirectory, examples, sandbox.world());
             out.println("ferry sandbox is running on " + sandbox.endpoint() + " (AWS: EC2, S3, IAM, STS, Pricing in "
                     + sandbox.region() + "; Linode API v4 at " + sandbox.linodeApiUrl() + "; vCenter REST API at "
                     + sandbox.vcenterUrl() + "/api).");
             out.println();
+            if (examplesDirectory != null) {
+                prepared.forEach(out::println);
+                out.println();
+            }
             out.println("Point ferry at it from another shell (these credentials work only here):");
             out.println();
             out.print(sandbox.exportLines());
@@ -119,6 +145,10 @@ final class SandboxCommand implements Callable<Integer> {
             out.println("Then try: ./ferry plan -f plans/examples/ec2-to-linode.yaml");
             out.println("For journey B (plans/examples/vcenter-to-ec2.yaml), " + VsphereProvider.ENDPOINT_VARIABLE
                     + " sends vCenter requests here, and VSPHERE_USER and VSPHERE_PASSWORD log in.");
+            if (examplesDirectory == null) {
+                out.println("Start it with --examples plans/examples to write the OVA and the password file that"
+                        + " vcenter-to-ec2.yaml and fleet.yaml read from the disk.");
+            }
             out.println(faults == null ? "No faults are injected." : "Injecting faults: " + faults);
             out.println("Press Ctrl-C to stop.");
             out.flush();

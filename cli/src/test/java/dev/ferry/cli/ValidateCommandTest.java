@@ -6,15 +6,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ValidateCommandTest {
 
+    /** Every file in plans/examples, listed from the folder so that a new example is checked too. */
+    static Stream<String> examples() throws IOException {
+        try (Stream<Path> files = Files.list(CliRunner.repositoryRoot().resolve("plans/examples"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") || n.endsWith(".yml")).sorted()
+                    .toList().stream();
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"ec2-to-linode.yaml", "vcenter-to-ec2.yaml", "fleet.yaml"})
+    @MethodSource("examples")
     void examplesAreValid(String example) {
         Path examples = CliRunner.repositoryRoot().resolve("plans/examples");
 

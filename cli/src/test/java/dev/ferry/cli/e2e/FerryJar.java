@@ -43,22 +43,34 @@ final class FerryJar {
     }
 
     Ferry.Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(launcher.isEmpty()
-                ? List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString())
-                : launcher);
-        command.addAll(List.of(args));
         Path out = folder.resolve(".jar-out.log");
         Path err = folder.resolve(".jar-err.log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LINODE_") || name.startsWith("FERRY_"));
-        builder.environment().putAll(variables);
-        Process process = builder.start();
+        Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IllegalStateException("ferry " + String.join(" ", args) + " did not finish in two minutes");
         }
         return new Ferry.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Starts a command that runs until stopped (such as {@code ferry sandbox}), its stdout a pipe to read and its
+     * stderr in {@code .jar-ERR_NAME.log}; the caller stops it.
+     */
+    Process start(String errName, String... args) throws IOException {
+        return builder(args).redirectError(folder.resolve(".jar-" + errName + ".log").toFile()).start();
+    }
+
+    /** The command in the folder, with no standard input and none of the shell's AWS, Linode or ferry variables. */
+    private ProcessBuilder builder(String... args) {
+        List<String> command = new ArrayList<>(launcher.isEmpty()
+                ? List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString())
+                : launcher);
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LINODE_") || name.startsWith("FERRY_"));
+        builder.environment().putAll(variables);
+        return builder;
     }
 }

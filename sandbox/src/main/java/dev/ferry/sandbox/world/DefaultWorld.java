@@ -88,7 +88,8 @@ final class DefaultWorld {
                 instance("i-0a1b2c3d4e5f67890", "web-02", "t3.medium", "10.0.1.16", "54.183.22.11",
                         "sg-0a1b2c3d4e5f60789", "ami-0abcdef1234567890", List.of(),
                         Map.of("Environment", "production", "Role", "web"),
-                        List.of(volume("vol-0a1b2c3d4e5f60002", "/dev/xvda", 8, false)), List.of(22, 80, 443)),
+                        // laid out like a real AMI (GPT, BIOS boot code): over Linode's image limit, it takes the disk road
+                        List.of(bootableVolume("vol-0a1b2c3d4e5f60002", "/dev/xvda", 8)), List.of(22, 80, 443)),
                 instance("i-0b2c3d4e5f6789012", "db-01", "m5.large", "10.0.1.30", null,
                         "sg-0db0a1b2c3d4e5f60", "ami-0abcdef1234567890", List.of(),
                         Map.of("Environment", "production", "Role", "db"),
@@ -134,6 +135,11 @@ final class DefaultWorld {
         return new InstanceSpec(id, name, type, "x86_64", "Linux/UNIX", imageId, "subnet-0abc1234", privateIp,
                 publicIp, List.of(group), "ops", "2024-11-02T09:30:00Z", "/dev/xvda", productCodes, tags, volumes,
                 services);
+    }
+
+    /** A root volume laid out like an Ubuntu AMI ({@link GeneratedDisk#UBUNTU_GPT}), which boots by BIOS or UEFI. */
+    private static VolumeSpec bootableVolume(String id, String device, int sizeGib) {
+        return new VolumeSpec(id, device, sizeGib, "gp3", 3000, 125, false, null, true, null, null, GeneratedDisk.UBUNTU_GPT);
     }
 
     private static VolumeSpec volume(String id, String device, int sizeGib, boolean encrypted) {
