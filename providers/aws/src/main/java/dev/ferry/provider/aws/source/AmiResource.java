@@ -123,8 +123,9 @@ public final class AmiResource extends AwsResource {
                         + " run apply again to make a new one");
             }
             ObjectNode data = operation.data().deepCopy().put("unlisted", unlisted);
-            return new Outcome.InProgress(new Operation(operation.kind(), operation.id(), operation.resourceId(), "pending", data),
-                    "waiting for EC2 to list image " + operation.id(), OptionalDouble.empty(), POLL);
+            // Counted polls: each waits POLL, so that EC2 has the same time to list the image however fast it went so far.
+            return Outcome.InProgress.waiting(new Operation(operation.kind(), operation.id(), operation.resourceId(), "pending", data),
+                    "waiting for EC2 to list image " + operation.id(), POLL);
         }
         return follow(image.get(), operation);
     }

@@ -104,8 +104,8 @@ public final class ConversionTasks<T> {
                 return queued.get();
             }
             if (roleNotReady(e) && attempt < START_ATTEMPTS) {
-                return new Outcome.InProgress(starting(identity, attempt + 1), "waiting for the service role to take effect in IAM",
-                        OptionalDouble.empty(), POLL);
+                return Outcome.InProgress.waiting(starting(identity, attempt + 1), "waiting for the service role to take effect in IAM",
+                        POLL);
             }
             throw e;
         }
