@@ -1,24 +1,52 @@
 #!/usr/bin/env bash
-# How long `ferry demo` takes at the sandbox's full pace and at a tenth of it, with the demo's own poll interval
-# (1 s) and with the one a real apply has (FERRY_POLL_INTERVAL=15s, the default when unset), for one journey.
-# Polls follow the pace of the operation (issue 19 item 9), so --time-scale 0.1 should shorten the demo a lot.
-# Usage: bench/poll-pace.sh [JAR] [JOURNEY]   (default: cli/target/ferry.jar, ec2-to-linode)
+# How much --time-scale shortens an apply: a small raw disk imported into EC2 and launched (ImportImage takes 8 s
+# in the sandbox at scale 1, the instance 2 s), applied against `ferry sandbox --time-scale X` with the poll
+# interval a real apply has (FERRY_POLL_INTERVAL unset), at scale 1 and 0.1. Prints the apply's wall time and how
+# many times it polled (progress events in apply --json), for each jar given (e.g. a build of main, then this one).
+# Usage: bench/poll-pace.sh [JAR...]   (default: cli/target/ferry.jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar="${1:-cli/target/ferry.jar}"
-journey="${2:-ec2-to-linode}"
-[ -f "$jar" ] || { echo "no $jar: run mvn -o -q -DskipTests package -pl cli -am first" >&2; exit 1; }
-for interval in "" 15s; do
+jars=("$@")
+[ ${#jars[@]} -gt 0 ] || jars=(cli/target/ferry.jar)
+work="$(mktemp -d "${TMPDIR:-/tmp}/poll-pace.XXXXXX")"; [ -z "${KEEP:-}" ] || echo "runs kept in $work"
+trap 'kill "${sandbox_pid:-}" 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+
+python3 - "$work/web-01.raw" <<'PY'
+import os, sys
+disk = bytearray(os.urandom(2 << 20))
+disk[446:512] = bytes(66)
+disk[446], disk[446 + 4] = 0x80, 0x83           # one bootable Linux partition
+disk[510], disk[511] = 0x55, 0xAA
+open(sys.argv[1], "wb").write(disk)
+PY
+cat > "$work/migration.yaml" <<'YAML'
+apiVersion: ferry/v1
+kind: Migration
+metadata: { name: images }
+providers: { aws: { region: us-west-1 }, vsphere: {} }
+staging: { bucket: ferry-e2e-images, prefix: imports/, create: true, cleanup: keep }
+migrations:
+  - name: web-01
+    source: { vsphere: { disk_image: web-01.raw } }
+    target: { ec2: { subnet: subnet-0abc1234, instance_type: t3.small } }
+YAML
+
+for jar in "${jars[@]}"; do
     for scale in 1 0.1; do
-        start=$(date +%s.%N)
-        if [ -n "$interval" ]; then
-            FERRY_POLL_INTERVAL="$interval" NO_COLOR=1 java -jar "$jar" demo --journey "$journey" --time-scale "$scale" >/dev/null 2>&1
-        else
-            NO_COLOR=1 java -jar "$jar" demo --journey "$journey" --time-scale "$scale" >/dev/null 2>&1
-        fi
-        end=$(date +%s.%N)
-        label="${interval:-unset (the demo sets 1s)}"
-        printf 'demo --journey %s --time-scale %-3s FERRY_POLL_INTERVAL=%-26s %6.1f s\n' \
-            "$journey" "$scale" "$label" "$(echo "$end - $start" | bc)"
+        run="$work/run-$scale"
+        rm -rf "$run" && mkdir -p "$run" && cp "$work/web-01.raw" "$work/migration.yaml" "$run/"
+        java -jar "$jar" sandbox --time-scale "$scale" > "$run/sandbox.out" 2>&1 &
+        sandbox_pid=$!
+        for _ in $(seq 1 300); do grep -q '^export ROOT_PASSWORD' "$run/sandbox.out" 2>/dev/null && break; sleep 0.1; done
+        # shellcheck disable=SC1090
+        (set +u; source <(grep '^export ' "$run/sandbox.out"); unset FERRY_POLL_INTERVAL; cd "$run"
+         java -jar "$jar" plan -out review.plan > plan.out 2>&1 || { cat plan.out; exit 1; }
+         start=$(date +%s.%N)
+         NO_COLOR=1 java -jar "$jar" apply --json review.plan > apply.json 2> apply.err || { cat apply.err; exit 1; }
+         end=$(date +%s.%N)
+         polls=$(grep -c '"step_progress"' apply.json || true)
+         printf '%-40s --time-scale %-3s apply %6.1f s, %3d step_progress events (about one per poll)\n' \
+             "$jar" "$scale" "$(echo "$end - $start" | bc)" "$polls")
+        kill "$sandbox_pid"; wait "$sandbox_pid" 2>/dev/null || true
     done
 done
