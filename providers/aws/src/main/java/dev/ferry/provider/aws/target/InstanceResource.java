@@ -53,6 +53,7 @@ public final class InstanceResource extends AwsResource {
 
     public static final String NAME = "aws_instance";
     static final String MATCH = "match";
+    /** The longest wait between two polls; the engine's first poll comes sooner, and later ones follow the operation's pace. */
     private static final Duration POLL = Duration.ofSeconds(5);
 
     private final Network network;
