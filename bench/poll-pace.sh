@@ -45,8 +45,22 @@ for jar in "${jars[@]}"; do
          NO_COLOR=1 java -jar "$jar" apply --json review.plan > apply.json 2> apply.err || { cat apply.err; exit 1; }
          end=$(date +%s.%N)
          polls=$(grep -c '"step_progress"' apply.json || true)
-         printf '%-40s --time-scale %-3s apply %6.1f s, %3d step_progress events (about one per poll)\n' \
-             "$jar" "$scale" "$(echo "$end - $start" | bc)" "$polls")
+         # the import's and the launch's own time, from their events' timestamps (JVM start and load left out)
+         steps=$(python3 -c '
+import json, sys
+from datetime import datetime
+started = {}
+out = []
+for line in open("apply.json"):
+    e = json.loads(line)
+    at = datetime.fromisoformat(e["timestamp"].replace("Z", "+00:00"))
+    if e["type"] == "step_started":
+        started[e["address"]] = at
+    elif e["type"] == "step_finished" and e["address"].split(".")[0] in ("aws_image_import", "aws_instance"):
+        out.append("%s %.1f s" % (e["address"].split(".")[0], (at - started[e["address"]]).total_seconds()))
+print(", ".join(out))')
+         printf '%-22s --time-scale %-3s apply %5.1f s (%s), %2d polls (step_progress events)\n' \
+             "$(basename "$jar")" "$scale" "$(echo "$end - $start" | bc)" "$steps" "$polls")
         kill "$sandbox_pid"; wait "$sandbox_pid" 2>/dev/null || true
     done
 done
