@@ -140,6 +140,40 @@ class VcenterToEc2Test {
         assertThat(sandbox.world().bucket(BUCKET)).as("the bucket holds the kept upload, so ferry leaves it").isPresent();
     }
 
+    @Test
+    void theMarkdownPlanShowsTheEc2TypeAtItsOnDemandPrice_andThatAVmOnPremisesHasNone() throws IOException {
+        Files.writeString(dir.resolve("migration.yaml"), example());
+        sandbox.world().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
+
+        CliRunner.Result markdown = ferry("plan", "--markdown");
+
+        assertThat(markdown.exitCode()).as(markdown.all()).isZero();
+        String table = markdown.out().substring(markdown.out().indexOf("**Cost**"));
+        assertThat(table).as(markdown.out())
+                .contains("| Migration | Source (type) | Source $/month | Target (type) | Target $/month | Difference |\n")
+                // the sandbox's Pricing API: t3.medium on demand in us-west-1 at $0.0496/hour × 730 hours
+                .contains("| `app-02` | 2 vCPUs, 4 GiB | n/a (on-premises) | t3.medium | $36.21 | n/a |\n")
+                .contains("| **Fleet total** | | **n/a** | | **$36.21** | **n/a** |\n")
+                .doesNotContain("unknown");
+        assertThat(sandbox.requests().count("pricing:GetProducts")).as("one price, asked once").isEqualTo(1);
+    }
+
+    @Test
+    void withoutPricesTheJourneyBPlanGoesOnAndSaysWhy_askingThePricingApiOnceAndRetryingOnceAtMost() throws IOException {
+        Files.writeString(dir.resolve("migration.yaml"), example());
+        sandbox.world().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
+        sandbox.faults().set("services=pricing,rate=1,statuses=500");
+
+        CliRunner.Result markdown = ferry("plan", "--markdown");
+
+        assertThat(markdown.exitCode()).as(markdown.all()).isZero();
+        assertThat(markdown.out()).as(markdown.out())
+                .contains("| `app-02` | 2 vCPUs, 4 GiB | n/a (on-premises) | t3.medium | unknown<sup>1</sup> | unknown |\n")
+                .contains("| **Fleet total** | | **n/a** | | **$0.00 + 1 unknown** | **unknown** |\n")
+                .containsPattern("<sup>1</sup> no price for t3\\.medium: .*Pricing GetProducts");
+        assertThat(sandbox.requests().forService("pricing")).as("asked once, retried once at most").hasSizeBetween(1, 2);
+    }
+
     /** A file with migrations whose source is a disk image alone (no vCenter), launched as {@code type}. */
     static String imagesOnly(String type, String... names) {
         StringBuilder file = new StringBuilder("""

@@ -236,18 +236,24 @@ final class StepRunner {
 
     /**
      * Follows an operation until it is done, recording it in state the moment it appears, showing its
-     * progress, and saying every few seconds that it is still running.
+     * progress, and saying every few seconds that it is still running. Polls come at the operation's pace
+     * ({@link PollPace}), unless the provider asks for a set wait.
      */
     private Outcome drive(ManagedResourceType type, StepContext context, Outcome outcome, ResourceStatus status) {
         Instant lastStillRunning = clock.instant();
         Optional<Operation> recorded = Optional.empty();
+        PollPace pace = PollPace.standard();
         while (outcome instanceof Outcome.InProgress progress) {
             Operation operation = progress.operation();
             if (recorded.isEmpty() || !recorded.get().equals(operation)) {
                 context.record(operation, status);
                 recorded = Optional.of(operation);
             }
-            Duration pause = min(progress.pollAfter(), progress.queued() ? options.maxQueuedWait() : options.maxPollInterval());
+            Duration pause = switch (progress.pace()) {
+                case FOLLOW -> pace.next(progress.status(), progress.percent(), min(progress.pollAfter(), options.maxPollInterval()));
+                case WAIT -> min(progress.pollAfter(), options.maxPollInterval());
+                case QUEUED -> min(progress.pollAfter(), options.maxQueuedWait());
+            };
             context.progress(progress.queued() ? progress.status() + "; retrying in " + shortly(pause) : progress.status(),
                     progress.percent());
             Instant wakeUp = clock.instant().plus(pause);

@@ -34,6 +34,13 @@ public record MachineFacts(
     /** The output a source's data resource gives these facts in (and the argument a target takes them by). */
     public static final String OUTPUT = "machine";
 
+    /**
+     * The output a source's data resource gives beside its facts when no price applies to the machine where it is,
+     * saying why (e.g. {@code on-premises}): not the same as a price that is not known. Kept out of the facts, which
+     * targets take as an argument, so that it changes nothing they plan.
+     */
+    public static final String PRICE_NOT_APPLICABLE = "price_not_applicable";
+
     /** The firmware only boots through UEFI: no BIOS boot loader a direct-disk boot could start. */
     public static final String UEFI = "uefi";
 

@@ -22,27 +22,55 @@ public sealed interface Outcome {
     }
 
     /**
-     * Still going: the engine records {@code operation}, shows {@code status} and {@code percent},
-     * and polls again after {@code pollAfter}. {@code queued}: the cloud refused to start it for now, because
-     * a limit it counts for the whole account is reached; the engine waits {@code pollAfter} as asked (not
-     * shortened to its poll interval) and adds the time left to the status.
+     * Still going: the engine records {@code operation}, shows {@code status} and {@code percent}, and polls again
+     * as {@code pace} says: {@link Pace#FOLLOW} soon at first, then less often while status and percent stay the same,
+     * never later than {@code pollAfter}; {@link Pace#WAIT} after {@code pollAfter} (shortened to the engine's poll
+     * interval); {@link Pace#QUEUED} after {@code pollAfter} as asked, adding the time left to the status.
      */
-    record InProgress(Operation operation, String status, OptionalDouble percent, Duration pollAfter, boolean queued)
+    record InProgress(Operation operation, String status, OptionalDouble percent, Duration pollAfter, Pace pace)
             implements Outcome {
         public InProgress {
             requireNonNull(operation, "operation is null");
             requireNonNull(status, "status is null");
             requireNonNull(percent, "percent is null");
             requireNonNull(pollAfter, "pollAfter is null");
+            requireNonNull(pace, "pace is null");
         }
 
+        /** An operation the cloud is working on, followed at its pace and polled at least every {@code pollAfter}. */
         public InProgress(Operation operation, String status, OptionalDouble percent, Duration pollAfter) {
-            this(operation, status, percent, pollAfter, false);
+            this(operation, status, percent, pollAfter, Pace.FOLLOW);
+        }
+
+        /**
+         * A wait whose length matters more than what the cloud shows, e.g. for IAM to spread a new role before
+         * a start is tried again: the next poll comes after {@code wait}.
+         */
+        public static InProgress waiting(Operation operation, String status, Duration wait) {
+            return new InProgress(operation, status, OptionalDouble.empty(), wait, Pace.WAIT);
         }
 
         /** A start the cloud queued ({@code status} says by whom and why), to be tried again after {@code wait}. */
         public static InProgress queued(Operation operation, String status, Duration wait) {
-            return new InProgress(operation, status, OptionalDouble.empty(), wait, true);
+            return new InProgress(operation, status, OptionalDouble.empty(), wait, Pace.QUEUED);
         }
+
+        /** The cloud refused to start it for now: a limit it counts for the whole account is reached. */
+        public boolean queued() {
+            return pace == Pace.QUEUED;
+        }
+    }
+
+    /** How the engine times the next poll of an operation in progress. */
+    enum Pace {
+        /** Follow the operation: a short first wait, longer ones while it does not move, up to {@code pollAfter}. */
+        FOLLOW,
+        /** Wait {@code pollAfter} (at most the engine's poll interval) whatever the operation shows. */
+        WAIT,
+        /**
+         * Wait {@code pollAfter} as asked, not shortened to the engine's poll interval, so that many processes
+         * queued by the same account-wide limit do not all come back at once.
+         */
+        QUEUED
     }
 }

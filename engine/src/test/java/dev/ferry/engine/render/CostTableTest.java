@@ -36,6 +36,10 @@ class CostTableTest {
     private static Change change(ResourceAddress address, Action action, String migration, String output, ObjectNode value) {
         ObjectNode known = JsonNodeFactory.instance.objectNode();
         known.set(output, value);
+        return change(address, action, migration, known);
+    }
+
+    private static Change change(ResourceAddress address, Action action, String migration, ObjectNode known) {
         return new Change(address, action, Optional.empty(), null, null, null, null, known, null, null, null, null,
                 Set.of(migration), Optional.empty(), 1);
     }
@@ -103,6 +107,34 @@ class CostTableTest {
                 "{\"type\": \"g6-standard-2\", \"monthly_usd\": 24.0, \"basis\": \"us-lax\"}"));
         ((ObjectNode) web.at("/known_outputs/cost")).put("monthly_usd", "24");
         assertThat(schema.validate(json)).as("a price that is not a number").isNotEmpty();
+    }
+
+    @Test
+    void aVmOnPremisesHasNoPriceToCompare_soItsPriceAndTheDifferenceAreNotApplicable() {
+        MachineFacts vm = new MachineFacts("vsphere", "app-02", 2, 4096, null, null, Optional.of("Ubuntu Linux (64-bit)"), List.of(),
+                List.of(), List.of(), Map.of(), Optional.empty(), Optional.empty(), Optional.of("POWERED_ON"));
+        ObjectNode known = JsonNodeFactory.instance.objectNode().put(MachineFacts.PRICE_NOT_APPLICABLE, "on-premises");
+        known.set(MachineFacts.OUTPUT, vm.toJson());
+        Change read = change(ResourceAddress.data("vsphere_vm", "app-02"), Action.NOOP, "app-02", known);
+        List<Change> changes = List.of(
+                read,
+                change(ResourceAddress.managed("aws_instance", "app-02"), Action.CREATE, "app-02", Cost.OUTPUT,
+                        Cost.known("t3.medium", 30.37, "on-demand Linux t3.medium in us-west-1").toJson()));
+
+        assertThat(CostTable.render(plan(false, changes)).orElseThrow()).isEqualTo("""
+
+                **Cost** (monthly, on demand)
+
+                | Migration | Source (type) | Source $/month | Target (type) | Target $/month | Difference |
+                |---|---|---|---|---|---|
+                | `app-02` | 2 vCPUs, 4 GiB | n/a (on-premises) | t3.medium | $30.37 | n/a |
+                | **Fleet total** | | **n/a** | | **$30.37** | **n/a** |
+                """);
+
+        List<Change> mixed = new java.util.ArrayList<>(changes);
+        mixed.addAll(fleet().subList(0, 2));
+        assertThat(CostTable.render(plan(false, mixed)).orElseThrow())
+                .contains("| **Fleet total** | | **$30.37 + 1 n/a** | | **$54.37** | **n/a** |\n");
     }
 
     @Test

@@ -8,10 +8,10 @@ import dev.ferry.engine.provider.ResourceType;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Images;
+import dev.ferry.provider.aws.price.PriceCatalog;
 import dev.ferry.provider.aws.source.AmiResource;
 import dev.ferry.provider.aws.source.Ec2InstanceData;
 import dev.ferry.provider.aws.source.ImageExportResource;
-import dev.ferry.provider.aws.source.PriceCatalog;
 import dev.ferry.provider.aws.source.S3ArtifactOpener;
 import dev.ferry.provider.aws.staging.BucketExportGrantResource;
 import dev.ferry.provider.aws.staging.BucketPolicyResource;
@@ -67,7 +67,7 @@ final class AwsSession implements ProviderSession {
                         calls::call),
                 new S3ObjectUploadResource(clients, calls, upload),
                 new ImageImportResource(clients, calls, images),
-                new InstanceResource(clients, calls, new Network(clients, calls), new InstanceTypes(clients, calls)),
+                new InstanceResource(clients, calls, new Network(clients, calls), new InstanceTypes(clients, calls), prices),
                 new BucketExportGrantResource(clients, calls, buckets),
                 new InstanceExportResource(clients, calls),
                 new LaunchTemplateResource(clients, calls));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.engine.testing.MigrationYaml;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.diff.Planner;
+import dev.ferry.engine.machine.Cost;
 import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.plan.Action;
 import dev.ferry.engine.plan.Change;
@@ -198,6 +199,10 @@ class JourneyBTargetTest {
         assertThat(instance.after().text("instance_type")).isEqualTo(expected.name());
         assertThat(instance.notes()).anySatisfy(note -> assertThat(note.text()).startsWith("instance_type match: " + expected.name())
                 .contains("at least 2 vCPUs and 4096 MiB"));
+        Cost cost = Cost.fromJson(instance.knownOutputs().get(Cost.OUTPUT)).orElseThrow();
+        assertThat(cost.type()).as("the plan's cost table reads this").hasValue(expected.name());
+        assertThat(cost.monthlyUsd()).hasValue(Math.round(expected.linuxHourlyUsd().get("us-west-1") * 730 * 100) / 100.0);
+        assertThat(cost.basis()).contains("on-demand Linux " + expected.name() + " in us-west-1");
         assertThat(change(plan, "aws_s3_object.app-02").after().text("key")).isEqualTo("imports/app-02.raw");
         assertThat(change(plan, "aws_image_import.app-02").after().text("platform")).isEqualTo("Linux");
         for (String address : List.of("aws_iam_role.vmimport", "aws_s3_object.app-02", "aws_image_import.app-02", "aws_instance.app-02",

@@ -42,6 +42,8 @@ final class VsphereVmDataSource implements DataSourceType {
 
     static final String TYPE = "vsphere_vm";
     static final String KIND = "file";
+    /** Why the plan's cost table shows no price for the source: a VM in one's own data centre has no list price. */
+    static final String ON_PREMISES = "on-premises";
 
     private final Optional<VcenterConnection> vcenter;
 
@@ -230,6 +232,7 @@ final class VsphereVmDataSource implements DataSourceType {
         DiskImage diskImage = new DiskImage(KIND, image.format().id(), image.fileBytes(), location, image.path().toString());
         ObjectNode outputs = JsonNodeFactory.instance.objectNode();
         outputs.set("machine", machine.toJson());
+        outputs.put(MachineFacts.PRICE_NOT_APPLICABLE, ON_PREMISES);
         outputs.set("disk_image", diskImage.toJson());
         bootMode.ifPresent(mode -> outputs.put("boot_mode", mode));
         vm.ifPresent(info -> outputs.put("vm_id", info.vm()).put("power_state", info.powerState()));
@@ -298,6 +301,7 @@ final class VsphereVmDataSource implements DataSourceType {
                 Optional.empty(), Optional.empty(), Optional.of(info.powerState()));
         ObjectNode outputs = JsonNodeFactory.instance.objectNode();
         outputs.set("machine", machine.toJson());
+        outputs.put(MachineFacts.PRICE_NOT_APPLICABLE, ON_PREMISES);
         info.bootType().map(type -> type.equalsIgnoreCase("EFI") ? "uefi" : "legacy-bios").ifPresent(mode -> outputs.put("boot_mode", mode));
         outputs.put("vm_id", info.vm()).put("power_state", info.powerState());
         return new DataResult.Found(outputs, notes);

@@ -69,6 +69,8 @@ class VsphereVmDataSourceTest {
         assertThat(machine.disks()).extracting(MachineFacts.Disk::sizeBytes).containsExactly((long) MIB, 2L * MIB);
         assertThat(machine.rootDisk()).hasValueSatisfying(disk -> assertThat(disk.name()).isEqualTo("vmdisk1"));
         assertThat(machine.powerState()).isEmpty();
+        assertThat(found.outputs().path(MachineFacts.PRICE_NOT_APPLICABLE).asText()).as("the plan's cost table shows no price for a VM on-premises")
+                .isEqualTo("on-premises");
         assertThat(found.outputs().get("boot_mode").asText()).isEqualTo("uefi");
 
         JsonNode diskImage = found.outputs().get("disk_image");
@@ -102,6 +104,8 @@ class VsphereVmDataSourceTest {
         assertThat(db01.memoryMib()).isEqualTo(32768);
         assertThat(db01.platform()).isEqualTo("linux");
         assertThat(db01.powerState()).hasValue("POWERED_OFF");
+        assertThat(db01.price()).isEmpty();
+        assertThat(found(results.get(address("db-01"))).outputs().path(MachineFacts.PRICE_NOT_APPLICABLE).asText()).isEqualTo("on-premises");
         assertThat(db01.disks()).singleElement().satisfies(disk -> {
             assertThat(disk.name()).isEqualTo("Hard disk 1");
             assertThat(disk.sizeBytes()).isEqualTo(2L * MIB);

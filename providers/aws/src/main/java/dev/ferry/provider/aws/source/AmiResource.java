@@ -45,6 +45,7 @@ public final class AmiResource extends AwsResource {
     public static final String NAME = "aws_ami";
     /** The argument naming the file's key that sets {@code reboot}, such as {@code source.ec2.reboot: true}. */
     public static final String REBOOT_SETTING = "reboot_setting";
+    /** The longest wait between two polls; the engine's first poll comes sooner, and later ones follow the operation's pace. */
     private static final Duration POLL = Duration.ofSeconds(10);
     /** How many polls may find no image right after CreateImage (EC2 lists new images eventually). */
     private static final int UNLISTED_POLLS = 30;
@@ -123,8 +124,9 @@ public final class AmiResource extends AwsResource {
                         + " run apply again to make a new one");
             }
             ObjectNode data = operation.data().deepCopy().put("unlisted", unlisted);
-            return new Outcome.InProgress(new Operation(operation.kind(), operation.id(), operation.resourceId(), "pending", data),
-                    "waiting for EC2 to list image " + operation.id(), OptionalDouble.empty(), POLL);
+            // Counted polls: each waits POLL, so that EC2 has the same time to list the image however fast it went so far.
+            return Outcome.InProgress.waiting(new Operation(operation.kind(), operation.id(), operation.resourceId(), "pending", data),
+                    "waiting for EC2 to list image " + operation.id(), POLL);
         }
         return follow(image.get(), operation);
     }

@@ -17,6 +17,7 @@ import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Ec2Tags;
 import dev.ferry.provider.aws.client.Ec2Units;
+import dev.ferry.provider.aws.price.PriceCatalog;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -45,6 +45,7 @@ public final class SnapshotReadResource implements ManagedResourceType {
 
     public static final String NAME = "aws_snapshot_read";
     public static final String KIND = "ebs-snapshot";
+    /** The longest wait between two polls; the engine's first poll comes sooner, and later ones follow the operation's pace. */
     private static final Duration POLL = Duration.ofSeconds(5);
     private static final long GIB = 1024L * 1024 * 1024;
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.machine.Cost;
 import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Note;
@@ -23,6 +24,7 @@ import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Ec2Tags;
 import dev.ferry.provider.aws.client.Ec2Units;
 import dev.ferry.provider.aws.client.Json;
+import dev.ferry.provider.aws.price.PriceCatalog;
 import dev.ferry.provider.aws.task.AwsResource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,15 +53,18 @@ public final class InstanceResource extends AwsResource {
 
     public static final String NAME = "aws_instance";
     static final String MATCH = "match";
+    /** The longest wait between two polls; the engine's first poll comes sooner, and later ones follow the operation's pace. */
     private static final Duration POLL = Duration.ofSeconds(5);
 
     private final Network network;
     private final InstanceTypes types;
+    private final PriceCatalog prices;
 
-    public InstanceResource(AwsClients clients, AwsCalls calls, Network network, InstanceTypes types) {
+    public InstanceResource(AwsClients clients, AwsCalls calls, Network network, InstanceTypes types, PriceCatalog prices) {
         super(NAME, new ResourceSchema(Set.of("tags")), clients, calls);
         this.network = requireNonNull(network, "network is null");
         this.types = requireNonNull(types, "types is null");
+        this.prices = requireNonNull(prices, "prices is null");
     }
 
     @Override
@@ -104,7 +109,25 @@ public final class InstanceResource extends AwsResource {
         if (planned.isKnown("instance_type")) {
             known.put("instance_type", planned.text("instance_type"));
         }
+        if (errors.isEmpty()) {
+            known.set(Cost.OUTPUT, cost(planned.optionalText("instance_type"), machine, notes).toJson());
+        }
         return new PlanResult(planned, known, notes, errors);
+    }
+
+    /** The planned type's monthly on-demand price in the region, for the plan's cost table (a note when there is none). */
+    private Cost cost(Optional<String> type, Optional<MachineFacts> machine, List<Note> notes) {
+        if (type.isEmpty()) {
+            return Cost.unknown(Optional.empty(), "instance_type: match is chosen once the source machine is known");
+        }
+        boolean windows = machine.map(facts -> facts.platform().equals("windows")).orElse(false);
+        PriceCatalog.Quote quote = prices.monthly(type.get(), windows ? "Windows" : "Linux/UNIX");
+        if (quote.price().isPresent()) {
+            return Cost.known(type.get(), quote.price().get().monthlyUsd(), quote.price().get().basis());
+        }
+        String problem = quote.problem().orElse("the Price List API gave none");
+        notes.add(Note.info("no price for " + type.get() + ": " + problem));
+        return Cost.unknown(type, "no price for " + type.get() + ": " + problem);
     }
 
     private Map<String, String> tags(Attributes arguments, Identity identity) {

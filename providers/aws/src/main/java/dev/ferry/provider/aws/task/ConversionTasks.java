@@ -36,6 +36,7 @@ public final class ConversionTasks<T> {
 
     /** AWS runs at most 5 import and export (conversion) tasks per region at once, by default. */
     public static final int PER_REGION = 5;
+    /** The longest wait between two polls; the engine's first poll comes sooner, and later ones follow the operation's pace. */
     static final Duration POLL = Duration.ofSeconds(15);
     /** Starts tried while a new role propagates through IAM. */
     static final int START_ATTEMPTS = 20;
@@ -104,8 +105,8 @@ public final class ConversionTasks<T> {
                 return queued.get();
             }
             if (roleNotReady(e) && attempt < START_ATTEMPTS) {
-                return new Outcome.InProgress(starting(identity, attempt + 1), "waiting for the service role to take effect in IAM",
-                        OptionalDouble.empty(), POLL);
+                return Outcome.InProgress.waiting(starting(identity, attempt + 1), "waiting for the service role to take effect in IAM",
+                        POLL);
             }
             throw e;
         }

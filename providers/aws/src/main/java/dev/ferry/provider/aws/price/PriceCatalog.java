@@ -1,4 +1,4 @@
-package dev.ferry.provider.aws.source;
+package dev.ferry.provider.aws.price;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.pricing.model.GetProductsResponse;
 
 /**
  * On-demand EC2 prices from the Price List API (GetProducts, one call per instance type and operating
- * system), as a monthly figure: the hourly price times 730 hours. A price that cannot be had is not an
- * error; the plan simply shows none and says why.
+ * system, shared by the EC2 source and the EC2 target of a session), as a monthly figure: the hourly price
+ * times 730 hours. A price that cannot be had is not an error; the plan simply shows none and says why.
  */
 public final class PriceCatalog {
 
@@ -28,7 +28,7 @@ public final class PriceCatalog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A price, or why there is none. */
-    record Quote(Optional<MachineFacts.Price> price, Optional<String> problem) {
+    public record Quote(Optional<MachineFacts.Price> price, Optional<String> problem) {
     }
 
     private final AwsClients clients;
@@ -41,7 +41,7 @@ public final class PriceCatalog {
     }
 
     /** The monthly on-demand price of {@code instanceType} running {@code platformDetails} in the session's region. */
-    Quote monthly(String instanceType, String platformDetails) {
+    public Quote monthly(String instanceType, String platformDetails) {
         String operatingSystem = operatingSystem(platformDetails);
         return quotes.computeIfAbsent(instanceType + "/" + operatingSystem, key -> quote(instanceType, operatingSystem));
     }
