@@ -25,6 +25,12 @@ public final class IamHandler extends IdentityQueryService {
         super(world, NAMESPACE);
     }
 
+    /** IAM is global: its one endpoint (iam.amazonaws.com) takes requests signed for us-east-1 only. */
+    @Override
+    protected boolean signsFor(String region) {
+        return region.equals("us-east-1");
+    }
+
     @Override
     protected AwsException internalFailure() {
         return new AwsException(500, "ServiceFailure", "An internal failure occurred.");
