@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 
 /**
  * The region names AWS has, from the SDK's own partition metadata: what a credential scope may name. The
- * pseudo-regions of the global endpoints ({@code aws-global}) are not regions a request is signed for.
+ * pseudo-regions of the global endpoints ({@code aws-global}) are no region a regional service answers for; IAM
+ * accepts its own.
  */
 final class AwsRegions {
 

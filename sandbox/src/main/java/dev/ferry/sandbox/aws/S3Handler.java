@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 
@@ -148,7 +152,12 @@ public final class S3Handler implements ServiceHandler {
             refuse(call, new SignatureDoesNotMatch(credential.get().accessKeyId(), mismatch), null, null);
             return false;
         }
-        call.attribute(S3BodyReceiver.CHUNK_SIGNATURES, ((SigV4Verifier.Verified) outcome).chunks());
+        SigV4Verifier.Verified verified = (SigV4Verifier.Verified) outcome;
+        if (verified.signed().presigned() && expired(verified.signed().amzDate(), call.queryParameter("X-Amz-Expires"))) {
+            refuse(call, new AwsException(403, "AccessDenied", "Request has expired"), null, null);
+            return false;
+        }
+        call.attribute(S3BodyReceiver.CHUNK_SIGNATURES, verified.chunks());
         return true;
     }
 
@@ -168,6 +177,21 @@ public final class S3Handler implements ServiceHandler {
         }
         error(call, e, bucket, key);
     }
+
+    /** Whether a presigned URL's lifetime is over (by the real clock, which signed it). */
+    private static boolean expired(String amzDate, String expires) {
+        if (expires == null) {
+            return false;
+        }
+        try {
+            Instant signedAt = LocalDateTime.parse(amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC);
+            return Instant.now().isAfter(signedAt.plusSeconds(Long.parseLong(expires)));
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     /** S3 tells what it signed, so that a client can see where its signing went another way. */
     private static final class SignatureDoesNotMatch extends AwsException {

@@ -29,6 +29,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +158,44 @@ class SignatureVerificationTest {
         HttpResponse<String> signedRight = HttpClient.newHttpClient().send(
                 SignedRequests.s3(sandbox, "GET", "/", Map.of()).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(signedRight.statusCode()).as(signedRight.body()).isEqualTo(200);
+    }
+
+    @Test
+    void presignedUrlsAreCheckedForSignatureAndExpiry() throws Exception {
+        try (S3Client s3 = right.s3()) {
+            s3.createBucket(r -> r.bucket("shared").createBucketConfiguration(c -> c.locationConstraint(sandbox.region())));
+            s3.putObject(r -> r.bucket("shared").key("report.txt"), RequestBody.fromString("hello"));
+        }
+        Clock now = Clock.systemUTC();
+        Clock anHourAgo = Clock.offset(now, Duration.ofHours(-1));
+        HttpResponse<String> good = presignedGet("/shared/report.txt", sandbox.secretAccessKey(), now);
+        assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+        assertThat(good.body()).isEqualTo("hello");
+        HttpResponse<String> forged = presignedGet("/shared/report.txt", WRONG_SECRET, now);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.body()).contains("<Code>SignatureDoesNotMatch</Code>");
+        HttpResponse<String> stale = presignedGet("/shared/report.txt", sandbox.secretAccessKey(), anHourAgo);
+        assertThat(stale.statusCode()).isEqualTo(403);
+        assertThat(stale.body()).contains("<Code>AccessDenied</Code>", "Request has expired");
+    }
+
+    /** A GET presigned by the SDK's signer for five minutes from {@code clock}'s now. */
+    private static HttpResponse<String> presignedGet(String path, String secret, Clock clock) throws Exception {
+        URI uri = URI.create(sandbox.endpoint() + path);
+        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create(sandbox.accessKeyId(), secret))
+                .request(SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(uri).build())
+                .putProperty(AwsV4HttpSigner.REGION_NAME, sandbox.region())
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                .putProperty(AwsV4HttpSigner.AUTH_LOCATION, AwsV4HttpSigner.AuthLocation.QUERY_STRING)
+                .putProperty(AwsV4HttpSigner.EXPIRATION_DURATION, Duration.ofMinutes(5))
+                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
+        assertThat(signed.request().getUri().getRawQuery()).contains("X-Amz-Signature=", "X-Amz-Expires=300");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(signed.request().getUri()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A PutObject in aws-chunked framing signed chunk by chunk by the SDK's signer; optionally one byte altered. */
