@@ -183,6 +183,54 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aRegionAwsDoesNotHaveIsWarnedOnceWithTheNearestName(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("migration.yaml"), """
+                apiVersion: ferry/v1
+                kind: Migration
+                metadata: { name: typo }
+                providers:
+                  aws: { region: us-wst-1 }
+                  linode: {}
+                migrations:
+                  - name: web-01
+                    source: { ec2: { instance: i-0e1dc0292b0ae7293 } }
+                    target: { linode: { region: us-lax, root_pass: "${env:ROOT_PASSWORD}" } }
+                  - name: web-02
+                    source: { ec2: { instance: i-0a1b2c3d4e5f67890 } }
+                    target: { linode: { region: us-lax, root_pass: "${env:ROOT_PASSWORD}" } }
+                """);
+
+        CliRunner.Result result = CliRunner.run(dir, "validate");
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        String warning = "migration.yaml:5:18: warning: region 'us-wst-1' is not an AWS region";
+        assertThat(result.err()).contains(warning, "hint: did you mean 'us-west-1'?");
+        assertThat(result.err().split(java.util.regex.Pattern.quote(warning), -1)).hasSize(2);
+        assertThat(result.out()).contains("is valid");
+    }
+
+    @Test
+    void aRealRegionIsNotWarned(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("migration.yaml"), """
+                apiVersion: ferry/v1
+                kind: Migration
+                metadata: { name: paris }
+                providers:
+                  aws: { region: eu-west-3 }
+                  linode: {}
+                migrations:
+                  - name: web-01
+                    source: { ec2: { instance: i-0e1dc0292b0ae7293 } }
+                    target: { linode: { region: fr-par, root_pass: "${env:ROOT_PASSWORD}" } }
+                """);
+
+        CliRunner.Result result = CliRunner.run(dir, "validate");
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.err()).doesNotContain("warning");
+    }
+
+    @Test
     void neverResolvesNorPrintsSecrets(@TempDir Path dir) throws IOException {
         Files.copy(CliRunner.repositoryRoot().resolve("plans/examples/ec2-to-linode.yaml"), dir.resolve("migration.yaml"));
         String password = "s3cr3t-Root-Pa55word";

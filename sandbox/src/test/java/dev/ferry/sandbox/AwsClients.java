@@ -59,7 +59,12 @@ public final class AwsClients implements AutoCloseable {
     }
 
     public Ec2Client ec2() {
-        return Ec2Client.builder().endpointOverride(sandbox.endpoint()).region(Region.of(sandbox.region()))
+        return ec2(Region.of(sandbox.region()));
+    }
+
+    /** EC2 signed for {@code region} (the sandbox answers every region on its one endpoint). */
+    public Ec2Client ec2(Region region) {
+        return Ec2Client.builder().endpointOverride(sandbox.endpoint()).region(region)
                 .credentialsProvider(credentials).httpClient(http).overrideConfiguration(overrides()).build();
     }
 
@@ -74,7 +79,11 @@ public final class AwsClients implements AutoCloseable {
     }
 
     public StsClient sts() {
-        return StsClient.builder().endpointOverride(sandbox.endpoint()).region(Region.of(sandbox.region()))
+        return sts(Region.of(sandbox.region()));
+    }
+
+    public StsClient sts(Region region) {
+        return StsClient.builder().endpointOverride(sandbox.endpoint()).region(region)
                 .credentialsProvider(credentials).httpClient(http).overrideConfiguration(overrides()).build();
     }
 
@@ -84,7 +93,11 @@ public final class AwsClients implements AutoCloseable {
     }
 
     public EbsClient ebs() {
-        return EbsClient.builder().endpointOverride(sandbox.endpoint()).region(Region.of(sandbox.region()))
+        return ebs(Region.of(sandbox.region()));
+    }
+
+    public EbsClient ebs(Region region) {
+        return EbsClient.builder().endpointOverride(sandbox.endpoint()).region(region)
                 .credentialsProvider(credentials).httpClient(http).overrideConfiguration(overrides()).build();
     }
 

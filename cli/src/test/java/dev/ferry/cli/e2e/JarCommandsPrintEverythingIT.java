@@ -125,6 +125,43 @@ class JarCommandsPrintEverythingIT {
     }
 
     @Test
+    void aRegionAwsDoesNotHaveIsWarnedByValidateAtItsPlaceWithTheNearestName() throws Exception {
+        Path file = dir.resolve("migration.yaml");
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        int index = -1;
+        for (int i = 0; i < lines.size() && index < 0; i++) {
+            if (lines.get(i).matches("\\s+region: us-west-1\\b.*")) {
+                index = i;
+            }
+        }
+        assertThat(index).as("the example names its AWS region on a line of its own").isNotNegative();
+        int column = lines.get(index).indexOf("us-west-1") + 1;
+        java.nio.file.Files.writeString(file, Journeys.exampleFile().replace("region: us-west-1", "region: us-wst-1"));
+
+        Ferry.Result validate = jar.run("validate");
+
+        assertThat(validate.exitCode()).as(validate.toString()).isZero();
+        assertThat(validate.err()).as(validate.toString())
+                .isEqualTo("migration.yaml:" + (index + 1) + ":" + column + ": warning: region 'us-wst-1' is not an AWS region\n"
+                        + "  hint: did you mean 'us-west-1'?\n");
+        assertThat(validate.out()).startsWith("migration.yaml is valid: ");
+    }
+
+    @Test
+    void aWrongSecretKeyFailsPlanNamingTheCredentialsWithoutAStackTrace() throws Exception {
+        String wrongSecret = Journeys.distinctiveSecret("Wrong/");
+        Ferry.Result plan = new FerryJar(dir, inProcess.with("AWS_SECRET_ACCESS_KEY", wrongSecret).variables()).run("plan");
+
+        assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.err()).as(plan.toString())
+                .contains("AWS did not accept the credentials from the environment (AWS_ACCESS_KEY_ID ****")
+                .containsAnyOf("(AuthFailure: ", "(SignatureDoesNotMatch: ")
+                .doesNotContain("\tat ")
+                .doesNotContain(wrongSecret)
+                .doesNotContain(sandbox.secretAccessKey());
+    }
+
+    @Test
     void aRootPasswordLinodeWouldRefuseFailsApplyBeforeAnythingIsMade() throws Exception {
         Ferry.Result apply = new FerryJar(dir, inProcess.with("ROOT_PASSWORD", "Password1!").variables()).run("apply", "--auto-approve");
 

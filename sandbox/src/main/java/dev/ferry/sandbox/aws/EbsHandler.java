@@ -5,6 +5,7 @@ import dev.ferry.sandbox.http.HttpCall;
 import dev.ferry.sandbox.http.Json;
 import dev.ferry.sandbox.http.ServiceHandler;
 import dev.ferry.sandbox.http.SigV4Credential;
+import dev.ferry.sandbox.http.SigV4Verifier;
 import dev.ferry.sandbox.world.World;
 
 import java.io.IOException;
@@ -63,11 +64,41 @@ public final class EbsHandler implements ServiceHandler {
             return false;
         }
         if (!credential.get().accessKeyId().equals(world.accessKeyId())) {
-            error(call, new AwsException(403, "UnrecognizedClientException",
-                    "The security token included in the request is invalid."), null);
+            authError(call, new AwsException(403, "UnrecognizedClientException",
+                    "The security token included in the request is invalid."));
+            return false;
+        }
+        if (!AwsRegions.exists(credential.get().region())) {
+            authError(call, new AwsException(403, "InvalidSignatureException",
+                    "Credential should be scoped to a valid region."));
+            return false;
+        }
+        // Every EBS direct API the sandbox serves is a GET: the payload is the empty body's.
+        SigV4Verifier.Outcome outcome = new SigV4Verifier(world.secretAccessKey())
+                .verify(call, SigV4Verifier.EMPTY_SHA256, true);
+        if (outcome instanceof SigV4Verifier.Malformed malformed) {
+            authError(call, new AwsException(403, "IncompleteSignatureException",
+                    "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' (" + malformed.why()
+                            + ")"));
+            return false;
+        }
+        if (outcome instanceof SigV4Verifier.Mismatch) {
+            authError(call, new AwsException(403, "InvalidSignatureException", SIGNATURE_MISMATCH));
             return false;
         }
         return true;
+    }
+
+    static final String SIGNATURE_MISMATCH = "The request signature we calculated does not match the signature you "
+            + "provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for "
+            + "details.";
+
+    /** Authentication errors come from the front door, in its words: {@code {"message": ...}}. */
+    private static void authError(HttpCall call, AwsException e) throws IOException {
+        ObjectNode body = Json.object();
+        body.put("message", e.getMessage());
+        call.respond(e.status(), "application/json", Json.bytes(body), Map.of("x-amzn-RequestId", call.requestId(),
+                "x-amzn-ErrorType", e.code()));
     }
 
     @Override

@@ -53,6 +53,16 @@ public final class Ec2Handler extends QueryService {
     }
 
     @Override
+    protected AwsException signatureMismatch() {
+        return new AwsException(401, "AuthFailure", "AWS was not able to validate the provided access credentials");
+    }
+
+    @Override
+    protected AwsException wrongRegion(String region) {
+        return new AwsException(401, "AuthFailure", "Credential should be scoped to a valid region.");
+    }
+
+    @Override
     protected AwsException throttled() {
         return new AwsException(503, "RequestLimitExceeded", "Request limit exceeded.");
     }

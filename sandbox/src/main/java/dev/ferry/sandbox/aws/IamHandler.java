@@ -25,6 +25,15 @@ public final class IamHandler extends IdentityQueryService {
         super(world, NAMESPACE);
     }
 
+    /**
+     * IAM is global: its one endpoint takes requests signed for us-east-1, which is what the SDK signs for on
+     * AWS's own endpoint, or for {@code aws-global}, which it signs for on an overridden endpoint (as here).
+     */
+    @Override
+    protected boolean signsFor(String region) {
+        return region.equals("us-east-1") || region.equals("aws-global");
+    }
+
     @Override
     protected AwsException internalFailure() {
         return new AwsException(500, "ServiceFailure", "An internal failure occurred.");

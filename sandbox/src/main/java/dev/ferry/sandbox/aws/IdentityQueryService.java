@@ -33,6 +33,19 @@ abstract class IdentityQueryService extends QueryService {
     }
 
     @Override
+    protected final AwsException signatureMismatch() {
+        return new AwsException(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the "
+                + "signature you provided. Check your AWS Secret Access Key and signing method. Consult the service "
+                + "documentation for details.");
+    }
+
+    @Override
+    protected final AwsException wrongRegion(String region) {
+        return new AwsException(403, "SignatureDoesNotMatch",
+                "Credential should be scoped to a valid region, not '" + region + "'.");
+    }
+
+    @Override
     protected final AwsException throttled() {
         return new AwsException(400, "Throttling", "Rate exceeded");
     }

@@ -8,6 +8,7 @@ import dev.ferry.sandbox.http.HttpCall;
 import dev.ferry.sandbox.http.Json;
 import dev.ferry.sandbox.http.ServiceHandler;
 import dev.ferry.sandbox.http.SigV4Credential;
+import dev.ferry.sandbox.http.SigV4Verifier;
 import dev.ferry.sandbox.world.Catalogs;
 import dev.ferry.sandbox.world.InstanceTypeSpec;
 import dev.ferry.sandbox.world.World;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,6 +41,8 @@ public final class PricingHandler implements ServiceHandler {
     private static final String ON_DEMAND = "JRTCKXETXF";
     private static final String HOURLY = "6YS6EN2CT7";
     private static final String BODY = "pricing.body";
+    /** The Price List API's endpoints (api.pricing.REGION.amazonaws.com). */
+    private static final Set<String> ENDPOINT_REGIONS = Set.of("us-east-1", "eu-central-1", "ap-south-1");
 
     private final World world;
 
@@ -48,6 +52,7 @@ public final class PricingHandler implements ServiceHandler {
 
     @Override
     public String action(HttpCall call) throws IOException {
+        call.attribute(BODY, call.bodyBytes(256 * 1024));
         String target = call.header("X-Amz-Target");
         return target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length())
                 : "(no target)";
@@ -64,6 +69,22 @@ public final class PricingHandler implements ServiceHandler {
             error(call, 400, "UnrecognizedClientException", "The security token included in the request is invalid.");
             return false;
         }
+        if (!ENDPOINT_REGIONS.contains(credential.get().region())) {
+            error(call, 400, "InvalidSignatureException", "Credential should be scoped to a valid region.");
+            return false;
+        }
+        byte[] body = call.attribute(BODY);
+        SigV4Verifier.Outcome outcome = new SigV4Verifier(world.secretAccessKey())
+                .verify(call, SigV4Verifier.sha256Hex(body), true);
+        if (outcome instanceof SigV4Verifier.Malformed malformed) {
+            error(call, 400, "IncompleteSignatureException", "Authorization header requires 'Credential', "
+                    + "'Signature' and 'SignedHeaders' (" + malformed.why() + ")");
+            return false;
+        }
+        if (outcome instanceof SigV4Verifier.Mismatch) {
+            error(call, 400, "InvalidSignatureException", EbsHandler.SIGNATURE_MISMATCH);
+            return false;
+        }
         return true;
     }
 
@@ -76,7 +97,7 @@ public final class PricingHandler implements ServiceHandler {
         }
         JsonNode request;
         try {
-            byte[] body = call.bodyBytes(256 * 1024);
+            byte[] body = call.attribute(BODY);
             request = body.length == 0 ? Json.object() : Json.parse(body);
         } catch (JsonProcessingException e) {
             error(call, 400, "SerializationException", "Start of structure or map found where not expected.");

@@ -3,9 +3,11 @@ package dev.ferry.sandbox.aws;
 import dev.ferry.sandbox.http.HttpCall;
 import dev.ferry.sandbox.http.ServiceHandler;
 import dev.ferry.sandbox.http.SigV4Credential;
+import dev.ferry.sandbox.http.SigV4Verifier;
 import dev.ferry.sandbox.world.World;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,7 @@ abstract class QueryService implements ServiceHandler {
 
     private static final int MAX_FORM_BYTES = 1024 * 1024;
     private static final String PARAMS = "query.params";
+    private static final String BODY_SHA256 = "query.body-sha256";
 
     protected final World world;
 
@@ -50,8 +53,9 @@ abstract class QueryService implements ServiceHandler {
 
     @Override
     public String action(HttpCall call) throws IOException {
-        String body = call.method().equals("POST") ? call.bodyText(MAX_FORM_BYTES) : "";
-        QueryParams params = QueryParams.parse(body, call.queryParameters());
+        byte[] bytes = call.method().equals("POST") ? call.bodyBytes(MAX_FORM_BYTES) : new byte[0];
+        call.attribute(BODY_SHA256, SigV4Verifier.sha256Hex(bytes));
+        QueryParams params = QueryParams.parse(new String(bytes, StandardCharsets.UTF_8), call.queryParameters());
         call.attribute(PARAMS, params);
         String action = params.get("Action");
         return action == null || action.isEmpty() ? "(no action)" : action;
@@ -68,8 +72,34 @@ abstract class QueryService implements ServiceHandler {
             respondError(call, unknownAccessKey());
             return false;
         }
+        if (!signsFor(credential.get().region())) {
+            respondError(call, wrongRegion(credential.get().region()));
+            return false;
+        }
+        SigV4Verifier.Outcome outcome = new SigV4Verifier(world.secretAccessKey())
+                .verify(call, call.attribute(BODY_SHA256), true);
+        if (outcome instanceof SigV4Verifier.Malformed malformed) {
+            respondError(call, new AwsException(400, "IncompleteSignature",
+                    "Request must contain a signature that conforms to AWS standards (" + malformed.why() + ")"));
+            return false;
+        }
+        if (outcome instanceof SigV4Verifier.Mismatch) {
+            respondError(call, signatureMismatch());
+            return false;
+        }
         return true;
     }
+
+    /** Whether this service has an endpoint for the region a request is signed for. */
+    protected boolean signsFor(String region) {
+        return AwsRegions.exists(region);
+    }
+
+    /** The answer to a request whose credential scope names a region this service does not answer for. */
+    protected abstract AwsException wrongRegion(String region);
+
+    /** The answer to a request signed with another secret than the access key's. */
+    protected abstract AwsException signatureMismatch();
 
     @Override
     public void handle(HttpCall call) throws IOException {

@@ -3,6 +3,7 @@ package dev.ferry.sandbox.aws;
 import dev.ferry.sandbox.http.AwsChunkedInputStream;
 import dev.ferry.sandbox.http.ChecksumAlgorithm;
 import dev.ferry.sandbox.http.HttpCall;
+import dev.ferry.sandbox.http.SigV4Verifier;
 import dev.ferry.sandbox.world.World;
 
 import java.io.IOException;
@@ -25,6 +26,9 @@ import static dev.ferry.sandbox.aws.S3Protocol.md5;
  * and verifying the digests and checksums the client sent.
  */
 final class S3BodyReceiver {
+
+    /** The call attribute holding the verified request's {@link SigV4Verifier.ChunkSignatures}. */
+    static final String CHUNK_SIGNATURES = "s3.chunk-signatures";
 
     private S3BodyReceiver() {
     }
@@ -65,7 +69,11 @@ final class S3BodyReceiver {
         Path file = world.blobs().newFile();
         long size = 0;
         InputStream body = call.body();
-        AwsChunkedInputStream decoder = chunked ? new AwsChunkedInputStream(body) : null;
+        SigV4Verifier.ChunkSignatures signatures = sha.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+                ? call.attribute(CHUNK_SIGNATURES) : null;
+        AwsChunkedInputStream decoder = chunked ? new AwsChunkedInputStream(body, signatures) : null;
+        // A hex x-amz-content-sha256 is signed, so the body must be the one it names.
+        MessageDigest sha256 = !chunked && sha.matches("[0-9a-fA-F]{64}") ? SigV4Verifier.ChunkSignatures.digest() : null;
         InputStream in = decoder != null ? decoder : body;
         try (OutputStream out = Files.newOutputStream(file)) {
             byte[] buffer = new byte[64 * 1024];
@@ -76,11 +84,18 @@ final class S3BodyReceiver {
                 }
                 out.write(buffer, 0, n);
                 md5.update(buffer, 0, n);
+                if (sha256 != null) {
+                    sha256.update(buffer, 0, n);
+                }
                 for (ChecksumAlgorithm.Running r : running.values()) {
                     r.update(buffer, 0, n);
                 }
                 size += n;
             }
+        } catch (AwsChunkedInputStream.ChunkSignatureException e) {
+            world.blobs().discard(file);
+            throw new AwsException(403, "SignatureDoesNotMatch", "The request signature we calculated does not match "
+                    + "the signature you provided. Check your key and signing method. (" + e.getMessage() + ")");
         } catch (AwsChunkedInputStream.MalformedChunkException e) {
             world.blobs().discard(file);
             throw new AwsException(400, "IncompleteBody", "The request body is not valid aws-chunked encoding: "
@@ -108,6 +123,10 @@ final class S3BodyReceiver {
                     throw new AwsException(400, "IncompleteBody", "You did not provide the number of bytes "
                             + "specified by the Content-Length HTTP header");
                 }
+            }
+            if (sha256 != null && !HexFormat.of().formatHex(sha256.digest()).equalsIgnoreCase(sha)) {
+                throw new AwsException(400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header "
+                        + "does not match what was computed.");
             }
             byte[] digest = md5.digest();
             String contentMd5 = call.header("Content-MD5");

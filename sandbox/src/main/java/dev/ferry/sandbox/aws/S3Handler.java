@@ -4,12 +4,18 @@ import dev.ferry.sandbox.aws.S3Protocol.RegionMismatch;
 import dev.ferry.sandbox.http.HttpCall;
 import dev.ferry.sandbox.http.ServiceHandler;
 import dev.ferry.sandbox.http.SigV4Credential;
+import dev.ferry.sandbox.http.SigV4Verifier;
 import dev.ferry.sandbox.world.World;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +28,8 @@ import static java.util.Objects.requireNonNull;
  * listing, objects and ranges, multipart uploads.
  */
 public final class S3Handler implements ServiceHandler {
+
+    private static final long MAX_DRAINED_BYTES = 64L * 1024 * 1024;
 
     private final World world;
     private final S3Buckets buckets;
@@ -114,15 +122,88 @@ public final class S3Handler implements ServiceHandler {
     public boolean authenticate(HttpCall call) throws IOException {
         Optional<SigV4Credential> credential = SigV4Credential.of(call);
         if (credential.isEmpty()) {
-            error(call, new AwsException(403, "AccessDenied", "Access Denied"), null, null);
+            refuse(call, new AwsException(403, "AccessDenied", "Access Denied"), null, null);
             return false;
         }
         if (!credential.get().accessKeyId().equals(world.accessKeyId())) {
-            error(call, new AwsException(403, "InvalidAccessKeyId",
+            refuse(call, new AwsException(403, "InvalidAccessKeyId",
                     "The AWS Access Key Id you provided does not exist in our records."), null, null);
             return false;
         }
+        String region = credential.get().region();
+        if (!AwsRegions.exists(region)) {
+            Target t = target(call);
+            String expecting = t.bucket() == null ? "us-east-1" : world.read(w -> {
+                var bucket = w.buckets().get(t.bucket());
+                return bucket == null ? "us-east-1" : bucket.region();
+            });
+            refuse(call, new RegionMismatch(region, expecting), null, null);
+            return false;
+        }
+        SigV4Verifier.Outcome outcome = new SigV4Verifier(world.secretAccessKey()).verify(call, null, false);
+        if (outcome instanceof SigV4Verifier.Malformed malformed) {
+            boolean presigned = call.header("Authorization") == null;
+            refuse(call, new AwsException(400, presigned ? "AuthorizationQueryParametersError"
+                    : "AuthorizationHeaderMalformed", "The authorization " + (presigned ? "query parameters are"
+                    : "header is") + " malformed: " + malformed.why()), null, null);
+            return false;
+        }
+        if (outcome instanceof SigV4Verifier.Mismatch mismatch) {
+            refuse(call, new SignatureDoesNotMatch(credential.get().accessKeyId(), mismatch), null, null);
+            return false;
+        }
+        SigV4Verifier.Verified verified = (SigV4Verifier.Verified) outcome;
+        if (verified.signed().presigned() && expired(verified.signed().amzDate(), call.queryParameter("X-Amz-Expires"))) {
+            refuse(call, new AwsException(403, "AccessDenied", "Request has expired"), null, null);
+            return false;
+        }
+        call.attribute(S3BodyReceiver.CHUNK_SIGNATURES, verified.chunks());
         return true;
+    }
+
+    /**
+     * Answers a refused request after reading (a bounded part of) its body: a client that is still sending an
+     * upload would otherwise see its connection reset instead of the answer.
+     */
+    private void refuse(HttpCall call, AwsException e, String bucket, String key) throws IOException {
+        if (call.hasBody()) {
+            InputStream in = call.body();
+            byte[] buffer = new byte[64 * 1024];
+            long read = 0;
+            int n;
+            while (read < MAX_DRAINED_BYTES && (n = in.read(buffer)) >= 0) {
+                read += n;
+            }
+        }
+        error(call, e, bucket, key);
+    }
+
+    /** Whether a presigned URL's lifetime is over (by the real clock, which signed it). */
+    private static boolean expired(String amzDate, String expires) {
+        if (expires == null) {
+            return false;
+        }
+        try {
+            Instant signedAt = LocalDateTime.parse(amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC);
+            return Instant.now().isAfter(signedAt.plusSeconds(Long.parseLong(expires)));
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+    /** S3 tells what it signed, so that a client can see where its signing went another way. */
+    private static final class SignatureDoesNotMatch extends AwsException {
+        final String accessKeyId;
+        final SigV4Verifier.Mismatch mismatch;
+
+        SignatureDoesNotMatch(String accessKeyId, SigV4Verifier.Mismatch mismatch) {
+            super(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature "
+                    + "you provided. Check your key and signing method.");
+            this.accessKeyId = accessKeyId;
+            this.mismatch = mismatch;
+        }
     }
 
     @Override
@@ -182,6 +263,10 @@ public final class S3Handler implements ServiceHandler {
         if (e.code().equals("NoSuchBucket") || e.code().equals("BucketNotEmpty")
                 || e.code().equals("NoSuchBucketPolicy")) {
             xml.leaf("BucketName", bucket);
+        }
+        if (e instanceof SignatureDoesNotMatch refused) {
+            xml.leaf("AWSAccessKeyId", refused.accessKeyId).leaf("StringToSign", refused.mismatch.stringToSign())
+                    .leaf("CanonicalRequest", refused.mismatch.canonicalRequest());
         }
         if (e instanceof S3Protocol.PreconditionFailed failed) {
             xml.leaf("Condition", failed.condition);

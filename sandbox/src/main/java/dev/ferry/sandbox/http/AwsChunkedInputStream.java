@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,21 +14,39 @@ import java.util.Map;
 /**
  * Decodes an {@code aws-chunked} body, the framing the AWS SDK uses for streaming S3 uploads:
  * {@code hex-size[;chunk-signature=...]\r\n data \r\n ... 0[;...]\r\n trailer:value\r\n \r\n}.
- * Chunk signatures are not verified; the trailers (such as {@code x-amz-checksum-crc32}) are
- * available from {@link #trailers()} once the stream has ended.
+ * Given the request's {@link SigV4Verifier.ChunkSignatures}, every chunk's signature (and the trailer's) is
+ * verified as the chunk ends; the trailers (such as {@code x-amz-checksum-crc32}) are available from
+ * {@link #trailers()} once the stream has ended.
  */
 public final class AwsChunkedInputStream extends InputStream {
 
     private static final int MAX_LINE = 8192;
 
     private final InputStream in;
+    private final SigV4Verifier.ChunkSignatures signatures;
+    private final MessageDigest chunkDigest = SigV4Verifier.ChunkSignatures.digest();
     private final Map<String, String> trailers = new LinkedHashMap<>();
     private long chunkRemaining;
+    private String chunkSignature;
     private boolean finished;
     private long decoded;
 
+    /** Decodes without verifying chunk signatures (an unsigned streaming body). */
     public AwsChunkedInputStream(InputStream in) {
+        this(in, null);
+    }
+
+    /** Decodes and verifies each chunk's signature when {@code signatures} is not null. */
+    public AwsChunkedInputStream(InputStream in, SigV4Verifier.ChunkSignatures signatures) {
         this.in = new BufferedInputStream(in, 64 * 1024);
+        this.signatures = signatures;
+    }
+
+    /** A chunk or the trailer is not signed as the request's signature says it must be. */
+    public static final class ChunkSignatureException extends IOException {
+        ChunkSignatureException(String message) {
+            super(message);
+        }
     }
 
     /** Malformed framing. */
@@ -64,7 +83,9 @@ public final class AwsChunkedInputStream extends InputStream {
         }
         chunkRemaining -= n;
         decoded += n;
+        chunkDigest.update(b, off, n);
         if (chunkRemaining == 0) {
+            verifyChunk();
             expectCrlf();
         }
         return n;
@@ -86,12 +107,33 @@ public final class AwsChunkedInputStream extends InputStream {
         if (length < 0) {
             throw new MalformedChunkException("negative chunk size");
         }
+        chunkSignature = null;
+        if (semicolon >= 0) {
+            for (String extension : header.substring(semicolon + 1).split(";")) {
+                if (extension.trim().startsWith("chunk-signature=")) {
+                    chunkSignature = extension.trim().substring("chunk-signature=".length());
+                }
+            }
+        }
         if (length == 0) {
+            verifyChunk();
             readTrailers();
+            String trailerSignature = trailers.get("x-amz-trailer-signature");
+            if (signatures != null && trailerSignature != null && !signatures.trailer(trailerSignature, trailers)) {
+                throw new ChunkSignatureException("the trailer signature does not match");
+            }
             finished = true;
             return;
         }
         chunkRemaining = length;
+    }
+
+    private void verifyChunk() throws ChunkSignatureException {
+        byte[] sha = chunkDigest.digest();
+        if (signatures != null && !signatures.chunk(chunkSignature, sha)) {
+            throw new ChunkSignatureException(chunkSignature == null ? "a chunk carries no chunk-signature"
+                    : "a chunk's signature does not match");
+        }
     }
 
     private void readTrailers() throws IOException {

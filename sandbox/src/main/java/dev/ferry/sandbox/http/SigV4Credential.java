@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * The credential scope of a SigV4-signed request:
- * {@code Credential=AKID/20250101/us-west-1/ec2/aws4_request}. The sandbox routes on it and checks the
- * access key id; it does not verify signatures.
+ * {@code Credential=AKID/20250101/us-west-1/ec2/aws4_request}. The sandbox routes on it; the handlers check the
+ * access key id and the region, and {@link SigV4Verifier} the signature.
  */
 public record SigV4Credential(String accessKeyId, String date, String region, String service) {
 

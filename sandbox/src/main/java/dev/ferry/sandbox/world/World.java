@@ -80,6 +80,17 @@ public final class World {
         WorldSeeder.seed(this, seed);
     }
 
+    /**
+     * Another region of the same account: the same keys, clock and storage, and none of this world's resources
+     * (instances, AMIs, snapshots, networks and tasks live in one region each). It starts empty and is not persisted.
+     */
+    public World otherRegion(String region) {
+        SandboxWorld empty = new SandboxWorld(seed.account(), requireNonNull(region, "region is null"),
+                seed.accessKeyId(), seed.secretAccessKey(), seed.linodeToken(), seed.vcenterUsername(),
+                seed.vcenterPassword(), null, null, null, null, null, null, null);
+        return new World(empty, clock, disks, blobs, defaultImageBytes);
+    }
+
     /** Called after every {@link #write} (the sandbox persists its state there). */
     public void afterWrite(Consumer<World> listener) {
         this.afterWrite = requireNonNull(listener, "listener is null");

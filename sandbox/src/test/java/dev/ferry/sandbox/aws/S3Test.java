@@ -2,6 +2,7 @@ package dev.ferry.sandbox.aws;
 
 import dev.ferry.sandbox.AwsClients;
 import dev.ferry.sandbox.Sandbox;
+import dev.ferry.sandbox.SignedRequests;
 import dev.ferry.sandbox.TestSandboxes;
 import dev.ferry.sandbox.world.World;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +36,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -445,22 +447,17 @@ class S3Test {
     private static HttpResponse<String> signedRawPut(String path, String header, String value,
                                                      HttpRequest.BodyPublisher body) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.endpoint() + path))
-                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + sandbox.accessKeyId()
-                            + "/20250101/us-west-1/s3/aws4_request, SignedHeaders=host, Signature=00")
-                    .header(header, value)
+            return HttpClient.newHttpClient().send(SignedRequests.s3(sandbox, "PUT", path, Map.of(header, value))
                     .PUT(body).build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
     }
 
-    /** A request with a SigV4-shaped Authorization header (the sandbox checks the key id, not the signature). */
+    /** A request the S3 client would not send, signed by the SDK's signer. */
     private static HttpResponse<String> signedRaw(String method, String path) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.endpoint() + path))
-                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + sandbox.accessKeyId()
-                            + "/20250101/us-west-1/s3/aws4_request, SignedHeaders=host, Signature=00")
+            return HttpClient.newHttpClient().send(SignedRequests.s3(sandbox, method, path, Map.of())
                     .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError(e);

@@ -17,6 +17,9 @@ import dev.ferry.engine.spec.SectionKind.Role;
 import dev.ferry.engine.spec.SectionKind;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.AwsConfig;
+import dev.ferry.provider.aws.client.AwsRegionNames;
+import dev.ferry.engine.spec.Spelling;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.provider.aws.state.S3StateBackend;
 import dev.ferry.engine.state.RemoteStateLocation;
 import dev.ferry.engine.state.StateBackend;
@@ -104,8 +107,26 @@ public final class AwsProvider implements Provider {
         }
     }
 
+    /**
+     * A region AWS does not have is a typo more often than not: warned (once, however many sections use the
+     * block), with the nearest name. Not an error, so that an SDK older than a new region is no obstacle.
+     */
+    private static void checkRegion(MigrationFile file, Diagnostics out) {
+        file.provider(NAME).ifPresent(block -> {
+            JsonNode region = block.body().path("region");
+            if (!region.isTextual() || region.asText().contains("${") || AwsRegionNames.known(region.asText())) {
+                return;
+            }
+            String given = region.asText();
+            out.warning(block.locate("region"), "region '" + given + "' is not an AWS region",
+                    Spelling.closest(given, AwsRegionNames.all()).map(best -> "did you mean '" + best + "'?")
+                            .orElse("use the name of an AWS region, such as us-west-1 or eu-west-3"));
+        });
+    }
+
     /** The export road moves the disk through the staging bucket; the snapshot road (the default) needs none. */
     private static void checkSource(Migration migration, Section section, MigrationFile file, Diagnostics out) {
+        checkRegion(file, out);
         Ec2Source source = section.bind(Ec2Source.class);
         if (!source.viaSnapshot() && file.staging().flatMap(Staging::bucketName).isEmpty()) {
             out.error(section.keyLocation(), "source.ec2 with 'via: export' moves disk images through an S3 bucket, and the file"
@@ -141,6 +162,7 @@ public final class AwsProvider implements Provider {
     }
 
     private static void checkTarget(Migration migration, Section section, MigrationFile file, Diagnostics out) {
+        checkRegion(file, out);
         Ec2Target target = section.bind(Ec2Target.class);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < target.securityGroups().size(); i++) {

@@ -153,6 +153,11 @@ public final class AwsCalls {
         String code = code(e).orElse("HTTP " + e.statusCode());
         String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
                 ? "(no message)" : e.awsErrorDetails().errorMessage().strip();
+        if (CREDENTIAL_CODES.contains(code) && message.contains("scoped to a valid region")) {
+            // The signature names the region; AWS refuses it before it looks at the keys.
+            return new FerryException(what + " was refused: '" + region + "' is not a region AWS answers for (" + code + ": "
+                    + message + "). Set providers.aws.region (or AWS_REGION) to an AWS region, such as us-west-1", e);
+        }
         if (CREDENTIAL_CODES.contains(code)) {
             return new FerryException(what + " was refused: AWS did not accept the credentials from " + credentials.describeSource()
                     + " (" + code + ": " + message + "). Check that the access key is active and the secret matches it, or refresh"
