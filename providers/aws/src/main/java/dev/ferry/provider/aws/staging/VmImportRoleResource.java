@@ -390,7 +390,7 @@ public final class VmImportRoleResource extends AwsResource {
         String why = address + " keeps the vmimport service role";
         List<Permission> needed = new java.util.ArrayList<>();
         for (String action : List.of("iam:GetRole", "iam:CreateRole", "iam:TagRole", "iam:UpdateAssumeRolePolicy", "iam:ListRolePolicies",
-                "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole")) {
+                "iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole")) {
             needed.add(Permission.of(action, role, why));
         }
         return needed;
