@@ -91,9 +91,10 @@ public final class IamPolicy {
         if (!statement.resources.equals(List.of("*"))) {
             base.append(statement.resources.get(0).contains("/") ? "Objects" : "Resources");
         }
-        if (!statement.conditions.isEmpty()) {
-            base.append("Conditional");
-        }
+        // kms:ViaService ec2.REGION.amazonaws.com: "ViaEc2"
+        statement.conditions.values().stream().flatMap(List::stream).map(value -> value.split("\\.", 2)[0])
+                .filter(service -> service.matches("[a-z0-9]+")).distinct()
+                .forEach(service -> base.append("Via").append(service.substring(0, 1).toUpperCase(Locale.ROOT)).append(service.substring(1)));
         String sid = base.toString();
         for (int i = 2; !taken.add(sid); i++) {
             sid = base + Integer.toString(i);
