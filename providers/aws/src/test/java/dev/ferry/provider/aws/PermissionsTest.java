@@ -83,6 +83,10 @@ class PermissionsTest {
                         .as("KMS keys only through EC2 or EBS of the region").matches("\\[\"(ec2|ebs)\\.us-west-1\\.amazonaws\\.com\"]");
             }
         }
+        List<String> sids = new ArrayList<>();
+        policy.path("Statement").forEach(statement -> sids.add(statement.path("Sid").asText()));
+        assertThat(sids).as("statements named by what they allow, each once").doesNotHaveDuplicates()
+                .contains("FerryKmsViaEc2", "FerryIamRole", "FerryS3Bucket", "FerryS3Objects");
         assertThat(documents.get(0).explanations()).contains(
                 "iam:PassRole: aws_image_export.web-01 lets VM Import/Export act as the vmimport role;"
                         + " aws_image_import.app-02 lets VM Import/Export act as the vmimport role");

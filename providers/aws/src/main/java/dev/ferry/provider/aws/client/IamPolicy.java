@@ -88,8 +88,11 @@ public final class IamPolicy {
         StringBuilder base = new StringBuilder("Ferry");
         statement.actions.stream().map(action -> action.substring(0, action.indexOf(':'))).distinct().forEach(service ->
                 base.append(service.substring(0, 1).toUpperCase(Locale.ROOT)).append(service.substring(1)));
-        if (!statement.resources.equals(List.of("*"))) {
-            base.append(statement.resources.get(0).contains("/") ? "Objects" : "Resources");
+        String first = statement.resources.get(0);
+        if (first.matches("arn:[^:]+:iam:.*")) {
+            base.append("Role");
+        } else if (first.matches("arn:[^:]+:s3:.*")) {
+            base.append(first.contains("/") ? "Objects" : "Bucket");
         }
         // kms:ViaService ec2.REGION.amazonaws.com: "ViaEc2"
         statement.conditions.values().stream().flatMap(List::stream).map(value -> value.split("\\.", 2)[0])
