@@ -21,7 +21,7 @@ class DemoCommandTest {
         assertThat(demo.exitCode()).as(demo.all()).isZero();
         assertThat(demo.out()).contains("ferry demo (vcenter-to-ec2)", "app-02 was exported from vCenter as ",
                         "# aws_image_import.app-02 will be created", "aws_s3_object.app-02: Creation complete",
-                        "Apply complete! Resources: 8 added", "== 3. The new EC2 instance",
+                        "Apply complete! Resources: 9 added", "== 3. The new EC2 instance",
                         "private_ip", "10.0.1.20", "Destroy complete!")
                 .contains("aws_instance.app-02: Destruction complete");
         assertThat(demo.err()).isEmpty();

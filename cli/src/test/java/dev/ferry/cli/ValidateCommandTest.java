@@ -88,6 +88,69 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aLaunchTemplateWithoutABackupImageAMalformedNameAndANameUsedTwiceAreRefusedWhereWritten(@TempDir Path dir) throws IOException {
+        String file = """
+                apiVersion: ferry/v1
+                kind: Migration
+                metadata: { name: templates }
+                providers: { aws: { region: us-west-1 }, vsphere: {} }
+                staging: { bucket: ferry-templates, create: true }
+                migrations:
+                  - name: app-01
+                    source: { vsphere: { disk_image: app-01.raw } }
+                    target: { ec2: { subnet: subnet-0abc1234, %slaunch_template: { name: app-replacement } } }
+                  - name: app-02
+                    source: { vsphere: { disk_image: app-02.raw } }
+                    target: { ec2: { subnet: subnet-0abc1234, backup_ami: true, launch_template: { name: %s } } }
+                """;
+        Files.writeString(dir.resolve("migration.yaml"), file.formatted("backup_ami: true, ", "\"app 02!\""));
+        CliRunner.Result malformed = CliRunner.run(dir, "validate");
+        assertThat(malformed.exitCode()).isEqualTo(1);
+        assertThat(malformed.err()).contains("migration.yaml:12:90: migrations[1].target.ec2.launch_template.name: 'app 02!' may hold"
+                + " only letters, digits and ( ) . - / _").doesNotContain("Exception");
+
+        Files.writeString(dir.resolve("migration.yaml"), file.formatted("", "app-replacement"));
+        CliRunner.Result semantic = CliRunner.run(dir, "validate");
+        assertThat(semantic.exitCode()).isEqualTo(1);
+        assertThat(semantic.err()).contains(
+                "migration.yaml:9:64: launch_template launches the backup image of the new instance, but backup_ami is not set",
+                "add 'backup_ami: true' (or '{reboot: true}') under target.ec2, or remove 'launch_template'",
+                "migration.yaml:12:90: launch template name app-replacement is already used by migration app-01")
+                .doesNotContain("Exception");
+
+        Files.writeString(dir.resolve("migration.yaml"), file.formatted("backup_ami: true, ", "app-02/replacement_(v1)"));
+        CliRunner.Result valid = CliRunner.run(dir, "validate");
+        assertThat(valid.exitCode()).as(valid.all()).isZero();
+    }
+
+    @Test
+    void aStagingBlockWithoutABucketServesTheSnapshotRoadAndIsNamedWhereABucketIsNeeded(@TempDir Path dir) throws IOException {
+        String file = """
+                apiVersion: ferry/v1
+                kind: Migration
+                metadata: { name: no-bucket }
+                providers: { aws: { region: us-west-1 }, linode: {} }
+                staging: { cleanup: delete-after-import%s }
+                migrations:
+                  - name: web-01
+                    source: { ec2: { instance: i-0e1dc0292b0ae7293%s } }
+                    target: { linode: { region: us-lax, root_pass: "${env:ROOT_PASSWORD}" } }
+                """;
+        Files.writeString(dir.resolve("migration.yaml"), file.formatted("", ""));
+        CliRunner.Result valid = CliRunner.run(dir, "validate");
+        assertThat(valid.exitCode()).as(valid.toString()).isZero();
+
+        Files.writeString(dir.resolve("migration.yaml"), file.formatted(", create: true", ", via: export"));
+        CliRunner.Result invalid = CliRunner.run(dir, "validate");
+        assertThat(invalid.exitCode()).isEqualTo(1);
+        assertThat(invalid.err()).contains("migration.yaml:5:")
+                .contains("source.ec2 with 'via: export' moves disk images through an S3 bucket, and the file's 'staging:' names no bucket")
+                .contains("add 'bucket: NAME'")
+                .contains("staging.create asks for a bucket, and 'staging:' names none")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     void warningsAreShownButTheFileIsValid(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("migration.yaml"), """
                 apiVersion: ferry/v1

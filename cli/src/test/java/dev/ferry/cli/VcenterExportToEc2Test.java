@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.SandboxOptions;
+import dev.ferry.sandbox.world.Ami;
 import dev.ferry.sandbox.world.Ec2Instance;
 import dev.ferry.sandbox.world.ImportImageTask;
 import dev.ferry.sandbox.world.InstanceState;
@@ -86,6 +87,9 @@ class VcenterExportToEc2Test {
         assertThat(instance.imageId()).isEqualTo(imported.imageId());
         assertThat(instance.state()).isEqualTo(InstanceState.RUNNING);
         assertThat(instance.instanceType()).isEqualTo("t3.medium");
+        Ami backup = VcenterToEc2Test.only(sandbox.world().amis().stream().filter(ami -> instance.id().equals(ami.sourceInstanceId())).toList());
+        assertThat(sandbox.world().launchTemplate("app-02-replacement").orElseThrow().latest().imageId())
+                .as("the launch template points at the backup AMI").isEqualTo(backup.id());
         assertThat(sandbox.requests().count("vcenter:POST /api/vcenter/ovf/library-item")).as("one capture").isEqualTo(1);
         assertThat(sandbox.requests().count("vcenter:POST /api/content/library/item/download-session")).isPositive();
 

@@ -9,6 +9,7 @@ import dev.ferry.sandbox.world.Ami;
 import dev.ferry.sandbox.world.Ec2Instance;
 import dev.ferry.sandbox.world.ImportImageTask;
 import dev.ferry.sandbox.world.InstanceState;
+import dev.ferry.sandbox.world.LaunchTemplate;
 import dev.ferry.sandbox.world.S3Object;
 import dev.ferry.sandbox.world.VmImageFormat;
 import dev.ferry.sandbox.world.ConversionTaskSpan;
@@ -93,7 +94,8 @@ class VcenterToEc2Test {
 
         CliRunner.Result plan = ferry("plan", "-out", "review.plan");
         assertThat(plan.exitCode()).as(plan.all()).isZero();
-        assertThat(plan.out()).contains("aws_image_import.app-02 will be created", "aws_instance.app-02 will be created");
+        assertThat(plan.out()).contains("aws_image_import.app-02 will be created", "aws_instance.app-02 will be created",
+                "aws_launch_template.app-02 will be created");
 
         CliRunner.Result apply = ferry("apply", "review.plan");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
@@ -111,6 +113,13 @@ class VcenterToEc2Test {
         assertThat(instance.tags()).containsEntry("Name", "app-02").containsEntry("migrated-from", "vcenter");
         Ami backup = only(sandbox.world().amis().stream().filter(ami -> instance.id().equals(ami.sourceInstanceId())).toList());
         assertThat(backup.state()).isEqualTo("available");
+        LaunchTemplate template = sandbox.world().launchTemplate("app-02-replacement").orElseThrow();
+        assertThat(template.defaultVersion()).as("the latest version is the default").isEqualTo(template.latestVersion());
+        assertThat(template.latest().imageId()).as("the launch template launches the backup").isEqualTo(backup.id());
+        assertThat(template.latest().instanceType()).isEqualTo("t3.medium");
+        assertThat(template.latest().subnetId()).isEqualTo("subnet-0abc1234");
+        assertThat(template.latest().securityGroupIds()).containsExactly("sg-0123456789abcdef0");
+        assertThat(template.latest().tagSpecifications().get("instance")).containsEntry("Name", "app-02").containsEntry("migrated-from", "vcenter");
         assertThat(sandbox.world().objects(BUCKET)).extracting(S3Object::key)
                 .containsExactlyInAnyOrder("imports/app-02.ova", "exports-back/" + only(sandbox.world().instanceExportTasks()).id() + ".ova");
         assertThat(sandbox.requests().count("vcenter:GET /api/vcenter/vm")).as("the VM's inventory was read from vCenter").isPositive();
@@ -125,6 +134,7 @@ class VcenterToEc2Test {
         assertThat(sandbox.world().amis()).as("the imported AMI and the backup are deregistered").noneMatch(Ami::imported)
                 .noneMatch(ami -> ami.id().equals(backup.id()));
         assertThat(sandbox.world().roles()).isEmpty();
+        assertThat(sandbox.world().launchTemplates()).as("the launch template is deleted with its versions").isEmpty();
         assertThat(sandbox.world().objects(BUCKET)).as("the uploaded image is kept (staging.cleanup: keep); the export back is deleted")
                 .extracting(S3Object::key).containsExactly("imports/app-02.ova");
         assertThat(sandbox.world().bucket(BUCKET)).as("the bucket holds the kept upload, so ferry leaves it").isPresent();

@@ -5,6 +5,7 @@ import dev.ferry.sandbox.world.Bucket;
 import dev.ferry.sandbox.world.Ec2Instance;
 import dev.ferry.sandbox.world.Firewall;
 import dev.ferry.sandbox.world.IamRole;
+import dev.ferry.sandbox.world.LaunchTemplate;
 import dev.ferry.sandbox.world.LinodeImage;
 import dev.ferry.sandbox.world.Snapshot;
 import dev.ferry.sandbox.world.Volume;
@@ -20,7 +21,7 @@ import java.util.stream.Collectors;
  */
 record WorldSnapshot(Set<String> ec2Instances, Set<String> volumes, Set<String> amis, Set<String> snapshots,
                      Set<String> buckets, Set<String> objects, Set<String> roles, Set<String> linodeImages,
-                     Set<String> linodeInstances, Set<String> firewalls) {
+                     Set<String> linodeInstances, Set<String> firewalls, Set<String> launchTemplates) {
 
     WorldSnapshot {
         ec2Instances = Set.copyOf(ec2Instances);
@@ -33,6 +34,7 @@ record WorldSnapshot(Set<String> ec2Instances, Set<String> volumes, Set<String> 
         linodeImages = Set.copyOf(linodeImages);
         linodeInstances = Set.copyOf(linodeInstances);
         firewalls = Set.copyOf(firewalls);
+        launchTemplates = Set.copyOf(launchTemplates);
     }
 
     static WorldSnapshot of(WorldView world) {
@@ -52,7 +54,8 @@ record WorldSnapshot(Set<String> ec2Instances, Set<String> volumes, Set<String> 
                 world.linodeImages().stream().filter(i -> !i.status().equals("failed")).map(LinodeImage::id)
                         .collect(Collectors.toSet()),
                 ids(world.linodeInstances(), i -> Long.toString(i.id())),
-                ids(world.firewalls(), f -> Long.toString(f.id())));
+                ids(world.firewalls(), f -> Long.toString(f.id())),
+                ids(world.launchTemplates(), LaunchTemplate::id));
     }
 
     private static <T> Set<String> ids(java.util.List<T> things, Function<T, String> id) {

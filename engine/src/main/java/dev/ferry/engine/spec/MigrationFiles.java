@@ -128,12 +128,15 @@ public final class MigrationFiles {
     }
 
     private void checkSemantics(MigrationFile file, Diagnostics out) {
+        file.staging().filter(staging -> staging.bucketName().isEmpty() && staging.create()).ifPresent(staging ->
+                out.error(file.document().locate("/staging/create"), "staging.create asks for a bucket, and 'staging:' names none",
+                        "add 'bucket: NAME' under 'staging:', or remove 'create: true'"));
         file.remoteState().ifPresent(remote -> {
             if (remote.region().isEmpty() && file.provider("aws").isEmpty()) {
                 out.error(file.document().locateKey("/state/s3"), "state.s3 needs a region, and the file has no providers.aws"
                         + " block to take it from", "add 'region: us-west-1' (the bucket's region) under state.s3");
             }
-            if (file.staging().isPresent() && file.staging().get().bucket().equals(remote.bucket())
+            if (file.staging().flatMap(Staging::bucketName).filter(remote.bucket()::equals).isPresent()
                     && remote.key().startsWith(file.staging().get().prefix())) {
                 out.error(file.document().locate("/state/s3/key"), "the state key " + remote.key() + " is under the staging prefix "
                         + file.staging().get().prefix() + " of the same bucket, where cleanup deletes objects",
@@ -211,9 +214,11 @@ public final class MigrationFiles {
             out.error(section.keyLocation(), role + "." + kind.name() + " needs the " + kind.provider() + " provider",
                     "declare it under 'providers:', for example '" + kind.provider() + ": {}'");
         }
-        if (kind.needsStaging() && file.staging().isEmpty()) {
-            out.error(section.keyLocation(), role + "." + kind.name() + " moves disk images through an S3 bucket, and the file has no 'staging:'",
-                    "add 'staging: { bucket: NAME, create: true }'");
+        if (kind.needsStaging() && file.staging().flatMap(Staging::bucketName).isEmpty()) {
+            out.error(section.keyLocation(), role + "." + kind.name() + " moves disk images through an S3 bucket, and the file"
+                    + (file.staging().isPresent() ? "'s 'staging:' names no bucket" : " has no 'staging:'"),
+                    file.staging().isPresent() ? "add 'bucket: NAME' (and 'create: true' to have ferry make it) under 'staging:'"
+                            : "add 'staging: { bucket: NAME, create: true }'");
         }
         kind.check().check(migration, section, file, out);
         return kind;

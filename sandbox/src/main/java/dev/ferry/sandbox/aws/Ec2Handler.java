@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The EC2 Query API: answers in EC2's words and hands each action to the area that serves it (instances,
- * instance types, networking, images and snapshots, tags, export and import tasks).
+ * instance types, networking, images and snapshots, tags, export and import tasks, launch templates).
  */
 public final class Ec2Handler extends QueryService {
 
@@ -18,6 +18,7 @@ public final class Ec2Handler extends QueryService {
     private final Ec2Tags tags;
     private final Ec2Exports exports;
     private final Ec2Imports imports;
+    private final Ec2LaunchTemplates launchTemplates;
 
     public Ec2Handler(World world) {
         super(world);
@@ -28,6 +29,7 @@ public final class Ec2Handler extends QueryService {
         this.tags = new Ec2Tags(world);
         this.exports = new Ec2Exports(world);
         this.imports = new Ec2Imports(world);
+        this.launchTemplates = new Ec2LaunchTemplates(world);
     }
 
     @Override
@@ -95,6 +97,12 @@ public final class Ec2Handler extends QueryService {
             case "TerminateInstances" -> instances.terminateInstances(params, id);
             case "CreateInstanceExportTask" -> exports.createInstanceExportTask(params, id);
             case "DescribeExportTasks" -> exports.describeExportTasks(params, id);
+            case "CreateLaunchTemplate" -> launchTemplates.createLaunchTemplate(params, id);
+            case "CreateLaunchTemplateVersion" -> launchTemplates.createLaunchTemplateVersion(params, id);
+            case "DescribeLaunchTemplates" -> launchTemplates.describeLaunchTemplates(params, id);
+            case "DescribeLaunchTemplateVersions" -> launchTemplates.describeLaunchTemplateVersions(params, id);
+            case "ModifyLaunchTemplate" -> launchTemplates.modifyLaunchTemplate(params, id);
+            case "DeleteLaunchTemplate" -> launchTemplates.deleteLaunchTemplate(params, id);
             default -> throw new AwsException(400, "InvalidAction",
                     "The action " + action + " is not valid for this web service.");
         };

@@ -5,6 +5,8 @@ import dev.ferry.sandbox.world.Cidr;
 import dev.ferry.sandbox.world.Ec2Instance;
 import dev.ferry.sandbox.world.InstanceState;
 import dev.ferry.sandbox.world.InstanceTypeSpec;
+import dev.ferry.sandbox.world.LaunchTemplate;
+import dev.ferry.sandbox.world.LaunchTemplateVersion;
 import dev.ferry.sandbox.world.SecurityGroup;
 import dev.ferry.sandbox.world.Subnet;
 import dev.ferry.sandbox.world.Volume;
@@ -111,9 +113,45 @@ final class Ec2Instances {
         });
     }
 
+    /**
+     * The version of the launch template a RunInstances names ({@code LaunchTemplate.LaunchTemplateId} or
+     * {@code .LaunchTemplateName}, {@code .Version}: a number, {@code $Latest} or {@code $Default}, the default when
+     * absent), or null when it names none.
+     */
+    private LaunchTemplateVersion launchTemplate(QueryParams spec) {
+        if (spec.isEmpty()) {
+            return null;
+        }
+        String id = spec.get("LaunchTemplateId");
+        String name = spec.get("LaunchTemplateName");
+        String version = spec.get("Version") == null ? "$Default" : spec.get("Version");
+        return world.read(w -> {
+            LaunchTemplate template = w.launchTemplates().values().stream()
+                    .filter(t -> t.id().equals(id) || t.name().equals(name)).findFirst()
+                    .orElseThrow(() -> id != null
+                            ? AwsException.badRequest("InvalidLaunchTemplateId.NotFound", "The specified launch template,"
+                                    + " with template ID " + id + ", does not exist.")
+                            : AwsException.badRequest("InvalidLaunchTemplateName.NotFoundException", "The specified launch"
+                                    + " template, with template name " + name + ", does not exist."));
+            return switch (version) {
+                case "$Latest" -> template.latest();
+                case "$Default" -> template.defaults();
+                default -> template.versions().stream().filter(v -> String.valueOf(v.number()).equals(version)).findFirst()
+                        .orElseThrow(() -> AwsException.badRequest("InvalidLaunchTemplateId.VersionNotFound", "Could not"
+                                + " find launch template version " + version + " for the launch template "
+                                + template.id() + "."));
+            };
+        });
+    }
+
     String runInstances(QueryParams params, String requestId) {
-        String imageId = params.require("ImageId");
-        String instanceType = params.get("InstanceType") == null ? "m1.small" : params.get("InstanceType");
+        LaunchTemplateVersion template = launchTemplate(params.sub("LaunchTemplate"));
+        if (template != null && params.get("ImageId") == null && template.imageId() == null) {
+            throw AwsException.missingParameter("ImageId");
+        }
+        String imageId = params.get("ImageId") != null || template == null ? params.require("ImageId") : template.imageId();
+        String instanceType = params.get("InstanceType") != null ? params.get("InstanceType")
+                : template != null && template.instanceType() != null ? template.instanceType() : "m1.small";
         Integer minCount = params.integer("MinCount");
         Integer maxCount = params.integer("MaxCount");
         if (minCount == null) {
@@ -129,6 +167,11 @@ final class Ec2Instances {
         List<QueryParams> interfaces = params.indexed("NetworkInterface");
         String subnetId = params.get("SubnetId");
         List<String> groupIds = new ArrayList<>(params.list("SecurityGroupId"));
+        if (template != null && interfaces.isEmpty() && subnetId == null && groupIds.isEmpty()) {
+            // what the request leaves out, the template's version gives
+            subnetId = template.subnetId();
+            groupIds.addAll(template.securityGroupIds());
+        }
         String privateIp = params.get("PrivateIpAddress");
         if (!interfaces.isEmpty()) {
             QueryParams eni = interfaces.get(0);
@@ -141,7 +184,14 @@ final class Ec2Instances {
                     "Cannot specify a private IP address when launching more than one instance");
         }
         checkIds("ami", "InvalidAMIID.Malformed", List.of(imageId));
-        Map<String, Map<String, String>> tagSpecs = tagSpecifications(params, Set.of("instance", "volume"));
+        Map<String, Map<String, String>> tagSpecs = new LinkedHashMap<>(
+                template == null ? Map.of() : template.tagSpecifications());
+        tagSpecifications(params, Set.of("instance", "volume")).forEach((type, tags) -> tagSpecs.merge(type, tags,
+                (fromTemplate, fromRequest) -> {
+                    Map<String, String> merged = new java.util.TreeMap<>(fromTemplate);
+                    merged.putAll(fromRequest);
+                    return merged;
+                }));
         String clientToken = params.get("ClientToken");
         String keyName = params.get("KeyName");
         String finalSubnetId = subnetId;

@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
 final class Ec2Tags {
 
     private static final Set<String> TAGGABLE = Set.of("instance", "volume", "image", "snapshot", "security-group",
-            "subnet", "vpc", "export-image-task", "import-image-task", "export-instance-task");
+            "subnet", "vpc", "export-image-task", "import-image-task", "export-instance-task", "launch-template");
 
     private final World world;
 
@@ -102,6 +102,8 @@ final class Ec2Tags {
             case "subnet" -> AwsException.badRequest("InvalidSubnetID.NotFound", "The subnet ID '" + id
                     + "' does not exist");
             case "vpc" -> AwsException.badRequest("InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist");
+            case "launch-template" -> AwsException.badRequest("InvalidLaunchTemplateId.NotFound", "The specified launch"
+                    + " template, with template ID " + id + ", does not exist.");
             default -> AwsException.badRequest("InvalidExportTaskID.NotFound", "The task ID '" + id
                     + "' does not exist");
         };
@@ -124,6 +126,7 @@ final class Ec2Tags {
             ids.addAll(w.exportImageTasks().keySet());
             ids.addAll(w.importImageTasks().keySet());
             ids.addAll(w.instanceExportTasks().keySet());
+            ids.addAll(w.launchTemplates().keySet());
             ids.sort(String::compareTo);
             for (String id : ids) {
                 w.tagsOf(id).forEach((k, v) -> rows.add(new TagRow(id, World.resourceType(id), k, v)));

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** EC2's resources (networks, security groups, instances, volumes, images, snapshots) and how they change with time. */
+/** EC2's resources (networks, security groups, instances, volumes, images, snapshots, launch templates) and how they change with time. */
 final class Ec2State {
 
     final Map<String, Vpc> vpcs = new LinkedHashMap<>();
@@ -19,6 +19,7 @@ final class Ec2State {
     final Map<String, Volume> volumes = new LinkedHashMap<>();
     final Map<String, Ami> amis = new LinkedHashMap<>();
     final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
+    final Map<String, LaunchTemplate> launchTemplates = new LinkedHashMap<>();
 
     private final String account;
     private final WorldClock clock;
@@ -225,6 +226,7 @@ final class Ec2State {
         volumes.clear();
         amis.clear();
         snapshots.clear();
+        launchTemplates.clear();
         saved.vpcs().forEach(v -> vpcs.put(v.id(), v));
         saved.subnets().forEach(v -> subnets.put(v.id(), v));
         saved.securityGroups().forEach(v -> securityGroups.put(v.id(), v));
@@ -234,6 +236,9 @@ final class Ec2State {
             retain(v.disk());
         });
         saved.amis().forEach(v -> amis.put(v.id(), v));
+        if (saved.launchTemplates() != null) {
+            saved.launchTemplates().forEach(v -> launchTemplates.put(v.id(), v));
+        }
         saved.snapshots().forEach(v -> {
             snapshots.put(v.id(), v);
             retain(v.disk());

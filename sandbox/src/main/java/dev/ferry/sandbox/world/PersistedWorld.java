@@ -7,7 +7,7 @@ import java.util.Map;
  * The changing part of a {@link World}, as kept in the sandbox's state directory between runs ({@code vms}
  * is null in states written before the sandbox had a vCenter: the seeded VMs stay; an import's disks were
  * one blob before imports could hold several, and still read as a list of one; Linode disks, configs and volumes are null
- * in states written before Linodes had them).
+ * in states written before Linodes had them, launch templates in states written before EC2 had them).
  */
 public record PersistedWorld(
         List<Vpc> vpcs,
@@ -34,7 +34,8 @@ public record PersistedWorld(
         List<VirtualMachine> vms,
         List<LinodeDisk> linodeDisks,
         List<LinodeConfig> linodeConfigs,
-        List<LinodeVolume> linodeVolumes) {
+        List<LinodeVolume> linodeVolumes,
+        List<LaunchTemplate> launchTemplates) {
 
     /** The next identifiers to hand out on the Linode side. */
     public record Counters(long nextLinodeId, long nextImageNumber, long nextFirewallId, long nextDeviceId,

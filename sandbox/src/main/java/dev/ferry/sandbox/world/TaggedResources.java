@@ -43,6 +43,8 @@ final class TaggedResources {
             return r.tags();
         } else if (resource instanceof InstanceExportTask r) {
             return r.tags();
+        } else if (resource instanceof LaunchTemplate r) {
+            return r.tags();
         }
         return Map.of();
     }
@@ -61,6 +63,7 @@ final class TaggedResources {
             case "export-ami-" -> "export-image-task";
             case "import-ami-" -> "import-image-task";
             case "export-i-" -> "export-instance-task";
+            case "lt-" -> "launch-template";
             default -> "unknown";
         };
     }
@@ -77,6 +80,7 @@ final class TaggedResources {
             case "export-image-task" -> tasks.exportImageTasks.get(id);
             case "import-image-task" -> tasks.importImageTasks.get(id);
             case "export-instance-task" -> tasks.instanceExportTasks.get(id);
+            case "launch-template" -> ec2.launchTemplates.get(id);
             default -> null;
         };
     }
@@ -108,6 +112,8 @@ final class TaggedResources {
             tasks.importImageTasks.put(r.id(), r.withTags(merged));
         } else if (resource instanceof InstanceExportTask r) {
             tasks.instanceExportTasks.put(r.id(), r.withTags(merged));
+        } else if (resource instanceof LaunchTemplate r) {
+            ec2.launchTemplates.put(r.id(), r.withTags(merged));
         }
         return true;
     }

@@ -241,6 +241,11 @@ public final class World {
         return ec2.snapshots;
     }
 
+    /** Launch templates by id ({@code lt-...}). */
+    public Map<String, LaunchTemplate> launchTemplates() {
+        return ec2.launchTemplates;
+    }
+
     public Map<String, ExportImageTask> exportImageTasks() {
         return tasks.exportImageTasks;
     }
@@ -480,7 +485,8 @@ public final class World {
                 List.copyOf(linode.linodeImages.values()), List.copyOf(linode.linodeInstances.values()),
                 List.copyOf(linode.firewalls.values()), List.copyOf(linode.events.values()), linode.counters(),
                 List.copyOf(vms.values()), List.copyOf(linode.machines.disks.values()),
-                List.copyOf(linode.machines.configs.values()), List.copyOf(linode.machines.volumes.values()));
+                List.copyOf(linode.machines.configs.values()), List.copyOf(linode.machines.volumes.values()),
+                List.copyOf(ec2.launchTemplates.values()));
     }
 
     /** Replaces the seeded state with a saved one. */

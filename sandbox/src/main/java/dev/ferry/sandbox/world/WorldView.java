@@ -71,6 +71,16 @@ public final class WorldView {
         return world.read(w -> Optional.ofNullable(w.amis().get(id)));
     }
 
+    /** Launch templates with all their versions. */
+    public List<LaunchTemplate> launchTemplates() {
+        return world.read(w -> List.copyOf(w.launchTemplates().values()));
+    }
+
+    public Optional<LaunchTemplate> launchTemplate(String idOrName) {
+        return world.read(w -> w.launchTemplates().values().stream()
+                .filter(t -> t.id().equals(idOrName) || t.name().equals(idOrName)).findFirst());
+    }
+
     public List<Snapshot> snapshots() {
         return world.read(w -> List.copyOf(w.snapshots().values()));
     }

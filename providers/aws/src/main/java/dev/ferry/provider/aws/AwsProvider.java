@@ -16,6 +16,7 @@ import dev.ferry.engine.spec.Diagnostics;
 import dev.ferry.engine.spec.Migration;
 import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.spec.Section;
+import dev.ferry.engine.spec.Staging;
 import dev.ferry.engine.spec.SectionKind.Role;
 import dev.ferry.engine.spec.SectionKind;
 import dev.ferry.provider.aws.client.AwsClients;
@@ -165,10 +166,36 @@ public final class AwsProvider implements Provider {
     /** The export road moves the disk through the staging bucket; the snapshot road (the default) needs none. */
     private static void checkSource(Migration migration, Section section, MigrationFile file, Diagnostics out) {
         Ec2Source source = section.bind(Ec2Source.class);
-        if (!source.viaSnapshot() && file.staging().isEmpty()) {
+        if (!source.viaSnapshot() && file.staging().flatMap(Staging::bucketName).isEmpty()) {
             out.error(section.keyLocation(), "source.ec2 with 'via: export' moves disk images through an S3 bucket, and the file"
-                    + " has no 'staging:'", "add 'staging: { bucket: NAME, create: true }', or remove 'via: export' to read the"
-                    + " snapshot with the EBS direct APIs");
+                    + (file.staging().isPresent() ? "'s 'staging:' names no bucket" : " has no 'staging:'"),
+                    (file.staging().isPresent() ? "add 'bucket: NAME' (and 'create: true') under 'staging:'"
+                            : "add 'staging: { bucket: NAME, create: true }'")
+                            + ", or remove 'via: export' to read the snapshot with the EBS direct APIs");
+        }
+    }
+
+    /**
+     * A launch template launches the backup image, so it needs one; and its name is unique in the region, so two
+     * migrations of one file cannot both have it (the second would find the first's template in its way).
+     */
+    private static void checkLaunchTemplate(Migration migration, Section section, MigrationFile file, Ec2Target target,
+                                            Ec2Target.LaunchTemplate template, Diagnostics out) {
+        if (!target.backupAmi().enabled()) {
+            out.error(section.locate("launch_template"), "launch_template launches the backup image of the new instance,"
+                    + " but backup_ami is not set", "add 'backup_ami: true' (or '{reboot: true}') under target.ec2, or remove"
+                    + " 'launch_template'");
+        }
+        for (Migration earlier : file.migrations()) {
+            if (earlier == migration) {
+                break;
+            }
+            if (earlier.target().kind().equals("ec2") && earlier.target().body().path("launch_template").path("name").asText()
+                    .equals(template.name())) {
+                out.error(section.locate("launch_template/name"), "launch template name " + template.name()
+                        + " is already used by migration " + earlier.name() + " (launch template names are unique in a region)",
+                        "give each migration's launch template its own name");
+            }
         }
     }
 
@@ -186,6 +213,7 @@ public final class AwsProvider implements Provider {
                 .filter(key -> key.regionMatches(true, 0, "aws:", 0, 4))
                 .forEach(key -> out.error(section.locate("tags/" + key), "tag key '" + key + "' uses the prefix 'aws:', which AWS reserves",
                         "choose a key without the 'aws:' prefix"));
+        target.launchTemplate().ifPresent(template -> checkLaunchTemplate(migration, section, file, target, template, out));
         if (target.family().isPresent() && !target.instanceType().equals(Ec2Target.MATCH)) {
             out.warning(section.locate("family"), "family is used only with instance_type: match; it is ignored here",
                     "remove 'family', or set 'instance_type: match'");

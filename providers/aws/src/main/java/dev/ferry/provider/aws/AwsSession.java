@@ -23,6 +23,7 @@ import dev.ferry.provider.aws.target.ImageImportResource;
 import dev.ferry.provider.aws.target.InstanceExportResource;
 import dev.ferry.provider.aws.target.InstanceResource;
 import dev.ferry.provider.aws.target.InstanceTypes;
+import dev.ferry.provider.aws.target.LaunchTemplateResource;
 import dev.ferry.provider.aws.target.Network;
 import dev.ferry.provider.aws.target.S3ObjectUploadResource;
 import dev.ferry.provider.aws.task.ConversionTasks;
@@ -68,7 +69,8 @@ final class AwsSession implements ProviderSession {
                 new ImageImportResource(clients, calls, images),
                 new InstanceResource(clients, calls, new Network(clients, calls), new InstanceTypes(clients, calls)),
                 new BucketExportGrantResource(clients, calls, buckets),
-                new InstanceExportResource(clients, calls));
+                new InstanceExportResource(clients, calls),
+                new LaunchTemplateResource(clients, calls));
     }
 
     AwsClients clients() {

@@ -21,7 +21,8 @@ public record Ec2Target(
         Optional<String> licenseType,
         Map<String, String> tags,
         BackupAmi backupAmi,
-        Optional<ExportBack> exportBack) {
+        Optional<ExportBack> exportBack,
+        Optional<LaunchTemplate> launchTemplate) {
 
     public static final String MATCH = "match";
 
@@ -36,6 +37,16 @@ public record Ec2Target(
         public ExportBack {
             format = format == null ? Format.OVA : format;
             prefix = prefix == null ? "exports-back/" : prefix;
+        }
+    }
+
+    /**
+     * {@code launch_template}: a launch template named {@code name} whose latest version launches the backup image
+     * with the instance's type, subnet, security groups and tags, to replace the instance should it be terminated.
+     */
+    public record LaunchTemplate(String name) {
+        public LaunchTemplate {
+            requireNonNull(name, "name is null");
         }
     }
 
@@ -72,5 +83,6 @@ public record Ec2Target(
         tags = tags == null ? Map.of() : Map.copyOf(tags);
         backupAmi = backupAmi == null ? BackupAmi.NONE : backupAmi;
         exportBack = exportBack == null ? Optional.empty() : exportBack;
+        launchTemplate = launchTemplate == null ? Optional.empty() : launchTemplate;
     }
 }

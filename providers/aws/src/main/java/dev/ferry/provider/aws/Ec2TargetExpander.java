@@ -14,6 +14,7 @@ import dev.ferry.provider.aws.source.AmiResource;
 import dev.ferry.provider.aws.target.ImageImportResource;
 import dev.ferry.provider.aws.target.InstanceExportResource;
 import dev.ferry.provider.aws.target.InstanceResource;
+import dev.ferry.provider.aws.target.LaunchTemplateResource;
 import dev.ferry.provider.aws.target.S3ObjectUploadResource;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,8 @@ import java.util.Set;
  * {@code target.ec2}, the AWS half of journey B: upload the source's disk image to the staging bucket
  * ({@code aws_s3_object.NAME}), import it with the vmimport role ({@code aws_image_import.NAME}, the
  * resource after which the upload may go), launch the instance ({@code aws_instance.NAME}), and, when the
- * file asks, back it up as an AMI ({@code aws_ami.NAME-backup}) and export it back to the bucket
- * ({@code aws_instance_export.NAME}).
+ * file asks, back it up as an AMI ({@code aws_ami.NAME-backup}), keep a launch template that launches that
+ * backup ({@code aws_launch_template.NAME}), and export it back to the bucket ({@code aws_instance_export.NAME}).
  */
 final class Ec2TargetExpander implements TargetKind.TargetExpander {
 
@@ -85,6 +86,17 @@ final class Ec2TargetExpander implements TargetKind.TargetExpander {
                     .argument("tags", tags)
                     .build());
         }
+        // validation refuses a launch template without a backup image to launch (AwsProvider.checkTarget)
+        target.launchTemplate().filter(template -> target.backupAmi().enabled()).ifPresent(template -> declarations.add(
+                ResourceDeclaration.builder(ResourceAddress.managed(LaunchTemplateResource.NAME, name), origin)
+                        .argument("name", template.name())
+                        .reference("image_id", backup, "image_id")
+                        .reference("instance_type", instance, "instance_type")
+                        .argument("subnet", target.subnet())
+                        .argument("security_groups", Json.array(target.securityGroups()))
+                        .argument("tags", tags)
+                        .argument("instance_name", name)
+                        .build()));
         target.exportBack().ifPresent(back -> {
             declarations.add(shared.exportGrant());
             ResourceDeclaration.Builder exporting = ResourceDeclaration.builder(ResourceAddress.managed(InstanceExportResource.NAME, name), origin)

@@ -47,8 +47,8 @@ final class SharedDeclarations {
 
     static SharedDeclarations of(ExpansionContext context, String section) {
         MigrationFile file = context.file();
-        Staging staging = context.staging().orElseThrow(() -> new FerryException(context.migration().pointer() + ": " + section
-                + " needs the staging bucket: add 'staging: {bucket: NAME}' to the file"));
+        Staging staging = context.staging().filter(s -> s.bucketName().isPresent()).orElseThrow(() -> new FerryException(
+                context.migration().pointer() + ": " + section + " needs the staging bucket: add 'bucket: NAME' under 'staging:'"));
         AwsConfig config = file.provider(AwsProvider.NAME).map(block -> block.bind(AwsConfig.class))
                 .orElseThrow(() -> new FerryException(section + " needs the AWS provider: add 'providers: {aws: {region: REGION}}'"));
         // Shared resources point at the staging block (or the providers block), wherever a migration declares them.

@@ -115,6 +115,26 @@ class JourneyASourceTest {
         assertThat(journey.state().resources()).isEmpty();
     }
 
+    @Test
+    void theSnapshotRoadCleansUpItsAmiWithAStagingBlockThatNamesNoBucket() {
+        String yaml = MigrationYaml.named("journey-a").provider("aws", "{region: us-west-1}").provider("linode", "{}")
+                .staging("{cleanup: delete-after-import}")
+                .migration("web-01", "{ec2: {instance: " + WEB_01 + ", reboot: false}}", MigrationYaml.LINODE_TARGET)
+                .yaml();
+        Journey journey = new Journey(sandbox, yaml, directory);
+
+        ApplyResult result = journey.apply();
+
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+        assertThat(sandbox.world().amis()).as("the AMI is deregistered once the target has the disk").isEmpty();
+        assertThat(sandbox.world().snapshots()).as("with its snapshots").noneMatch(s -> s.description().contains("CreateImage"));
+        assertThat(sandbox.world().buckets()).as("no bucket on the snapshot road").isEmpty();
+        assertThat(journey.plan().hasChanges()).as("the cleaned-up AMI is not made again").isFalse();
+        ApplyResult destroyed = journey.destroy();
+        assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
+        assertThat(journey.state().resources()).isEmpty();
+    }
+
     static String sha256(Path file) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (InputStream in = Files.newInputStream(file)) {

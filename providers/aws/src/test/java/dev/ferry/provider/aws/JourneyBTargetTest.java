@@ -17,6 +17,8 @@ import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.world.Ami;
 import dev.ferry.sandbox.world.Ec2Instance;
 import dev.ferry.sandbox.world.InstanceTypeSpec;
+import dev.ferry.sandbox.world.LaunchTemplate;
+import dev.ferry.sandbox.world.LaunchTemplateVersion;
 import dev.ferry.sandbox.world.World;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -246,6 +248,119 @@ class JourneyBTargetTest {
         assertThat(sandbox.world().amis()).as("imported and backup images deregistered").isEmpty();
         assertThat(sandbox.world().object(BUCKET, exportKey)).isEmpty();
         assertThat(sandbox.world().role("vmimport")).isEmpty();
+    }
+
+    @Test
+    void theLaunchTemplateLaunchesTheBackupAndANewBackupBecomesItsLatestAndDefaultVersion() throws Exception {
+        vm("app-12", 6 * MIB, true);
+        String target = "{subnet: subnet-0abc1234, instance_type: t3.small, security_groups: [sg-0123456789abcdef0], tags: {Team: platform},"
+                + " backup_ami: true, launch_template: {name: app-12-replacement}}";
+        Journey journey = journey(file(true, "keep", migration("app-12", target)));
+
+        Plan plan = journey.plan();
+        Change planned = change(plan, "aws_launch_template.app-12");
+        assertThat(planned.action()).isEqualTo(Action.CREATE);
+        assertThat(planned.after().text("name")).isEqualTo("app-12-replacement");
+        assertThat(planned.after().text("instance_type")).as("the instance's type is known at plan time").isEqualTo("t3.small");
+        assertThat(planned.after().isKnown("image_id")).as("the backup image is made during the apply").isFalse();
+        ApplyResult result = journey.apply(plan);
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+
+        String backup = journey.resource("aws_ami.app-12-backup").id().orElseThrow();
+        LaunchTemplate template = sandbox.world().launchTemplate("app-12-replacement").orElseThrow();
+        assertThat(journey.resource("aws_launch_template.app-12").id()).hasValue(template.id());
+        assertThat(template.latestVersion()).isEqualTo(1);
+        assertThat(template.defaultVersion()).isEqualTo(1);
+        LaunchTemplateVersion first = template.latest();
+        assertThat(first.imageId()).isEqualTo(backup);
+        assertThat(first.instanceType()).isEqualTo("t3.small");
+        assertThat(first.subnetId()).isEqualTo("subnet-0abc1234");
+        assertThat(first.securityGroupIds()).containsExactly("sg-0123456789abcdef0");
+        assertThat(first.tagSpecifications()).containsOnlyKeys("instance", "volume");
+        assertThat(first.tagSpecifications().get("instance")).as("what it launches is tagged as the instance was, not as ferry's")
+                .containsEntry("Team", "platform").containsEntry("Name", "app-12").doesNotContainKey("ferry:id");
+        assertThat(first.tagSpecifications().get("volume")).containsEntry("Team", "platform");
+        assertThat(template.tags()).containsEntry("ferry:address", "aws_launch_template.app-12").containsKey("ferry:id")
+                .containsEntry("Team", "platform");
+        assertThat(journey.plan().hasChanges()).isFalse();
+
+        String instanceId = journey.resource("aws_instance.app-12").id().orElseThrow();
+        try (var ec2 = TestClients.ec2(sandbox)) {
+            ec2.terminateInstances(r -> r.instanceIds(instanceId));
+        }
+        Plan again = journey.plan();
+        assertThat(change(again, "aws_ami.app-12-backup").action()).isEqualTo(Action.REPLACE);
+        Change versioned = change(again, "aws_launch_template.app-12");
+        assertThat(versioned.action()).as("a new backup is a new version, not a new template").isEqualTo(Action.UPDATE);
+        assertThat(versioned.notes()).anySatisfy(note -> assertThat(note.text())
+                .contains("a new version of launch template app-12-replacement will launch the new backup image"));
+        ApplyResult relaunched = journey.apply(again);
+        assertThat(relaunched.failures()).as(journey.failures(relaunched)).isEmpty();
+
+        String newBackup = journey.resource("aws_ami.app-12-backup").id().orElseThrow();
+        assertThat(newBackup).isNotEqualTo(backup);
+        LaunchTemplate updated = sandbox.world().launchTemplate(template.id()).orElseThrow();
+        assertThat(updated.latestVersion()).isEqualTo(2);
+        assertThat(updated.defaultVersion()).isEqualTo(2);
+        assertThat(updated.latest().imageId()).isEqualTo(newBackup);
+        assertThat(updated.version(1).orElseThrow().imageId()).as("earlier versions stay").isEqualTo(backup);
+        assertThat(sandbox.requests().count("ec2:CreateLaunchTemplate")).isEqualTo(1);
+        assertThat(journey.plan().hasChanges()).isFalse();
+
+        String replacement;
+        try (var ec2 = TestClients.ec2(sandbox)) {
+            replacement = ec2.runInstances(r -> r.minCount(1).maxCount(1).launchTemplate(t -> t.launchTemplateName("app-12-replacement")))
+                    .instances().get(0).instanceId();
+        }
+        Ec2Instance launched = sandbox.world().ec2Instance(replacement).orElseThrow();
+        assertThat(launched.imageId()).as("a launch from the template starts the latest backup").isEqualTo(newBackup);
+        assertThat(launched.instanceType()).isEqualTo("t3.small");
+        assertThat(launched.subnetId()).isEqualTo("subnet-0abc1234");
+        assertThat(launched.securityGroupIds()).containsExactly("sg-0123456789abcdef0");
+        assertThat(launched.tags()).containsEntry("Team", "platform").containsEntry("Name", "app-12").doesNotContainKey("ferry:id");
+
+        ApplyResult destroyed = journey.destroy();
+        assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
+        assertThat(sandbox.world().launchTemplates()).isEmpty();
+    }
+
+    @Test
+    void aLaunchTemplateWhoseCreationWasSentButNeverRecordedIsFoundInsteadOfMadeAgain() throws Exception {
+        vm("app-14", 6 * MIB, true);
+        FreezableStateStore store = new FreezableStateStore();
+        String yaml = file(true, "keep", migration("app-14",
+                "{subnet: subnet-0abc1234, instance_type: t3.small, backup_ami: true, launch_template: {name: app-14-replacement}}"));
+        Journey first = new Journey(sandbox, yaml, directory, store, neighbours)
+                .wrapTypes(KillAfterCreate.of(dev.ferry.provider.aws.target.LaunchTemplateResource.NAME, store));
+        ApplyResult killed = first.apply(first.plan());
+        assertThat(killed.failures()).as("the first run died after CreateLaunchTemplate").isNotEmpty();
+        assertThat(sandbox.world().launchTemplates()).hasSize(1);
+
+        store.thaw();
+        Journey second = new Journey(sandbox, yaml, directory, store, neighbours);
+        ApplyResult resumed = second.apply(second.plan());
+
+        assertThat(resumed.failures()).as(second.failures(resumed)).isEmpty();
+        assertThat(sandbox.requests().count("ec2:CreateLaunchTemplate")).isEqualTo(1);
+        LaunchTemplate template = sandbox.world().launchTemplate("app-14-replacement").orElseThrow();
+        assertThat(second.resource("aws_launch_template.app-14").id()).hasValue(template.id());
+        assertThat(template.latest().imageId()).isEqualTo(second.resource("aws_ami.app-14-backup").id().orElseThrow());
+        assertThat(second.plan().hasChanges()).isFalse();
+    }
+
+    @Test
+    void aLaunchTemplateNameAnotherTemplateHoldsStopsThePlan() throws Exception {
+        vm("app-13", 6 * MIB, true);
+        try (var ec2 = TestClients.ec2(sandbox)) {
+            ec2.createLaunchTemplate(r -> r.launchTemplateName("taken").launchTemplateData(d -> d.instanceType("t3.small")));
+        }
+        Journey journey = journey(file(true, "keep", migration("app-13",
+                "{subnet: subnet-0abc1234, instance_type: t3.small, backup_ami: true, launch_template: {name: taken}}")));
+
+        assertThatThrownBy(journey::plan).isInstanceOf(Planner.PlanFailedException.class)
+                .hasMessageContaining("aws_launch_template.app-13: launch template taken already exists in us-west-1 (lt-")
+                .hasMessageContaining("choose another target.ec2.launch_template.name");
+        assertThat(sandbox.requests().count("s3:CreateMultipartUpload")).isZero();
     }
 
     private java.util.Map<String, String> snapshotTags(String snapshotId) {

@@ -101,7 +101,12 @@ public final class InstanceResource extends AwsResource {
             errors.addAll(network.problems(desired.text("subnet"), Json.strings(desired.find("security_groups").orElse(null)),
                     desired.optionalText("private_ip")));
         }
-        return new PlanResult(planned, Json.object(), notes, errors);
+        // what is launched is known now: a launch template of the same type can be planned exactly
+        ObjectNode known = Json.object();
+        if (planned.isKnown("instance_type")) {
+            known.put("instance_type", planned.text("instance_type"));
+        }
+        return new PlanResult(planned, known, notes, errors);
     }
 
     private Map<String, String> tags(Attributes arguments, Identity identity) {
