@@ -176,7 +176,7 @@ class PermissionsCoverEveryCallTest {
     }
 
     @Test
-    void journeyBFromVsphereToEc2WithBackupAndExportBack() throws IOException {
+    void journeyBFromVsphereToEc2WithBackupLaunchTemplateAndExportBack() throws IOException {
         sandbox = Sandbox.start(Journeys.sandbox().build());
         Files.writeString(dir.resolve("migration.yaml"), Files.readString(Journeys.repositoryRoot().resolve("plans/examples/vcenter-to-ec2.yaml")));
         sandbox.world().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
@@ -185,7 +185,7 @@ class PermissionsCoverEveryCallTest {
         Printed printed = journey(ferry);
 
         assertThat(printed.actions()).contains("ec2:ImportImage", "ec2:RunInstances", "ec2:CreateImage", "ec2:CreateInstanceExportTask",
-                "s3:PutObject", "iam:PassRole").doesNotContain("ebs:GetSnapshotBlock", "ec2:ExportImage");
+                "ec2:CreateLaunchTemplate", "s3:PutObject", "iam:PassRole").doesNotContain("ebs:GetSnapshotBlock", "ec2:ExportImage");
         assertThat(printed.scopes()).as("no Linode in this file").isEmpty();
         assertThat(printed.resourcesOf("s3:PutObject")).containsExactly("arn:aws:s3:::ec2-backup-images-for-migration/imports/*");
     }

@@ -34,6 +34,7 @@ import dev.ferry.provider.aws.staging.VmImportRoleResource;
 import dev.ferry.provider.aws.target.ImageImportResource;
 import dev.ferry.provider.aws.target.InstanceExportResource;
 import dev.ferry.provider.aws.target.InstanceResource;
+import dev.ferry.provider.aws.target.LaunchTemplateResource;
 import dev.ferry.provider.aws.state.S3StateBackend;
 import dev.ferry.engine.state.RemoteStateLocation;
 import dev.ferry.engine.state.StateBackend;
@@ -136,7 +137,8 @@ public final class AwsProvider implements Provider {
             Map.entry(ImageImportResource.NAME, ImageImportResource::permissions),
             Map.entry(InstanceResource.NAME, InstanceResource::permissions),
             Map.entry(BucketExportGrantResource.NAME, BucketExportGrantResource::permissions),
-            Map.entry(InstanceExportResource.NAME, InstanceExportResource::permissions));
+            Map.entry(InstanceExportResource.NAME, InstanceExportResource::permissions),
+            Map.entry(LaunchTemplateResource.NAME, LaunchTemplateResource::permissions));
 
     private interface Permissions {
         List<Permission> of(IamPolicy.Scope scope, String address, Attributes arguments);
