@@ -21,8 +21,8 @@ import picocli.CommandLine.IVersionProvider;
             "Write migration.yaml, preview with 'ferry plan', carry out with 'ferry apply'."
         },
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class, GraphCommand.class,
-            ShowCommand.class, ImportCommand.class, StateCommand.class, ForceUnlockCommand.class, SandboxCommand.class, DemoCommand.class,
-            CompletionCommand.class, FleetCommand.class},
+            ShowCommand.class, PermissionsCommand.class, ImportCommand.class, StateCommand.class, ForceUnlockCommand.class, SandboxCommand.class,
+            DemoCommand.class, CompletionCommand.class, FleetCommand.class},
         usageHelpAutoWidth = true)
 final class Commands implements Runnable {
 

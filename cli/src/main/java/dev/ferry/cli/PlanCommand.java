@@ -97,7 +97,7 @@ final class PlanCommand implements Callable<Integer> {
         if (format.json) {
             stdout.println(new String(PlanCodec.encode(plan, PlanCodec.Flavour.REPORT), StandardCharsets.UTF_8));
         } else if (format.markdown) {
-            stdout.print(new MarkdownRenderer().render(plan));
+            stdout.print(new MarkdownRenderer().render(plan, workspace.permissions(opened.file(), state.value())));
         } else {
             if (!plan.changes().isEmpty() || !plan.drift().isEmpty()) {
                 stdout.println();

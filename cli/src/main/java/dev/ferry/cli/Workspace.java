@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.expand.Configuration;
 import dev.ferry.engine.expand.Expansion;
+import dev.ferry.engine.expand.RequiredPermissions;
+import dev.ferry.engine.permission.PermissionDocument;
 import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.ProviderContext;
 import dev.ferry.engine.provider.ProviderSession;
@@ -270,6 +272,21 @@ final class Workspace {
         } catch (IOException e) {
             throw new FerryException("cannot save the plan to " + path + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * What {@code file} needs the clouds to allow, per provider: its resources' calls, and the remote state's (that of
+     * {@code --state} or FERRY_STATE when it names one, else the file's). Reads nothing but the file.
+     */
+    List<PermissionDocument> permissions(MigrationFile file, Optional<String> stateOption) {
+        Optional<String> chosen = stateOption.or(() -> environment.variable("FERRY_STATE"));
+        Optional<RemoteStateLocation> state = chosen.isPresent()
+                ? chosen.filter(RemoteStateLocation::isRemote).map(RemoteStateLocation::parse)
+                        .map(parsed -> file.remoteState().filter(r -> r.bucket().equals(parsed.bucket()))
+                                .map(r -> new RemoteStateLocation(parsed.scheme(), parsed.bucket(), parsed.key(), r.region())).orElse(parsed))
+                : file.remoteState();
+        List<Provider> sorted = providers.values().stream().sorted(java.util.Comparator.comparing(Provider::name)).toList();
+        return RequiredPermissions.of(file, expand(file), state, sorted);
     }
 
     Configuration expand(MigrationFile file) {

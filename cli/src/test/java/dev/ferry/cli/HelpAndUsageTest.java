@@ -22,7 +22,7 @@ class HelpAndUsageTest {
 
     @Test
     void helpParagraphsAreWrappedByPicocli_notBrokenMidPhrase() {
-        for (String command : List.of("plan", "apply", "destroy", "validate", "sandbox", "fleet")) {
+        for (String command : List.of("plan", "apply", "destroy", "validate", "sandbox", "fleet", "permissions")) {
             String help = CliRunner.run(dir, command, "--help").out();
             List<String> lines = help.lines().toList();
             for (int i = 0; i + 1 < lines.size(); i++) {

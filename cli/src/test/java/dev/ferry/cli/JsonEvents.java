@@ -45,7 +45,8 @@ public final class JsonEvents {
         return parsed;
     }
 
-    private static JsonSchema schema(String name) {
+    /** One of the repository's schemas/, for checking what a command printed. */
+    public static JsonSchema schema(String name) {
         Path here = Path.of("").toAbsolutePath();
         Path root = here.getFileName().toString().equals("cli") ? here.getParent() : here;
         try {

@@ -145,6 +145,27 @@ class MalformedFilesTest {
                 "Error: plans: is a directory, not a migration file (pass the YAML file inside it with -f)");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("expectations")
+    void permissionsReportsABadFileAsPlanDoes(Expectation expected) throws URISyntaxException {
+        CliRunner.Result permissions = CliRunner.run(corpus(), "permissions", "-f", expected.file());
+        CliRunner.Result plan = CliRunner.run(corpus(), "plan", "-f", expected.file());
+
+        assertThat(permissions.exitCode()).as(permissions.all()).isEqualTo(1);
+        assertThat(permissions.err()).isEqualTo(plan.err()).contains(expected.file() + ":" + expected.position() + ": ");
+        assertThat(permissions.out()).isEmpty();
+        assertNoStackTrace(permissions);
+    }
+
+    @Test
+    void permissionsOfAMissingFileGetsTheSameLine(@TempDir Path dir) {
+        CliRunner.Result result = CliRunner.run(dir, "permissions");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err().lines()).containsExactly(
+                "Error: migration.yaml: no such file (run ferry where your migration.yaml is, or pass -f FILE)");
+    }
+
     @Test
     void missingFileGetsOneClearLine(@TempDir Path dir) {
         CliRunner.Result result = CliRunner.run(dir, "validate");

@@ -76,6 +76,27 @@ class JarCommandsPrintEverythingIT {
                 .containsPattern("\\| `web-01` \\| t3\\.medium \\| \\$\\d+\\.\\d\\d \\| g6-[a-z0-9-]+ \\| \\$\\d+\\.\\d\\d \\| [+-]\\$\\d+\\.\\d\\d \\|\n")
                 .containsPattern("\n\\| \\*\\*Fleet total\\*\\* \\| \\| \\*\\*\\$[^|]+\\*\\* \\| \\| \\*\\*\\$[^|]+\\*\\* \\| \\*\\*[^|]+\\*\\* \\|\n(\n(<sup>\\d+</sup> [^\n]+  \n)+)?$");
 
+        assertThat(markdown.out()).as("the permissions come before the cost table")
+                .containsSubsequence("**Permissions**", "<details><summary>AWS IAM policy</summary>", "\"ebs:GetSnapshotBlock\"",
+                        "<details><summary>Linode API token scopes</summary>", "linodes:read_write", "**Cost**");
+
+        Ferry.Result permissions = printsAll("permissions");
+        assertThat(permissions.out()).startsWith("AWS IAM policy for migration.yaml:\n\n{\n  \"Version\": \"2012-10-17\",")
+                .contains("\n      \"Action\": [\n        \"ebs:GetSnapshotBlock\",\n")
+                .contains("\nWhat each is for:\n  ebs:GetSnapshotBlock: aws_snapshot_read.web-01 reads the image's root snapshot block by block\n")
+                .contains("\nLinode API token scopes for migration.yaml:\n\n{\n  \"scopes\": \"events:read_only firewall:read_write"
+                        + " images:read_write linodes:read_write\"\n}\n")
+                .endsWith("  linodes:read_write: linode_instance.web-01 creates the Linode and deletes it when it goes\n");
+        JsonNode permissionsJson = JSON.readTree(printsAll("permissions", "--json").out());
+        assertThat(permissionsJson.path("providers").path("aws").path("document").path("Version").asText()).isEqualTo("2012-10-17");
+        JsonNode policy = JSON.readTree(printsAll("permissions", "--provider", "aws").out());
+        assertThat(policy).as("--provider aws prints the policy document alone")
+                .isEqualTo(permissionsJson.path("providers").path("aws").path("document"));
+        Ferry.Result unknownProvider = jar.run("permissions", "--provider", "gcp");
+        assertThat(unknownProvider.exitCode()).isEqualTo(1);
+        assertThat(unknownProvider.err()).isEqualTo("Error: migration.yaml needs no permission of a provider 'gcp'; it needs permissions of:"
+                + " aws, linode\n");
+
         assertThat(printsAll("graph").out()).startsWith("digraph ferry {").endsWith("}\n");
         assertThat(printsAll("graph", "--format", "mermaid").out()).startsWith("flowchart LR");
         assertThat(printsAll("graph", "--plan").out()).startsWith("digraph ferry {").endsWith("}\n");

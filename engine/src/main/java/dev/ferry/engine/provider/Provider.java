@@ -1,5 +1,6 @@
 package dev.ferry.engine.provider;
 
+import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.spec.SectionKind;
 import java.util.List;
 import java.util.stream.Stream;
@@ -38,6 +39,27 @@ public interface Provider {
      */
     default java.util.Optional<dev.ferry.engine.state.StateBackend> stateBackend(
             dev.ferry.engine.state.RemoteStateLocation location, ProviderContext context) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * What the cloud must allow for the resource at {@code address} (one of this provider's types) of {@code file}, given
+     * the arguments the file sets ({@code arguments}; those taken from other resources' outputs are unknown): every
+     * action its plan, create, poll, delete and clean-up call. Empty when the type is not this provider's.
+     */
+    default List<dev.ferry.engine.permission.Permission> permissions(MigrationFile file, dev.ferry.engine.resource.ResourceAddress address,
+                                                                     dev.ferry.engine.resource.Attributes arguments) {
+        return List.of();
+    }
+
+    /** What keeping state at {@code location} needs (reading, writing and locking it), when this provider keeps it. */
+    default List<dev.ferry.engine.permission.Permission> statePermissions(dev.ferry.engine.state.RemoteStateLocation location) {
+        return List.of();
+    }
+
+    /** {@code permissions} (gathered from this provider's own answers) written as its cloud takes them. */
+    default java.util.Optional<dev.ferry.engine.permission.PermissionDocument> permissionDocument(
+            List<dev.ferry.engine.permission.Permission> permissions) {
         return java.util.Optional.empty();
     }
 }

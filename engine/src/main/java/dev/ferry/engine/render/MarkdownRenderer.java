@@ -1,5 +1,6 @@
 package dev.ferry.engine.render;
 
+import dev.ferry.engine.permission.PermissionDocument;
 import dev.ferry.engine.plan.Action;
 import dev.ferry.engine.plan.Change;
 import dev.ferry.engine.plan.Drift;
@@ -10,11 +11,17 @@ import java.util.stream.Collectors;
 
 /**
  * A plan as a pull-request comment: the summary, a table of changes, warnings, and the full plan
- * folded in a {@code diff} block, then what the machines cost before and after ({@link CostTable}).
+ * folded in a {@code diff} block, the permissions the file needs ({@link PermissionsRenderer}), then what the machines
+ * cost before and after ({@link CostTable}).
  */
 public final class MarkdownRenderer {
 
     public String render(Plan plan) {
+        return render(plan, List.of());
+    }
+
+    /** With a section saying what the file needs the clouds to allow ({@code permissions}), before the cost table. */
+    public String render(Plan plan, List<PermissionDocument> permissions) {
         StringBuilder out = new StringBuilder();
         out.append("### ferry plan for `").append(plan.file()).append("`\n\n");
         List<Change> changes = PlanRenderer.shown(plan);
@@ -28,6 +35,7 @@ public final class MarkdownRenderer {
             out.append("**No changes.** ").append(plan.partial() ? "The part of the migration file this plan covers matches the clouds."
                     : "The clouds match the migration file.").append('\n');
             plan.warnings().forEach(warning -> out.append("\n- :warning: ").append(escape(warning)).append('\n'));
+            out.append(PermissionsRenderer.markdown(permissions));
             CostTable.render(plan).ifPresent(out::append);
             return out.toString();
         }
@@ -54,6 +62,7 @@ public final class MarkdownRenderer {
             out.append(inWarnings ? "  " + line : diffLine(line)).append('\n');
         }
         out.append("```\n\n</details>\n");
+        out.append(PermissionsRenderer.markdown(permissions));
         CostTable.render(plan).ifPresent(out::append);
         return out.toString();
     }

@@ -3,11 +3,15 @@ package dev.ferry.provider.aws;
 import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
+import dev.ferry.engine.permission.PermissionDocument;
 import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.ProviderContext;
 import dev.ferry.engine.provider.ProviderSession;
 import dev.ferry.engine.provider.SourceKind;
 import dev.ferry.engine.provider.TargetKind;
+import dev.ferry.engine.resource.Attributes;
+import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.spec.Diagnostics;
 import dev.ferry.engine.spec.Migration;
 import dev.ferry.engine.spec.MigrationFile;
@@ -20,6 +24,20 @@ import dev.ferry.provider.aws.client.AwsConfig;
 import dev.ferry.provider.aws.client.AwsRegionNames;
 import dev.ferry.engine.spec.Spelling;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.provider.aws.client.IamPolicy;
+import dev.ferry.provider.aws.source.AmiResource;
+import dev.ferry.provider.aws.source.Ec2InstanceData;
+import dev.ferry.provider.aws.source.ImageExportResource;
+import dev.ferry.provider.aws.source.SnapshotReadResource;
+import dev.ferry.provider.aws.staging.BucketExportGrantResource;
+import dev.ferry.provider.aws.staging.BucketPolicyResource;
+import dev.ferry.provider.aws.staging.BucketResource;
+import dev.ferry.provider.aws.staging.CallerIdentityData;
+import dev.ferry.provider.aws.staging.VmImportRoleResource;
+import dev.ferry.provider.aws.target.ImageImportResource;
+import dev.ferry.provider.aws.target.InstanceExportResource;
+import dev.ferry.provider.aws.target.InstanceResource;
+import dev.ferry.provider.aws.target.LaunchTemplateResource;
 import dev.ferry.provider.aws.state.S3StateBackend;
 import dev.ferry.engine.state.RemoteStateLocation;
 import dev.ferry.engine.state.StateBackend;
@@ -27,6 +45,7 @@ import java.util.Optional;
 import dev.ferry.provider.aws.target.S3ObjectUploadResource;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
@@ -122,6 +141,48 @@ public final class AwsProvider implements Provider {
                     Spelling.closest(given, AwsRegionNames.all()).map(best -> "did you mean '" + best + "'?")
                             .orElse("use the name of an AWS region, such as us-west-1 or eu-west-3"));
         });
+    }
+
+    /** Every resource type's own answer to what it calls, by type. */
+    private static final Map<String, Permissions> PERMISSIONS = Map.ofEntries(
+            Map.entry(CallerIdentityData.NAME, CallerIdentityData::permissions),
+            Map.entry(Ec2InstanceData.NAME, Ec2InstanceData::permissions),
+            Map.entry(AmiResource.NAME, AmiResource::permissions),
+            Map.entry(SnapshotReadResource.NAME, SnapshotReadResource::permissions),
+            Map.entry(BucketResource.NAME, BucketResource::permissions),
+            Map.entry(BucketPolicyResource.NAME, BucketPolicyResource::permissions),
+            Map.entry(VmImportRoleResource.NAME, VmImportRoleResource::permissions),
+            Map.entry(ImageExportResource.NAME, ImageExportResource::permissions),
+            Map.entry(S3ObjectUploadResource.NAME, S3ObjectUploadResource::permissions),
+            Map.entry(ImageImportResource.NAME, ImageImportResource::permissions),
+            Map.entry(InstanceResource.NAME, InstanceResource::permissions),
+            Map.entry(BucketExportGrantResource.NAME, BucketExportGrantResource::permissions),
+            Map.entry(InstanceExportResource.NAME, InstanceExportResource::permissions),
+            Map.entry(LaunchTemplateResource.NAME, LaunchTemplateResource::permissions));
+
+    private interface Permissions {
+        List<Permission> of(IamPolicy.Scope scope, String address, Attributes arguments);
+    }
+
+    @Override
+    public List<Permission> permissions(MigrationFile file, ResourceAddress address, Attributes arguments) {
+        Permissions type = PERMISSIONS.get(address.type());
+        if (type == null) {
+            return List.of();
+        }
+        String region = file.provider(NAME).map(block -> block.bind(AwsConfig.class).region()).orElse("us-east-1");
+        return type.of(IamPolicy.Scope.of(region), address.toString(), arguments);
+    }
+
+    @Override
+    public List<Permission> statePermissions(RemoteStateLocation location) {
+        return location.scheme().equals("s3") ? S3StateBackend.permissions(IamPolicy.Scope.of(location.region().orElse("us-east-1")), location)
+                : List.of();
+    }
+
+    @Override
+    public Optional<PermissionDocument> permissionDocument(List<Permission> permissions) {
+        return Optional.of(IamPolicy.document(permissions));
     }
 
     /** The export road moves the disk through the staging bucket; the snapshot road (the default) needs none. */

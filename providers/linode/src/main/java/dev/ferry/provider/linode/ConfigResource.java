@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Observation;
@@ -192,5 +193,10 @@ final class ConfigResource implements ManagedResourceType {
     @Override
     public Set<String> limits(Attributes arguments) {
         return Set.of();
+    }
+
+    /** The boot configurations, made, booted and removed: linodes:read_write, and the Linode's events. */
+    static List<Permission> permissions(String address) {
+        return List.of(LinodeScopes.readWrite("linodes", address + " makes the boot configuration and boots it"), LinodeScopes.events(address));
     }
 }

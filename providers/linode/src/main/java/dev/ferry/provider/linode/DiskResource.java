@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.MachineFacts;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
@@ -174,5 +175,10 @@ final class DiskResource implements ManagedResourceType {
     @Override
     public Set<String> limits(Attributes arguments) {
         return Set.of();
+    }
+
+    /** A disk of the Linode, made and removed: linodes:read_write, and the Linode's events. */
+    static List<Permission> permissions(String address) {
+        return List.of(LinodeScopes.readWrite("linodes", address + " makes the Linode's disks"), LinodeScopes.events(address));
     }
 }

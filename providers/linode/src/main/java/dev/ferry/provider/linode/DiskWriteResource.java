@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
@@ -278,5 +279,10 @@ final class DiskWriteResource implements ManagedResourceType {
     @Override
     public Set<String> limits(Attributes arguments) {
         return Set.of();
+    }
+
+    /** Booting the helper, writing the disk over SSH, shutting it down: linodes:read_write, and the Linode's events. */
+    static List<Permission> permissions(String address) {
+        return List.of(LinodeScopes.readWrite("linodes", address + " boots the helper and writes the disk"), LinodeScopes.events(address));
     }
 }

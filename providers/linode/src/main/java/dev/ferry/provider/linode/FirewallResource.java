@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.FirewallIntent;
 import dev.ferry.engine.machine.Neutral;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
@@ -270,5 +271,10 @@ final class FirewallResource implements ManagedResourceType {
     @Override
     public Set<String> limits(Attributes arguments) {
         return Set.of();
+    }
+
+    /** The Cloud Firewall, its rules and the Linodes it is attached to: firewall:read_write. */
+    static List<Permission> permissions(String address) {
+        return List.of(LinodeScopes.readWrite("firewall", address + " creates the Cloud Firewall, attaches it and deletes it when it goes"));
     }
 }

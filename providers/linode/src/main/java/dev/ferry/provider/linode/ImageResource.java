@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.DiskImage;
 import dev.ferry.engine.machine.MachineFacts;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
@@ -456,5 +457,11 @@ final class ImageResource implements ManagedResourceType {
     @Override
     public Set<String> limits(Attributes arguments) {
         return Set.of();
+    }
+
+    /** Uploading the image, waiting for it and deleting it: images:read_write (and the events of one that vanished). */
+    static List<Permission> permissions(String address) {
+        return List.of(LinodeScopes.readWrite("images", address + " uploads the custom image and deletes it when it goes"),
+                LinodeScopes.events(address));
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.Cost;
 import dev.ferry.engine.machine.MachineFacts;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
@@ -427,5 +428,11 @@ final class InstanceResource implements ManagedResourceType {
     @Override
     public Set<String> limits(Attributes arguments) {
         return Set.of();
+    }
+
+    /** Creating, booting, following and deleting the Linode: linodes:read_write, and its events. */
+    static List<Permission> permissions(String address) {
+        return List.of(LinodeScopes.readWrite("linodes", address + " creates the Linode and deletes it when it goes"),
+                LinodeScopes.events(address));
     }
 }

@@ -5,11 +5,15 @@ import dev.ferry.provider.linode.ssh.HelperShell;
 import java.util.Optional;
 
 import dev.ferry.engine.machine.Cidr;
+import dev.ferry.engine.permission.Permission;
+import dev.ferry.engine.permission.PermissionDocument;
 import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.ProviderContext;
 import dev.ferry.engine.provider.ProviderSession;
 import dev.ferry.engine.provider.SourceKind;
 import dev.ferry.engine.provider.TargetKind;
+import dev.ferry.engine.resource.Attributes;
+import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.spec.Diagnostics;
 import dev.ferry.engine.spec.FirewallSpec;
 import dev.ferry.engine.spec.Migration;
@@ -21,6 +25,7 @@ import dev.ferry.engine.spec.SourceLocation;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Akamai Cloud (Linode): new Linodes from uploaded custom images, behind a Cloud Firewall. */
 public final class LinodeProvider implements Provider {
@@ -72,6 +77,26 @@ public final class LinodeProvider implements Provider {
             }
         });
         return new LinodeSession(client, context.secrets(), timing, ssh);
+    }
+
+    /** Each resource type's own answer to what it calls, by type. */
+    private static final Map<String, Function<String, List<Permission>>> PERMISSIONS = Map.of(
+            ImageResource.TYPE, ImageResource::permissions,
+            InstanceResource.TYPE, InstanceResource::permissions,
+            FirewallResource.TYPE, FirewallResource::permissions,
+            DiskResource.TYPE, DiskResource::permissions,
+            DiskWriteResource.TYPE, DiskWriteResource::permissions,
+            ConfigResource.TYPE, ConfigResource::permissions);
+
+    @Override
+    public List<Permission> permissions(MigrationFile file, ResourceAddress address, Attributes arguments) {
+        Function<String, List<Permission>> type = PERMISSIONS.get(address.type());
+        return type == null ? List.of() : type.apply(address.toString());
+    }
+
+    @Override
+    public Optional<PermissionDocument> permissionDocument(List<Permission> permissions) {
+        return Optional.of(LinodeScopes.document(permissions));
     }
 
     private static void checkTarget(Migration migration, Section section, MigrationFile file, Diagnostics out) {

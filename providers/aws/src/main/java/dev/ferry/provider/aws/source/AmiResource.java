@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
@@ -20,6 +21,7 @@ import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Ec2Tags;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Images;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.AwsResource;
@@ -206,5 +208,24 @@ public final class AmiResource extends AwsResource {
         }
         images.remove(id, knownSnapshots);
         return new Outcome.Deleted();
+    }
+
+    /**
+     * What imaging needs: CreateImage (tagging the image and its snapshots as it makes them), the describes that follow
+     * it, the retag of an update, and the deregistration of the image and its snapshots when it is deleted or cleaned
+     * up; with the volume's KMS key, when it is encrypted, used through EC2 only.
+     */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        String why = address + " images the machine and removes the image when it goes";
+        List<Permission> needed = new java.util.ArrayList<>();
+        for (String action : List.of("ec2:CreateImage", "ec2:CreateTags", "ec2:DeleteTags", "ec2:DescribeImages", "ec2:DescribeSnapshots",
+                "ec2:DeregisterImage", "ec2:DeleteSnapshot")) {
+            needed.add(Permission.of(action, List.of("*"), why));
+        }
+        for (String action : List.of("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext",
+                "kms:ReEncryptFrom", "kms:ReEncryptTo")) {
+            needed.add(new Permission(action, List.of("*"), scope.viaService("ec2"), address + " snapshots encrypted volumes (their KMS key, through EC2 only)"));
+        }
+        return needed;
     }
 }

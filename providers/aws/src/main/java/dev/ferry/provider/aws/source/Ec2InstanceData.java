@@ -8,16 +8,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.FirewallIntent;
 import dev.ferry.engine.machine.MachineFacts;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.DataRequest;
 import dev.ferry.engine.provider.DataResult;
 import dev.ferry.engine.provider.DataSourceType;
 import dev.ferry.engine.provider.Note;
+import dev.ferry.engine.resource.Attributes;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Ec2Tags;
 import dev.ferry.provider.aws.client.Ec2Units;
 import dev.ferry.provider.aws.price.PriceCatalog;
+import dev.ferry.provider.aws.client.IamPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -319,5 +322,17 @@ public final class Ec2InstanceData implements DataSourceType {
                 Optional.ofNullable(rule.cidrIpv4()), Optional.ofNullable(rule.cidrIpv6()),
                 Optional.ofNullable(rule.referencedGroupInfo()).map(r -> r.groupId()), Optional.ofNullable(rule.prefixListId()),
                 Optional.ofNullable(rule.description()));
+    }
+
+    /** What reading the source needs: the instance, its type, volumes, network and security groups, and its price. */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        String why = address + " reads the source instance at plan time";
+        List<Permission> needed = new java.util.ArrayList<>();
+        for (String action : List.of("ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeVolumes", "ec2:DescribeVpcs",
+                "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules")) {
+            needed.add(Permission.of(action, List.of("*"), why));
+        }
+        needed.add(Permission.of("pricing:GetProducts", List.of("*"), address + " looks up the source type's on-demand price"));
+        return needed;
     }
 }

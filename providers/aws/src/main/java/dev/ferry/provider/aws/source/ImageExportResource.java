@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.DiskImage;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
@@ -18,6 +19,7 @@ import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Ec2Tags;
 import dev.ferry.provider.aws.client.Ec2Units;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.ConversionTaskResource;
 import dev.ferry.provider.aws.task.ConversionTasks;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.DiskImageFormat;
 import software.amazon.awssdk.services.ec2.model.ExportImageResponse;
@@ -207,5 +210,26 @@ public final class ImageExportResource extends ConversionTaskResource<ExportImag
         tasks.cancel(context, taskId);
         tasks.deleteOutput(context, bucket, key);
         return new Outcome.Deleted();
+    }
+
+    /**
+     * What the export road needs: ExportImage with the vmimport role (passed to VM Import/Export), its task's describes
+     * and cancellation, and the exported object under the prefix: found by listing, read by the target, deleted at clean-up.
+     */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        Optional<String> bucket = arguments.optionalText("bucket");
+        String why = address + " exports the image to the staging bucket";
+        return List.of(
+                Permission.of("ec2:ExportImage", List.of("*"), why),
+                Permission.of("ec2:CreateTags", List.of("*"), why),
+                Permission.of("ec2:DescribeExportImageTasks", List.of("*"), why),
+                Permission.of("ec2:CancelExportTask", List.of("*"), why),
+                Permission.of("iam:PassRole", List.of(scope.role(arguments.optionalText("role_name").or(() -> Optional.of("vmimport")))),
+                        address + " lets VM Import/Export act as the vmimport role"),
+                Permission.of("s3:ListBucket", List.of(scope.bucket(bucket)), address + " finds the exported object"),
+                Permission.of("s3:GetObject", List.of(scope.objects(bucket, arguments.optionalText("prefix"))),
+                        address + " reads the exported object for the target"),
+                Permission.of("s3:DeleteObject", List.of(scope.objects(bucket, arguments.optionalText("prefix"))),
+                        address + " deletes the exported object at clean-up"));
     }
 }

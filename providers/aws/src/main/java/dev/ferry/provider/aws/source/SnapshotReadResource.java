@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.DiskImage;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.ManagedResourceType;
 import dev.ferry.engine.provider.Note;
@@ -20,6 +21,7 @@ import dev.ferry.engine.provider.ResourceSchema;
 import dev.ferry.engine.resource.Attributes;
 import dev.ferry.engine.resource.Identity;
 import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.provider.aws.client.IamPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -240,5 +242,18 @@ public final class SnapshotReadResource implements ManagedResourceType {
     @Override
     public Set<String> limits(Attributes arguments) {
         return Set.of();
+    }
+
+    /**
+     * What the snapshot road needs: the snapshot's describe and the EBS direct APIs that list and read its blocks, with
+     * the snapshot's KMS key, when it is encrypted, used through EBS only.
+     */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        String why = address + " reads the image's root snapshot block by block";
+        return List.of(
+                Permission.of("ec2:DescribeSnapshots", List.of("*"), why),
+                Permission.of("ebs:ListSnapshotBlocks", List.of("*"), why),
+                Permission.of("ebs:GetSnapshotBlock", List.of("*"), why),
+                new Permission("kms:Decrypt", List.of("*"), scope.viaService("ebs"), address + " reads encrypted snapshots (their KMS key, through EBS only)"));
     }
 }

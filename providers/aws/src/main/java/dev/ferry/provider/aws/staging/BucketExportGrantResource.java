@@ -18,6 +18,7 @@ import dev.ferry.engine.resource.Identity;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.AwsResource;
 import java.util.ArrayList;
@@ -209,5 +210,16 @@ public final class BucketExportGrantResource extends AwsResource {
     @Override
     public Outcome poll(ApplyContext context, Operation operation) {
         throw new IllegalStateException(NAME + " has no long operations (asked to follow " + operation.id() + ")");
+    }
+
+    /** What the ACL grant for instance exports needs: the bucket's region and ownership, and its ACL read and written. */
+    public static List<dev.ferry.engine.permission.Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        List<String> bucket = List.of(scope.bucket(arguments.optionalText("bucket")));
+        String why = address + " grants the instance export service write access to the bucket";
+        List<dev.ferry.engine.permission.Permission> needed = new java.util.ArrayList<>();
+        for (String action : List.of("s3:GetBucketLocation", "s3:GetBucketOwnershipControls", "s3:GetBucketAcl", "s3:PutBucketAcl")) {
+            needed.add(dev.ferry.engine.permission.Permission.of(action, bucket, why));
+        }
+        return needed;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
@@ -20,6 +21,7 @@ import dev.ferry.engine.resource.Identity;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.AwsResource;
 import java.util.ArrayList;
@@ -243,5 +245,17 @@ public final class BucketPolicyResource extends AwsResource {
     @Override
     public Outcome poll(ApplyContext context, Operation operation) {
         throw new IllegalStateException("aws_s3_bucket_policy has no long operations (asked to follow " + operation.id() + ")");
+    }
+
+    /** What the staging bucket's policy needs: the bucket's region and ownership, and its policy read, written, deleted. */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        List<String> bucket = List.of(scope.bucket(arguments.optionalText("bucket")));
+        String why = address + " lets VM Import/Export write to the staging bucket";
+        List<Permission> needed = new java.util.ArrayList<>();
+        for (String action : List.of("s3:GetBucketLocation", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy", "s3:PutBucketPolicy",
+                "s3:DeleteBucketPolicy")) {
+            needed.add(Permission.of(action, bucket, why));
+        }
+        return needed;
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
@@ -19,6 +20,7 @@ import dev.ferry.engine.resource.Identity;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.AwsResource;
 import java.util.ArrayList;
@@ -202,5 +204,17 @@ public final class BucketResource extends AwsResource {
             return create(context);
         }
         throw new IllegalStateException("aws_s3_bucket has no long operations (asked to follow " + operation.id() + ")");
+    }
+
+    /** What a staging bucket ferry creates needs: its region and ownership read, made, emptied check, deleted. */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        List<String> bucket = List.of(scope.bucket(arguments.optionalText("bucket")));
+        String why = address + " creates the staging bucket and deletes it when it goes";
+        List<Permission> needed = new java.util.ArrayList<>();
+        for (String action : List.of("s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:GetBucketLocation",
+                "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls")) {
+            needed.add(Permission.of(action, bucket, why));
+        }
+        return needed;
     }
 }

@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.DataRequest;
 import dev.ferry.engine.provider.DataResult;
 import dev.ferry.engine.provider.DataSourceType;
+import dev.ferry.engine.resource.Attributes;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,5 +67,10 @@ public final class CallerIdentityData implements DataSourceType {
             results.put(request.address(), result);
         }
         return results;
+    }
+
+    /** Who ferry runs as (the account scopes the bucket policy); IAM allows it to everyone, it is listed for completeness. */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        return List.of(Permission.of("sts:GetCallerIdentity", List.of("*"), address + " reads the account ferry runs in"));
     }
 }

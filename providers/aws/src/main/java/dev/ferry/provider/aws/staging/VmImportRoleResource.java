@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
@@ -20,6 +21,7 @@ import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Ec2Tags;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.AwsResource;
 import java.net.URLDecoder;
@@ -380,5 +382,17 @@ public final class VmImportRoleResource extends AwsResource {
             return new Outcome.Done(roleName, outputs(roleName, context.arguments().text("policy_name"), true, false));
         }
         throw new IllegalStateException("aws_iam_role has no long operations (asked to follow " + operation.id() + ")");
+    }
+
+    /** What the vmimport role needs: the role and its inline policy read, made (tagged), brought up to date and deleted. */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        List<String> role = List.of(scope.role(arguments.optionalText("name")));
+        String why = address + " keeps the vmimport service role";
+        List<Permission> needed = new java.util.ArrayList<>();
+        for (String action : List.of("iam:GetRole", "iam:CreateRole", "iam:TagRole", "iam:UpdateAssumeRolePolicy", "iam:ListRolePolicies",
+                "iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole")) {
+            needed.add(Permission.of(action, role, why));
+        }
+        return needed;
     }
 }

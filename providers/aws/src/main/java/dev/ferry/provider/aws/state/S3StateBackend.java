@@ -3,6 +3,7 @@ package dev.ferry.provider.aws.state;
 import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.state.RemoteStateLocation;
 import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateBackend;
@@ -10,6 +11,7 @@ import dev.ferry.engine.state.StateCodec;
 import dev.ferry.engine.state.StateLock;
 import dev.ferry.engine.state.StateStore;
 import dev.ferry.provider.aws.client.AwsClients;
+import dev.ferry.provider.aws.client.IamPolicy;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -214,5 +216,19 @@ public final class S3StateBackend implements StateBackend {
         public String describe() {
             return location.uri();
         }
+    }
+
+    /**
+     * What keeping state at {@code location} needs: the state object and its lock object read, written and deleted, and
+     * the bucket's versioning read (to warn when it is off).
+     */
+    public static List<Permission> permissions(IamPolicy.Scope scope, RemoteStateLocation location) {
+        String why = "the state " + location.uri() + " and its lock";
+        List<String> objects = List.of(scope.object(location.bucket(), location.key()), scope.object(location.bucket(), location.lockKey()));
+        return List.of(
+                Permission.of("s3:GetObject", objects, why),
+                Permission.of("s3:PutObject", objects, why),
+                Permission.of("s3:DeleteObject", objects, why),
+                Permission.of("s3:GetBucketVersioning", List.of(scope.bucket(Optional.of(location.bucket()))), why));
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.MachineFacts;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
@@ -22,6 +23,7 @@ import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Ec2Tags;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Images;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.ConversionTaskResource;
@@ -247,5 +249,22 @@ public final class ImageImportResource extends ConversionTaskResource<ImportImag
         context.progress("deregistering " + imageId + " and deleting its snapshots");
         images.remove(imageId, Json.strings(context.prior().get().outputs().get("snapshot_ids")));
         return new Outcome.Deleted();
+    }
+
+    /**
+     * What importing needs: ImportImage with the vmimport role (passed to VM Import/Export), its task's describes and
+     * cancellation, the imported image's tags and describes, its deregistration with its snapshots, and the uploaded
+     * object's deletion at clean-up.
+     */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        String why = address + " imports the disk image as an AMI";
+        List<Permission> needed = new java.util.ArrayList<>();
+        for (String action : List.of("ec2:ImportImage", "ec2:DescribeImportImageTasks", "ec2:CancelImportTask", "ec2:CreateTags",
+                "ec2:DeleteTags", "ec2:DescribeImages", "ec2:DescribeSnapshots", "ec2:DeregisterImage", "ec2:DeleteSnapshot")) {
+            needed.add(Permission.of(action, List.of("*"), why));
+        }
+        needed.add(Permission.of("iam:PassRole", List.of(scope.role(arguments.optionalText("role_name").or(() -> Optional.of("vmimport")))),
+                address + " lets VM Import/Export act as the vmimport role"));
+        return needed;
     }
 }

@@ -3,6 +3,7 @@ package dev.ferry.provider.aws.target;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
@@ -16,6 +17,7 @@ import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Ec2Tags;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.staging.BucketExportGrantResource;
 import dev.ferry.provider.aws.task.ConversionTaskResource;
@@ -199,5 +201,22 @@ public final class InstanceExportResource extends ConversionTaskResource<ExportT
             tasks.deleteOutput(context, bucket, key);
         }
         return new Outcome.Deleted();
+    }
+
+    /**
+     * What exporting the instance back needs: CreateInstanceExportTask (tagging the task), its describes and cancellation,
+     * and the exported object under its prefix: checked once written, deleted when the export goes.
+     */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        Optional<String> bucket = arguments.optionalText("bucket");
+        List<String> objects = List.of(scope.objects(bucket, arguments.optionalText("prefix")));
+        String why = address + " exports the instance back to the bucket";
+        return List.of(
+                Permission.of("ec2:CreateInstanceExportTask", List.of("*"), why),
+                Permission.of("ec2:CreateTags", List.of("*"), why),
+                Permission.of("ec2:DescribeExportTasks", List.of("*"), why),
+                Permission.of("ec2:CancelExportTask", List.of("*"), why),
+                Permission.of("s3:GetObject", objects, address + " checks the exported object"),
+                Permission.of("s3:DeleteObject", objects, address + " deletes the exported object when it goes"));
     }
 }

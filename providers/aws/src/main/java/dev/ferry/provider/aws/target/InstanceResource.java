@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.Cost;
 import dev.ferry.engine.machine.MachineFacts;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
@@ -23,6 +24,7 @@ import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Ec2Tags;
 import dev.ferry.provider.aws.client.Ec2Units;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.price.PriceCatalog;
 import dev.ferry.provider.aws.task.AwsResource;
@@ -291,5 +293,19 @@ public final class InstanceResource extends AwsResource {
         context.progress("terminating " + id);
         calls.run("EC2 TerminateInstances " + id, () -> clients.ec2().terminateInstances(r -> r.instanceIds(id)));
         return new Outcome.InProgress(Operation.of(Operation.DELETE, id, id, "terminating"), "terminating " + id, OptionalDouble.empty(), POLL);
+    }
+
+    /**
+     * What launching needs: the instance type, subnet and security groups checked at plan time, RunInstances (tagging
+     * the instance and its volumes), its describes and retags, and its termination.
+     */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        String why = address + " launches the instance and terminates it when it goes";
+        List<Permission> needed = new java.util.ArrayList<>();
+        for (String action : List.of("ec2:DescribeInstanceTypes", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:RunInstances",
+                "ec2:CreateTags", "ec2:DeleteTags", "ec2:DescribeInstances", "ec2:TerminateInstances")) {
+            needed.add(Permission.of(action, List.of("*"), why));
+        }
+        return needed;
     }
 }

@@ -2,6 +2,7 @@ package dev.ferry.provider.aws.target;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Note;
 import dev.ferry.engine.provider.Observation;
@@ -17,6 +18,7 @@ import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.Ec2Tags;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.AwsResource;
 import java.nio.charset.StandardCharsets;
@@ -341,5 +343,20 @@ public final class LaunchTemplateResource extends AwsResource {
         String id = operation.resourceId().orElse(operation.id());
         return describe(id).map(described -> (Outcome) new Outcome.Done(id, outputs(described)))
                 .orElseThrow(() -> new FerryException("launch template " + id + " is not listed by EC2; run apply again"));
+    }
+
+    /**
+     * What the launch template needs: its name checked and found (DescribeLaunchTemplates), made with its tags, a version
+     * added and made the default for each new backup, its versions read, retagged, and deleted when it goes.
+     */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        String why = address + " keeps the launch template of the backup AMI";
+        List<Permission> needed = new ArrayList<>();
+        for (String action : List.of("ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions", "ec2:CreateLaunchTemplate",
+                "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate", "ec2:DeleteLaunchTemplate", "ec2:CreateTags",
+                "ec2:DeleteTags")) {
+            needed.add(Permission.of(action, List.of("*"), why));
+        }
+        return needed;
     }
 }

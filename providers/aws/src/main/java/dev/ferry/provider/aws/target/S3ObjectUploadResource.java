@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.machine.DiskImage;
+import dev.ferry.engine.permission.Permission;
 import dev.ferry.engine.provider.ApplyContext;
 import dev.ferry.engine.provider.Observation;
 import dev.ferry.engine.provider.Operation;
@@ -20,6 +21,7 @@ import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.transfer.RangedByteSource;
 import dev.ferry.provider.aws.client.AwsCalls;
 import dev.ferry.provider.aws.client.AwsClients;
+import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.AwsResource;
 import java.io.IOException;
@@ -469,5 +471,24 @@ public final class S3ObjectUploadResource extends AwsResource {
             }
         }
         return new Outcome.Deleted();
+    }
+
+    /**
+     * What the multipart upload needs, on the staging bucket's objects under the prefix: parts written, listed, resumed
+     * or aborted, the object checked, found and deleted at clean-up.
+     */
+    public static List<Permission> permissions(IamPolicy.Scope scope, String address, Attributes arguments) {
+        Optional<String> bucket = arguments.optionalText("bucket");
+        List<String> onBucket = List.of(scope.bucket(bucket));
+        List<String> objects = List.of(scope.objects(bucket, arguments.optionalText("prefix")));
+        String why = address + " uploads the disk image to the staging bucket";
+        return List.of(
+                Permission.of("s3:ListBucket", onBucket, why),
+                Permission.of("s3:ListBucketMultipartUploads", onBucket, why),
+                Permission.of("s3:PutObject", objects, why),
+                Permission.of("s3:GetObject", objects, why),
+                Permission.of("s3:ListMultipartUploadParts", objects, why),
+                Permission.of("s3:AbortMultipartUpload", objects, why),
+                Permission.of("s3:DeleteObject", objects, address + " deletes the uploaded object at clean-up"));
     }
 }
