@@ -306,6 +306,7 @@ public final class InstanceResource extends AwsResource {
                 "ec2:CreateTags", "ec2:DeleteTags", "ec2:DescribeInstances", "ec2:TerminateInstances")) {
             needed.add(Permission.of(action, List.of("*"), why));
         }
+        needed.add(Permission.of("pricing:GetProducts", List.of("*"), address + " looks up the planned type's on-demand price"));
         return needed;
     }
 }
