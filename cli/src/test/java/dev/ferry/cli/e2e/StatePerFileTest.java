@@ -1,5 +1,6 @@
 package dev.ferry.cli.e2e;
 
+import dev.ferry.cli.StoredState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,7 +80,7 @@ class StatePerFileTest {
     void aStateRecordedForOneFileIsRefusedToAnotherNamingBoth() throws IOException {
         Ferry.Result applied = ferry.run("apply", "-f", "a.yaml", "--state", "shared.json", "--auto-approve");
         assertThat(applied.exitCode()).as(applied.toString()).isZero();
-        assertThat(StateCodec.decode(Files.readAllBytes(dir.resolve("shared.json")), "shared.json").migration()).contains("web-tier");
+        assertThat(StoredState.read(dir.resolve("shared.json")).migration()).contains("web-tier");
 
         String[][] commands = {
             {"plan", "-f", "b.yaml", "--state", "shared.json"},
@@ -117,7 +118,7 @@ class StatePerFileTest {
         assertThat(dir.resolve(".ferry/state.json")).doesNotExist();
         assertThat(dir.resolve(".ferry/state.json.backup")).doesNotExist();
         assertThat(own.resolveSibling("state.json.backup")).exists();
-        assertThat(StateCodec.decode(Files.readAllBytes(own), own.toString()).migration()).contains("web-tier");
+        assertThat(StoredState.read(own).migration()).contains("web-tier");
 
         Ferry.Result again = ferry.run("plan", "-f", "a.yaml", "--detailed-exitcode");
         assertThat(again.exitCode()).as(again.toString()).isZero();
