@@ -104,12 +104,15 @@ class StatePerFileTest {
         assertThat(applied.exitCode()).as(applied.toString()).isZero();
         // As an older ferry left it: one .ferry/state.json for the folder, not saying whose it is.
         Path own = dir.resolve(".ferry/web-tier/state.json");
-        ObjectNode old = (ObjectNode) StateCodec.MAPPER.readTree(own.toFile());
+        ObjectNode old = (ObjectNode) StateCodec.MAPPER.readTree(StateCodec.encode(StoredState.read(own)));
         old.remove("migration");
         Files.write(dir.resolve(".ferry/state.json"), StateCodec.MAPPER.writeValueAsBytes(old));
         Files.write(dir.resolve(".ferry/state.json.backup"), StateCodec.MAPPER.writeValueAsBytes(old));
-        Files.delete(own);
-        Files.delete(own.getParent());
+        try (java.util.stream.Stream<Path> files = Files.walk(own.getParent())) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
 
         Ferry.Result first = ferry.run("plan", "-f", "a.yaml", "--detailed-exitcode");
         assertThat(first.exitCode()).as("the adopted state is a.yaml's: nothing to do. " + first).isZero();

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FileStateStore implements StateStore {
 
     private static final AtomicLong TEMPORARY = new AtomicLong();
+    /** How long a write of the shared object waits for another run's write of it (each takes milliseconds). */
+    private static final java.time.Duration HOLD_WAIT = java.time.Duration.ofSeconds(30);
 
     private final Path path;
     private final Path parts;
@@ -121,6 +123,28 @@ public final class FileStateStore implements StateStore {
         @Override
         public void write(String name, byte[] bytes) {
             writeAtomically(file(name), bytes);
+        }
+
+        /** A lock file beside the object ({@code _shared.json.lock}), waited for while another run holds it. */
+        @Override
+        public AutoCloseable hold(String name) {
+            Path lock = file(name).resolveSibling(file(name).getFileName() + ".lock");
+            long deadline = System.nanoTime() + HOLD_WAIT.toNanos();
+            while (true) {
+                try {
+                    return StateLock.acquire(lock, "write " + name);
+                } catch (FerryException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new FerryException("waited " + HOLD_WAIT.toSeconds() + " s to write " + file(name) + ": " + e.getMessage());
+                    }
+                }
+                try {
+                    Thread.sleep(2 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new FerryException("stopped while waiting to write " + file(name));
+                }
+            }
         }
 
         @Override

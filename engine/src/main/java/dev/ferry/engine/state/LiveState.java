@@ -32,8 +32,9 @@ public final class LiveState {
     private final TreeMap<ResourceAddress, ResourceState> resources;
     /** The same records, by the migration whose object holds them (empty: what migrations share). */
     private final Map<Optional<String>, TreeMap<ResourceAddress, ResourceState>> parts = new HashMap<>();
-    /** Parts changed since their last write, with how many changes each. */
+    /** Parts changed since their last write, with how many changes each, and which records. */
     private final Map<Optional<String>, Long> unwritten = new LinkedHashMap<>();
+    private final Map<Optional<String>, Set<ResourceAddress>> touched = new HashMap<>();
     /** The migration each resource belongs to, as the plan says: a record written for it is kept in that part. */
     private final Map<ResourceAddress, Optional<String>> owners = new HashMap<>();
     private long serial;
@@ -137,17 +138,17 @@ public final class LiveState {
             resources.put(address, placed);
             // the part that gains a record is written before the one that loses it: a kill between the two leaves
             // the record twice (read back once), never nowhere
-            dirty(owner);
+            dirty(owner, address);
             if (before != null && !before.migration().equals(owner)) {
                 parts.get(before.migration()).remove(address);
-                dirty(before.migration());
+                dirty(before.migration(), address);
             }
             partOf(owner).put(address, placed);
         } else {
             resources.remove(address);
             if (before != null) {
                 parts.get(before.migration()).remove(address);
-                dirty(before.migration());
+                dirty(before.migration(), address);
             } else {
                 serial++;
             }
@@ -156,8 +157,9 @@ public final class LiveState {
     }
 
     /** One more change for {@code part}'s object; the serial counts it (the sum of the objects' serials). */
-    private void dirty(Optional<String> part) {
+    private void dirty(Optional<String> part, ResourceAddress address) {
         unwritten.merge(part, 1L, Long::sum);
+        touched.computeIfAbsent(part, p -> new HashSet<>()).add(address);
         serial++;
     }
 
@@ -176,17 +178,21 @@ public final class LiveState {
             State whole = null;
             List<StatePart> due = new ArrayList<>();
             Map<Optional<String>, Long> taken;
+            Map<Optional<String>, Set<ResourceAddress>> addresses;
             long snapshotVersion;
             synchronized (this) {
                 // Copies of the changed parts only; encoding and writing happen outside the lock, so steps keep
                 // recording changes meanwhile and the next write takes them all.
                 taken = new LinkedHashMap<>(unwritten);
+                addresses = new HashMap<>(touched);
                 unwritten.clear();
+                touched.clear();
                 snapshotVersion = version;
                 if (!store.hasParts()) {
                     whole = new State(lineage, serial, migration, resources);
                 } else {
-                    taken.forEach((part, changes) -> due.add(new StatePart(lineage, migration, part, partOf(part).values(), changes)));
+                    taken.forEach((part, changes) -> due.add(new StatePart(lineage, migration, part, partOf(part).values(), changes,
+                            addresses.get(part))));
                 }
             }
             try {
@@ -202,6 +208,7 @@ public final class LiveState {
                 synchronized (this) {
                     // what was not written is due again with the next write
                     taken.forEach((part, changes) -> unwritten.merge(part, changes, Long::sum));
+                    taken.keySet().forEach(part -> touched.computeIfAbsent(part, p -> new HashSet<>()).addAll(addresses.get(part)));
                 }
                 throw e;
             }

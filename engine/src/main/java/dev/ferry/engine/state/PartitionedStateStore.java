@@ -184,9 +184,6 @@ public final class PartitionedStateStore implements StateStore {
                 partsTotal += serial;
                 continue;
             }
-            if (!contents.containsKey(name) && entry.getValue().isEmpty() && !serials.containsKey(name)) {
-                continue;
-            }
             serial++;
             byte[] bytes = encoder.encode(part, serial);
             objects.write(name, bytes);
@@ -214,6 +211,10 @@ public final class PartitionedStateStore implements StateStore {
         }
         backUpOnce();
         String name = objectName(part.migration());
+        if (part.migration().isEmpty()) {
+            writeShared(name, part);
+            return;
+        }
         long serial = serials.getOrDefault(name, 0L) + part.changes();
         byte[] bytes = encoder.encode(part, serial);
         objects.write(name, bytes);
@@ -221,6 +222,58 @@ public final class PartitionedStateStore implements StateStore {
         contents.put(name, bytes);
         owners.put(name, part.migration());
     }
+
+    /**
+     * The object of what migrations share, which shards applying at once all write (the first to need the staging bucket
+     * makes it, the others adopt it): read again under its own hold, this run's changed records put over what is there
+     * now, written back; a conditional write refused because another run got in between is merged again.
+     */
+    private void writeShared(String name, StatePart part) {
+        Map<ResourceAddress, ResourceState> ours = new HashMap<>();
+        part.resources().forEach(resource -> ours.put(resource.address(), resource));
+        for (int attempt = 1; ; attempt++) {
+            try (AutoCloseable held = objects.hold(name)) {
+                Optional<byte[]> now = objects.read(name);
+                long theirSerial = 0;
+                Map<ResourceAddress, ResourceState> merged = new TreeMap<>();
+                if (now.isPresent()) {
+                    StateCodec.Document document = StateCodec.decodeDocument(now.get(), objects.describe(name));
+                    if (!document.lineage().equals(part.lineage())) {
+                        throw new StateCodec.StateFormatException(objects.describe(name) + " belongs to another state (lineage "
+                                + document.lineage() + ") than " + objects.describe(MANIFEST) + " (lineage " + part.lineage()
+                                + "); nothing was overwritten");
+                    }
+                    theirSerial = document.serial();
+                    merged.putAll(StateCodec.toState(document).byAddress());
+                }
+                for (ResourceAddress address : part.changed()) {
+                    if (ours.containsKey(address)) {
+                        merged.put(address, ours.get(address));
+                    } else {
+                        merged.remove(address);
+                    }
+                }
+                long serial = theirSerial + part.changes();
+                byte[] bytes = encoder.encode(new StatePart(part.lineage(), part.file(), part.migration(), merged.values(),
+                        part.changes()), serial);
+                objects.write(name, bytes);
+                serials.put(name, serial);
+                contents.put(name, bytes);
+                owners.put(name, part.migration());
+                return;
+            } catch (StateObjects.ChangedMeanwhile e) {
+                if (attempt >= SHARED_ATTEMPTS) {
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot release " + objects.describe(name), e);
+            }
+        }
+    }
+
+    private static final int SHARED_ATTEMPTS = 8;
 
     private static Optional<String> ownerOf(String name) {
         if (name.startsWith(MIGRATIONS) && name.endsWith(".json")) {

@@ -26,6 +26,22 @@ public interface StateObjects {
     default void backUp(byte[] bytes) {
     }
 
+    /**
+     * Holds the object {@code name} for a read-merge-write by this run alone (the object of what migrations share, which
+     * shards write at once), waiting while another run holds it; closing releases it. Objects whose writes are
+     * conditional ({@link ChangedMeanwhile}) need no lock: the merge is tried again instead.
+     */
+    default AutoCloseable hold(String name) {
+        return () -> { };
+    }
+
+    /** A write refused because another run wrote the object since this one read it; nothing was overwritten. */
+    final class ChangedMeanwhile extends dev.ferry.engine.FerryException {
+        public ChangedMeanwhile(String message) {
+            super(message);
+        }
+    }
+
     /** For messages: the path or URI of the object {@code name}. */
     String describe(String name);
 }

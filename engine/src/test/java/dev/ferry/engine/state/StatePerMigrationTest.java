@@ -268,6 +268,41 @@ class StatePerMigrationTest {
     }
 
     @Test
+    void shardsAddingToWhatMigrationsShareAtOnceKeepEachOthersRecords() throws Exception {
+        new FileStateStore(stateFile()).write(fleet());
+        int steps = 25;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService shards = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (String shard : List.of("a", "b")) {
+                runs.add(shards.submit(() -> {
+                    FileStateStore store = new FileStateStore(stateFile());
+                    LiveState live = new LiveState(store, store.read().orElseThrow());
+                    start.await();
+                    for (int step = 1; step <= steps; step++) {
+                        // what the first shard to need it makes, in the object both write
+                        ResourceAddress role = ResourceAddress.managed("aws_iam_role", shard + "-" + step);
+                        live.update(role, r -> Optional.of(made(role, "role-" + role.name(), Optional.empty())));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> run : runs) {
+                run.get();
+            }
+        } finally {
+            shards.shutdownNow();
+        }
+        State read = new FileStateStore(stateFile()).read().orElseThrow();
+        assertThat(read.byAddress().keySet().stream().filter(a -> a.type().equals("aws_iam_role"))).hasSize(2 * steps);
+        assertThat(read.get(BUCKET).orElseThrow().id()).contains("bucket-1");
+        assertThat(read.serial()).isEqualTo(5 + 2 * steps);
+        assertThat(dir.resolve("state.d/_shared.json.lock")).doesNotExist();
+    }
+
+    @Test
     void aPartOfAnotherLineageIsRefusedNamingIt() throws IOException {
         new FileStateStore(stateFile()).write(fleet());
         Path other = dir.resolve("state.d/migrations/app-01.json");

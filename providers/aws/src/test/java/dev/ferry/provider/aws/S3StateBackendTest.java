@@ -203,6 +203,31 @@ class S3StateBackendTest {
     }
 
     @Test
+    void twoRunsAddingToWhatMigrationsShareKeepEachOthersRecords() {
+        Map<ResourceAddress, ResourceState> resources = new java.util.TreeMap<>();
+        ResourceState bucket = made("aws_s3_bucket.staging", "bucket-1", Optional.empty());
+        resources.put(bucket.address(), bucket);
+        try (StateBackend setup = backend()) {
+            setup.store().write(new State("lineage-s3", 1, Optional.of("web-tier"), resources));
+        }
+        try (StateBackend first = backend(); StateBackend second = backend()) {
+            LiveState one = new LiveState(first.store(), first.store().read().orElseThrow());
+            LiveState two = new LiveState(second.store(), second.store().read().orElseThrow());
+            ResourceState role = made("aws_iam_role.vmimport", "vmimport", Optional.empty());
+            ResourceState policy = made("aws_s3_bucket_policy.staging", "policy-1", Optional.empty());
+            one.update(role.address(), r -> Optional.of(role));
+            // the second run read the shared object before the first wrote it: its conditional PUT is refused, it merges
+            two.update(policy.address(), r -> Optional.of(policy));
+        }
+        try (StateBackend reader = backend()) {
+            State read = reader.store().read().orElseThrow();
+            assertThat(read.byAddress().keySet()).extracting(ResourceAddress::toString)
+                    .containsExactlyInAnyOrder("aws_s3_bucket.staging", "aws_iam_role.vmimport", "aws_s3_bucket_policy.staging");
+            assertThat(read.serial()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aBucketWithoutVersioningIsWarnedAbout() {
         try (StateBackend backend = backend()) {
             backend.store().read();

@@ -232,7 +232,7 @@ public final class S3StateBackend implements StateBackend {
                 etags.put(name, s3.putObject(request.build(), RequestBody.fromBytes(bytes)).eTag());
             } catch (S3Exception e) {
                 if (e.statusCode() == 412 || e.statusCode() == 409 || (e.statusCode() == 404 && etag != null)) {
-                    throw new FerryException("the state " + describe(name) + " was changed by another run since this one read it"
+                    throw new StateObjects.ChangedMeanwhile("the state " + describe(name) + " was changed by another run since this one read it"
                             + readLock().map(held -> " (the lock now names " + held.holder() + ", pid " + held.pid() + ", 'ferry "
                                     + held.operation() + "' since " + held.created() + ", lock id " + held.id() + ")").orElse("")
                             + "; it was not overwritten, and this run stops here. Run 'ferry plan' again to see where things are"
