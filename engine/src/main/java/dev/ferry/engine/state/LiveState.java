@@ -100,7 +100,7 @@ public final class LiveState {
         persist(mine);
     }
 
-    /** Applies {@code change} to the whole state (rare, bulk changes), increments the serial, writes what changed. */
+    /** Applies {@code change} to the whole state (rare, bulk changes); the serial counts each record changed; writes what changed. */
     public void updateAll(UnaryOperator<State> change) {
         long mine;
         synchronized (this) {
@@ -120,8 +120,7 @@ public final class LiveState {
                 }
             }
             if (!changed) {
-                // nothing to write, but a store not in parts yet is written whole, as an update would
-                serial++;
+                // nothing changed (the serial stays), but a store not in parts yet is still written whole, moving it to parts
                 version++;
             }
             mine = version;
