@@ -87,6 +87,10 @@ class EngineCommandsTest {
         assertThat(cloud.things()).hasSize(5);
         Path state = dir.resolve(".ferry/memory/state.json");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rw-------");
+        try (java.util.stream.Stream<Path> parts = Files.walk(dir.resolve(".ferry/memory/state.d"))) {
+            assertThat(parts.toList()).hasSizeGreaterThan(1).allSatisfy(part -> assertThat(PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(part))).as(part.toString()).isIn("rw-------", "rwx------"));
+        }
 
         CliRunner.Result again = ferry("plan", "--detailed-exitcode");
         assertThat(again.exitCode()).as(again.all()).isZero();
@@ -111,7 +115,7 @@ class EngineCommandsTest {
             assertThat(result.all()).doesNotContain(PASSWORD);
         }
         assertThat(Files.readString(dir.resolve("plan.json"))).doesNotContain(PASSWORD);
-        assertThat(Files.readString(dir.resolve(".ferry/memory/state.json"))).doesNotContain(PASSWORD);
+        assertThat(StoredState.text(dir.resolve(".ferry/memory/state.json"))).doesNotContain(PASSWORD);
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.cli.testing.MemoryJourney;
 import dev.ferry.cli.testing.MemoryMain;
-import dev.ferry.engine.state.StateCodec;
 import dev.ferry.engine.testing.MemoryCloud;
 import java.io.File;
 import java.io.IOException;
@@ -51,7 +50,7 @@ class KillAndResumeTest {
             }
             Path state = dir.resolve(".ferry/memory/state.json");
             if (Files.exists(state)) {
-                StateCodec.decode(Files.readAllBytes(state), state.toString()); // whole and parseable, whenever the kill came
+                StoredState.read(state); // every object whole and parseable, whenever the kill came
             }
             if (finished && apply.exitValue() == 0) {
                 break;

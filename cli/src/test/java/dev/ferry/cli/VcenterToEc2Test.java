@@ -364,7 +364,7 @@ class VcenterToEc2Test {
 
         assertThat(apply.exitCode()).isEqualTo(1);
         assertThat(apply.err()).contains("aws_image_import.blank-01", "ClientError: Unknown OS / Missing OS files.").doesNotContain("\tat ");
-        String state = Files.readString(dir.resolve(".ferry/images/state.json"));
+        String state = StoredState.text(dir.resolve(".ferry/images/state.json"));
         assertThat(sandbox.world().importImageTasks()).allSatisfy(task -> assertThat(task.status()).isEqualTo("deleted"));
         assertThat(sandbox.world().amis()).noneMatch(Ami::imported);
         assertThat(sandbox.world().ec2Instances()).noneMatch(instance -> instance.tags().containsKey("ferry:address"));

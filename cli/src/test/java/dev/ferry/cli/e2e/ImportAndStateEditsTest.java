@@ -1,5 +1,6 @@
 package dev.ferry.cli.e2e;
 
+import dev.ferry.cli.StoredState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.engine.state.StateLock;
@@ -166,14 +167,14 @@ class ImportAndStateEditsTest {
         assertThat(fails("state", "mv", "linode_instance.sprae", "linode_instance.x").err())
                 .contains("no resource linode_instance.sprae in the state; did you mean linode_instance.spare?");
 
-        String state = Files.readString(stateFile());
+        String state = StoredState.text(stateFile());
         try (StateLock held = StateLock.acquire(stateFile().resolveSibling("state.lock"), "apply")) {
             for (Ferry.Result locked : List.of(fails("state", "rm", "linode_instance.spare"),
                     fails("state", "mv", "linode_instance.spare", "linode_instance.other"), fails("import", LINODE, id))) {
                 assertThat(locked.err()).startsWith("Error: the state is locked by ").contains("ferry force-unlock " + held.info().id());
             }
         }
-        assertThat(Files.readString(stateFile())).as("nothing changed while locked").isEqualTo(state);
+        assertThat(StoredState.text(stateFile())).as("nothing changed while locked").isEqualTo(state);
     }
 
     private static String exportRoad() throws java.io.IOException {

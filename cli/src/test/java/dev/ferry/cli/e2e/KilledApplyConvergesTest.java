@@ -1,9 +1,9 @@
 package dev.ferry.cli.e2e;
 
+import dev.ferry.cli.StoredState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.cli.Main;
-import dev.ferry.engine.state.StateCodec;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.world.ExportImageTask;
 import dev.ferry.sandbox.world.LinodeImage;
@@ -70,7 +70,7 @@ class KilledApplyConvergesTest {
                 }
                 Path state = dir.resolve(".ferry/web-tier/state.json");
                 if (Files.exists(state)) {
-                    StateCodec.decode(Files.readAllBytes(state), state.toString()); // whole, whenever the kill came
+                    StoredState.read(state); // every object whole, whenever the kill came
                 }
 
                 long t1 = System.nanoTime();

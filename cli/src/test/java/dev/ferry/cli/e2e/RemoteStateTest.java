@@ -43,7 +43,11 @@ class RemoteStateTest {
     }
 
     String remoteState() throws IOException {
-        try (var in = sandbox.world().openObject(STATE_BUCKET, KEY)) {
+        return remoteState(KEY);
+    }
+
+    String remoteState(String key) throws IOException {
+        try (var in = sandbox.world().openObject(STATE_BUCKET, key)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -53,7 +57,9 @@ class RemoteStateTest {
         Ferry.Result applied = ferry.run("apply", "--auto-approve");
         assertThat(applied.exitCode()).as(applied.toString()).isZero();
         assertThat(sandbox.world().linodeInstances()).hasSize(1);
-        assertThat(remoteState()).contains("\"migration\":\"web-tier\"").contains("linode_instance.web-01");
+        assertThat(remoteState()).as("the manifest").contains("\"migration\" : \"web-tier\"").contains("\"format_version\" : 2");
+        assertThat(remoteState("web-tier/state.d/migrations/web-01.json")).as("the migration's own object")
+                .contains("\"part\":\"web-01\"").contains("linode_instance.web-01");
         assertThat(dir.resolve(".ferry/web-tier/state.json")).doesNotExist();
         assertThat(sandbox.world().object(STATE_BUCKET, KEY + ".lock")).as("the lock is released").isEmpty();
 

@@ -1,5 +1,6 @@
 package dev.ferry.cli.e2e;
 
+import dev.ferry.cli.StoredState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,7 +80,7 @@ class StatePerFileTest {
     void aStateRecordedForOneFileIsRefusedToAnotherNamingBoth() throws IOException {
         Ferry.Result applied = ferry.run("apply", "-f", "a.yaml", "--state", "shared.json", "--auto-approve");
         assertThat(applied.exitCode()).as(applied.toString()).isZero();
-        assertThat(StateCodec.decode(Files.readAllBytes(dir.resolve("shared.json")), "shared.json").migration()).contains("web-tier");
+        assertThat(StoredState.read(dir.resolve("shared.json")).migration()).contains("web-tier");
 
         String[][] commands = {
             {"plan", "-f", "b.yaml", "--state", "shared.json"},
@@ -103,12 +104,15 @@ class StatePerFileTest {
         assertThat(applied.exitCode()).as(applied.toString()).isZero();
         // As an older ferry left it: one .ferry/state.json for the folder, not saying whose it is.
         Path own = dir.resolve(".ferry/web-tier/state.json");
-        ObjectNode old = (ObjectNode) StateCodec.MAPPER.readTree(own.toFile());
+        ObjectNode old = (ObjectNode) StateCodec.MAPPER.readTree(StateCodec.encode(StoredState.read(own)));
         old.remove("migration");
         Files.write(dir.resolve(".ferry/state.json"), StateCodec.MAPPER.writeValueAsBytes(old));
         Files.write(dir.resolve(".ferry/state.json.backup"), StateCodec.MAPPER.writeValueAsBytes(old));
-        Files.delete(own);
-        Files.delete(own.getParent());
+        try (java.util.stream.Stream<Path> files = Files.walk(own.getParent())) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
 
         Ferry.Result first = ferry.run("plan", "-f", "a.yaml", "--detailed-exitcode");
         assertThat(first.exitCode()).as("the adopted state is a.yaml's: nothing to do. " + first).isZero();
@@ -117,7 +121,7 @@ class StatePerFileTest {
         assertThat(dir.resolve(".ferry/state.json")).doesNotExist();
         assertThat(dir.resolve(".ferry/state.json.backup")).doesNotExist();
         assertThat(own.resolveSibling("state.json.backup")).exists();
-        assertThat(StateCodec.decode(Files.readAllBytes(own), own.toString()).migration()).contains("web-tier");
+        assertThat(StoredState.read(own).migration()).contains("web-tier");
 
         Ferry.Result again = ferry.run("plan", "-f", "a.yaml", "--detailed-exitcode");
         assertThat(again.exitCode()).as(again.toString()).isZero();

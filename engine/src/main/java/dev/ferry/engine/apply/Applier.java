@@ -75,6 +75,7 @@ public final class Applier {
             throw new FerryException("the plan belongs to another state (lineage " + plan.lineage() + ", the state's is "
                     + current.lineage() + "); run plan again");
         }
+        live.belongTo(owners(plan));
         recordDataReadAtPlanTime(plan);
         ApplyGraph graph = ApplyGraph.build(plan);
         DagWalker<Step> walker = new DagWalker<>(graph.graph(), options.parallelism(), types.limits(),
@@ -172,6 +173,21 @@ public final class Applier {
                     }
                     return failed;
                 }));
+    }
+
+    /**
+     * The migration each planned resource belongs to (empty when several share it), so that its record is kept in that
+     * migration's state object; a change that names no migration (a destroy of the whole file) leaves the record where it is.
+     */
+    private static Map<ResourceAddress, Optional<String>> owners(Plan plan) {
+        Map<ResourceAddress, Optional<String>> owners = new HashMap<>();
+        for (Change change : plan.changes()) {
+            if (!change.migrations().isEmpty()) {
+                owners.put(change.address(), change.migrations().size() == 1
+                        ? Optional.of(change.migrations().iterator().next()) : Optional.empty());
+            }
+        }
+        return owners;
     }
 
     /** Data read while planning goes into state first, so a resumed run has it even from a saved plan. */

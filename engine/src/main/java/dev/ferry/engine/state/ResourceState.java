@@ -2,6 +2,8 @@ package dev.ferry.engine.state;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +18,9 @@ import java.util.TreeMap;
 
 /**
  * One resource as state records it. {@code arguments} are the known arguments last applied;
- * secret arguments are recorded only as their references ({@code secrets}), never as values.
+ * secret arguments are recorded only as their references ({@code secrets}), never as values. {@code migration} is the
+ * migration whose state object holds the record (empty: the object of what migrations share); it is where the record
+ * is kept, not part of the record's JSON.
  */
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
 public record ResourceState(
@@ -32,8 +36,19 @@ public record ResourceState(
         boolean retainOnDestroy,
         Optional<Operation> operation,
         Optional<String> error,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @JsonIgnore Optional<String> migration) {
 
+    /** A record of no migration yet (what migrations share, or state read before ferry kept one object per migration). */
+    public ResourceState(ResourceAddress address, ResourceStatus status, Optional<String> id, int generation, ObjectNode arguments,
+                         Map<String, SecretReference> secrets, ObjectNode outputs, List<ResourceAddress> dependencies,
+                         List<ResourceAddress> cleanupAfter, boolean retainOnDestroy, Optional<Operation> operation,
+                         Optional<String> error, Instant updatedAt) {
+        this(address, status, id, generation, arguments, secrets, outputs, dependencies, cleanupAfter, retainOnDestroy, operation,
+                error, updatedAt, Optional.empty());
+    }
+
+    @JsonCreator
     public ResourceState {
         requireNonNull(address, "address is null");
         requireNonNull(status, "status is null");
@@ -51,6 +66,7 @@ public record ResourceState(
         operation = operation == null ? Optional.empty() : operation;
         error = error == null ? Optional.empty() : error;
         requireNonNull(updatedAt, "updatedAt is null");
+        migration = migration == null ? Optional.empty() : migration;
     }
 
     public static ResourceState creating(ResourceAddress address, int generation, Instant now) {
@@ -60,38 +76,50 @@ public record ResourceState(
 
     public ResourceState withStatus(ResourceStatus newStatus, Instant now) {
         return new ResourceState(address, newStatus, id, generation, arguments, secrets, outputs, dependencies, cleanupAfter,
-                retainOnDestroy, operation, error, now);
+                retainOnDestroy, operation, error, now, migration);
     }
 
     public ResourceState withId(Optional<String> newId, Instant now) {
         return new ResourceState(address, status, newId, generation, arguments, secrets, outputs, dependencies, cleanupAfter,
-                retainOnDestroy, operation, error, now);
+                retainOnDestroy, operation, error, now, migration);
     }
 
     public ResourceState withOperation(Optional<Operation> newOperation, Instant now) {
         return new ResourceState(address, status, id, generation, arguments, secrets, outputs, dependencies, cleanupAfter,
-                retainOnDestroy, newOperation, error, now);
+                retainOnDestroy, newOperation, error, now, migration);
     }
 
     public ResourceState withError(Optional<String> newError, Instant now) {
         return new ResourceState(address, status, id, generation, arguments, secrets, outputs, dependencies, cleanupAfter,
-                retainOnDestroy, operation, newError, now);
+                retainOnDestroy, operation, newError, now, migration);
     }
 
     public ResourceState withOutputs(ObjectNode newOutputs, Instant now) {
         return new ResourceState(address, status, id, generation, arguments, secrets, newOutputs.deepCopy(), dependencies, cleanupAfter,
-                retainOnDestroy, operation, error, now);
+                retainOnDestroy, operation, error, now, migration);
     }
 
     public ResourceState withApplied(ObjectNode newArguments, Map<String, SecretReference> newSecrets,
                                      List<ResourceAddress> newDependencies, List<ResourceAddress> newCleanupAfter,
                                      boolean newRetainOnDestroy, Instant now) {
         return new ResourceState(address, status, id, generation, newArguments.deepCopy(), newSecrets, outputs, newDependencies,
-                newCleanupAfter, newRetainOnDestroy, operation, error, now);
+                newCleanupAfter, newRetainOnDestroy, operation, error, now, migration);
+    }
+
+    /**
+     * The same record, kept with the migration {@code name} (an entry of {@code migrations:} in the file), or with what
+     * migrations share when empty: it decides which state object holds the record, and is not written inside it.
+     */
+    public ResourceState withMigration(Optional<String> name) {
+        if (name.equals(migration)) {
+            return this;
+        }
+        return new ResourceState(address, status, id, generation, arguments, secrets, outputs, dependencies, cleanupAfter,
+                retainOnDestroy, operation, error, updatedAt, name);
     }
 
     public ResourceState withGeneration(int newGeneration, Instant now) {
         return new ResourceState(address, status, id, newGeneration, arguments, secrets, outputs, dependencies, cleanupAfter,
-                retainOnDestroy, operation, error, now);
+                retainOnDestroy, operation, error, now, migration);
     }
 }

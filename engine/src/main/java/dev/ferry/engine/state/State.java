@@ -19,7 +19,8 @@ import java.util.UUID;
  */
 public final class State {
 
-    public static final int FORMAT_VERSION = 1;
+    /** The newest state format: a manifest and one object per migration (format 1, one document, is still read). */
+    public static final int FORMAT_VERSION = 2;
 
     private final String lineage;
     private final long serial;

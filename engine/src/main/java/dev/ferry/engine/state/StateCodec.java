@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON form of state ({@code schemas/state.schema.json}). */
+/**
+ * The JSON form of state ({@code schemas/state.schema.json}): format 1 is the whole state in one document (what an older
+ * ferry wrote, and the backup); format 2 is a manifest and one document per part ({@link PartitionedStateStore}).
+ */
 public final class StateCodec {
 
     /** Shared by everything ferry writes as JSON for people and tools: state, saved plans, locks. */
@@ -30,8 +33,19 @@ public final class StateCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    record Document(int formatVersion, String lineage, String migration, long serial, String ferryVersion, List<ResourceState> resources) {
+    /**
+     * A state document: the whole state (format 1, and the backup), a manifest (format 2, {@code parts} names where its
+     * parts are), or one part (format 2, {@code part} names its migration, {@code _shared} for what migrations share).
+     */
+    record Document(int formatVersion, String lineage, String migration, String part, long serial, long partsSerial,
+                    String ferryVersion, String parts, List<ResourceState> resources) {
+        boolean isManifest() {
+            return formatVersion >= 2 && part == null;
+        }
     }
+
+    /** The {@code part} of the object that holds what migrations share. */
+    static final String SHARED_PART = "_shared";
 
     private StateCodec() {
     }
@@ -52,16 +66,29 @@ public final class StateCodec {
         private record Cached(ResourceState state, byte[] json) {
         }
 
+        /** The whole state as one document (format 1): the backup, {@code ferry show --json}. */
         public synchronized byte[] encode(State state) {
+            return encode(1, state.lineage(), state.migration(), null, state.serial(), state.resources(), state.byAddress().size());
+        }
+
+        /** One part of the state (format 2) with its object's {@code serial}. */
+        synchronized byte[] encode(StatePart part, long serial) {
+            return encode(State.FORMAT_VERSION, part.lineage(), part.file(), part.migration().orElse(SHARED_PART), serial,
+                    part.resources(), -1);
+        }
+
+        private byte[] encode(int format, String lineage, java.util.Optional<String> file, String part, long serial,
+                              java.util.Collection<ResourceState> resources, int whole) {
             try {
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + state.byAddress().size() * 512);
-                String header = "{\"format_version\":" + State.FORMAT_VERSION + ",\"lineage\":" + COMPACT.writeValueAsString(state.lineage())
-                        + (state.migration().isPresent() ? ",\"migration\":" + COMPACT.writeValueAsString(state.migration().get()) : "")
-                        + ",\"serial\":" + state.serial() + ",\"ferry_version\":" + COMPACT.writeValueAsString(FerryVersion.get())
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + resources.size() * 512);
+                String header = "{\"format_version\":" + format + ",\"lineage\":" + COMPACT.writeValueAsString(lineage)
+                        + (file.isPresent() ? ",\"migration\":" + COMPACT.writeValueAsString(file.get()) : "")
+                        + (part != null ? ",\"part\":" + COMPACT.writeValueAsString(part) : "")
+                        + ",\"serial\":" + serial + ",\"ferry_version\":" + COMPACT.writeValueAsString(FerryVersion.get())
                         + ",\"resources\":[";
                 out.write(header.getBytes(StandardCharsets.UTF_8));
                 boolean first = true;
-                for (ResourceState resource : state.resources()) {
+                for (ResourceState resource : resources) {
                     Cached cached = cache.get(resource.address());
                     if (cached == null || cached.state() != resource) {
                         cached = new Cached(resource, COMPACT.writeValueAsBytes(resource));
@@ -72,8 +99,10 @@ public final class StateCodec {
                     first = false;
                 }
                 out.write("\n]}\n".getBytes(StandardCharsets.UTF_8));
-                if (cache.size() > 2 * state.byAddress().size() + 16) {
-                    cache.keySet().retainAll(state.byAddress().keySet());
+                if (whole >= 0 && cache.size() > 2 * whole + 16) {
+                    java.util.Set<ResourceAddress> present = new java.util.HashSet<>();
+                    resources.forEach(r -> present.add(r.address()));
+                    cache.keySet().retainAll(present);
                 }
                 return out.toByteArray();
             } catch (java.io.IOException e) {
@@ -91,6 +120,49 @@ public final class StateCodec {
      * @throws StateFormatException when it is not ferry state, or was written by a newer format
      */
     public static State decode(byte[] bytes, String where) {
+        Document document = decodeDocument(bytes, where);
+        if (document.isManifest()) {
+            throw new StateFormatException(where + " is the manifest of a state kept one object per migration; read it with its"
+                    + " store");
+        }
+        return toState(document);
+    }
+
+    /**
+     * The manifest of a state kept one object per migration (format 2): lineage, file name, the state's serial when the
+     * manifest was written and the sum of its parts' serials then (the state's serial now is {@code serial} plus what
+     * its parts' serials grew by since).
+     */
+    static byte[] encodeManifest(String lineage, java.util.Optional<String> file, long serial, long partsSerial, String parts) {
+        try {
+            java.util.Map<String, Object> manifest = new LinkedHashMap<>();
+            manifest.put("format_version", State.FORMAT_VERSION);
+            manifest.put("lineage", lineage);
+            file.ifPresent(name -> manifest.put("migration", name));
+            manifest.put("serial", serial);
+            manifest.put("parts_serial", partsSerial);
+            manifest.put("ferry_version", FerryVersion.get());
+            manifest.put("parts", parts);
+            return MAPPER.writeValueAsBytes(manifest);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("state cannot be written as JSON", e);
+        }
+    }
+
+    static State toState(Document document) {
+        Map<ResourceAddress, ResourceState> resources = new LinkedHashMap<>();
+        if (document.resources() != null) {
+            java.util.Optional<String> owner = document.part() == null || document.part().equals(SHARED_PART)
+                    ? java.util.Optional.empty() : java.util.Optional.of(document.part());
+            for (ResourceState resource : document.resources()) {
+                resources.put(resource.address(), resource.withMigration(owner));
+            }
+        }
+        return new State(document.lineage(), document.serial(), java.util.Optional.ofNullable(document.migration()), resources);
+    }
+
+    /** Any state document, checked to be ferry state of a format this ferry reads. */
+    static Document decodeDocument(byte[] bytes, String where) {
         Document document;
         try {
             document = MAPPER.readValue(bytes, Document.class);
@@ -107,13 +179,7 @@ public final class StateCodec {
             throw new StateFormatException(where + " was written by a newer ferry (state format " + document.formatVersion()
                     + "; this ferry " + FerryVersion.get() + " reads format " + State.FORMAT_VERSION + "): upgrade ferry");
         }
-        Map<ResourceAddress, ResourceState> resources = new LinkedHashMap<>();
-        if (document.resources() != null) {
-            for (ResourceState resource : document.resources()) {
-                resources.put(resource.address(), resource);
-            }
-        }
-        return new State(document.lineage(), document.serial(), java.util.Optional.ofNullable(document.migration()), resources);
+        return document;
     }
 
     /** State that cannot be read; the message says which file and why. */

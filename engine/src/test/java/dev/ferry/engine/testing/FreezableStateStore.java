@@ -2,6 +2,7 @@ package dev.ferry.engine.testing;
 
 import dev.ferry.engine.state.MemoryStateStore;
 import dev.ferry.engine.state.State;
+import dev.ferry.engine.state.StatePart;
 import dev.ferry.engine.state.StateStore;
 import java.util.Optional;
 
@@ -25,10 +26,22 @@ public final class FreezableStateStore implements StateStore {
     }
 
     @Override
-    public void writeEncoded(byte[] encoded) {
+    public void write(State state) {
         if (!frozen) {
-            delegate.writeEncoded(encoded);
+            delegate.write(state);
         }
+    }
+
+    @Override
+    public void writePart(StatePart part) {
+        if (!frozen) {
+            delegate.writePart(part);
+        }
+    }
+
+    @Override
+    public boolean hasParts() {
+        return delegate.hasParts();
     }
 
     @Override

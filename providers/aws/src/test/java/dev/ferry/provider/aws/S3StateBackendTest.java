@@ -8,13 +8,18 @@ import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.ProviderContext;
 import dev.ferry.engine.resource.EnvironmentSecretResolver;
 import dev.ferry.engine.spec.MigrationFile;
+import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.engine.state.LiveState;
 import dev.ferry.engine.state.RemoteStateLocation;
+import dev.ferry.engine.state.ResourceState;
+import dev.ferry.engine.state.ResourceStatus;
 import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateBackend;
 import dev.ferry.engine.state.StateCodec;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.SandboxOptions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -122,11 +127,103 @@ class S3StateBackendTest {
                     .hasMessageContaining("was changed by another run")
                     .hasMessageContaining(theirLock.info().holder())
                     .hasMessageContaining(theirLock.info().id());
-            assertThat(StateCodec.decode(stored().getBytes(java.nio.charset.StandardCharsets.UTF_8), "s3").serial())
-                    .isEqualTo(their.serial() + 7);
+            try (StateBackend reader = backend()) {
+                assertThat(reader.store().read().orElseThrow().serial()).isEqualTo(their.serial() + 7);
+            }
             // Its own writes follow one another: each carries the ETag of the one before.
             theirs.store().write(new State(their.lineage(), their.serial() + 8, their.migration(), Map.of()));
             theirLock.close();
+        }
+    }
+
+    String object(String key) {
+        try (var in = sandbox.world().openObject("team-state", key)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static ResourceState made(String address, String id, Optional<String> migration) {
+        java.time.Instant now = java.time.Instant.parse("2026-12-04T01:00:00Z");
+        return ResourceState.creating(ResourceAddress.parse(address), 1, now).withId(Optional.of(id), now)
+                .withStatus(ResourceStatus.CREATED, now).withMigration(migration);
+    }
+
+    @Test
+    void aStepWritesOnlyTheObjectOfItsMigrationWithOneConditionalPut() {
+        Map<ResourceAddress, ResourceState> resources = new java.util.TreeMap<>();
+        for (ResourceState resource : List.of(made("aws_s3_bucket.staging", "bucket-1", Optional.empty()),
+                made("aws_ami.web-01", "ami-web", Optional.of("web-01")), made("aws_ami.db-01", "ami-db", Optional.of("db-01")))) {
+            resources.put(resource.address(), resource);
+        }
+        try (StateBackend setup = backend()) {
+            setup.store().write(new State("lineage-s3", 4, Optional.of("web-tier"), resources));
+        }
+        assertThat(stored()).contains("\"format_version\" : 2").doesNotContain("ami-web");
+        String shared = sandbox.world().object("team-state", "web-tier/state.d/_shared.json").orElseThrow().etag();
+        String db = sandbox.world().object("team-state", "web-tier/state.d/migrations/db-01.json").orElseThrow().etag();
+        String manifest = sandbox.world().object("team-state", "web-tier/state.json").orElseThrow().etag();
+
+        try (StateBackend step = backend()) {
+            State read = step.store().read().orElseThrow();
+            LiveState live = new LiveState(step.store(), read);
+            live.update(ResourceAddress.parse("aws_ami.web-01"), r -> r.map(x -> x.withId(Optional.of("ami-web-2"), x.updatedAt())));
+        }
+        assertThat(object("web-tier/state.d/migrations/web-01.json")).contains("ami-web-2");
+        assertThat(sandbox.world().object("team-state", "web-tier/state.d/_shared.json").orElseThrow().etag()).isEqualTo(shared);
+        assertThat(sandbox.world().object("team-state", "web-tier/state.d/migrations/db-01.json").orElseThrow().etag()).isEqualTo(db);
+        assertThat(sandbox.world().object("team-state", "web-tier/state.json").orElseThrow().etag()).isEqualTo(manifest);
+        try (StateBackend reader = backend()) {
+            State read = reader.store().read().orElseThrow();
+            assertThat(read.serial()).isEqualTo(5);
+            assertThat(read.get(ResourceAddress.parse("aws_ami.web-01")).orElseThrow().id()).contains("ami-web-2");
+            assertThat(read.byAddress()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aMigrationsObjectChangedByAnotherRunIsNeverOverwritten() {
+        Map<ResourceAddress, ResourceState> resources = new java.util.TreeMap<>();
+        ResourceState web = made("aws_ami.web-01", "ami-web", Optional.of("web-01"));
+        resources.put(web.address(), web);
+        try (StateBackend setup = backend()) {
+            setup.store().write(new State("lineage-s3", 1, Optional.of("web-tier"), resources));
+        }
+        try (StateBackend mine = backend(); StateBackend theirs = backend()) {
+            LiveState myRun = new LiveState(mine.store(), mine.store().read().orElseThrow());
+            LiveState theirRun = new LiveState(theirs.store(), theirs.store().read().orElseThrow());
+            theirRun.update(web.address(), r -> r.map(x -> x.withId(Optional.of("ami-theirs"), x.updatedAt())));
+            assertThatThrownBy(() -> myRun.update(web.address(), r -> r.map(x -> x.withId(Optional.of("ami-mine"), x.updatedAt()))))
+                    .isInstanceOf(FerryException.class)
+                    .hasMessageContaining("the state s3://team-state/web-tier/state.d/migrations/web-01.json was changed by another run")
+                    .hasMessageContaining("not overwritten");
+        }
+        assertThat(object("web-tier/state.d/migrations/web-01.json")).contains("ami-theirs").doesNotContain("ami-mine");
+    }
+
+    @Test
+    void twoRunsAddingToWhatMigrationsShareKeepEachOthersRecords() {
+        Map<ResourceAddress, ResourceState> resources = new java.util.TreeMap<>();
+        ResourceState bucket = made("aws_s3_bucket.staging", "bucket-1", Optional.empty());
+        resources.put(bucket.address(), bucket);
+        try (StateBackend setup = backend()) {
+            setup.store().write(new State("lineage-s3", 1, Optional.of("web-tier"), resources));
+        }
+        try (StateBackend first = backend(); StateBackend second = backend()) {
+            LiveState one = new LiveState(first.store(), first.store().read().orElseThrow());
+            LiveState two = new LiveState(second.store(), second.store().read().orElseThrow());
+            ResourceState role = made("aws_iam_role.vmimport", "vmimport", Optional.empty());
+            ResourceState policy = made("aws_s3_bucket_policy.staging", "policy-1", Optional.empty());
+            one.update(role.address(), r -> Optional.of(role));
+            // the second run read the shared object before the first wrote it: its conditional PUT is refused, it merges
+            two.update(policy.address(), r -> Optional.of(policy));
+        }
+        try (StateBackend reader = backend()) {
+            State read = reader.store().read().orElseThrow();
+            assertThat(read.byAddress().keySet()).extracting(ResourceAddress::toString)
+                    .containsExactlyInAnyOrder("aws_s3_bucket.staging", "aws_iam_role.vmimport", "aws_s3_bucket_policy.staging");
+            assertThat(read.serial()).isEqualTo(3);
         }
     }
 

@@ -16,7 +16,10 @@ import dev.ferry.engine.resource.EnvironmentSecretResolver;
 import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.state.LiveState;
 import dev.ferry.engine.state.MemoryStateStore;
+import dev.ferry.engine.state.ResourceState;
 import dev.ferry.engine.state.State;
+import dev.ferry.engine.state.StateCodec;
+import dev.ferry.engine.state.StatePart;
 import dev.ferry.engine.state.StateStore;
 import dev.ferry.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +52,21 @@ final class JourneyRun implements AutoCloseable {
         }
 
         @Override
-        public void writeEncoded(byte[] encoded) {
-            writes.add(new String(encoded, StandardCharsets.UTF_8));
-            memory.writeEncoded(encoded);
+        public void write(State state) {
+            memory.write(state);
+            writes.add(new String(StateCodec.encode(state), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void writePart(StatePart part) {
+            memory.writePart(part);
+            writes.add(new String(StateCodec.encode(new State(part.lineage(), 0, part.file(), part.resources().stream()
+                    .collect(java.util.stream.Collectors.toMap(ResourceState::address, r -> r)))), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public boolean hasParts() {
+            return memory.hasParts();
         }
 
         @Override

@@ -4,17 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.permission.Permission;
+import dev.ferry.engine.state.PartitionedStateStore;
 import dev.ferry.engine.state.RemoteStateLocation;
-import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateBackend;
 import dev.ferry.engine.state.StateCodec;
 import dev.ferry.engine.state.StateLock;
+import dev.ferry.engine.state.StateObjects;
 import dev.ferry.engine.state.StateStore;
 import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.IamPolicy;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -27,10 +31,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * State in S3, as Terraform's S3 backend with {@code use_lockfile} keeps it: the state is the object {@code KEY},
- * the lock the object {@code KEY.lock}, made with {@code PutObject} + {@code If-None-Match: *} so that S3 itself
- * refuses (412) a second run while one holds it. Every state write carries {@code If-Match} with the ETag this run
- * last read or wrote ({@code If-None-Match: *} when there was no state), so a state another run changed meanwhile is
+ * State in S3, as Terraform's S3 backend with {@code use_lockfile} keeps it, in objects as {@link PartitionedStateStore}
+ * says: the manifest {@code KEY}, one object per migration {@code KEY.d/migrations/NAME.json} (without {@code .json} in
+ * {@code KEY}) and {@code KEY.d/_shared.json}; the lock the object {@code KEY.lock}, made with {@code PutObject} + {@code If-None-Match: *} so that S3 itself
+ * refuses (412) a second run while one holds it. Every object write carries {@code If-Match} with the ETag this run
+ * last read or wrote of that object ({@code If-None-Match: *} when there was none), so a state another run changed meanwhile is
  * never overwritten. Objects are written with SSE-S3 (AES256).
  */
 public final class S3StateBackend implements StateBackend {
@@ -38,12 +43,15 @@ public final class S3StateBackend implements StateBackend {
     private final AwsClients clients;
     private final S3Client s3;
     private final RemoteStateLocation location;
-    private final Store store = new Store();
+    private final StateStore store;
 
     public S3StateBackend(AwsClients clients, RemoteStateLocation location) {
         this.clients = requireNonNull(clients, "clients is null");
         this.location = requireNonNull(location, "location is null");
         this.s3 = clients.s3();
+        String parts = partsPrefix();
+        this.store = new PartitionedStateStore(new Objects(), parts.substring(parts.lastIndexOf('/', parts.length() - 2) + 1),
+                location.uri());
     }
 
     @Override
@@ -163,58 +171,84 @@ public final class S3StateBackend implements StateBackend {
                 + clients.regionName() + " and that the AWS credentials may read and write it");
     }
 
-    /** The state object, remembering the ETag it last saw. */
-    private final class Store implements StateStore {
-        /** The ETag of the state as this run last read or wrote it; null while there is none. */
-        private String etag;
-        private boolean read;
+    /** The key prefix of the state's parts: {@code web-tier/state.d/} for {@code web-tier/state.json}. */
+    private String partsPrefix() {
+        return location.key().replaceAll("\\.json$", "") + ".d/";
+    }
+
+    /**
+     * The state's objects in the bucket: the manifest is {@code KEY}, the parts {@code KEY.d/...} (without {@code .json}),
+     * each remembering the ETag this run last saw, so each write carries {@code If-Match} on it ({@code If-None-Match: *}
+     * when there was no object): one small conditional PUT per step.
+     */
+    private final class Objects implements StateObjects {
+        /** The ETag of each object as this run last read or wrote it; absent while there is none. */
+        private final Map<String, String> etags = new ConcurrentHashMap<>();
+
+        private String key(String name) {
+            return name.equals(PartitionedStateStore.MANIFEST) ? location.key() : partsPrefix() + name;
+        }
 
         @Override
-        public synchronized Optional<State> read() {
+        public Optional<byte[]> read(String name) {
             try {
-                ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(r -> r.bucket(location.bucket()).key(location.key()));
-                etag = object.response().eTag();
-                read = true;
-                return Optional.of(StateCodec.decode(object.asByteArray(), location.uri()));
+                ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(r -> r.bucket(location.bucket()).key(key(name)));
+                etags.put(name, object.response().eTag());
+                return Optional.of(object.asByteArray());
             } catch (NoSuchKeyException e) {
-                etag = null;
-                read = true;
+                etags.remove(name);
                 return Optional.empty();
             } catch (S3Exception | SdkClientException e) {
-                throw failure("read the state " + location.uri(), e);
+                throw failure("read the state " + describe(name), e);
             }
         }
 
         @Override
-        public synchronized void writeEncoded(byte[] encoded) {
-            if (!read) {
-                read();
+        public List<String> parts() {
+            try {
+                List<String> names = new ArrayList<>();
+                String prefix = partsPrefix();
+                s3.listObjectsV2Paginator(r -> r.bucket(location.bucket()).prefix(prefix)).contents().forEach(object -> {
+                    String name = object.key().substring(prefix.length());
+                    if (name.equals(PartitionedStateStore.SHARED) || (name.startsWith(PartitionedStateStore.MIGRATIONS)
+                            && name.endsWith(".json") && name.indexOf('/', PartitionedStateStore.MIGRATIONS.length()) < 0)) {
+                        names.add(name);
+                    }
+                });
+                return names;
+            } catch (S3Exception | SdkClientException e) {
+                throw failure("list the state s3://" + location.bucket() + "/" + partsPrefix(), e);
             }
-            PutObjectRequest.Builder request = put(location.key());
+        }
+
+        @Override
+        public void write(String name, byte[] bytes) {
+            PutObjectRequest.Builder request = put(key(name));
+            String etag = etags.get(name);
             if (etag == null) {
                 request.ifNoneMatch("*");
             } else {
                 request.ifMatch(etag);
             }
             try {
-                etag = s3.putObject(request.build(), RequestBody.fromBytes(encoded)).eTag();
+                etags.put(name, s3.putObject(request.build(), RequestBody.fromBytes(bytes)).eTag());
             } catch (S3Exception e) {
                 if (e.statusCode() == 412 || e.statusCode() == 409 || (e.statusCode() == 404 && etag != null)) {
-                    throw new FerryException("the state " + location.uri() + " was changed by another run since this one read it"
+                    throw new StateObjects.ChangedMeanwhile("the state " + describe(name) + " was changed by another run since this one read it"
                             + readLock().map(held -> " (the lock now names " + held.holder() + ", pid " + held.pid() + ", 'ferry "
                                     + held.operation() + "' since " + held.created() + ", lock id " + held.id() + ")").orElse("")
                             + "; it was not overwritten, and this run stops here. Run 'ferry plan' again to see where things are"
                             + " now");
                 }
-                throw failure("write the state " + location.uri(), e);
+                throw failure("write the state " + describe(name), e);
             } catch (SdkClientException e) {
-                throw failure("write the state " + location.uri(), e);
+                throw failure("write the state " + describe(name), e);
             }
         }
 
         @Override
-        public String describe() {
-            return location.uri();
+        public String describe(String name) {
+            return "s3://" + location.bucket() + "/" + key(name);
         }
     }
 
@@ -223,12 +257,17 @@ public final class S3StateBackend implements StateBackend {
      * the bucket's versioning read (to warn when it is off).
      */
     public static List<Permission> permissions(IamPolicy.Scope scope, RemoteStateLocation location) {
-        String why = "the state " + location.uri() + " and its lock";
-        List<String> objects = List.of(scope.object(location.bucket(), location.key()), scope.object(location.bucket(), location.lockKey()));
+        String why = "the state " + location.uri() + ", its parts and its lock";
+        String parts = location.key().replaceAll("\\.json$", "") + ".d/";
+        List<String> objects = List.of(scope.object(location.bucket(), location.key()), scope.object(location.bucket(), parts + "*"),
+                scope.object(location.bucket(), location.lockKey()));
+        String bucket = scope.bucket(Optional.of(location.bucket()));
         return List.of(
                 Permission.of("s3:GetObject", objects, why),
                 Permission.of("s3:PutObject", objects, why),
                 Permission.of("s3:DeleteObject", objects, why),
-                Permission.of("s3:GetBucketVersioning", List.of(scope.bucket(Optional.of(location.bucket()))), why));
+                // the parts are found by listing KEY.d/
+                Permission.of("s3:ListBucket", List.of(bucket), why),
+                Permission.of("s3:GetBucketVersioning", List.of(bucket), why));
     }
 }
