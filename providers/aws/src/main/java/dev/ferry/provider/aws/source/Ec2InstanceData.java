@@ -217,13 +217,7 @@ public final class Ec2InstanceData implements DataSourceType {
                     .put("type", volume.volumeTypeAsString()).put("encrypted", encrypted).put("root", isRoot);
             disks.add(new MachineFacts.Disk(volume.volumeId(), size, isRoot, Optional.ofNullable(volume.volumeTypeAsString()), encrypted));
         }
-        List<Volume> others = volumes.stream().filter(v -> root.isEmpty() || !root.get().volumeId().equals(v.volumeId())).toList();
-        if (root.isPresent() && !others.isEmpty()) {
-            notes.add(Note.warning("only the root volume " + root.get().volumeId() + " (" + rootDevice + ", " + root.get().size()
-                    + " GiB) is migrated; " + (others.size() == 1 ? "the data volume " : "the data volumes ")
-                    + others.stream().map(v -> v.volumeId() + " (" + device(v, id) + ", " + v.size() + " GiB)").collect(Collectors.joining(", "))
-                    + (others.size() == 1 ? " is" : " are") + " not: copy their data separately after the migration"));
-        }
+        // the volumes besides the root are the target's to move or to name (it knows its road)
 
         List<String> productCodes = instance.productCodes().stream().map(ProductCode::productCodeId).toList();
         Map<String, String> tags = Ec2Tags.map(instance.tags());
