@@ -3,9 +3,9 @@
 # in the sandbox at scale 1, the instance 2 s), applied against `ferry sandbox --time-scale X` with the poll
 # interval a real apply has (FERRY_POLL_INTERVAL unset), at scale 1 and 0.1. Prints the apply's wall time and how
 # many times it polled (progress events in apply --json), for each jar given (e.g. a build of main, then this one).
-# Usage: bench/poll-pace.sh [JAR...]   (default: cli/target/ferry.jar)
+# Usage: bench/poll-pace/run.sh [JAR...]   (default: cli/target/ferry.jar)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 jars=("$@")
 [ ${#jars[@]} -gt 0 ] || jars=(cli/target/ferry.jar)
 work="$(mktemp -d "${TMPDIR:-/tmp}/poll-pace.XXXXXX")"; [ -z "${KEEP:-}" ] || echo "runs kept in $work"
