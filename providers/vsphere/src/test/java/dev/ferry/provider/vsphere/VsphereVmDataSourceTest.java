@@ -376,6 +376,33 @@ class VsphereVmDataSourceTest {
                 .anySatisfy(text -> assertThat(text).contains("firmware EFI: the imported AMI boots in uefi mode"));
     }
 
+    @Test
+    void aVmFerryExportsIsCheckedFromTheInventory_snapshotsFirmwareAndDisksOverTheLimit() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode vm = vcenter.addVm("vm-42", "db-02", "DEBIAN_11_64", "POWERED_OFF", 2, 8192,
+                10L << 30, 300L << 30);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) vm.path("disks").path("2001").path("backing"))
+                .put("vmdk_file", "[datastore1] db-02/db-02_1-000001.vmdk");
+        vcenter.addVm("vm-43", "old", "UBUNTU", "POWERED_OFF", 1, 1024, MIB).with("boot").put("type", "EFI");
+
+        Map<ResourceAddress, DataResult> results = read(Optional.of(connection), exported("db-02"), exported("old"));
+
+        List<String> warnings = texts(found(results.get(address("db-02"))), Note.Level.WARNING);
+        assertThat(warnings).anySatisfy(text -> assertThat(text).contains("VM 'db-02' has snapshots ('Hard disk 2' runs on "
+                + "[datastore1] db-02/db-02_1-000001.vmdk)", "the export takes its current state"));
+        assertThat(warnings).anySatisfy(text -> assertThat(text).contains("disk 'Hard disk 2' is 300 GiB", "215 GiB compressed",
+                "before anything is uploaded")).noneSatisfy(text -> assertThat(text).contains("'Hard disk 1' is"));
+        assertThat(texts(found(results.get(address("db-02"))), Note.Level.INFO))
+                .anySatisfy(text -> assertThat(text).contains("2 disks to import, in order: 1. 'Hard disk 1' 10 GiB (boot), 2. 'Hard disk 2' 300 GiB"));
+        assertThat(results.get(address("old"))).isInstanceOfSatisfying(DataResult.Failed.class, failed -> assertThat(failed.message())
+                .contains("EFI firmware", "32-bit", "legacy BIOS only"));
+    }
+
+    private DataRequest exported(String vm) {
+        return new DataRequest(address(vm), Attributes.builder().known("vm", text(vm)).known("vcenter", text(vcenter.endpoint().toString()))
+                .known("export", com.fasterxml.jackson.databind.node.BooleanNode.TRUE)
+                .known("shutdown", com.fasterxml.jackson.databind.node.BooleanNode.FALSE).build());
+    }
+
     private VcenterConnection connection(String password, boolean insecure) {
         return new VcenterConnection(vcenter.endpoint().toString(), Optional.of("${env:VSPHERE_USER}"),
                 Optional.of(SecretReference.of("${env:VSPHERE_PASSWORD}")), insecure,
