@@ -390,10 +390,11 @@ final class VsphereVmDataSource implements DataSourceType {
     private static void limits(InspectedImage image, List<MachineFacts.Disk> disks, List<Long> uploaded, List<String> failures, List<Note> notes) {
         for (int i = 0; i < uploaded.size(); i++) {
             if (uploaded.get(i) > ImportLimits.MAX_DISK_IMAGE_BYTES) {
+                int index = i;
                 String disk = i < disks.size() ? disks.get(i).name() : "disk " + (i + 1);
-                failures.add("disk '" + disk + "' is " + Sizes.human(uploaded.get(i)) + " as uploaded"
-                        + (image.appliance().isPresent() ? " (" + image.appliance().get().disks().get(uploadedIndex(i, uploaded)).fileName() + " in "
-                        + image.path().getFileName() + ")" : " (" + image.path().getFileName() + ")")
+                String where = image.appliance().map(appliance -> appliance.disks().get(index).fileName() + " in ").orElse("")
+                        + image.path().getFileName();
+                failures.add("disk '" + disk + "' is " + Sizes.human(uploaded.get(i)) + " as uploaded (" + where + ")"
                         + ", more than the " + Sizes.human(ImportLimits.MAX_DISK_IMAGE_BYTES) + " VM Import takes for one disk image: "
                         + "shrink the disk or free and zero its unused space before exporting (a stream-optimized VMDK compresses what is zero), "
                         + "or move that disk's data separately");
@@ -418,10 +419,6 @@ final class VsphereVmDataSource implements DataSourceType {
                     + "table, which addresses only the first 2 TiB: space beyond that cannot be used by the imported instance"));
         }
         notes.add(disksNote(disks.subList(0, Math.min(disks.size(), uploaded.size()))));
-    }
-
-    private static int uploadedIndex(int index, List<Long> uploaded) {
-        return Math.min(index, uploaded.size() - 1);
     }
 
     /** Every disk that travels, in the order ImportImage makes them the AMI's block devices (the boot disk first). */
