@@ -130,6 +130,23 @@ class MultiDiskVmToEc2Test {
     }
 
     @Test
+    void aDiskOverTheLimitForOneDiskImageIsRefusedAtPlanNamingTheDiskBeforeAnythingIsUploaded() throws Exception {
+        Path big = VcenterToEc2Test.rawDisk(dir.resolve("big-01.raw"), MIB, true);
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(216L << 30);   // sparse beyond the first MiB
+        }
+        VcenterToEc2Test.rawDisk(dir.resolve("small-01.raw"), MIB, true);
+        Files.writeString(dir.resolve("migration.yaml"), VcenterToEc2Test.imagesOnly("t3.medium", "big-01", "small-01"));
+
+        CliRunner.Result plan = ferry("plan");
+
+        assertThat(plan.exitCode()).as(plan.all()).isEqualTo(1);
+        assertThat(plan.all()).contains("disk 'big-01.raw' is 216 GiB as uploaded (big-01.raw)", "215 GiB VM Import takes for one disk image")
+                .doesNotContain("small-01.raw' is").doesNotContain("\tat ");
+        assertThat(sandbox.world().objects("ferry-e2e-images")).as("nothing was uploaded").isEmpty();
+    }
+
+    @Test
     void aVmWithSnapshotsIsPlannedWithTheWarningThatItsCurrentStateIsWhatTravels() throws Exception {
         sandbox.world().takeVmSnapshot("db-02");
         sandbox.world().takeVmSnapshot("db-02");
