@@ -58,6 +58,22 @@ public record VirtualMachine(
                 hardwareVersion, disks, nics, biosUuid, instanceUuid);
     }
 
+    /**
+     * After a snapshot: every disk backed by the next delta file, {@code [ds] vm/vm-000001.vmdk} after the first,
+     * {@code -000002} after the second, as ESXi names them.
+     */
+    public VirtualMachine withSnapshotTaken() {
+        List<Disk> next = disks.stream().map(disk -> {
+            java.util.regex.Matcher delta = java.util.regex.Pattern.compile("^(.*)-(\\d{6})\\.vmdk$").matcher(disk.vmdkFile());
+            String file = delta.matches()
+                    ? delta.group(1) + "-%06d.vmdk".formatted(Integer.parseInt(delta.group(2)) + 1)
+                    : disk.vmdkFile().replaceFirst("\\.vmdk$", "") + "-000001.vmdk";
+            return new Disk(disk.key(), disk.label(), disk.capacityBytes(), file, disk.content());
+        }).toList();
+        return new VirtualMachine(id, name, guestOs, powerState, cpuCount, coresPerSocket, memoryMib, bootType,
+                hardwareVersion, next, nics, biosUuid, instanceUuid);
+    }
+
     /** The total capacity of the VM's disks. */
     public long capacityBytes() {
         return disks.stream().mapToLong(Disk::capacityBytes).sum();

@@ -349,6 +349,72 @@ public final class WorldView {
         return vmImages.export(requireVm(vm), diskNumber, target, format);
     }
 
+    /**
+     * The hex SHA-256 of the first {@code length} bytes of disk {@code diskNumber} (from 1) of a VM, as the guest
+     * sees it (past the disk's content it reads as zeros).
+     */
+    public String vmDiskSha256(String vm, int diskNumber, long length) {
+        VirtualMachine machine = requireVm(vm);
+        if (diskNumber < 1 || diskNumber > machine.disks().size()) {
+            throw new IllegalArgumentException("VM " + machine.name() + " has " + machine.disks().size() + " disk(s), not a disk " + diskNumber);
+        }
+        return sha256(world.disks().blob(machine.disks().get(diskNumber - 1).content()), length);
+    }
+
+    /** How many bytes of disk {@code diskNumber} (from 1) of a VM hold content (the rest of its capacity is zeros). */
+    public long vmDiskContentBytes(String vm, int diskNumber) {
+        return world.disks().blob(requireVm(vm).disks().get(diskNumber - 1).content()).size();
+    }
+
+    /** The hex SHA-256 of the first {@code length} bytes of an EBS snapshot (past its content: zeros). */
+    public String snapshotSha256(String snapshotId, long length) {
+        DiskSource disk = world.read(w -> {
+            Snapshot snapshot = w.snapshots().get(snapshotId);
+            if (snapshot == null) {
+                throw new IllegalArgumentException("no snapshot " + snapshotId);
+            }
+            return snapshot.disk();
+        });
+        return sha256(world.disks().blob(disk), length);
+    }
+
+    private static String sha256(Blob blob, long length) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[1 << 20];
+        long remaining = length;
+        try (InputStream in = blob.open()) {
+            int n;
+            while (remaining > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining))) > 0) {
+                sha.update(buffer, 0, n);
+                remaining -= n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        java.util.Arrays.fill(buffer, (byte) 0);
+        while (remaining > 0) {
+            int n = (int) Math.min(buffer.length, remaining);
+            sha.update(buffer, 0, n);
+            remaining -= n;
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * Takes a snapshot of a VM, as the vSphere Client's "Take Snapshot" does: from then on each disk is backed by a
+     * new delta file ({@code app-02-000001.vmdk}), which is what {@code GET /api/vcenter/vm/{vm}} shows. The disks'
+     * content (the VM's current state) does not change.
+     */
+    public void takeVmSnapshot(String idOrName) {
+        String id = requireVm(idOrName).id();
+        world.writeAndForget(w -> w.vms().computeIfPresent(id, (k, vm) -> vm.withSnapshotTaken()));
+    }
+
     /** How many vCenter API sessions are open. */
     public int vcenterSessionCount() {
         return world.read(w -> w.vcenterSessions().size());

@@ -48,6 +48,10 @@ final class OvfArtifactOpener implements ArtifactOpener {
         ContentLibraryClient library = new ContentLibraryClient(client);
         String item = image.location().path("item").asText();
         List<ItemFile> files = OvfPackage.files(image.location());
+        List<String> oversized = OvfPackage.oversizedDisks(image.description(), files);
+        if (!oversized.isEmpty()) {
+            throw new FerryException(String.join("; ", oversized));
+        }
         String session = OvfPackage.activeSession(library, item, image.location().path("session").asText(""), message -> { });
         Map<String, URI> endpoints = OvfPackage.prepare(library, session, files, message -> { });
         library.keepAlive(session);

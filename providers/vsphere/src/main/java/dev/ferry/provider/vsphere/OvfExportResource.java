@@ -77,6 +77,8 @@ final class OvfExportResource extends VcenterResource {
                 }
             });
         }
+        request.prior().ifPresent(prior -> errors.addAll(OvfPackage.oversizedDisks("VM '" + vm + "'",
+                OvfPackage.files(prior.outputs().path("disk_image").path("location")))));
         Optional<String> named = desired.optionalText("library");
         if (named.isPresent() && vcenter.isPresent()) {
             try {
@@ -143,6 +145,11 @@ final class OvfExportResource extends VcenterResource {
 
     private Outcome prepared(ApplyContext context, ContentLibraryClient library, String item, String libraryId, String session, String vm) {
         List<ItemFile> files = library.itemFiles(item);
+        List<String> oversized = OvfPackage.oversizedDisks("VM '" + vm + "'", files);
+        if (!oversized.isEmpty()) {
+            // nothing is uploaded: an import of this template would fail after hours of streaming
+            throw new FerryException(String.join("; ", oversized));
+        }
         OvfPackage.prepare(library, session, OvfPackage.ovaOrder(files), context::progress);
         return new Outcome.Done(item, outputs(item, libraryId, session, files, vm));
     }

@@ -67,6 +67,28 @@ final class OvfPackage {
                 + item + ") on vCenter " + vcenter);
     }
 
+    /**
+     * The disk files of a captured template heavier than VM Import takes for one disk image, each named with its size and
+     * the way out; empty when every disk fits.
+     */
+    static List<String> oversizedDisks(String owner, List<ItemFile> files) {
+        List<String> problems = new ArrayList<>();
+        int disk = 0;
+        for (ItemFile file : ovaOrder(files)) {
+            if (rank(file.name()) != 2) {
+                continue;
+            }
+            disk++;
+            if (file.size() > ImportLimits.MAX_DISK_IMAGE_BYTES) {
+                problems.add("disk " + disk + " of " + owner + " (" + file.name() + ") is " + Sizes.human(file.size()) + " as vCenter captured it, "
+                        + "more than the " + Sizes.human(ImportLimits.MAX_DISK_IMAGE_BYTES) + " VM Import takes for one disk image: free and "
+                        + "zero its unused space, or shrink it, then capture again (ferry destroy -target, then apply), or move that disk's "
+                        + "data separately");
+            }
+        }
+        return problems;
+    }
+
     static List<ItemFile> files(JsonNode location) {
         List<ItemFile> files = new ArrayList<>();
         for (JsonNode file : location.path("files")) {

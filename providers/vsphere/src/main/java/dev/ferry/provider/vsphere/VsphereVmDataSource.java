@@ -186,8 +186,10 @@ final class VsphereVmDataSource implements DataSourceType {
             if (info.disks().size() > inImage) {
                 notes.add(Note.warning("VM '" + info.name() + "' has " + info.disks().size() + " disks in vCenter, but "
                         + image.path().getFileName() + " holds " + inImage + ": only " + (inImage == 1 ? "that disk" : "those disks")
-                        + " will be imported; export the VM as an OVA to bring every disk"));
+                        + " will be imported: remove disk_image so that ferry exports the VM from vCenter with every disk, "
+                        + "or export it by hand as an OVA"));
             }
+            snapshotNote(info).ifPresent(notes::add);
             if (vcenter.map(VcenterConnection::insecure).orElse(false)) {
                 notes.add(Note.warning("TLS certificate checks are off for vCenter " + vcenter.get().url()
                         + " (providers.vsphere.insecure: true): anyone between here and vCenter could read the password"));
@@ -220,7 +222,10 @@ final class VsphereVmDataSource implements DataSourceType {
         }
 
         guestNote(guest).ifPresent(notes::add);
-        limits(image, disks, failures, notes);
+        firmware(guest, bootMode, failures, notes);
+        List<Long> uploaded = image.appliance().map(appliance -> appliance.disks().stream().map(InspectedImage.ApplianceDisk::fileBytes).toList())
+                .orElse(List.of(image.fileBytes()));
+        limits(image, disks, uploaded, failures, notes);
         if (!failures.isEmpty()) {
             return new DataResult.Failed(String.join("; ", failures));
         }
@@ -283,6 +288,17 @@ final class VsphereVmDataSource implements DataSourceType {
                     + "the system's CAs and " + bundle)));
         }
         guestNote(guest).ifPresent(notes::add);
+        Optional<String> bootMode = info.bootType().map(type -> type.equalsIgnoreCase("EFI") ? "uefi" : "legacy-bios");
+        firmware(guest, bootMode, failures, notes);
+        snapshotNote(info).ifPresent(notes::add);
+        notes.add(disksNote(disks));
+        for (MachineFacts.Disk disk : disks) {
+            if (disk.sizeBytes() > ImportLimits.MAX_DISK_IMAGE_BYTES) {
+                notes.add(Note.warning("disk '" + disk.name() + "' is " + Sizes.human(disk.sizeBytes()) + ": VM Import takes a disk image of at most "
+                        + Sizes.human(ImportLimits.MAX_DISK_IMAGE_BYTES) + " compressed, which only the capture tells; ferry checks each disk's "
+                        + "file once vCenter has captured it, before anything is uploaded"));
+            }
+        }
         if (disks.size() > ImportLimits.MAX_VOLUMES) {
             failures.add("the VM has " + disks.size() + " disks, and AWS VM Import fails for VMs with more than " + ImportLimits.MAX_VOLUMES
                     + " volumes: detach the extra disks before exporting, and move their data separately");
@@ -302,7 +318,7 @@ final class VsphereVmDataSource implements DataSourceType {
         ObjectNode outputs = JsonNodeFactory.instance.objectNode();
         outputs.set("machine", machine.toJson());
         outputs.put(MachineFacts.PRICE_NOT_APPLICABLE, ON_PREMISES);
-        info.bootType().map(type -> type.equalsIgnoreCase("EFI") ? "uefi" : "legacy-bios").ifPresent(mode -> outputs.put("boot_mode", mode));
+        bootMode.ifPresent(mode -> outputs.put("boot_mode", mode));
         outputs.put("vm_id", info.vm()).put("power_state", info.powerState());
         return new DataResult.Found(outputs, notes);
     }
@@ -355,20 +371,35 @@ final class VsphereVmDataSource implements DataSourceType {
         }
         if (guest.sixtyFourBit().isPresent() && !guest.sixtyFourBit().get()) {
             return Optional.of(Note.warning("the guest OS " + guest.description() + " (" + guest.id() + ") is 32-bit: AWS VM Import "
-                    + "imports 64-bit Linux only, and 32-bit Windows only for some releases; the import will likely fail"));
+                    + "imports 64-bit Linux only, and 32-bit Windows only for some releases; the import will likely fail: move a 64-bit "
+                    + "installation of the same system, or rebuild the machine on an AMI EC2 offers"));
         }
         if (guest.family() == GuestOs.Family.OTHER) {
             return Optional.of(Note.warning("the guest OS " + guest.description() + " (" + guest.id() + ") is neither Linux nor Windows: "
-                    + "AWS VM Import supports only those; the import will likely fail"));
+                    + "AWS VM Import supports only those; the import will likely fail: rebuild the machine on an AMI EC2 offers for it (FreeBSD, "
+                    + "for one, publishes its own), and move its data separately"));
         }
         if (!guest.listedByAws()) {
             return Optional.of(Note.warning("the guest OS " + guest.description() + " (" + guest.id() + ") is not on AWS VM Import's "
-                    + "list of supported operating systems: the import may fail"));
+                    + "list of supported operating systems: the import may fail; upgrade the guest to a listed release before exporting, "
+                    + "or rebuild it on an AMI EC2 offers"));
         }
         return Optional.of(Note.info("guest OS " + guest.description() + " (" + guest.id() + "): " + guest.platform() + ", 64-bit"));
     }
 
-    private static void limits(InspectedImage image, List<MachineFacts.Disk> disks, List<String> failures, List<Note> notes) {
+    private static void limits(InspectedImage image, List<MachineFacts.Disk> disks, List<Long> uploaded, List<String> failures, List<Note> notes) {
+        for (int i = 0; i < uploaded.size(); i++) {
+            if (uploaded.get(i) > ImportLimits.MAX_DISK_IMAGE_BYTES) {
+                int index = i;
+                String disk = i < disks.size() ? disks.get(i).name() : "disk " + (i + 1);
+                String where = image.appliance().map(appliance -> appliance.disks().get(index).fileName() + " in ").orElse("")
+                        + image.path().getFileName();
+                failures.add("disk '" + disk + "' is " + Sizes.human(uploaded.get(i)) + " as uploaded (" + where + ")"
+                        + ", more than the " + Sizes.human(ImportLimits.MAX_DISK_IMAGE_BYTES) + " VM Import takes for one disk image: "
+                        + "shrink the disk or free and zero its unused space before exporting (a stream-optimized VMDK compresses what is zero), "
+                        + "or move that disk's data separately");
+            }
+        }
         if (disks.size() > ImportLimits.MAX_VOLUMES) {
             failures.add("the VM has " + disks.size() + " disks, and AWS VM Import fails for VMs with more than " + ImportLimits.MAX_VOLUMES
                     + " volumes: detach the extra disks before exporting, and move their data separately");
@@ -387,11 +418,56 @@ final class VsphereVmDataSource implements DataSourceType {
             notes.add(Note.warning(image.path().getFileName() + " is a " + Sizes.human(image.fileBytes()) + " disk with an MBR partition "
                     + "table, which addresses only the first 2 TiB: space beyond that cannot be used by the imported instance"));
         }
-        if (disks.size() > 1) {
-            notes.add(Note.info(disks.size() + " disks: " + disks.stream().map(disk -> disk.name() + " " + Sizes.human(disk.sizeBytes())
-                    + (disk.root() ? " (boot)" : "")).collect(Collectors.joining(", "))
-                    + "; AWS imports each as an EBS volume (the vmimport role's policy covers multi-disk imports)"));
+        notes.add(disksNote(disks.subList(0, Math.min(disks.size(), uploaded.size()))));
+    }
+
+    /** Every disk that travels, in the order ImportImage makes them the AMI's block devices (the boot disk first). */
+    private static Note disksNote(List<MachineFacts.Disk> disks) {
+        StringBuilder text = new StringBuilder(disks.size() == 1 ? "1 disk to import: " : disks.size() + " disks to import, in order: ");
+        for (int i = 0; i < disks.size(); i++) {
+            MachineFacts.Disk disk = disks.get(i);
+            text.append(i == 0 ? "" : ", ").append(i + 1).append(". '").append(disk.name()).append("' ").append(Sizes.human(disk.sizeBytes()))
+                    .append(i == 0 ? " (boot)" : "");
         }
+        if (disks.size() > 1) {
+            text.append("; ImportImage makes each an EBS snapshot of one AMI, in this order, and the instance gets a volume of each "
+                    + "(the vmimport role's policy covers multi-disk imports)");
+        }
+        return Note.info(text.toString());
+    }
+
+    /**
+     * A VM with snapshots runs on delta files; vCenter's export (and an OVA exported by hand) takes the VM as it is now, with
+     * every snapshot's changes merged into one disk each, and leaves the snapshots behind.
+     */
+    private static Optional<Note> snapshotNote(VmInfo info) {
+        List<VmInfo.Disk> deltas = info.onSnapshotDeltas();
+        if (deltas.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Note.warning("VM '" + info.name() + "' has snapshots (" + deltas.stream().map(disk -> "'" + disk.label() + "' runs on "
+                + disk.vmdkFile().orElse("")).collect(Collectors.joining(", ")) + "): the export takes its current state, every snapshot's "
+                + "changes merged into one disk each, not an earlier snapshot, and the snapshots themselves do not travel; to move an "
+                + "earlier state, revert the VM to that snapshot first"));
+    }
+
+    /**
+     * The firmware VM Import can register: legacy BIOS for any supported guest, UEFI for 64-bit ones (the AMI is then
+     * marked {@code uefi}); 32-bit images are imported with BIOS only.
+     */
+    private static void firmware(GuestOs guest, Optional<String> bootMode, List<String> failures, List<Note> notes) {
+        if (bootMode.isEmpty()) {
+            return;
+        }
+        boolean uefi = bootMode.get().equals("uefi");
+        if (uefi && guest.sixtyFourBit().filter(wide -> !wide).isPresent()) {
+            failures.add("the VM boots with EFI firmware and its guest OS " + guest.description() + " (" + guest.id() + ") is 32-bit: "
+                    + "VM Import imports 32-bit images with legacy BIOS only; move a 64-bit installation, or switch the VM to BIOS "
+                    + "(VM Options > Boot Options > Firmware) if its guest can boot that way");
+            return;
+        }
+        notes.add(Note.info("firmware " + (uefi ? "EFI: the imported AMI boots in uefi mode, so the instance type must support UEFI "
+                + "(Nitro types do; Xen types such as t2 and m4 do not)" : "BIOS: the imported AMI boots in legacy-bios mode")));
     }
 
     private static String stem(Path path) {

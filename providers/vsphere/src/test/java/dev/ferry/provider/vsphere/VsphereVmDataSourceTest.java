@@ -305,6 +305,104 @@ class VsphereVmDataSourceTest {
                 .isInstanceOfSatisfying(DataResult.Failed.class, failed -> assertThat(failed.message()).contains("VSPHERE_PASSWORD is not set"));
     }
 
+    @Test
+    void listsEveryDiskWithItsSizeInTheOrderImportImageMakesThemBlockDevices() throws IOException {
+        Path ova = write(dir.resolve("db-02.ova"),
+                ImageFixtures.ova("db-02", 2, 4096, "debian10_64Guest", 96, "bios", List.of(rawDisk(MIB, false), rawDisk(2 * MIB, false))));
+
+        DataResult.Found found = found(read(Optional.empty(), request("db-02", ova, null, null)));
+
+        assertThat(texts(found, Note.Level.INFO)).anySatisfy(text -> assertThat(text)
+                .contains("2 disks to import, in order: 1. 'vmdisk1' 1 MiB (boot), 2. 'vmdisk2' 2 MiB")
+                .contains("each an EBS snapshot of one AMI, in this order"));
+    }
+
+    @Test
+    void aDiskImageOverTheLimitForOneDiskIsRefusedAtPlanNamingTheDisk() throws IOException {
+        Path image = write(dir.resolve("big.img"), rawDisk(MIB, false));
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            file.setLength(216L << 30);   // sparse: nothing but the MBR is written
+        }
+        Path fits = write(dir.resolve("fits.img"), rawDisk(MIB, false));
+
+        Map<ResourceAddress, DataResult> results = read(Optional.empty(), request("big", image, null, null), request("fits", fits, null, null));
+
+        assertThat(results.get(address("big"))).isInstanceOfSatisfying(DataResult.Failed.class, failed -> assertThat(failed.message())
+                .contains("disk 'big.img' is 216 GiB as uploaded", "215 GiB VM Import takes for one disk image", "zero its unused space"));
+        assertThat(results.get(address("fits"))).isInstanceOf(DataResult.Found.class);
+    }
+
+    @Test
+    void aVmWithSnapshotsIsExportedInItsCurrentStateAndThePlanSaysSo() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode vm = vcenter.addVm("vm-42", "app-02", "UBUNTU_64", "POWERED_OFF", 2, 4096, MIB, MIB);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) vm.path("disks").path("2000").path("backing"))
+                .put("vmdk_file", "[datastore1] app-02/app-02-000002.vmdk");
+        Path ova = write(dir.resolve("app-02.ova"),
+                ImageFixtures.ova("app-02", 2, 4096, "ubuntu64Guest", 94, "bios", List.of(rawDisk(MIB, false), rawDisk(MIB, false))));
+
+        DataResult.Found found = found(read(Optional.of(connection), request("app-02", ova, "app-02", vcenter.endpoint().toString())));
+
+        assertThat(texts(found, Note.Level.WARNING)).anySatisfy(text -> assertThat(text)
+                .contains("VM 'app-02' has snapshots ('Hard disk 1' runs on [datastore1] app-02/app-02-000002.vmdk)")
+                .contains("the export takes its current state").contains("revert the VM to that snapshot first")
+                .doesNotContain("Hard disk 2"));
+    }
+
+    @Test
+    void aVmWithoutSnapshotsGetsNoSnapshotWarning() throws IOException {
+        vcenter.addVm("vm-42", "app-02", "UBUNTU_64", "POWERED_OFF", 2, 4096, MIB);
+        Path image = write(dir.resolve("app-02.img"), rawDisk(MIB, false));
+
+        DataResult.Found found = found(read(Optional.of(connection), request("app-02", image, "app-02", vcenter.endpoint().toString())));
+
+        assertThat(texts(found, Note.Level.WARNING)).noneSatisfy(text -> assertThat(text).contains("snapshots"));
+        assertThat(texts(found, Note.Level.INFO)).anySatisfy(text -> assertThat(text).contains("firmware BIOS: the imported AMI boots in legacy-bios mode"));
+    }
+
+    @Test
+    void aThirtyTwoBitGuestOnEfiFirmwareIsRefusedNamingBothAndTheWayOut() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode vm = vcenter.addVm("vm-7", "old", "UBUNTU", "POWERED_OFF", 1, 1024, MIB);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) vm.path("boot")).put("type", "EFI");
+        vcenter.addVm("vm-8", "new", "UBUNTU_64", "POWERED_OFF", 1, 1024, MIB).with("boot").put("type", "EFI");
+        Path old = write(dir.resolve("old.img"), rawDisk(MIB, true));
+        Path fresh = write(dir.resolve("new.img"), rawDisk(MIB, true));
+
+        Map<ResourceAddress, DataResult> results = read(Optional.of(connection),
+                request("old", old, "old", vcenter.endpoint().toString()), request("new", fresh, "new", vcenter.endpoint().toString()));
+
+        assertThat(results.get(address("old"))).isInstanceOfSatisfying(DataResult.Failed.class, failed -> assertThat(failed.message())
+                .contains("EFI firmware", "UBUNTU", "32-bit", "legacy BIOS only", "switch the VM to BIOS"));
+        assertThat(texts(found(results.get(address("new"))), Note.Level.INFO))
+                .anySatisfy(text -> assertThat(text).contains("firmware EFI: the imported AMI boots in uefi mode"));
+    }
+
+    @Test
+    void aVmFerryExportsIsCheckedFromTheInventory_snapshotsFirmwareAndDisksOverTheLimit() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode vm = vcenter.addVm("vm-42", "db-02", "DEBIAN_11_64", "POWERED_OFF", 2, 8192,
+                10L << 30, 300L << 30);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) vm.path("disks").path("2001").path("backing"))
+                .put("vmdk_file", "[datastore1] db-02/db-02_1-000001.vmdk");
+        vcenter.addVm("vm-43", "old", "UBUNTU", "POWERED_OFF", 1, 1024, MIB).with("boot").put("type", "EFI");
+
+        Map<ResourceAddress, DataResult> results = read(Optional.of(connection), exported("db-02"), exported("old"));
+
+        List<String> warnings = texts(found(results.get(address("db-02"))), Note.Level.WARNING);
+        assertThat(warnings).anySatisfy(text -> assertThat(text).contains("VM 'db-02' has snapshots ('Hard disk 2' runs on "
+                + "[datastore1] db-02/db-02_1-000001.vmdk)", "the export takes its current state"));
+        assertThat(warnings).anySatisfy(text -> assertThat(text).contains("disk 'Hard disk 2' is 300 GiB", "215 GiB compressed",
+                "before anything is uploaded")).noneSatisfy(text -> assertThat(text).contains("'Hard disk 1' is"));
+        assertThat(texts(found(results.get(address("db-02"))), Note.Level.INFO))
+                .anySatisfy(text -> assertThat(text).contains("2 disks to import, in order: 1. 'Hard disk 1' 10 GiB (boot), 2. 'Hard disk 2' 300 GiB"));
+        assertThat(results.get(address("old"))).isInstanceOfSatisfying(DataResult.Failed.class, failed -> assertThat(failed.message())
+                .contains("EFI firmware", "32-bit", "legacy BIOS only"));
+    }
+
+    private DataRequest exported(String vm) {
+        return new DataRequest(address(vm), Attributes.builder().known("vm", text(vm)).known("vcenter", text(vcenter.endpoint().toString()))
+                .known("export", com.fasterxml.jackson.databind.node.BooleanNode.TRUE)
+                .known("shutdown", com.fasterxml.jackson.databind.node.BooleanNode.FALSE).build());
+    }
+
     private VcenterConnection connection(String password, boolean insecure) {
         return new VcenterConnection(vcenter.endpoint().toString(), Optional.of("${env:VSPHERE_USER}"),
                 Optional.of(SecretReference.of("${env:VSPHERE_PASSWORD}")), insecure,

@@ -105,8 +105,9 @@ public final class ImageImportResource extends ConversionTaskResource<ImportImag
                         + "; set target.ec2.architecture to match"));
             }
             if (facts.disks().size() > 1) {
-                notes.add(Note.info("the VM has " + facts.disks().size() + " disks; they are imported together into one AMI (ferry's"
-                        + " vmimport role allows the RegisterImage and CopySnapshot calls a multi-disk import makes)"));
+                notes.add(Note.info("the VM has " + facts.disks().size() + " disks, imported together into one AMI in this order, each an EBS "
+                        + "snapshot the instance gets a volume of: " + disks(facts.disks()) + " (ferry's vmimport role allows the RegisterImage "
+                        + "and CopySnapshot calls a multi-disk import makes)"));
             }
             if (facts.powerState().map(s -> Set.of("poweredon", "powered_on", "on", "running").contains(s.toLowerCase(Locale.ROOT))).orElse(false)) {
                 notes.add(Note.warning("the VM " + facts.name() + " is powered on: an image exported from a running VM may be"
@@ -123,6 +124,19 @@ public final class ImageImportResource extends ConversionTaskResource<ImportImag
         desired.optionalText("format").map(f -> f.toLowerCase(Locale.ROOT)).filter(f -> !S3ObjectUploadResource.FORMATS.contains(f))
                 .ifPresent(f -> errors.add("ImportImage takes OVA, VMDK, VHD, VHDX or RAW, not " + f));
         return new PlanResult(planned, Json.object(), notes, errors);
+    }
+
+    /** {@code 1. 'Hard disk 1' 10 GiB (boot), 2. 'Hard disk 2' 50 GiB}: sizes in GiB, as EBS sizes volumes. */
+    static String disks(List<MachineFacts.Disk> disks) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < disks.size(); i++) {
+            MachineFacts.Disk disk = disks.get(i);
+            double gib = disk.sizeBytes() / (double) (1L << 30);
+            String size = gib == Math.rint(gib) ? String.format(Locale.ROOT, "%.0f GiB", gib) : String.format(Locale.ROOT, "%.1f GiB", gib);
+            text.append(i == 0 ? "" : ", ").append(i + 1).append(". '").append(disk.name()).append("' ").append(size)
+                    .append(disk.root() ? " (boot)" : "");
+        }
+        return text.toString();
     }
 
     @Override

@@ -38,6 +38,16 @@ public record VmInfo(
         requireNonNull(hardwareVersion, "hardwareVersion is null");
     }
 
+    /**
+     * The disks backed by a snapshot's delta file ({@code [ds] vm/vm-000001.vmdk}): ESXi names each new delta so,
+     * and vCenter's REST VM Info shows the file a disk runs on, so a VM with snapshots is known by its disks.
+     */
+    public List<Disk> onSnapshotDeltas() {
+        return disks.stream().filter(disk -> disk.vmdkFile().filter(file -> DELTA.matcher(file).find()).isPresent()).toList();
+    }
+
+    private static final java.util.regex.Pattern DELTA = java.util.regex.Pattern.compile("-\\d{6}\\.vmdk$");
+
     /** A virtual disk: its device key ({@code 2000}), label, capacity and the VMDK file backing it. */
     public record Disk(String key, String label, OptionalLong capacityBytes, Optional<String> vmdkFile) {
         public Disk {
