@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the sandbox's vCenter into a temporary content library, streams the OVA from the download session (served by
  * the sandbox's ESXi host over HTTPS with its own certificate) into the S3 multipart upload, imports and launches it.
  */
-class VcenterExportToEc2Test {
+public class VcenterExportToEc2Test {
 
     static final String BUCKET = VcenterToEc2Test.BUCKET;
 
@@ -51,7 +51,7 @@ class VcenterExportToEc2Test {
     }
 
     /** The example, with the VM exported by ferry onto a temporary library on the sandbox's datastore. */
-    static String exported(String extra) throws IOException {
+    public static String exported(String extra) throws IOException {
         String example = VcenterToEc2Test.example();
         String line = "        disk_image: exports/app-02.ova   # exported from vCenter; relative to this file\n";
         assertThat(example).contains(line);
@@ -168,7 +168,7 @@ class VcenterExportToEc2Test {
     }
 
     /** Each entry of a tar archive with the SHA-256 of its bytes, in archive order. */
-    static Map<String, String> entries(InputStream archive) throws IOException, NoSuchAlgorithmException {
+    public static Map<String, String> entries(InputStream archive) throws IOException, NoSuchAlgorithmException {
         Map<String, String> entries = new LinkedHashMap<>();
         try (InputStream in = archive) {
             byte[] header = new byte[512];
