@@ -117,8 +117,9 @@ final class ApplyCommand implements Callable<Integer> {
     /**
      * Shards of one state write only their own migrations' objects and the shared one (merged under its own hold), never
      * the manifest; so before a shard's lock, the state must be kept in parts already. A state there is not yet (or an
-     * older ferry's single document) is moved to parts under the whole-state lock, briefly; a shard that finds it held
-     * by another doing the same waits for it, and goes on once the state is in parts.
+     * older ferry's single document) is moved to parts under the whole-state lock, briefly; a shard that finds another
+     * doing the same (shards started together) waits for it, and goes on once the state is in parts. Any other holder
+     * of the whole state refuses the shard at once, as its own lock would.
      */
     private void prepareForShards(Workspace.Opened opened, PrintWriter err) {
         long deadline = System.nanoTime() + SHARD_PREPARE_WAIT.toNanos();
@@ -127,7 +128,7 @@ final class ApplyCommand implements Callable<Integer> {
             if (opened.store().hasParts()) {
                 return;
             }
-            try (StateBackend.Lock whole = opened.lock("apply (moving the state to parts)", LockScope.WHOLE)) {
+            try (StateBackend.Lock whole = opened.lock(MOVING_TO_PARTS, LockScope.WHOLE)) {
                 whole.takenOver().ifPresent(stale -> err.println("Warning: removed a stale lock left by pid " + stale.pid()
                         + " (" + stale.holder() + "), which is no longer running"));
                 Optional<State> stored = Workspace.readOwnState(opened, err);
@@ -136,10 +137,16 @@ final class ApplyCommand implements Callable<Integer> {
                 }
                 return;
             } catch (StateLock.Held e) {
-                if (System.nanoTime() > deadline) {
-                    throw new FerryException("the state " + opened.stateName() + " is not kept in parts yet, and a shard run writes only"
-                            + " its part; moving it needs the whole-state lock for a moment, which stayed held for "
-                            + SHARD_PREPARE_WAIT.toSeconds() + " s: " + e.getMessage());
+                opened.store().read();
+                if (opened.store().hasParts()) {
+                    return; // another shard moved it meanwhile, and its shard lock is what refused this one's whole lock
+                }
+                boolean anotherShardMovesIt = e.holder().map(holder -> holder.operation().equals(MOVING_TO_PARTS)).orElse(false);
+                if (!anotherShardMovesIt || System.nanoTime() > deadline) {
+                    throw new FerryException("the state " + opened.stateName() + " is not kept in parts yet, and a shard run writes"
+                            + " only its part; moving it needs the whole-state lock for a moment"
+                            + (anotherShardMovesIt ? ", which stayed held for " + SHARD_PREPARE_WAIT.toSeconds() + " s" : "") + ": "
+                            + e.getMessage());
                 }
             }
             try {
@@ -151,6 +158,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
+    private static final String MOVING_TO_PARTS = "apply (moving the state to parts)";
     private static final java.time.Duration SHARD_PREPARE_WAIT = java.time.Duration.ofSeconds(60);
 
     /** Shared with destroy: lock, plan (or check the saved plan), confirm, apply, report. */

@@ -73,27 +73,32 @@ public record LockScope(int index, int count) {
             if (holders.isEmpty()) {
                 return Optional.empty();
             }
-            holders.sort(null);
             return Optional.of("the state is locked by " + (holders.size() == 1 ? "a shard run: " : holders.size() + " shard runs: ")
-                    + String.join("; ", holders) + ". A run over the whole state waits until no shard runs. If a process is gone,"
-                    + " run: ferry force-unlock ID (the lock id given for it)");
+                    + String.join("; ", holders) + ". A run over the whole state waits until no shard runs." + unlock(shards));
         }
         if (whole.isPresent()) {
             return Optional.of(StateLock.heldMessage(whole.get()));
         }
-        List<String> others = new ArrayList<>();
+        Map<LockScope, StateLock.Info> others = new java.util.LinkedHashMap<>();
         shards.forEach((scope, info) -> {
             if (scope.count != count) {
-                others.add(scope.describe() + " by " + describe(info));
+                others.put(scope, info);
             }
         });
         if (others.isEmpty()) {
             return Optional.empty();
         }
-        others.sort(null);
-        return Optional.of("the state is locked by shards of another count: " + String.join("; ", others) + ". A migration's shard"
+        List<String> holders = new ArrayList<>();
+        others.forEach((scope, info) -> holders.add(scope.describe() + " by " + describe(info)));
+        return Optional.of("the state is locked by shards of another count: " + String.join("; ", holders) + ". A migration's shard"
                 + " depends on the number of shards, so " + describe() + " cannot run beside them; keep one N for the whole fleet."
-                + " If a process is gone, run: ferry force-unlock ID (the lock id given for it)");
+                + unlock(others));
+    }
+
+    /** How to remove the locks of {@code holders} whose processes are gone. */
+    private static String unlock(Map<LockScope, StateLock.Info> holders) {
+        return holders.size() == 1 ? " If that process is gone, run: ferry force-unlock " + holders.values().iterator().next().id()
+                : " If one of those processes is gone, run ferry force-unlock with its lock id";
     }
 
     private static String describe(StateLock.Info info) {

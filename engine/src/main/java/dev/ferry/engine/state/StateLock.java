@@ -43,8 +43,20 @@ public final class StateLock implements StateBackend.Lock {
 
     /** A lock refused because another run holds it (or a conflicting one): waiting and trying again may succeed. */
     public static final class Held extends FerryException {
+        private final Optional<Info> holder;
+
         public Held(String message) {
+            this(message, Optional.empty());
+        }
+
+        public Held(String message, Optional<Info> holder) {
             super(message);
+            this.holder = holder;
+        }
+
+        /** Who holds the very lock this run tried to create, when that is why (not a conflicting lock of another scope). */
+        public Optional<Info> holder() {
+            return holder;
         }
     }
 
@@ -178,7 +190,8 @@ public final class StateLock implements StateBackend.Lock {
                     continue;
                 }
                 throw new Held(holder.map(StateLock::heldMessage)
-                        .orElse("the state is locked (" + path + "), and the lock cannot be read; if no ferry is running, delete that file"));
+                        .orElse("the state is locked (" + path + "), and the lock cannot be read; if no ferry is running, delete that file"),
+                        holder);
             } catch (IOException e) {
                 removeIfEmpty(path.getParent(), created);
                 throw new FerryException("cannot create the state lock " + path + ": " + e.getMessage());

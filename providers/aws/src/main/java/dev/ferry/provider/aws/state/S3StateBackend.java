@@ -96,7 +96,7 @@ public final class S3StateBackend implements StateBackend {
                     }
                     throw new StateLock.Held(holder.map(StateLock::heldMessage)
                             .orElse("the state " + location.uri() + " is locked (s3://" + location.bucket() + "/" + key
-                                    + " exists) and the lock cannot be read; if no ferry is running, delete that object"));
+                                    + " exists) and the lock cannot be read; if no ferry is running, delete that object"), holder);
                 }
                 throw failure("take the lock s3://" + location.bucket() + "/" + key, e);
             } catch (IOException e) {
