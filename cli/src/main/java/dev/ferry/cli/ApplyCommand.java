@@ -141,7 +141,7 @@ final class ApplyCommand implements Callable<Integer> {
                 if (opened.store().hasParts()) {
                     return; // another shard moved it meanwhile, and its shard lock is what refused this one's whole lock
                 }
-                boolean anotherShardMovesIt = e.holder().map(holder -> holder.operation().equals(MOVING_TO_PARTS)).orElse(false);
+                boolean anotherShardMovesIt = movingToParts(e);
                 if (!anotherShardMovesIt || System.nanoTime() > deadline) {
                     throw new FerryException("the state " + opened.stateName() + " is not kept in parts yet, and a shard run writes"
                             + " only its part; moving it needs the whole-state lock for a moment"
@@ -149,12 +149,39 @@ final class ApplyCommand implements Callable<Integer> {
                             + e.getMessage());
                 }
             }
+            pause(opened);
+        }
+    }
+
+    /**
+     * The shard's own lock; while the shard that moved the state to parts still holds the whole-state lock it is about
+     * to release, this one waits for it (shards started together) instead of being refused.
+     */
+    private StateBackend.Lock lockShard(Workspace.Opened opened, String operation, LockScope scope) {
+        long deadline = System.nanoTime() + SHARD_PREPARE_WAIT.toNanos();
+        while (true) {
             try {
-                Thread.sleep(100 + java.util.concurrent.ThreadLocalRandom.current().nextInt(200));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new FerryException("interrupted while waiting to move the state " + opened.stateName() + " to parts");
+                return opened.lock(operation, scope);
+            } catch (StateLock.Held e) {
+                if (!movingToParts(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
             }
+            pause(opened);
+        }
+    }
+
+    /** Whether the whole-state lock that refused a run is that of a shard moving the state to parts, for a moment. */
+    private static boolean movingToParts(StateLock.Held refusal) {
+        return refusal.wholeHolder().map(holder -> holder.operation().equals(MOVING_TO_PARTS)).orElse(false);
+    }
+
+    private static void pause(Workspace.Opened opened) {
+        try {
+            Thread.sleep(100 + java.util.concurrent.ThreadLocalRandom.current().nextInt(200));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException("interrupted while waiting to move the state " + opened.stateName() + " to parts");
         }
     }
 
@@ -172,7 +199,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (!scope.whole()) {
             prepareForShards(opened, err);
         }
-        try (StateBackend.Lock lock = opened.lock(destroy ? "destroy" : "apply", scope);
+        try (StateBackend.Lock lock = scope.whole() ? opened.lock(destroy ? "destroy" : "apply") : lockShard(opened, "apply", scope);
              Workspace.Sessions sessions = workspace.connect(opened.file());
              Interrupts interrupts = Interrupts.install(environment.handleSignals(), cancellation, err)) {
             lock.takenOver().ifPresent(stale -> err.println("Warning: removed a stale lock left by pid " + stale.pid()

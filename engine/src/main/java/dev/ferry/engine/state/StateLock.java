@@ -54,8 +54,8 @@ public final class StateLock implements StateBackend.Lock {
             this.holder = holder;
         }
 
-        /** Who holds the very lock this run tried to create, when that is why (not a conflicting lock of another scope). */
-        public Optional<Info> holder() {
+        /** Who holds the whole-state lock, when that lock is what refused this run (not shard locks). */
+        public Optional<Info> wholeHolder() {
             return holder;
         }
     }
@@ -97,18 +97,24 @@ public final class StateLock implements StateBackend.Lock {
     public static StateLock acquire(Path lockFile, String operation, LockScope scope) {
         requireNonNull(scope, "scope is null");
         Path shards = shardDirectory(lockFile);
-        StateLock mine = scope.whole() ? acquire(lockFile, operation)
-                : acquire(shards.resolve(scope.name() + ".lock"), operation, Optional.of(shards));
+        StateLock mine;
+        try {
+            mine = scope.whole() ? acquire(lockFile, operation) : acquire(shards.resolve(scope.name() + ".lock"), operation, Optional.of(shards));
+        } catch (Held e) {
+            throw scope.whole() ? e : new Held(e.getMessage());
+        }
+        Optional<Info> whole = Optional.empty();
         Optional<String> conflict;
         try {
-            conflict = scope.conflict(scope.whole() ? Optional.empty() : live(lockFile), liveShards(shards, mine.info));
+            whole = scope.whole() ? Optional.empty() : live(lockFile);
+            conflict = scope.conflict(whole, liveShards(shards, mine.info));
         } catch (RuntimeException e) {
             mine.close();
             throw e;
         }
         if (conflict.isPresent()) {
             mine.close();
-            throw new Held(conflict.get());
+            throw new Held(conflict.get(), whole);
         }
         return mine;
     }

@@ -96,7 +96,8 @@ public final class S3StateBackend implements StateBackend {
                     }
                     throw new StateLock.Held(holder.map(StateLock::heldMessage)
                             .orElse("the state " + location.uri() + " is locked (s3://" + location.bucket() + "/" + key
-                                    + " exists) and the lock cannot be read; if no ferry is running, delete that object"), holder);
+                                    + " exists) and the lock cannot be read; if no ferry is running, delete that object"),
+                            scope.whole() ? holder : Optional.empty());
                 }
                 throw failure("take the lock s3://" + location.bucket() + "/" + key, e);
             } catch (IOException e) {
@@ -106,16 +107,18 @@ public final class S3StateBackend implements StateBackend {
             }
         }
         Lock lock = new HeldLock(key, mine, replaced);
+        Optional<StateLock.Info> whole;
         Optional<String> conflict;
         try {
-            conflict = scope.conflict(scope.whole() ? Optional.empty() : live(location.lockKey()), liveShards(mine));
+            whole = scope.whole() ? Optional.empty() : live(location.lockKey());
+            conflict = scope.conflict(whole, liveShards(mine));
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
         if (conflict.isPresent()) {
             lock.close();
-            throw new StateLock.Held(conflict.get());
+            throw new StateLock.Held(conflict.get(), whole);
         }
         return lock;
     }
