@@ -11,8 +11,10 @@ import dev.ferry.engine.event.EventSink;
 import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.render.PlanRenderer;
 import dev.ferry.engine.resource.SecretResolver;
+import dev.ferry.engine.state.LockScope;
 import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateBackend;
+import dev.ferry.engine.state.StateLock;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -112,13 +114,92 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Shards of one state write only their own migrations' objects and the shared one (merged under its own hold), never
+     * the manifest; so before a shard's lock, the state must be kept in parts already. A state there is not yet (or an
+     * older ferry's single document) is moved to parts under the whole-state lock, briefly; a shard that finds another
+     * doing the same (shards started together) waits for it, and goes on once the state is in parts. Any other holder
+     * of the whole state refuses the shard at once, as its own lock would.
+     */
+    private void prepareForShards(Workspace.Opened opened, PrintWriter err) {
+        long deadline = System.nanoTime() + SHARD_PREPARE_WAIT.toNanos();
+        while (true) {
+            opened.store().read();
+            if (opened.store().hasParts()) {
+                return;
+            }
+            try (StateBackend.Lock whole = opened.lock(MOVING_TO_PARTS, LockScope.WHOLE)) {
+                whole.takenOver().ifPresent(stale -> err.println("Warning: removed a stale lock left by pid " + stale.pid()
+                        + " (" + stale.holder() + "), which is no longer running"));
+                Optional<State> stored = Workspace.readOwnState(opened, err);
+                if (!opened.store().hasParts()) {
+                    opened.store().write(stored.orElseGet(() -> State.empty().withMigration(opened.file().name())));
+                }
+                return;
+            } catch (StateLock.Held e) {
+                opened.store().read();
+                if (opened.store().hasParts()) {
+                    return; // another shard moved it meanwhile, and its shard lock is what refused this one's whole lock
+                }
+                boolean anotherShardMovesIt = movingToParts(e);
+                if (!anotherShardMovesIt || System.nanoTime() > deadline) {
+                    throw new FerryException("the state " + opened.stateName() + " is not kept in parts yet, and a shard run writes"
+                            + " only its part; moving it needs the whole-state lock for a moment"
+                            + (anotherShardMovesIt ? ", which stayed held for " + SHARD_PREPARE_WAIT.toSeconds() + " s" : "") + ": "
+                            + e.getMessage());
+                }
+            }
+            pause(opened);
+        }
+    }
+
+    /**
+     * The shard's own lock; while the shard that moved the state to parts still holds the whole-state lock it is about
+     * to release, this one waits for it (shards started together) instead of being refused.
+     */
+    private StateBackend.Lock lockShard(Workspace.Opened opened, String operation, LockScope scope) {
+        long deadline = System.nanoTime() + SHARD_PREPARE_WAIT.toNanos();
+        while (true) {
+            try {
+                return opened.lock(operation, scope);
+            } catch (StateLock.Held e) {
+                if (!movingToParts(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            pause(opened);
+        }
+    }
+
+    /** Whether the whole-state lock that refused a run is that of a shard moving the state to parts, for a moment. */
+    private static boolean movingToParts(StateLock.Held refusal) {
+        return refusal.wholeHolder().map(holder -> holder.operation().equals(MOVING_TO_PARTS)).orElse(false);
+    }
+
+    private static void pause(Workspace.Opened opened) {
+        try {
+            Thread.sleep(100 + java.util.concurrent.ThreadLocalRandom.current().nextInt(200));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException("interrupted while waiting to move the state " + opened.stateName() + " to parts");
+        }
+    }
+
+    private static final String MOVING_TO_PARTS = "apply (moving the state to parts)";
+    private static final java.time.Duration SHARD_PREPARE_WAIT = java.time.Duration.ofSeconds(60);
+
     /** Shared with destroy: lock, plan (or check the saved plan), confirm, apply, report. */
     int run(Workspace.Opened opened, Optional<Plan> saved, boolean destroy, PrintWriter out, PrintWriter err) {
         Cancellation cancellation = new Cancellation();
         // Every secret is resolved before the lock, the clouds and the first step: a missing one fails here, at its line.
         boolean destroying = destroy || saved.map(Plan::destroy).orElse(false);
         SecretResolver secrets = destroying ? workspace.secrets(opened.file()) : workspace.checkSecrets(opened.file(), err);
-        try (StateBackend.Lock lock = opened.lock(destroy ? "destroy" : "apply");
+        // A destroy may remove what the shards share (the staging bucket, the role): it keeps the whole state to itself.
+        LockScope scope = destroying ? LockScope.WHOLE : selection.lockScope();
+        if (!scope.whole()) {
+            prepareForShards(opened, err);
+        }
+        try (StateBackend.Lock lock = scope.whole() ? opened.lock(destroy ? "destroy" : "apply") : lockShard(opened, "apply", scope);
              Workspace.Sessions sessions = workspace.connect(opened.file());
              Interrupts interrupts = Interrupts.install(environment.handleSignals(), cancellation, err)) {
             lock.takenOver().ifPresent(stale -> err.println("Warning: removed a stale lock left by pid " + stale.pid()

@@ -63,8 +63,8 @@ final class FleetCommand implements Callable<Integer> {
     Integer parallelism;
 
     @Option(names = "--state", paramLabel = "s3://BUCKET/KEY",
-            description = "Remote state for a file without 'state: {s3: ...}'. Each shard keeps its own state next to KEY, named"
-                    + " for the shard (state.json: state.shard-I-of-N.json).")
+            description = "Remote state for a file without 'state: {s3: ...}'. All shards keep this one state, each under its"
+                    + " own shard lock (KEY.lock.d/shard-I-of-N).")
     String state;
 
     @Option(names = "--image", paramLabel = "IMAGE",

@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.diff.Selection;
 import dev.ferry.engine.diff.Shard;
+import dev.ferry.engine.state.LockScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,15 @@ final class SelectionOptions {
                     + (migrations.isEmpty() ? "--target" : "--migration") + "; use --shard alone, or --migration and --target without it");
         }
         return new Selection(new TreeSet<>(migrations), new TreeSet<>(targets), parsed);
+    }
+
+    /**
+     * What a run with these flags locks: one shard with {@code --shard} alone (shards of one state run at once, each
+     * writing only its migrations' objects), else the whole state ({@code --migration} and {@code --target} may reach
+     * migrations of any shard).
+     */
+    LockScope lockScope() {
+        return selection().shard().map(parsed -> LockScope.shard(parsed.index(), parsed.count())).orElse(LockScope.WHOLE);
     }
 
     /** Whether any of the three was given. */

@@ -19,6 +19,7 @@ import dev.ferry.engine.plan.Plan;
 import dev.ferry.engine.plan.PlanCodec;
 import dev.ferry.engine.spec.Diagnostic;
 import dev.ferry.engine.spec.MigrationFile;
+import dev.ferry.engine.state.LockScope;
 import dev.ferry.engine.state.FileStateStore;
 import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateLock;
@@ -68,6 +69,10 @@ final class Workspace {
 
         StateBackend.Lock lock(String operation) {
             return backend.lock(operation);
+        }
+
+        StateBackend.Lock lock(String operation, LockScope scope) {
+            return backend.lock(operation, scope);
         }
 
         /** Where the state is, for messages: a path, or {@code s3://bucket/key}. */

@@ -70,14 +70,14 @@ class FleetCommandTest {
         Container container = pod.getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("ghcr.io/ferry/ferry:" + FerryVersion.get());
         assertThat(container.getCommand()).containsExactly("ferry");
-        assertThat(container.getArgs()).as("each shard keeps its state beside the one named, as one apply holds a state's lock")
+        assertThat(container.getArgs()).as("every shard keeps the one state, each under its own shard lock")
                 .containsExactly("apply", "-f", "/etc/ferry/migration.yaml",
-                        "--state", "s3://team-ferry-state/fleet/state.shard-$(JOB_COMPLETION_INDEX)-of-4.json",
+                        "--state", "s3://team-ferry-state/fleet/state.json",
                         "--shard", "$(JOB_COMPLETION_INDEX)/4", "--auto-approve");
         assertThat(env(container, "JOB_COMPLETION_INDEX").getValueFrom().getFieldRef().getFieldPath())
                 .isEqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']");
 
-        // each index, as the Job controller fills it in, is a shard that ferry apply accepts with a state of its own,
+        // each index, as the Job controller fills it in, is a shard that ferry apply accepts, all on the one state,
         // and together they apply every migration exactly once
         List<String> applied = new ArrayList<>();
         java.util.Set<String> states = new java.util.HashSet<>();
@@ -91,7 +91,8 @@ class FleetCommandTest {
             states.add(state);
         }
         assertThat(applied).containsExactlyInAnyOrderElementsOf(FLEET);
-        assertThat(states).hasSize(4);
+        assertThat(states).as("one state for the fleet, so an unsharded plan sees every shard")
+                .containsExactly("s3://team-ferry-state/fleet/state.json");
         for (int index = 0; index < 4; index++) {
             int shard = index;
             String names = FLEET.stream().filter(name -> Shard.of(name, 4) == shard).collect(Collectors.joining(", "));
@@ -179,8 +180,8 @@ class FleetCommandTest {
         assertThat(job.getMetadata().getNamespace()).isEqualTo("migrations");
         assertThat(documents.get(0).path("metadata").path("namespace").asText()).isEqualTo("migrations");
         assertThat(container.getImage()).isEqualTo("registry.example.com/ops/ferry:0.1.0");
-        assertThat(container.getArgs()).as("the shards' states are beside the file's").contains("$(JOB_COMPLETION_INDEX)/2",
-                "s3://team-ferry-state/ferry/app/state.shard-$(JOB_COMPLETION_INDEX)-of-2.json");
+        assertThat(container.getArgs()).as("the shards share the file's state").contains("$(JOB_COMPLETION_INDEX)/2",
+                "s3://team-ferry-state/ferry/app/state.json");
         assertThat(container.getEnv()).filteredOn(variable -> variable.getValueFrom() != null
                         && variable.getValueFrom().getSecretKeyRef() != null)
                 .allSatisfy(variable -> assertThat(variable.getValueFrom().getSecretKeyRef().getName()).isEqualTo("vcenter-and-aws"))
@@ -241,7 +242,7 @@ class FleetCommandTest {
         shard.environment().put("FERRY_ARGS", recorded.toString());
         assertThat(shard.start().waitFor()).isZero();
         assertThat(Files.readAllLines(recorded)).containsExactly("apply", "-f", "ops plans/fleet.yaml",
-                "--state", "s3://team-ferry-state/fleet/state.shard-1-of-3.json", "--shard", "1/3", "--auto-approve");
+                "--state", "s3://team-ferry-state/fleet/state.json", "--shard", "1/3", "--auto-approve");
         ProcessBuilder secretFile = new ProcessBuilder("bash", "-eo", "pipefail", "-c", files.path("run").asText()).directory(dir.toFile());
         secretFile.environment().put("FERRY_FILE_SECRETS_DB_ROOT_PASS", "it's a $ecret");
         assertThat(secretFile.start().waitFor()).isZero();

@@ -49,6 +49,34 @@ class SelectionCommandsTest {
     }
 
     @Test
+    void aShardFindingAnOlderFerrysSingleDocumentStateMovesItToPartsFirstAndKeepsWhatItHeld() throws IOException {
+        CliRunner.Result first = ferry("apply", "--auto-approve", "--migration", "web-02");
+        assertThat(first.exitCode()).as(first.all()).isZero();
+        // the same state as an older ferry kept it: everything in state.json, no parts
+        Path state = dir.resolve(".ferry/memory/state.json");
+        dev.ferry.engine.state.State held = new dev.ferry.engine.state.FileStateStore(state).read().orElseThrow();
+        Files.write(state, dev.ferry.engine.state.StateCodec.encode(held));
+        try (java.util.stream.Stream<Path> parts = Files.walk(dir.resolve(".ferry/memory/state.d"))) {
+            parts.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+
+        CliRunner.Result shard = ferry("apply", "--auto-approve", "--shard", "1/2");
+        assertThat(shard.exitCode()).as(shard.all()).isZero();
+        assertThat(shard.out()).contains("Apply complete! Resources: 4 added").doesNotContain("test_thing.staging will be created");
+        assertThat(Files.readString(state)).as("the manifest").contains("\"format_version\" : 2");
+        assertThat(new dev.ferry.engine.state.FileStateStore(state).read().orElseThrow().byAddress().keySet())
+                .as("what the older state held is kept in the parts").containsAll(held.byAddress().keySet());
+        assertThat(dir.resolve(".ferry/memory/state.d/migrations/web-01.json")).exists();
+        assertThat(dir.resolve(".ferry/memory/state.lock")).doesNotExist();
+        assertThat(dir.resolve(".ferry/memory/state.lock.d")).doesNotExist();
+
+        CliRunner.Result plan = ferry("plan", "--detailed-exitcode");
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("No changes.");
+        assertThat(cloud.things()).hasSize(5);
+    }
+
+    @Test
     void theShardsAppliedOneAfterTheOtherMakeEverythingOnce_andAnUnshardedPlanThenHasNoChanges() {
         // web-02's name hashes to shard 0 of 2, web-01's to shard 1
         CliRunner.Result first = ferry("apply", "--auto-approve", "--shard", "0/2");

@@ -95,19 +95,14 @@ public record Fleet(
     }
 
     /**
-     * Where shard {@code index} keeps its state: an object of its own beside the file's ({@code state.json} becomes
-     * {@code state.shard-I-of-N.json}). A state's lock is held for a whole apply, so shards on one object would be
-     * refused by each other; shared resources (the staging bucket, its policy, the vmimport role) are still made by
-     * whichever shard gets there first and adopted by the others. N is in the name because changing it moves
-     * migrations to other shards, whose states do not know them: keep N for the life of a fleet.
+     * Where shard {@code index} keeps its state: the file's one state, as is. Each shard takes only its shard's lock
+     * ({@code KEY.lock.d/shard-I-of-N}) and writes only its migrations' objects, so the shards run at once on one state,
+     * and an unsharded {@code ferry plan} sees them all. Shared resources (the staging bucket, its policy, the vmimport
+     * role) are made by whichever shard gets there first and adopted by the others. Keep N for the life of a fleet:
+     * shards of another N are refused while these run.
      */
     public String shardState(String index) {
-        String key = state.key();
-        int slash = key.lastIndexOf('/');
-        int dot = key.lastIndexOf('.');
-        String suffix = ".shard-" + index + "-of-" + shards;
-        String shardKey = dot > slash + 1 ? key.substring(0, dot) + suffix + key.substring(dot) : key + suffix;
-        return state.scheme() + "://" + state.bucket() + "/" + shardKey;
+        return state.uri();
     }
 
     /** The shards that get no migration (the hash spreads names, it does not balance them). */

@@ -129,10 +129,11 @@ public final class GitHubActionsWorkflow {
         names.forEach(name -> lines.add("     " + name));
         fleet.optionalVariables().forEach(name -> lines.add("     " + name + " (only with temporary keys; leave it unset otherwise)"));
         lines.add("3. Run it: gh workflow run " + workflowName() + ".yml (or Actions > ferry fleet " + fleet.name() + " > Run workflow).");
-        lines.add("A failed shard is run again with 'Re-run failed jobs' and resumes where it stopped. Each shard keeps its own state"
-                + " in S3 (a state's lock is held for a whole apply), so keep --shards " + fleet.shards() + " for this fleet; what"
-                + " shard I has left: ferry plan -f " + fleet.file() + " --shard I/" + fleet.shards() + " --state "
-                + fleet.shardState("I"));
+        lines.add("A failed shard is run again with 'Re-run failed jobs' and resumes where it stopped. The shards share the state "
+                + fleet.shardState("I") + ", each under its own shard lock, so keep --shards " + fleet.shards() + " while the fleet"
+                + " runs; what shard I has left: ferry plan -f " + fleet.file() + " --shard I/" + fleet.shards() + " --state "
+                + fleet.shardState("I") + "; a runner killed mid-apply leaves its lock: ferry force-unlock LOCK_ID (as the re-run"
+                + " prints it) once it is gone.");
         return lines;
     }
 

@@ -269,10 +269,11 @@ public final class KubernetesManifest {
         lines.add("2. Apply this manifest: " + kubectl + " apply -f FILE (the image " + image + " must have ferry on its PATH)");
         lines.add("3. Follow it: " + kubectl + " get pods -l job-name=" + jobName() + "; " + kubectl + " logs -f -l job-name=" + jobName()
                 + " --max-log-requests " + Math.max(5, fleet.running()));
-        lines.add("A failed shard is retried up to " + RETRIES_PER_SHARD + " times and resumes where it stopped. Each shard keeps"
-                + " its own state in S3 (a state's lock is held for a whole apply), so keep --shards " + fleet.shards()
-                + " for this fleet; what shard I has left: ferry plan -f " + fleet.file() + " --shard I/" + fleet.shards()
-                + " --state " + fleet.shardState("I"));
+        lines.add("A failed shard is retried up to " + RETRIES_PER_SHARD + " times and resumes where it stopped. The shards share"
+                + " the state " + fleet.shardState("I") + ", each under its own shard lock, so keep --shards " + fleet.shards()
+                + " while the fleet runs; what shard I has left: ferry plan -f " + fleet.file() + " --shard I/" + fleet.shards()
+                + " --state " + fleet.shardState("I") + "; a pod killed mid-apply leaves its lock: ferry force-unlock LOCK_ID (as the"
+                + " retry prints it) once it is gone.");
         return lines;
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.cli.JsonEvents;
 import dev.ferry.sandbox.Sandbox;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -272,6 +273,40 @@ class JarCommandsPrintEverythingIT {
         assertThat(combined.exitCode()).isEqualTo(1);
         assertThat(combined.err()).isEqualTo("Error: --shard picks its migrations by the hash of their names, so it cannot be combined"
                 + " with --target; use --shard alone, or --migration and --target without it\n");
+    }
+
+    @Test
+    void lockScopesRefuseWholefileAndOtherCountRunsWhileAShardRunsAndForceUnlockRemovesTheShardLock() throws Exception {
+        // shard 0 of 2 holds no migration: its apply moves the state to parts (the whole lock for a moment) and ends
+        Ferry.Result first = jar.run("apply", "--auto-approve", "--shard", "0/2");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        // shard 1 of 2 applying, as another process on this machine leaves its lock while it runs
+        long pid = ProcessHandle.current().pid();
+        String host = dev.ferry.engine.state.StateLock.mine("apply").host();
+        String id = "6f1c2a9e-0000-4000-8000-000000000002";
+        Path lock = dir.resolve(".ferry/web-tier/state.lock.d/shard-1-of-2.lock");
+        Files.createDirectories(lock.getParent());
+        Files.writeString(lock, "{\"id\":\"" + id + "\",\"holder\":\"ci@runner-7\",\"pid\":" + pid + ",\"host\":\"" + host
+                + "\",\"operation\":\"apply\",\"created\":\"2026-01-02T03:04:05Z\"}");
+        String holder = "shard 1/2 by ci@runner-7 (pid " + pid + ", 'ferry apply' since 2026-01-02T03:04:05Z, lock id " + id + ")";
+
+        Ferry.Result whole = jar.run("apply", "--auto-approve");
+        assertThat(whole.exitCode()).as(whole.toString()).isEqualTo(1);
+        assertThat(whole.err()).isEqualTo("Error: the state is locked by a shard run: " + holder + ". A run over the whole state"
+                + " waits until no shard runs. If that process is gone, run: ferry force-unlock " + id + "\n");
+        Ferry.Result otherCount = jar.run("apply", "--auto-approve", "--shard", "0/3");
+        assertThat(otherCount.exitCode()).as(otherCount.toString()).isEqualTo(1);
+        assertThat(otherCount.err()).isEqualTo("Error: the state is locked by shards of another count: " + holder + ". A migration's"
+                + " shard depends on the number of shards, so shard 0/3 cannot run beside them; keep one N for the whole fleet. If that"
+                + " process is gone, run: ferry force-unlock " + id + "\n");
+        assertThat(dir.resolve(".ferry/web-tier/state.lock")).as("the refused runs leave no lock of their own").doesNotExist();
+
+        Ferry.Result unlocked = jar.run("force-unlock", id);
+        assertThat(unlocked.exitCode()).as(unlocked.toString()).isZero();
+        assertThat(unlocked.out()).isEqualTo("Removed the lock held by ci@runner-7 (pid " + pid + ", 'ferry apply' since"
+                + " 2026-01-02T03:04:05Z).\n");
+        assertThat(lock).doesNotExist();
+        assertThat(lock.getParent()).as("nothing else in the folder of shard locks").isEmptyDirectory();
     }
 
     @Test

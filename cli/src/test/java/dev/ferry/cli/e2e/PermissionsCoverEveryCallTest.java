@@ -199,9 +199,9 @@ class PermissionsCoverEveryCallTest {
         Printed printed = journey(Ferry.in(dir, sandbox, Journeys.distinctiveSecret("Root-")));
 
         String state = "arn:aws:s3:::" + RemoteStateTest.STATE_BUCKET + "/" + RemoteStateTest.KEY;
-        String parts = state.replaceAll("\\.json$", "") + ".d/*";
-        assertThat(printed.resourcesOf("s3:PutObject")).as("the state object, its parts and its lock, nothing else")
-                .containsExactlyInAnyOrder(state, parts, state + ".lock");
+        String parts = "arn:aws:s3:::" + RemoteStateTest.STATE_BUCKET + "/" + RemoteStateTest.KEY.replaceAll("\\.json$", "") + ".d/*";
+        assertThat(printed.resourcesOf("s3:PutObject")).as("the state object, its parts, its lock and its shard locks, nothing else")
+                .containsExactlyInAnyOrder(state, parts, state + ".lock", state + ".lock.d/*");
     }
 
     /**

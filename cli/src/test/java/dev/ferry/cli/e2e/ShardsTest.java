@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Eight migrations applied as two shards at once, each process with a state of its own, on one account: the
- * shared role and bucket are made once and adopted, the exports of both processes together meet AWS's five
+ * Eight migrations applied as two shards at once on one local state (each run holds only its shard's lock), on one
+ * account: the shared role and bucket are made once and adopted, the exports of both processes together meet AWS's five
  * conversion tasks per region, and the ones AWS refuses are queued, never failed.
  */
 class ShardsTest {
@@ -37,7 +37,7 @@ class ShardsTest {
 
             // app-01, -02, -04, -05 hash to shard 0 of 2, app-03, -06, -07, -08 to shard 1: four exports each, eight at once
             List<CompletableFuture<Ferry.Result>> shards = IntStream.range(0, 2).mapToObj(i -> CompletableFuture.supplyAsync(() ->
-                    ferry.run("apply", "--auto-approve", "--shard", i + "/2", "--state", "shard-" + i + ".json"))).toList();
+                    ferry.run("apply", "--auto-approve", "--shard", i + "/2"))).toList();
 
             for (CompletableFuture<Ferry.Result> shard : shards) {
                 Ferry.Result result = shard.join();
@@ -56,10 +56,15 @@ class ShardsTest {
             assertThat(sandbox.world().amis()).as("each shard cleans up its own staging copies").isEmpty();
             assertThat(sandbox.world().bucket("ferry-many")).as("the bucket every shard uses is kept by each").isPresent();
 
+            assertThat(dir.resolve(".ferry/many/state.lock.d")).as("both shard locks released").doesNotExist();
             for (int i = 0; i < 2; i++) {
-                Ferry.Result plan = ferry.run("plan", "--detailed-exitcode", "--shard", i + "/2", "--state", "shard-" + i + ".json");
+                Ferry.Result plan = ferry.run("plan", "--detailed-exitcode", "--shard", i + "/2");
                 assertThat(plan.exitCode()).as(plan.toString()).isZero();
             }
+            // the whole file's plan sees both shards' work: only the shared bucket is left, for an apply of the whole file
+            Ferry.Result whole = ferry.run("plan");
+            assertThat(whole.exitCode()).as(whole.toString()).isZero();
+            assertThat(whole.out()).contains("aws_s3_bucket.staging is no longer needed").doesNotContain("will be created");
         }
     }
 }

@@ -30,9 +30,19 @@ public interface StateBackend extends AutoCloseable {
      *
      * @throws dev.ferry.engine.FerryException naming the holder when another run holds it
      */
-    Lock lock(String operation);
+    default Lock lock(String operation) {
+        return lock(operation, LockScope.WHOLE);
+    }
 
-    /** Removes the lock with {@code id}, whoever holds it; returns what it said. */
+    /**
+     * Takes the lock of {@code scope} for {@code operation}: the whole state, or one shard of it, so the shards of one
+     * state run at once (see {@link LockScope} for what excludes what).
+     *
+     * @throws StateLock.Held naming the holders when a conflicting run holds a lock
+     */
+    Lock lock(String operation, LockScope scope);
+
+    /** Removes the lock with {@code id} (the whole-state lock or a shard lock), whoever holds it; returns what it said. */
     StateLock.Info forceUnlock(String id);
 
     /** Things the user should know about where the state is kept (a bucket without versioning). */
@@ -60,13 +70,13 @@ public interface StateBackend extends AutoCloseable {
             }
 
             @Override
-            public Lock lock(String operation) {
-                return StateLock.acquire(lockFile, operation);
+            public Lock lock(String operation, LockScope scope) {
+                return StateLock.acquire(lockFile, operation, scope);
             }
 
             @Override
             public StateLock.Info forceUnlock(String id) {
-                return StateLock.forceUnlock(lockFile, id);
+                return StateLock.forceUnlockAny(lockFile, id);
             }
         };
     }

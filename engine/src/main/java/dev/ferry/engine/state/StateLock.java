@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -40,6 +41,25 @@ public final class StateLock implements StateBackend.Lock {
     private final Thread releaseOnExit;
     private boolean released;
 
+    /** A lock refused because another run holds it (or a conflicting one): waiting and trying again may succeed. */
+    public static final class Held extends FerryException {
+        private final Optional<Info> holder;
+
+        public Held(String message) {
+            this(message, Optional.empty());
+        }
+
+        public Held(String message, Optional<Info> holder) {
+            super(message);
+            this.holder = holder;
+        }
+
+        /** Who holds the whole-state lock, when that lock is what refused this run (not shard locks). */
+        public Optional<Info> wholeHolder() {
+            return holder;
+        }
+    }
+
     private StateLock(Path path, Info info, Optional<Info> takenOver, Optional<Path> createdDirectory) {
         this.path = path;
         this.info = info;
@@ -66,22 +86,108 @@ public final class StateLock implements StateBackend.Lock {
      * @throws FerryException when another live process holds it
      */
     public static StateLock acquire(Path path, String operation) {
+        return acquire(path, operation, Optional.empty());
+    }
+
+    /**
+     * Takes the lock of {@code scope} on the state whose whole-state lock is {@code lockFile} ({@code state.lock}): that
+     * file itself, or {@code state.lock.d/shard-I-of-N.lock} beside it, then checks the others as {@link LockScope}
+     * says, releasing its own and refusing on a conflict. Locks of processes gone from this machine are removed.
+     */
+    public static StateLock acquire(Path lockFile, String operation, LockScope scope) {
+        requireNonNull(scope, "scope is null");
+        Path shards = shardDirectory(lockFile);
+        StateLock mine;
+        try {
+            mine = scope.whole() ? acquire(lockFile, operation) : acquire(shards.resolve(scope.name() + ".lock"), operation, Optional.of(shards));
+        } catch (Held e) {
+            throw scope.whole() ? e : new Held(e.getMessage());
+        }
+        Optional<Info> whole = Optional.empty();
+        Optional<String> conflict;
+        try {
+            whole = scope.whole() ? Optional.empty() : live(lockFile);
+            conflict = scope.conflict(whole, liveShards(shards, mine.info));
+        } catch (RuntimeException e) {
+            mine.close();
+            throw e;
+        }
+        if (conflict.isPresent()) {
+            mine.close();
+            throw new Held(conflict.get(), whole);
+        }
+        return mine;
+    }
+
+    /** Where the shard locks of the state locked by {@code lockFile} are: {@code state.lock.d/} beside it. */
+    public static Path shardDirectory(Path lockFile) {
+        return lockFile.resolveSibling(lockFile.getFileName() + ".d");
+    }
+
+    /** The lock at {@code path} when a live process holds it; a stale one is removed. */
+    private static Optional<Info> live(Path path) {
+        Optional<Info> holder = read(path);
+        if (holder.isPresent() && isStale(holder.get())) {
+            deleteIfSame(path, holder.get());
+            return Optional.empty();
+        }
+        if (holder.isEmpty() && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // there, but unreadable (being replaced): held by someone
+            return Optional.of(new Info("unknown", "an unreadable lock " + path, 0, "", "?", Instant.EPOCH, Optional.empty()));
+        }
+        return holder;
+    }
+
+    /** The shard locks in {@code directory} held by live processes, but {@code own}; stale ones are removed. */
+    private static java.util.Map<LockScope, Info> liveShards(Path directory, Info own) {
+        java.util.Map<LockScope, Info> found = new java.util.TreeMap<>(java.util.Comparator.comparing(LockScope::count)
+                .thenComparing(LockScope::index));
+        for (java.util.Map.Entry<LockScope, Path> lock : shardLocks(directory).entrySet()) {
+            live(lock.getValue()).filter(info -> !info.id().equals(own.id())).ifPresent(info -> found.put(lock.getKey(), info));
+        }
+        return found;
+    }
+
+    /** The shard lock files in {@code directory} ({@code shard-I-of-N.lock}; temporary files aside). */
+    private static java.util.Map<LockScope, Path> shardLocks(Path directory) {
+        java.util.Map<LockScope, Path> found = new java.util.HashMap<>();
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            files.forEach(file -> {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".lock")) {
+                    LockScope.ofName(name.substring(0, name.length() - ".lock".length())).ifPresent(scope -> found.put(scope, file));
+                }
+            });
+        } catch (NoSuchFileException e) {
+            return found;
+        } catch (IOException e) {
+            throw new FerryException("cannot read the shard locks in " + directory + ": " + e.getMessage());
+        }
+        return found;
+    }
+
+    private static StateLock acquire(Path path, String operation, Optional<Path> removeWhenEmpty) {
         requireNonNull(path, "path is null");
         Info mine = mine(operation);
         Optional<Info> replaced = Optional.empty();
         Optional<Path> created = Optional.empty();
-        for (int attempt = 0; attempt < 3; attempt++) {
+        for (int attempt = 0; attempt < 5; attempt++) {
             try {
-                if (created.isEmpty() && !Files.isDirectory(path.getParent())) {
+                if (!Files.isDirectory(path.getParent())) {
                     Path highestMissing = path.getParent();
                     while (highestMissing.getParent() != null && !Files.exists(highestMissing.getParent())) {
                         highestMissing = highestMissing.getParent();
                     }
                     FileStateStore.ensureDirectory(path.getParent());
-                    created = Optional.of(highestMissing);
+                    if (created.isEmpty() || created.get().startsWith(highestMissing)) {
+                        created = Optional.of(highestMissing);
+                    }
                 }
                 createWhole(path, StateCodec.MAPPER.writeValueAsBytes(mine));
-                return new StateLock(path, mine, replaced, created);
+                return new StateLock(path, mine, replaced, created.or(() -> removeWhenEmpty));
+            } catch (NoSuchFileException e) {
+                // the folder of shard locks was removed by the last shard leaving it, meanwhile: made again
+                continue;
             } catch (FileAlreadyExistsException e) {
                 Optional<Info> holder = read(path);
                 if (holder.isPresent() && isStale(holder.get())) {
@@ -89,8 +195,9 @@ public final class StateLock implements StateBackend.Lock {
                     deleteIfSame(path, holder.get());
                     continue;
                 }
-                throw new FerryException(holder.map(StateLock::heldMessage)
-                        .orElse("the state is locked (" + path + "), and the lock cannot be read; if no ferry is running, delete that file"));
+                throw new Held(holder.map(StateLock::heldMessage)
+                        .orElse("the state is locked (" + path + "), and the lock cannot be read; if no ferry is running, delete that file"),
+                        holder);
             } catch (IOException e) {
                 removeIfEmpty(path.getParent(), created);
                 throw new FerryException("cannot create the state lock " + path + ": " + e.getMessage());
@@ -117,6 +224,30 @@ public final class StateLock implements StateBackend.Lock {
         } finally {
             Files.deleteIfExists(written);
         }
+    }
+
+    /**
+     * Removes the lock with {@code id} of the state locked by {@code lockFile}: the whole-state lock, or one of the shard
+     * locks beside it, whoever holds it; for a lock left by a process that is gone.
+     */
+    public static Info forceUnlockAny(Path lockFile, String id) {
+        java.util.Map<LockScope, Path> shards = shardLocks(shardDirectory(lockFile));
+        if (shards.isEmpty() || Files.exists(lockFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && read(lockFile).map(info -> info.id().equals(id)).orElse(false)) {
+            return forceUnlock(lockFile, id);
+        }
+        List<String> held = new java.util.ArrayList<>();
+        read(lockFile).ifPresent(info -> held.add(info.id() + " (the whole state, " + info.holder() + ", pid " + info.pid() + ")"));
+        for (java.util.Map.Entry<LockScope, Path> shard : shards.entrySet()) {
+            Optional<Info> holder = read(shard.getValue());
+            if (holder.isPresent() && holder.get().id().equals(id)) {
+                return forceUnlock(shard.getValue(), id);
+            }
+            holder.ifPresent(info -> held.add(info.id() + " (" + shard.getKey().describe() + ", " + info.holder() + ", pid " + info.pid() + ")"));
+        }
+        held.sort(null);
+        throw new FerryException("no lock of the state has the id " + id + "; nothing was unlocked. The locks held are: "
+                + String.join("; ", held) + ". Check that the holder is really gone before removing its lock");
     }
 
     /** Removes the lock with {@code id}, whoever holds it; for a lock left by a process that is gone. */
@@ -165,7 +296,7 @@ public final class StateLock implements StateBackend.Lock {
     }
 
     /** A lock from this machine whose process is no longer running (or is another process with the same pid). */
-    private static boolean isStale(Info holder) {
+    public static boolean isStale(Info holder) {
         if (!holder.host().equals(hostName())) {
             return false;
         }

@@ -69,10 +69,10 @@ class PermissionsTest {
         assertThat(documents).hasSize(1);
         JsonNode policy = documents.get(0).document();
         assertThat(policy.path("Version").asText()).isEqualTo("2012-10-17");
-        assertThat(resourcesOf(policy, "s3:PutObject")).as("the upload under the prefix, the state, its parts and its lock")
-                .containsExactlyInAnyOrder("arn:aws:s3:::ferry-both/stage/*", "arn:aws:s3:::team-state/both/state.json",
-                        "arn:aws:s3:::team-state/both/state.d/*", "arn:aws:s3:::team-state/both/state.json.lock");
-        assertThat(resourcesOf(policy, "s3:ListBucket")).as("the state's parts are listed").contains("arn:aws:s3:::team-state");
+        assertThat(resourcesOf(policy, "s3:PutObject")).as("the upload under the prefix, the state, its parts, its lock and its shard locks")
+                .containsExactly("arn:aws:s3:::ferry-both/stage/*", "arn:aws:s3:::team-state/both/state.d/*",
+                        "arn:aws:s3:::team-state/both/state.json", "arn:aws:s3:::team-state/both/state.json.lock",
+                        "arn:aws:s3:::team-state/both/state.json.lock.d/*");
         assertThat(resourcesOf(policy, "s3:DeleteObject")).contains("arn:aws:s3:::ferry-both/exports-back/*");
         assertThat(resourcesOf(policy, "s3:CreateBucket")).containsExactly("arn:aws:s3:::ferry-both");
         assertThat(resourcesOf(policy, "iam:CreateRole")).containsExactly("arn:aws:iam::*:role/vmimport");

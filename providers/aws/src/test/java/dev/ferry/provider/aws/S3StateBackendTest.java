@@ -10,12 +10,14 @@ import dev.ferry.engine.resource.EnvironmentSecretResolver;
 import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.resource.ResourceAddress;
 import dev.ferry.engine.state.LiveState;
+import dev.ferry.engine.state.LockScope;
 import dev.ferry.engine.state.RemoteStateLocation;
 import dev.ferry.engine.state.ResourceState;
 import dev.ferry.engine.state.ResourceStatus;
 import dev.ferry.engine.state.State;
 import dev.ferry.engine.state.StateBackend;
 import dev.ferry.engine.state.StateCodec;
+import dev.ferry.engine.state.StateLock;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.SandboxOptions;
 import java.nio.file.Path;
@@ -94,6 +96,58 @@ class S3StateBackendTest {
             assertThatThrownBy(() -> other.forceUnlock("not-the-id")).hasMessageContaining("the lock id is " + held.info().id());
             assertThat(other.forceUnlock(held.info().id()).holder()).isEqualTo(held.info().holder());
             other.lock("apply").close();
+        }
+    }
+
+    @Test
+    void shardsOfOneStateHoldTheirLockObjectsAtOnceWhileTheWholeStateAndAnotherCountAreRefused() {
+        try (StateBackend zero = backend(); StateBackend one = backend(); StateBackend whole = backend(); StateBackend ofThree = backend()) {
+            StateBackend.Lock first = zero.lock("apply", LockScope.shard(0, 4));
+            StateBackend.Lock second = one.lock("apply", LockScope.shard(1, 4));
+            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock.d/shard-0-of-4")).isPresent();
+            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock.d/shard-1-of-4")).isPresent();
+            assertThatThrownBy(() -> whole.lock("apply"))
+                    .isInstanceOf(StateLock.Held.class)
+                    .hasMessageContaining("2 shard runs")
+                    .hasMessageContaining("lock id " + first.info().id())
+                    .hasMessageContaining("lock id " + second.info().id());
+            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock")).as("the refused run removed its own").isEmpty();
+            assertThatThrownBy(() -> ofThree.lock("apply", LockScope.shard(0, 3)))
+                    .isInstanceOf(StateLock.Held.class)
+                    .hasMessageContaining("shards of another count");
+            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock.d/shard-0-of-3")).isEmpty();
+            assertThatThrownBy(() -> whole.lock("apply", LockScope.shard(1, 4)))
+                    .isInstanceOf(StateLock.Held.class)
+                    .hasMessageContaining("ferry force-unlock " + second.info().id());
+            first.close();
+            second.close();
+            StateBackend.Lock all = whole.lock("apply");
+            assertThatThrownBy(() -> zero.lock("apply", LockScope.shard(0, 4)))
+                    .isInstanceOf(StateLock.Held.class)
+                    .hasMessageContaining("ferry force-unlock " + all.info().id());
+            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock.d/shard-0-of-4")).isEmpty();
+            all.close();
+        }
+    }
+
+    @Test
+    void aShardLockOfAProcessGoneFromThisMachineIsTakenOverAndAnyShardLockIsForceUnlockedByItsId() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        StateLock.Info mine = StateLock.mine("apply");
+        StateLock.Info dead = new StateLock.Info("0b4c-dead", mine.holder(), gone.pid(), mine.host(), "apply", mine.created(),
+                Optional.empty());
+        sandbox.world().putObject("team-state", "web-tier/state.json.lock.d/shard-2-of-4", StateCodec.MAPPER.writeValueAsBytes(dead));
+        try (StateBackend again = backend(); StateBackend other = backend()) {
+            StateBackend.Lock taken = again.lock("apply", LockScope.shard(2, 4));
+            assertThat(taken.takenOver()).contains(dead);
+            assertThatThrownBy(() -> other.forceUnlock("not-an-id"))
+                    .hasMessageContaining("no lock of the state")
+                    .hasMessageContaining(taken.info().id() + " (shard 2/4");
+            assertThat(other.forceUnlock(taken.info().id())).isEqualTo(taken.info());
+            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock.d/shard-2-of-4")).isEmpty();
+            other.lock("apply").close();
+            taken.close();
         }
     }
 

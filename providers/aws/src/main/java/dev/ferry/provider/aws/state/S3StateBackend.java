@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.permission.Permission;
+import dev.ferry.engine.state.LockScope;
 import dev.ferry.engine.state.PartitionedStateStore;
 import dev.ferry.engine.state.RemoteStateLocation;
 import dev.ferry.engine.state.StateBackend;
@@ -15,9 +16,12 @@ import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.IamPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -64,63 +68,172 @@ public final class S3StateBackend implements StateBackend {
         return location.uri();
     }
 
+    /**
+     * Takes the lock of {@code scope}: the object {@code KEY.lock} for the whole state, {@code KEY.lock.d/shard-I-of-N} for
+     * one shard, each made with {@code If-None-Match: *}; then the others are read as {@link LockScope} says, and on a
+     * conflict this run's lock is removed again and the run refused. A lock of a process gone from this machine (killed
+     * with -9) is removed with a warning, as the local lock does; any other is removed with {@code ferry force-unlock ID}.
+     */
     @Override
-    public Lock lock(String operation) {
+    public Lock lock(String operation, LockScope scope) {
         StateLock.Info mine = StateLock.mine(operation);
-        try {
-            s3.putObject(put(location.lockKey()).ifNoneMatch("*").build(),
-                    RequestBody.fromBytes(StateCodec.MAPPER.writeValueAsBytes(mine)));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 409) {
-                throw new FerryException(readLock().map(StateLock::heldMessage)
-                        .orElse("the state " + location.uri() + " is locked (s3://" + location.bucket() + "/" + location.lockKey()
-                                + " exists) and the lock cannot be read; if no ferry is running, delete that object"));
-            }
-            throw failure("take the lock s3://" + location.bucket() + "/" + location.lockKey(), e);
-        } catch (IOException e) {
-            throw new FerryException("cannot write the state lock: " + e.getMessage());
-        } catch (SdkClientException e) {
-            throw failure("take the lock s3://" + location.bucket() + "/" + location.lockKey(), e);
-        }
-        return new Lock() {
-            private boolean released;
-
-            @Override
-            public StateLock.Info info() {
-                return mine;
-            }
-
-            @Override
-            public void close() {
-                if (released) {
-                    return;
-                }
-                released = true;
-                try {
-                    if (readLock().map(held -> held.id().equals(mine.id())).orElse(false)) {
-                        s3.deleteObject(r -> r.bucket(location.bucket()).key(location.lockKey()));
+        String key = scope.whole() ? location.lockKey() : shardPrefix() + scope.name();
+        Optional<StateLock.Info> replaced = Optional.empty();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                s3.putObject(put(key).ifNoneMatch("*").build(), RequestBody.fromBytes(StateCodec.MAPPER.writeValueAsBytes(mine)));
+                break;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 409) {
+                    Optional<StateLock.Info> holder = readLock(key);
+                    if (attempt < 3 && (holder.isEmpty() && e.statusCode() == 409 || holder.isPresent() && StateLock.isStale(holder.get()))) {
+                        // 409: another write of it was under way; a stale one is removed and taken
+                        if (holder.isPresent()) {
+                            deleteIfSame(key, holder.get());
+                            replaced = holder;
+                        }
+                        continue;
                     }
-                } catch (RuntimeException e) {
-                    // Left behind, the lock names this run; 'ferry force-unlock ID' removes it.
+                    throw new StateLock.Held(holder.map(StateLock::heldMessage)
+                            .orElse("the state " + location.uri() + " is locked (s3://" + location.bucket() + "/" + key
+                                    + " exists) and the lock cannot be read; if no ferry is running, delete that object"),
+                            scope.whole() ? holder : Optional.empty());
                 }
+                throw failure("take the lock s3://" + location.bucket() + "/" + key, e);
+            } catch (IOException e) {
+                throw new FerryException("cannot write the state lock: " + e.getMessage());
+            } catch (SdkClientException e) {
+                throw failure("take the lock s3://" + location.bucket() + "/" + key, e);
             }
-        };
+        }
+        Lock lock = new HeldLock(key, mine, replaced);
+        Optional<StateLock.Info> whole;
+        Optional<String> conflict;
+        try {
+            whole = scope.whole() ? Optional.empty() : live(location.lockKey());
+            conflict = scope.conflict(whole, liveShards(mine));
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        if (conflict.isPresent()) {
+            lock.close();
+            throw new StateLock.Held(conflict.get(), whole);
+        }
+        return lock;
     }
 
+    /** This run's lock object; closing removes it when it still names this run. */
+    private final class HeldLock implements Lock {
+        private final String key;
+        private final StateLock.Info mine;
+        private final Optional<StateLock.Info> replaced;
+        private boolean released;
+
+        HeldLock(String key, StateLock.Info mine, Optional<StateLock.Info> replaced) {
+            this.key = key;
+            this.mine = mine;
+            this.replaced = replaced;
+        }
+
+        @Override
+        public StateLock.Info info() {
+            return mine;
+        }
+
+        @Override
+        public Optional<StateLock.Info> takenOver() {
+            return replaced;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (released) {
+                return;
+            }
+            released = true;
+            try {
+                deleteIfSame(key, mine);
+            } catch (RuntimeException e) {
+                // Left behind, the lock names this run; 'ferry force-unlock ID' removes it.
+            }
+        }
+    }
+
+    /** Where the shard locks are: {@code KEY.lock.d/}. */
+    private String shardPrefix() {
+        return location.lockKey() + ".d/";
+    }
+
+    /** The lock object {@code key} when a live process holds it; one of a process gone from this machine is removed. */
+    private Optional<StateLock.Info> live(String key) {
+        Optional<StateLock.Info> holder = readLock(key);
+        if (holder.isPresent() && StateLock.isStale(holder.get())) {
+            deleteIfSame(key, holder.get());
+            return Optional.empty();
+        }
+        return holder;
+    }
+
+    /** The shard locks held by live processes, but {@code own}, by shard. */
+    private Map<LockScope, StateLock.Info> liveShards(StateLock.Info own) {
+        Map<LockScope, StateLock.Info> found = new TreeMap<>(Comparator.comparing(LockScope::count).thenComparing(LockScope::index));
+        shardLockKeys().forEach((scope, key) -> live(key).filter(info -> !info.id().equals(own.id()))
+                .ifPresent(info -> found.put(scope, info)));
+        return found;
+    }
+
+    private Map<LockScope, String> shardLockKeys() {
+        Map<LockScope, String> keys = new TreeMap<>(Comparator.comparing(LockScope::count).thenComparing(LockScope::index));
+        try {
+            s3.listObjectsV2Paginator(r -> r.bucket(location.bucket()).prefix(shardPrefix())).contents().forEach(object ->
+                    LockScope.ofName(object.key().substring(shardPrefix().length())).ifPresent(scope -> keys.put(scope, object.key())));
+        } catch (S3Exception | SdkClientException e) {
+            throw failure("list the shard locks s3://" + location.bucket() + "/" + shardPrefix(), e);
+        }
+        return keys;
+    }
+
+    /** Removes the lock object {@code key} if it still names {@code expected}'s lock. */
+    private void deleteIfSame(String key, StateLock.Info expected) {
+        if (readLock(key).map(held -> held.id().equals(expected.id())).orElse(false)) {
+            s3.deleteObject(r -> r.bucket(location.bucket()).key(key));
+        }
+    }
+
+    /** Removes the lock with {@code id}: the whole-state lock or a shard lock, whoever holds it. */
     @Override
     public StateLock.Info forceUnlock(String id) {
-        StateLock.Info holder = readLock().orElseThrow(() -> new FerryException("the state " + location.uri()
-                + " is not locked (no s3://" + location.bucket() + "/" + location.lockKey() + ")"));
-        if (!holder.id().equals(id)) {
+        List<String> held = new ArrayList<>();
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put(location.lockKey(), "the whole state");
+        shardLockKeys().forEach((scope, key) -> keys.put(key, scope.describe()));
+        for (Map.Entry<String, String> lock : keys.entrySet()) {
+            Optional<StateLock.Info> holder = readLock(lock.getKey());
+            if (holder.isEmpty()) {
+                continue;
+            }
+            if (holder.get().id().equals(id)) {
+                try {
+                    s3.deleteObject(r -> r.bucket(location.bucket()).key(lock.getKey()));
+                } catch (RuntimeException e) {
+                    throw failure("remove the lock s3://" + location.bucket() + "/" + lock.getKey(), e);
+                }
+                return holder.get();
+            }
+            held.add(holder.get().id() + " (" + lock.getValue() + ", " + holder.get().holder() + ", pid " + holder.get().pid() + ")");
+        }
+        if (held.isEmpty()) {
+            throw new FerryException("the state " + location.uri() + " is not locked (no s3://" + location.bucket() + "/"
+                    + location.lockKey() + " nor any shard lock in s3://" + location.bucket() + "/" + shardPrefix() + ")");
+        }
+        if (held.size() == 1 && keys.size() == 1) {
+            StateLock.Info holder = readLock(location.lockKey()).orElseThrow();
             throw new FerryException("the lock id is " + holder.id() + ", not " + id + "; nothing was unlocked."
                     + " Check that the holder (" + holder.holder() + ", pid " + holder.pid() + ") is really gone");
         }
-        try {
-            s3.deleteObject(r -> r.bucket(location.bucket()).key(location.lockKey()));
-        } catch (RuntimeException e) {
-            throw failure("remove the lock s3://" + location.bucket() + "/" + location.lockKey(), e);
-        }
-        return holder;
+        throw new FerryException("no lock of the state " + location.uri() + " has the id " + id + "; nothing was unlocked. The locks"
+                + " held are: " + String.join("; ", held) + ". Check that the holder is really gone before removing its lock");
     }
 
     @Override
@@ -152,8 +265,12 @@ public final class S3StateBackend implements StateBackend {
 
     /** What the lock object says, or empty when there is none (or it cannot be read). */
     private Optional<StateLock.Info> readLock() {
+        return readLock(location.lockKey());
+    }
+
+    private Optional<StateLock.Info> readLock(String key) {
         try {
-            byte[] bytes = s3.getObjectAsBytes(r -> r.bucket(location.bucket()).key(location.lockKey())).asByteArray();
+            byte[] bytes = s3.getObjectAsBytes(r -> r.bucket(location.bucket()).key(key)).asByteArray();
             return Optional.of(StateCodec.MAPPER.readValue(bytes, StateLock.Info.class));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
@@ -260,7 +377,7 @@ public final class S3StateBackend implements StateBackend {
         String why = "the state " + location.uri() + ", its parts and its lock";
         String parts = location.key().replaceAll("\\.json$", "") + ".d/";
         List<String> objects = List.of(scope.object(location.bucket(), location.key()), scope.object(location.bucket(), parts + "*"),
-                scope.object(location.bucket(), location.lockKey()));
+                scope.object(location.bucket(), location.lockKey()), scope.object(location.bucket(), location.lockKey() + ".d/*"));
         String bucket = scope.bucket(Optional.of(location.bucket()));
         return List.of(
                 Permission.of("s3:GetObject", objects, why),
