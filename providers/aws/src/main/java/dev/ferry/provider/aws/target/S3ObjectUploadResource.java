@@ -24,6 +24,7 @@ import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.AwsResource;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -301,7 +302,8 @@ public final class S3ObjectUploadResource extends AwsResource {
         String checksum = Base64.getEncoder().encodeToString(sha256(bytes));
         String etag = calls.call("S3 UploadPart " + number + " of " + id(bucket, key), () -> clients.s3().uploadPart(r -> r
                 .bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength(length).checksumSHA256(checksum),
-                RequestBody.fromBytes(bytes))).eTag();
+                // the part's bytes as they are: fromBytes would copy each part once more while it is in flight
+                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes), length, "application/octet-stream"))).eTag();
         return CompletedPart.builder().partNumber(number).eTag(etag).checksumSHA256(checksum).build();
     }
 
