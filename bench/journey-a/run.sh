@@ -26,6 +26,8 @@
 #
 # Usage: bench/journey-a/run.sh            (builds ferry.jar and the test classes first; needs Maven and Java 17)
 # Env:   PLAN_MIGRATIONS=200 APPLY_MIGRATIONS=20 TIME_SCALE=1.0 POLL_INTERVAL=500ms (ferry's FERRY_POLL_INTERVAL) PARALLELISM=10 TRACE=false
+#        SHARDS=1 (more: (b) runs that many `ferry apply --shard I/N` processes at once on the one state, as a fleet does)
+# The migrations take source.ec2.via: export, since the bound in (b) is made of AWS's conversion tasks.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 plan_migrations="${PLAN_MIGRATIONS:-200}"
@@ -46,4 +48,4 @@ java -cp "$cp" dev.ferry.cli.e2e.JourneyABench plan "$plan_migrations" "$jar" "$
 echo
 echo "== (b) apply of $apply_migrations migrations, sandbox time scale $time_scale"
 rm -rf "$out/apply"
-java -Dferry.bench.parallelism="${PARALLELISM:-10}" -Dferry.bench.trace="${TRACE:-false}" -Dferry.bench.poll="${POLL_INTERVAL:-500ms}" -cp "$cp" dev.ferry.cli.e2e.JourneyABench apply "$apply_migrations" "$jar" "$out/apply" "$time_scale"
+java -Dferry.bench.shards="${SHARDS:-1}" -Dferry.bench.parallelism="${PARALLELISM:-10}" -Dferry.bench.trace="${TRACE:-false}" -Dferry.bench.poll="${POLL_INTERVAL:-500ms}" -cp "$cp" dev.ferry.cli.e2e.JourneyABench apply "$apply_migrations" "$jar" "$out/apply" "$time_scale"

@@ -52,7 +52,7 @@ public final class JourneyABench {
         for (int run = 1; run <= 3; run++) {
             sandbox.requests().clear();
             long started = System.nanoTime();
-            int exit = ferry(sandbox, jar, work, "plan");
+            int exit = ferry(sandbox, jar, work, "plan", "plan");
             double seconds = (System.nanoTime() - started) / 1e9;
             Map<String, Long> byService = new TreeMap<>();
             sandbox.requests().all().forEach(r -> byService.merge(r.service(), 1L, Long::sum));
@@ -66,7 +66,27 @@ public final class JourneyABench {
 
     private static void apply(Sandbox sandbox, Path jar, Path work, int migrations, double timeScale) throws Exception {
         long started = System.nanoTime();
-        int exit = ferry(sandbox, jar, work, "apply", "--auto-approve", "--parallelism", System.getProperty("ferry.bench.parallelism", "10"));
+        int shards = Integer.getInteger("ferry.bench.shards", 1);
+        String parallelism = System.getProperty("ferry.bench.parallelism", "10");
+        int exit;
+        if (shards <= 1) {
+            exit = ferry(sandbox, jar, work, "apply", "apply", "--auto-approve", "--parallelism", parallelism);
+        } else {
+            // one process per shard, all at once on the one state, as a fleet's Indexed Job or CI matrix runs them
+            List<java.util.concurrent.CompletableFuture<Integer>> runs = new ArrayList<>();
+            for (int i = 0; i < shards; i++) {
+                String shard = i + "/" + shards;
+                String name = "apply-shard-" + i;
+                runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return ferry(sandbox, jar, work, name, "apply", "--auto-approve", "--parallelism", parallelism, "--shard", shard);
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            exit = runs.stream().mapToInt(java.util.concurrent.CompletableFuture::join).max().orElse(0);
+        }
         double wall = (System.nanoTime() - started) / 1e9;
         List<LoggedRequest> requests = sandbox.requests().all();
         Instant first = requests.get(0).time();
@@ -80,7 +100,8 @@ public final class JourneyABench {
         double bound = ami + rounds * export + image + linode;
         List<ConversionTaskSpan> exports = new ArrayList<>(sandbox.world().conversionTimeline());
         exports.sort((a, b) -> a.start().compareTo(b.start()));
-        System.out.printf("apply of %d migrations at time scale %s: exit %d; %d Linodes, %d images%n", migrations, timeScale, exit,
+        System.out.printf("apply of %d migrations at time scale %s in %d process%s: exit %d; %d Linodes, %d images%n", migrations,
+                timeScale, shards, shards == 1 ? "" : "es (--shard I/" + shards + ")", exit,
                 sandbox.world().linodeInstances().size(), sandbox.world().linodeImages().size());
         Instant firstCreate = requests.stream().filter(r -> r.key().equals("ec2:CreateImage")).map(LoggedRequest::time)
                 .findFirst().orElse(first);
@@ -101,12 +122,13 @@ public final class JourneyABench {
         }
     }
 
-    private static int ferry(Sandbox sandbox, Path jar, Path work, String... args) throws IOException, InterruptedException {
+    /** Runs the jar with {@code args}, its output in {@code NAME.out} and {@code NAME.err}. */
+    private static int ferry(Sandbox sandbox, Path jar, Path work, String name, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
-                .redirectOutput(work.resolve(args[0] + ".out").toFile()).redirectError(work.resolve(args[0] + ".err").toFile());
+                .redirectOutput(work.resolve(name + ".out").toFile()).redirectError(work.resolve(name + ".err").toFile());
         builder.environment().remove("AWS_PROFILE");
         builder.environment().putAll(sandbox.environment());
         builder.environment().put("ROOT_PASSWORD", Journeys.distinctiveSecret("Bench-"));
@@ -118,7 +140,7 @@ public final class JourneyABench {
             throw new IllegalStateException("ferry " + String.join(" ", args) + " did not finish in 30 minutes");
         }
         if (process.exitValue() != 0 && process.exitValue() != 2) {
-            System.out.println(Files.readString(work.resolve(args[0] + ".err")));
+            System.out.println(Files.readString(work.resolve(name + ".err")));
         }
         return process.exitValue();
     }
@@ -156,6 +178,7 @@ public final class JourneyABench {
         return world.toString();
     }
 
+    /** The export road: the five conversion tasks per region are what the apply's bound is made of. */
     static String migrationFile(int count) {
         StringBuilder file = new StringBuilder("""
                 apiVersion: ferry/v1
@@ -170,7 +193,7 @@ public final class JourneyABench {
         for (int i = 1; i <= count; i++) {
             file.append("""
                       - name: app-%03d
-                        source: {ec2: {instance: %s}}
+                        source: {ec2: {instance: %s, via: export}}
                         target: {linode: {region: us-lax, type: match, label: app-%03d, root_pass: "${env:ROOT_PASSWORD}"}}
                         firewall: {from: security-groups, inbound_policy: DROP, outbound_policy: ACCEPT}
                     """.formatted(i, instance(i), i));
