@@ -166,12 +166,15 @@ public final class StateLock implements StateBackend.Lock {
         return found;
     }
 
+    /** Tries to create a lock file that keeps being replaced or released under it, before giving up. */
+    private static final int ATTEMPTS = 8;
+
     private static StateLock acquire(Path path, String operation, Optional<Path> removeWhenEmpty) {
         requireNonNull(path, "path is null");
         Info mine = mine(operation);
         Optional<Info> replaced = Optional.empty();
         Optional<Path> created = Optional.empty();
-        for (int attempt = 0; attempt < 5; attempt++) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
                 if (!Files.isDirectory(path.getParent())) {
                     Path highestMissing = path.getParent();
@@ -195,6 +198,11 @@ public final class StateLock implements StateBackend.Lock {
                     deleteIfSame(path, holder.get());
                     continue;
                 }
+                if (holder.isEmpty() && attempt < ATTEMPTS - 1) {
+                    // released between our create and our read (another run finished just then, and maybe a third
+                    // took it): try again; a lock that stays unreadable is reported below
+                    continue;
+                }
                 throw new Held(holder.map(StateLock::heldMessage)
                         .orElse("the state is locked (" + path + "), and the lock cannot be read; if no ferry is running, delete that file"),
                         holder);
@@ -215,7 +223,7 @@ public final class StateLock implements StateBackend.Lock {
      * killed between creating the file and writing it left an empty lock that nobody could read or take over).
      */
     private static void createWhole(Path path, byte[] content) throws IOException {
-        Path written = path.resolveSibling(path.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path written = path.resolveSibling(path.getFileName() + "." + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId() + ".tmp");
         Files.deleteIfExists(written);
         try {
             Files.write(Files.createFile(written, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),

@@ -30,6 +30,34 @@ class StateLockTest {
     }
 
     @Test
+    void aLockReleasedWhileAnotherRunTriesItIsTakenOrNamesItsHolder_neverCalledUnreadable() throws Exception {
+        Path path = dir.resolve("state.lock");
+        java.util.List<String> refusals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable contender = () -> {
+            for (int i = 0; i < 400; i++) {
+                try (StateLock lock = StateLock.acquire(path, "apply")) {
+                    taken.incrementAndGet();
+                } catch (StateLock.Held e) {
+                    refusals.add(e.getMessage());
+                } catch (RuntimeException e) {
+                    refusals.add(e.toString()); // fails the test below: a contender must never fail otherwise
+                }
+            }
+        };
+        Thread[] threads = {new Thread(contender), new Thread(contender), new Thread(contender)};
+        for (Thread thread : threads) {
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(taken.get()).isPositive();
+        assertThat(refusals).allSatisfy(message -> assertThat(message).startsWith("the state is locked by "));
+        assertThat(path).doesNotExist();
+    }
+
+    @Test
     void aSecondRunIsRefusedNamingTheHolder() {
         Path path = dir.resolve("state.lock");
         try (StateLock lock = StateLock.acquire(path, "apply")) {

@@ -86,8 +86,9 @@ public final class S3StateBackend implements StateBackend {
             } catch (S3Exception e) {
                 if (e.statusCode() == 412 || e.statusCode() == 409) {
                     Optional<StateLock.Info> holder = readLock(key);
-                    if (attempt < 3 && (holder.isEmpty() && e.statusCode() == 409 || holder.isPresent() && StateLock.isStale(holder.get()))) {
-                        // 409: another write of it was under way; a stale one is removed and taken
+                    if (attempt < 5 && (holder.isEmpty() || StateLock.isStale(holder.get()))) {
+                        // 409: another write of it was under way; none to read: released meanwhile (its holder
+                        // finished just then); a stale one is removed and taken
                         if (holder.isPresent()) {
                             deleteIfSame(key, holder.get());
                             replaced = holder;
