@@ -37,7 +37,7 @@ public class SandboxLargeUpload {
                     .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             double seconds = (System.nanoTime() - start) / 1e9;
-            var image = sandbox.world().linodeImages().get(0);
+            var image = sandbox.world().linode().images().get(0);
             Runtime rt = Runtime.getRuntime();
             System.out.printf("status=%d raw=%d MiB gzip=%.1f MiB in %.1f s: %.0f MiB/s raw through the sandbox, "
                             + "max heap %d MiB, image %s%n", put.statusCode(), image.upload().rawBytes() >> 20,

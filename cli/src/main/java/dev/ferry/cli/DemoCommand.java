@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 case VCENTER_TO_EC2 -> {
                     out.println("It stands in for vCenter and AWS (us-west-1), with the vCenter VM app-02 (2 vCPUs, 4 GiB, Ubuntu).");
-                    Path ova = sandbox.world().exportVmImage("app-02", folder.resolve("exports/app-02.ova"), VmImageFormat.OVA);
+                    Path ova = sandbox.world().vcenter().exportVmImage("app-02", folder.resolve("exports/app-02.ova"), VmImageFormat.OVA);
                     out.println("app-02 was exported from vCenter as " + ova + " (" + Files.size(ova) / 1024 + " KiB).");
                     yield new String[] {"3. The new EC2 instance, launched from the imported image", "aws_instance.app-02"};
                 }
@@ -203,11 +203,11 @@ final class DemoCommand implements Callable<Integer> {
      */
     private static void summary(PrintWriter out, Sandbox sandbox) {
         out.println();
-        for (LinodeInstance linode : sandbox.world().linodeInstances()) {
+        for (LinodeInstance linode : sandbox.world().linode().instances()) {
             out.println("In the sandbox's Linode account: Linode " + linode.id() + " \"" + linode.label() + "\" (" + linode.type() + ", "
                     + linode.region() + ") is " + linode.status() + " at " + String.join(", ", linode.ipv4())
                     + ", booted from the uploaded image " + linode.image() + ".");
-            for (Firewall firewall : sandbox.world().firewalls()) {
+            for (Firewall firewall : sandbox.world().linode().firewalls()) {
                 if (firewall.devices().stream().anyMatch(device -> device.entityId() == linode.id())) {
                     out.println("It is behind Cloud Firewall " + firewall.id() + " \"" + firewall.label() + "\": "
                             + firewall.rules().inbound().size() + " inbound rules translated from its security groups and the file, "

@@ -92,7 +92,7 @@ final class SandboxExamples {
         String diskImage = migration.source().body().get("disk_image").asText();
         Path target = file.directory().resolve(diskImage).normalize();
         String where = file.displayName() + "'s " + migration.source().path() + ".disk_image";
-        if (world.vm(vm).isEmpty()) {
+        if (world.vcenter().vm(vm).isEmpty()) {
             return Optional.of("Left out " + show(target, directory, shown) + " (" + where + "): the sandbox's vCenter has no VM " + vm + ".");
         }
         Optional<VmImageFormat> format = format(diskImage);
@@ -102,7 +102,7 @@ final class SandboxExamples {
         }
         try {
             Files.createDirectories(target.getParent());
-            world.exportVmImage(vm, target, format.get());
+            world.vcenter().exportVmImage(vm, target, format.get());
             return Optional.of("Wrote " + show(target, directory, shown) + " (" + Files.size(target) / 1024 + " KiB): the "
                     + format.get() + " of the sandbox's vCenter VM " + vm + ", which " + where + " names.");
         } catch (IOException e) {

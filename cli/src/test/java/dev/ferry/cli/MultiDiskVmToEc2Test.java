@@ -93,36 +93,36 @@ class MultiDiskVmToEc2Test {
         assertThat(apply.exitCode()).as(apply.all()).isZero();
 
         // the OVA in S3 holds the descriptor and both disks, byte for byte as vCenter exports them, boot disk first
-        Map<String, String> uploaded = VcenterExportToEc2Test.entries(sandbox.world().openObject(BUCKET, "imports/db-02.ova"));
-        Path reference = sandbox.world().exportVmImage("db-02", cache.resolve("reference.ova"), VmImageFormat.OVA);
+        Map<String, String> uploaded = VcenterExportToEc2Test.entries(sandbox.world().s3().openObject(BUCKET, "imports/db-02.ova"));
+        Path reference = sandbox.world().vcenter().exportVmImage("db-02", cache.resolve("reference.ova"), VmImageFormat.OVA);
         Map<String, String> expected = VcenterExportToEc2Test.entries(Files.newInputStream(reference));
         expected.remove("db-02.mf");
         assertThat(uploaded).containsExactlyEntriesOf(expected);
         assertThat(List.copyOf(uploaded.keySet())).containsExactly("db-02.ovf", "db-02-disk1.vmdk", "db-02-disk2.vmdk");
 
         // one import of one OVA makes one AMI of two block devices, in the VM's order
-        ImportImageTask imported = VcenterToEc2Test.only(sandbox.world().importImageTasks());
+        ImportImageTask imported = VcenterToEc2Test.only(sandbox.world().conversions().importImageTasks());
         assertThat(imported.status()).isEqualTo("completed");
         assertThat(imported.snapshotDetails()).hasSize(2);
-        Ami ami = sandbox.world().ami(imported.imageId()).orElseThrow();
+        Ami ami = sandbox.world().ec2().ami(imported.imageId()).orElseThrow();
         assertThat(ami.blockDevices()).extracting(BlockDevice::deviceName).containsExactly("/dev/sda1", "/dev/sdb");
         assertThat(ami.blockDevices()).extracting(BlockDevice::volumeSizeGiB).containsExactly(10, 50);
 
         // each snapshot holds its disk's bytes
         for (int disk = 1; disk <= 2; disk++) {
-            long length = sandbox.world().vmDiskContentBytes("db-02", disk) + MIB;
-            assertThat(sandbox.world().snapshotSha256(ami.blockDevices().get(disk - 1).snapshotId(), length))
-                    .as("snapshot of disk " + disk).isEqualTo(sandbox.world().vmDiskSha256("db-02", disk, length));
+            long length = sandbox.world().vcenter().vmDiskContentBytes("db-02", disk) + MIB;
+            assertThat(sandbox.world().ebs().snapshotSha256(ami.blockDevices().get(disk - 1).snapshotId(), length))
+                    .as("snapshot of disk " + disk).isEqualTo(sandbox.world().vcenter().vmDiskSha256("db-02", disk, length));
         }
-        assertThat(sandbox.world().vmDiskSha256("db-02", 1, MIB)).as("the two disks differ, so the order is checked")
-                .isNotEqualTo(sandbox.world().vmDiskSha256("db-02", 2, MIB));
+        assertThat(sandbox.world().vcenter().vmDiskSha256("db-02", 1, MIB)).as("the two disks differ, so the order is checked")
+                .isNotEqualTo(sandbox.world().vcenter().vmDiskSha256("db-02", 2, MIB));
 
         // RunInstances launches the AMI with both: two volumes from the two snapshots, in order
-        Ec2Instance instance = VcenterToEc2Test.only(sandbox.world().ec2Instances().stream()
+        Ec2Instance instance = VcenterToEc2Test.only(sandbox.world().ec2().instances().stream()
                 .filter(i -> "db-02".equals(i.tags().get("Name"))).toList());
         assertThat(instance.imageId()).isEqualTo(ami.id());
         List<Volume> volumes = instance.volumeIds().stream()
-                .map(id -> sandbox.world().volumes().stream().filter(v -> v.id().equals(id)).findFirst().orElseThrow()).toList();
+                .map(id -> sandbox.world().ec2().volumes().stream().filter(v -> v.id().equals(id)).findFirst().orElseThrow()).toList();
         assertThat(volumes).extracting(Volume::device).containsExactly("/dev/sda1", "/dev/sdb");
         assertThat(volumes).extracting(Volume::snapshotId)
                 .containsExactly(ami.blockDevices().get(0).snapshotId(), ami.blockDevices().get(1).snapshotId());
@@ -143,13 +143,13 @@ class MultiDiskVmToEc2Test {
         assertThat(plan.exitCode()).as(plan.all()).isEqualTo(1);
         assertThat(plan.all()).contains("disk 'big-01.raw' is 216 GiB as uploaded (big-01.raw)", "215 GiB VM Import takes for one disk image")
                 .doesNotContain("small-01.raw' is").doesNotContain("\tat ");
-        assertThat(sandbox.world().objects("ferry-e2e-images")).as("nothing was uploaded").isEmpty();
+        assertThat(sandbox.world().s3().objects("ferry-e2e-images")).as("nothing was uploaded").isEmpty();
     }
 
     @Test
     void aVmWithSnapshotsIsPlannedWithTheWarningThatItsCurrentStateIsWhatTravels() throws Exception {
-        sandbox.world().takeVmSnapshot("db-02");
-        sandbox.world().takeVmSnapshot("db-02");
+        sandbox.world().vcenter().takeVmSnapshot("db-02");
+        sandbox.world().vcenter().takeVmSnapshot("db-02");
         Files.writeString(dir.resolve("migration.yaml"), file());
 
         CliRunner.Result plan = ferry("plan");

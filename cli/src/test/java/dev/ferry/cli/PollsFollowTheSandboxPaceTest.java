@@ -41,7 +41,7 @@ class PollsFollowTheSandboxPaceTest {
             CliRunner.Result apply = CliRunner.run(dir, environment, "apply", "review.plan");
 
             assertThat(apply.exitCode()).as(apply.all()).isZero();
-            assertThat(sandbox.world().importImageTasks()).singleElement().satisfies(task -> assertThat(task.status()).isEqualTo("completed"));
+            assertThat(sandbox.world().conversions().importImageTasks()).singleElement().satisfies(task -> assertThat(task.status()).isEqualTo("completed"));
             return new Polls(sandbox.requests().count("ec2:DescribeImportImageTasks"),
                     sandbox.requests().count("ec2:DescribeInstances") - instancesBefore);
         }

@@ -79,29 +79,29 @@ public class VcenterExportToEc2Test {
         CliRunner.Result apply = ferry("apply", "review.plan");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
 
-        ImportImageTask imported = VcenterToEc2Test.only(sandbox.world().importImageTasks());
+        ImportImageTask imported = VcenterToEc2Test.only(sandbox.world().conversions().importImageTasks());
         assertThat(imported.status()).isEqualTo("completed");
         assertThat(imported.s3Key()).isEqualTo("imports/app-02.ova");
-        Ec2Instance instance = VcenterToEc2Test.only(sandbox.world().ec2Instances().stream()
+        Ec2Instance instance = VcenterToEc2Test.only(sandbox.world().ec2().instances().stream()
                 .filter(i -> "app-02".equals(i.tags().get("Name"))).toList());
         assertThat(instance.imageId()).isEqualTo(imported.imageId());
         assertThat(instance.state()).isEqualTo(InstanceState.RUNNING);
         assertThat(instance.instanceType()).isEqualTo("t3.medium");
-        Ami backup = VcenterToEc2Test.only(sandbox.world().amis().stream().filter(ami -> instance.id().equals(ami.sourceInstanceId())).toList());
-        assertThat(sandbox.world().launchTemplate("app-02-replacement").orElseThrow().latest().imageId())
+        Ami backup = VcenterToEc2Test.only(sandbox.world().ec2().amis().stream().filter(ami -> instance.id().equals(ami.sourceInstanceId())).toList());
+        assertThat(sandbox.world().ec2().launchTemplate("app-02-replacement").orElseThrow().latest().imageId())
                 .as("the launch template points at the backup AMI").isEqualTo(backup.id());
         assertThat(sandbox.requests().count("vcenter:POST /api/vcenter/ovf/library-item")).as("one capture").isEqualTo(1);
         assertThat(sandbox.requests().count("vcenter:POST /api/content/library/item/download-session")).isPositive();
 
         // the disk in S3 is byte for byte the VM's disk as vCenter exports it
-        Map<String, String> uploaded = entries(sandbox.world().openObject(BUCKET, "imports/app-02.ova"));
-        Path reference = sandbox.world().exportVmImage("app-02", cache.resolve("reference.ova"), VmImageFormat.OVA);
+        Map<String, String> uploaded = entries(sandbox.world().s3().openObject(BUCKET, "imports/app-02.ova"));
+        Path reference = sandbox.world().vcenter().exportVmImage("app-02", cache.resolve("reference.ova"), VmImageFormat.OVA);
         Map<String, String> expected = entries(Files.newInputStream(reference));
         expected.remove("app-02.mf");   // a content library keeps the descriptor and the disks, not the manifest
         assertThat(uploaded).containsExactlyEntriesOf(expected);
         assertThat(List.copyOf(uploaded.keySet())).first().asString().endsWith(".ovf");
         assertThat(sandbox.esxi().bytesServed()).as("the disks came from the ESXi host").isGreaterThanOrEqualTo(
-                sandbox.world().object(BUCKET, "imports/app-02.ova").orElseThrow().size() - 4096);
+                sandbox.world().s3().object(BUCKET, "imports/app-02.ova").orElseThrow().size() - 4096);
 
         CliRunner.Result again = ferry("plan");
         assertThat(again.exitCode()).as(again.all()).isZero();
@@ -119,7 +119,7 @@ public class VcenterExportToEc2Test {
         assertThat(apply.exitCode()).as(apply.all()).isEqualTo(1);
         assertThat(apply.all()).contains("ESXi host 127.0.0.1:" + sandbox.esxi().baseUri().getPort(), "CN=esxi-01.sandbox.invalid", "ca_bundle")
                 .doesNotContain("\tat ");
-        assertThat(sandbox.world().objects(BUCKET)).as("nothing was uploaded").isEmpty();
+        assertThat(sandbox.world().s3().objects(BUCKET)).as("nothing was uploaded").isEmpty();
     }
 
     @Test
@@ -136,7 +136,7 @@ public class VcenterExportToEc2Test {
 
         CliRunner.Result apply = ferry(environment, "apply", "--auto-approve");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
-        assertThat(sandbox.world().object(BUCKET, "imports/app-02.ova")).isPresent();
+        assertThat(sandbox.world().s3().object(BUCKET, "imports/app-02.ova")).isPresent();
 
         Path other = Files.createDirectories(dir.resolve("insecure"));
         Files.writeString(other.resolve("migration.yaml"), exported("").replace("    password: ${env:VSPHERE_PASSWORD}\n",
@@ -149,7 +149,7 @@ public class VcenterExportToEc2Test {
 
     @Test
     void aPoweredOnVmIsRefusedUnlessTheFileAllowsAShutdown_thenItIsShutDownAndCaptured() throws IOException {
-        sandbox.world().setVmPowerState("app-02", "POWERED_ON");
+        sandbox.world().vcenter().setVmPowerState("app-02", "POWERED_ON");
         Files.writeString(dir.resolve("migration.yaml"), exported(""));
         CliRunner.Result refused = ferry("plan");
         assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
@@ -159,11 +159,11 @@ public class VcenterExportToEc2Test {
         CliRunner.Result plan = ferry("plan");
         assertThat(plan.exitCode()).as(plan.all()).isZero();
         assertThat(plan.out()).contains("ferry shuts its guest down (VMware Tools) before the capture and leaves it powered off");
-        assertThat(sandbox.world().vm("app-02").orElseThrow().powerState()).as("planning changes nothing").isEqualTo("POWERED_ON");
+        assertThat(sandbox.world().vcenter().vm("app-02").orElseThrow().powerState()).as("planning changes nothing").isEqualTo("POWERED_ON");
 
         CliRunner.Result apply = ferry("apply", "--auto-approve");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
-        assertThat(sandbox.world().vm("app-02").orElseThrow().powerState()).isEqualTo("POWERED_OFF");
+        assertThat(sandbox.world().vcenter().vm("app-02").orElseThrow().powerState()).isEqualTo("POWERED_OFF");
         assertThat(sandbox.requests().count("vcenter:POST /api/vcenter/vm/{vm}/guest/power")).isEqualTo(1);
     }
 

@@ -90,7 +90,7 @@ class VcenterToEc2Test {
     @Test
     void theExampleImportsTheVmLaunchesItBacksItUpAndExportsItBack_thenDestroyRemovesWhatItMade() throws IOException {
         Files.writeString(dir.resolve("migration.yaml"), example());
-        sandbox.world().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
+        sandbox.world().vcenter().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
 
         CliRunner.Result plan = ferry("plan", "-out", "review.plan");
         assertThat(plan.exitCode()).as(plan.all()).isZero();
@@ -100,10 +100,10 @@ class VcenterToEc2Test {
         CliRunner.Result apply = ferry("apply", "review.plan");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
 
-        ImportImageTask imported = only(sandbox.world().importImageTasks());
+        ImportImageTask imported = only(sandbox.world().conversions().importImageTasks());
         assertThat(imported.status()).isEqualTo("completed");
         assertThat(imported.s3Key()).isEqualTo("imports/app-02.ova");
-        Ec2Instance instance = only(sandbox.world().ec2Instances().stream().filter(i -> "app-02".equals(i.tags().get("Name"))).toList());
+        Ec2Instance instance = only(sandbox.world().ec2().instances().stream().filter(i -> "app-02".equals(i.tags().get("Name"))).toList());
         assertThat(instance.imageId()).isEqualTo(imported.imageId());
         assertThat(instance.state()).isEqualTo(InstanceState.RUNNING);
         assertThat(instance.subnetId()).isEqualTo("subnet-0abc1234");
@@ -111,17 +111,17 @@ class VcenterToEc2Test {
         assertThat(instance.securityGroupIds()).containsExactly("sg-0123456789abcdef0");
         assertThat(instance.instanceType()).as("app-02 has 2 vCPUs and 4 GiB; family t3").isEqualTo("t3.medium");
         assertThat(instance.tags()).containsEntry("Name", "app-02").containsEntry("migrated-from", "vcenter");
-        Ami backup = only(sandbox.world().amis().stream().filter(ami -> instance.id().equals(ami.sourceInstanceId())).toList());
+        Ami backup = only(sandbox.world().ec2().amis().stream().filter(ami -> instance.id().equals(ami.sourceInstanceId())).toList());
         assertThat(backup.state()).isEqualTo("available");
-        LaunchTemplate template = sandbox.world().launchTemplate("app-02-replacement").orElseThrow();
+        LaunchTemplate template = sandbox.world().ec2().launchTemplate("app-02-replacement").orElseThrow();
         assertThat(template.defaultVersion()).as("the latest version is the default").isEqualTo(template.latestVersion());
         assertThat(template.latest().imageId()).as("the launch template launches the backup").isEqualTo(backup.id());
         assertThat(template.latest().instanceType()).isEqualTo("t3.medium");
         assertThat(template.latest().subnetId()).isEqualTo("subnet-0abc1234");
         assertThat(template.latest().securityGroupIds()).containsExactly("sg-0123456789abcdef0");
         assertThat(template.latest().tagSpecifications().get("instance")).containsEntry("Name", "app-02").containsEntry("migrated-from", "vcenter");
-        assertThat(sandbox.world().objects(BUCKET)).extracting(S3Object::key)
-                .containsExactlyInAnyOrder("imports/app-02.ova", "exports-back/" + only(sandbox.world().instanceExportTasks()).id() + ".ova");
+        assertThat(sandbox.world().s3().objects(BUCKET)).extracting(S3Object::key)
+                .containsExactlyInAnyOrder("imports/app-02.ova", "exports-back/" + only(sandbox.world().conversions().instanceExportTasks()).id() + ".ova");
         assertThat(sandbox.requests().count("vcenter:GET /api/vcenter/vm")).as("the VM's inventory was read from vCenter").isPositive();
 
         CliRunner.Result again = ferry("plan");
@@ -130,20 +130,20 @@ class VcenterToEc2Test {
 
         CliRunner.Result destroy = ferry("destroy", "--auto-approve");
         assertThat(destroy.exitCode()).as(destroy.all()).isZero();
-        assertThat(sandbox.world().ec2Instance(instance.id()).orElseThrow().state()).isIn(InstanceState.SHUTTING_DOWN, InstanceState.TERMINATED);
-        assertThat(sandbox.world().amis()).as("the imported AMI and the backup are deregistered").noneMatch(Ami::imported)
+        assertThat(sandbox.world().ec2().instance(instance.id()).orElseThrow().state()).isIn(InstanceState.SHUTTING_DOWN, InstanceState.TERMINATED);
+        assertThat(sandbox.world().ec2().amis()).as("the imported AMI and the backup are deregistered").noneMatch(Ami::imported)
                 .noneMatch(ami -> ami.id().equals(backup.id()));
         assertThat(sandbox.world().roles()).isEmpty();
-        assertThat(sandbox.world().launchTemplates()).as("the launch template is deleted with its versions").isEmpty();
-        assertThat(sandbox.world().objects(BUCKET)).as("the uploaded image is kept (staging.cleanup: keep); the export back is deleted")
+        assertThat(sandbox.world().ec2().launchTemplates()).as("the launch template is deleted with its versions").isEmpty();
+        assertThat(sandbox.world().s3().objects(BUCKET)).as("the uploaded image is kept (staging.cleanup: keep); the export back is deleted")
                 .extracting(S3Object::key).containsExactly("imports/app-02.ova");
-        assertThat(sandbox.world().bucket(BUCKET)).as("the bucket holds the kept upload, so ferry leaves it").isPresent();
+        assertThat(sandbox.world().s3().bucket(BUCKET)).as("the bucket holds the kept upload, so ferry leaves it").isPresent();
     }
 
     @Test
     void theMarkdownPlanShowsTheEc2TypeAtItsOnDemandPrice_andThatAVmOnPremisesHasNone() throws IOException {
         Files.writeString(dir.resolve("migration.yaml"), example());
-        sandbox.world().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
+        sandbox.world().vcenter().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
 
         CliRunner.Result markdown = ferry("plan", "--markdown");
 
@@ -161,7 +161,7 @@ class VcenterToEc2Test {
     @Test
     void withoutPricesTheJourneyBPlanGoesOnAndSaysWhy_askingThePricingApiOnceAndRetryingOnceAtMost() throws IOException {
         Files.writeString(dir.resolve("migration.yaml"), example());
-        sandbox.world().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
+        sandbox.world().vcenter().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
         sandbox.faults().set("services=pricing,rate=1,statuses=500");
 
         CliRunner.Result markdown = ferry("plan", "--markdown");
@@ -231,7 +231,7 @@ class VcenterToEc2Test {
         assertThat(apply.isAlive()).as("apply was still uploading: " + Files.readString(dir.resolve("err.log"))).isTrue();
         apply.destroyForcibly().waitFor(10, TimeUnit.SECONDS);     // SIGKILL: no shutdown hook runs
         Thread.sleep(500);                                          // whatever was in flight is now stored or dropped
-        MultipartUpload pending = only(sandbox.world().multipartUploads());
+        MultipartUpload pending = only(sandbox.world().s3().multipartUploads());
         int stored = pending.parts().size();
         assertThat(sandbox.requests().successCount("s3:UploadPart")).isEqualTo(stored);
         assertThat(stored).as("the kill came during the upload").isBetween(1, parts - 1);
@@ -245,8 +245,8 @@ class VcenterToEc2Test {
         assertThat(sandbox.requests().count("s3:CreateMultipartUpload")).isEqualTo(1);
         assertThat(sandbox.requests().count("s3:ListParts")).isPositive();
         assertThat(sandbox.requests().count("s3:AbortMultipartUpload")).isZero();
-        assertThat(sandbox.world().objectSha256("ferry-e2e-images", "imports/big-01.raw")).isEqualTo(sha256(disk));
-        assertThat(sandbox.world().ec2Instances()).anySatisfy(instance -> assertThat(instance.tags()).containsEntry("ferry:address", "aws_instance.big-01"));
+        assertThat(sandbox.world().s3().objectSha256("ferry-e2e-images", "imports/big-01.raw")).isEqualTo(sha256(disk));
+        assertThat(sandbox.world().ec2().instances()).anySatisfy(instance -> assertThat(instance.tags()).containsEntry("ferry:address", "aws_instance.big-01"));
     }
 
     Process fork(String... args) throws IOException {
@@ -293,7 +293,7 @@ class VcenterToEc2Test {
                 migrations:
                 """);
         for (String name : names) {
-            sandbox.world().exportVmImage(name, dir.resolve(name + ".ova"), VmImageFormat.OVA);
+            sandbox.world().vcenter().exportVmImage(name, dir.resolve(name + ".ova"), VmImageFormat.OVA);
             file.append("  - name: ").append(name).append("\n")
                     .append("    source: { vsphere: { vm: ").append(name).append(", disk_image: ").append(name).append(".ova } }\n")
                     .append("    target: { ec2: { subnet: subnet-0abc1234, instance_type: match, family: t3 } }\n");
@@ -303,17 +303,17 @@ class VcenterToEc2Test {
         CliRunner.Result apply = ferry("apply", "--auto-approve");
 
         assertThat(apply.exitCode()).as(apply.all()).isZero();
-        List<ConversionTaskSpan> timeline = sandbox.world().conversionTimeline();
+        List<ConversionTaskSpan> timeline = sandbox.world().conversions().timeline();
         assertThat(timeline).hasSize(12).allSatisfy(span -> assertThat(span.kind()).isEqualTo("import-image"));
         assertThat(atMostAtOnce(timeline)).as("the limit was reached, never passed").isEqualTo(5)
-                .isEqualTo(sandbox.world().maxConcurrentConversionTasks());
+                .isEqualTo(sandbox.world().conversions().maxConcurrent());
         assertThat(sandbox.requests().all()).as("ferry queued the imports rather than being refused")
                 .noneMatch(request -> request.status() >= 400 && request.key().equals("ec2:ImportImage"));
-        assertThat(sandbox.world().importImageTasks()).hasSize(12).allSatisfy(task -> assertThat(task.status()).isEqualTo("completed"));
-        assertThat(sandbox.world().amis()).filteredOn(Ami::imported).hasSize(12);
-        assertThat(sandbox.world().ec2Instances()).filteredOn(instance -> instance.tags().getOrDefault("ferry:address", "").startsWith("aws_instance.vm-"))
+        assertThat(sandbox.world().conversions().importImageTasks()).hasSize(12).allSatisfy(task -> assertThat(task.status()).isEqualTo("completed"));
+        assertThat(sandbox.world().ec2().amis()).filteredOn(Ami::imported).hasSize(12);
+        assertThat(sandbox.world().ec2().instances()).filteredOn(instance -> instance.tags().getOrDefault("ferry:address", "").startsWith("aws_instance.vm-"))
                 .hasSize(12).allSatisfy(instance -> assertThat(instance.instanceType()).isEqualTo("t3.medium"));
-        assertThat(sandbox.world().objects("ferry-e2e-fleet")).as("uploads deleted once imported").isEmpty();
+        assertThat(sandbox.world().s3().objects("ferry-e2e-fleet")).as("uploads deleted once imported").isEmpty();
     }
 
     /** The most spans open at one instant, counted from the timeline itself. */
@@ -341,7 +341,7 @@ class VcenterToEc2Test {
         assertThat(garbage.exitCode()).isEqualTo(1);
         assertThat(garbage.err()).contains(ova.toString(), "is not a disk image ferry recognises").doesNotContain("\tat ");
 
-        Path whole = sandbox.world().exportVmImage("app-02", dir.resolve("whole.ova"), VmImageFormat.OVA);
+        Path whole = sandbox.world().vcenter().exportVmImage("app-02", dir.resolve("whole.ova"), VmImageFormat.OVA);
         byte[] bytes = Files.readAllBytes(whole);
         Files.write(ova, Arrays.copyOf(bytes, bytes.length / 2));
 
@@ -349,7 +349,7 @@ class VcenterToEc2Test {
 
         assertThat(truncated.exitCode()).isEqualTo(1);
         assertThat(truncated.err()).contains(ova.toString(), "is truncated").doesNotContain("\tat ");
-        assertThat(sandbox.world().buckets()).isEmpty();
+        assertThat(sandbox.world().s3().buckets()).isEmpty();
     }
 
     @Test
@@ -365,11 +365,11 @@ class VcenterToEc2Test {
         assertThat(apply.exitCode()).isEqualTo(1);
         assertThat(apply.err()).contains("aws_image_import.blank-01", "ClientError: Unknown OS / Missing OS files.").doesNotContain("\tat ");
         String state = StoredState.text(dir.resolve(".ferry/images/state.json"));
-        assertThat(sandbox.world().importImageTasks()).allSatisfy(task -> assertThat(task.status()).isEqualTo("deleted"));
-        assertThat(sandbox.world().amis()).noneMatch(Ami::imported);
-        assertThat(sandbox.world().ec2Instances()).noneMatch(instance -> instance.tags().containsKey("ferry:address"));
-        assertThat(sandbox.world().multipartUploads()).isEmpty();
-        for (S3Object object : sandbox.world().objects("ferry-e2e-images")) {
+        assertThat(sandbox.world().conversions().importImageTasks()).allSatisfy(task -> assertThat(task.status()).isEqualTo("deleted"));
+        assertThat(sandbox.world().ec2().amis()).noneMatch(Ami::imported);
+        assertThat(sandbox.world().ec2().instances()).noneMatch(instance -> instance.tags().containsKey("ferry:address"));
+        assertThat(sandbox.world().s3().multipartUploads()).isEmpty();
+        for (S3Object object : sandbox.world().s3().objects("ferry-e2e-images")) {
             assertThat(state).as("s3://%s/%s is in ferry's state", object.bucket(), object.key()).contains(object.key());
         }
         assertThat(state).contains("\"ferry-e2e-images\"");

@@ -61,7 +61,7 @@ class VcenterToEc2VerifyTest {
 
         CliRunner.Result apply = ferry("apply", "--auto-approve");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
-        Ec2Instance instance = sandbox.world().ec2Instances().stream().filter(i -> i.tags().containsKey("ferry:address"))
+        Ec2Instance instance = sandbox.world().ec2().instances().stream().filter(i -> i.tags().containsKey("ferry:address"))
                 .findFirst().orElseThrow();
         assertThat(apply.out()).contains("Verified verify.app-01: the EC2 instance " + instance.privateIp() + " answers")
                 .contains("tcp/22 answers on the EC2 instance").contains("tcp/443 answers on the EC2 instance");
@@ -79,7 +79,7 @@ class VcenterToEc2VerifyTest {
                 .contains("the boot: nothing answers")
                 .contains("do the security groups in 'target.ec2.security_groups' allow TCP 22, TCP 443 inbound")
                 .contains("Nothing was removed");
-        assertThat(sandbox.world().ec2Instances()).as("the instance stays, running")
+        assertThat(sandbox.world().ec2().instances()).as("the instance stays, running")
                 .anyMatch(i -> i.state() == InstanceState.RUNNING && i.tags().containsKey("ferry:address"));
     }
 }

@@ -119,7 +119,7 @@ class SandboxTest {
                     ec2.describeExportImageTasks(r -> r.exportImageTaskIds(exportId)).exportImageTasks().get(0)
                             .status().equals("completed"));
             assertThat(s3.headObject(r -> r.bucket(MigrationSetup.BUCKET).key(key)).contentLength())
-                    .isEqualTo(Files.size(sandbox.world().rootDiskImage("i-0e1dc0292b0ae7293")));
+                    .isEqualTo(Files.size(sandbox.world().ec2().rootDiskImage("i-0e1dc0292b0ae7293")));
 
             LinodeTestClient linode = new LinodeTestClient(sandbox);
             assertThat(linode.get("/networking/firewalls/" + firewallId).body().get("label").asText())

@@ -37,7 +37,7 @@ public final class DiskRoadBench {
         SandboxOptions options = SandboxOptions.builder().world(world).timeScale(0.0)
                 .cacheDirectory(work.resolve("sandbox-cache")).build();
         try (Sandbox sandbox = Sandbox.start(options)) {
-            Path raw = sandbox.world().rootDiskImage(instance);
+            Path raw = sandbox.world().ec2().rootDiskImage(instance);
             Files.writeString(work.resolve("migration.yaml"), """
                     apiVersion: ferry/v1
                     kind: Migration
@@ -96,10 +96,10 @@ public final class DiskRoadBench {
     }
 
     private static void check(Sandbox sandbox, Path raw) throws Exception {
-        LinodeInstance linode = sandbox.world().linodeInstances().get(0);
-        LinodeDisk disk = sandbox.world().linodeDisks(linode.id()).get(0);
+        LinodeInstance linode = sandbox.world().linode().instances().get(0);
+        LinodeDisk disk = sandbox.world().linode().disks(linode.id()).get(0);
         long volume = 8L << 30;
-        String written = sandbox.world().linodeDiskSha256(disk.id(), volume);
+        String written = sandbox.world().linode().diskSha256(disk.id(), volume);
         String source = JourneyATest.sha256(raw, volume);
         System.out.println("        the Linode disk's SHA-256 " + (written.equals(source) ? "equals" : "DIFFERS FROM")
                 + " the source volume's (" + source.substring(0, 16) + "...)");

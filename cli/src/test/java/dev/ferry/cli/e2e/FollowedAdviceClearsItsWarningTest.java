@@ -166,7 +166,7 @@ class FollowedAdviceClearsItsWarningTest {
         Ferry.Result destroyed = ferry.run(command(hint.group(2), "destroy.plan"));
         assertThat(destroyed.exitCode()).as(destroyed.toString()).isZero();
         assertThat(destroyed.out()).contains("Destroy complete!");
-        assertThat(sandbox.world().linodeInstances()).isEmpty();
+        assertThat(sandbox.world().linode().instances()).isEmpty();
     }
 
     /** The arguments of {@code ferry ...} as written in a hint, with FILE replaced by {@code file}. */

@@ -62,7 +62,7 @@ class ImportAndStateEditsTest {
 
     @Test
     void anExistingBucketImportedIsNotCreatedByTheNextPlan() throws IOException {
-        sandbox.world().createBucket(Journeys.BUCKET, "BucketOwnerEnforced");
+        sandbox.world().s3().createBucket(Journeys.BUCKET, "BucketOwnerEnforced");
         assertThat(ok("plan").out()).contains(BUCKET + " will be created");
 
         Ferry.Result imported = ok("import", BUCKET, Journeys.BUCKET);
@@ -100,7 +100,7 @@ class ImportAndStateEditsTest {
     @Test
     void aLinodeRemovedFromTheStateStaysInTheCloudThePlanCreatesOneAndImportAdoptsItAgain() throws IOException {
         ok("apply", "--auto-approve");
-        List<LinodeInstance> linodes = sandbox.world().linodeInstances();
+        List<LinodeInstance> linodes = sandbox.world().linode().instances();
         assertThat(linodes).hasSize(1);
         String id = String.valueOf(linodes.get(0).id());
 
@@ -111,7 +111,7 @@ class ImportAndStateEditsTest {
                 + " the next plan creates a new one; 'ferry import " + LINODE + " " + id + "' adopts this one again.\n"
                 + "The previous state is kept as " + stateFile().toRealPath().resolveSibling("state.json.backup") + ".\n");
         assertThat(Files.readString(stateFile().resolveSibling("state.json.backup"))).contains(LINODE);
-        assertThat(sandbox.world().linodeInstances()).extracting(LinodeInstance::id).containsExactly(linodes.get(0).id());
+        assertThat(sandbox.world().linode().instances()).extracting(LinodeInstance::id).containsExactly(linodes.get(0).id());
         assertThat(ok("state", "list").out()).doesNotContain(LINODE);
         assertThat(ok("plan").out()).contains(LINODE + " will be created");
         assertThat(fails("state", "rm", LINODE).err()).isEqualTo("Error: no resource " + LINODE
@@ -148,13 +148,13 @@ class ImportAndStateEditsTest {
         assertThat(plan.out()).as(plan.toString())
                 .doesNotContain("linode_instance.web-02 will be", "linode_instance.web-02 must be", "will be destroyed", "will be created")
                 .contains("Plan: 0 to add, ", " to change, 0 to destroy.");
-        assertThat(sandbox.world().linodeInstances()).hasSize(1);
+        assertThat(sandbox.world().linode().instances()).hasSize(1);
     }
 
     @Test
     void stateMvRefusesATakenAddressAnotherTypeAndAHeldLock() throws IOException {
         ok("apply", "--auto-approve");
-        String id = String.valueOf(sandbox.world().linodeInstances().get(0).id());
+        String id = String.valueOf(sandbox.world().linode().instances().get(0).id());
         ok("state", "mv", LINODE, "linode_instance.spare");
         ok("import", LINODE, id);
 

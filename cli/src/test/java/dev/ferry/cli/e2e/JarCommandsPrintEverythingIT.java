@@ -213,12 +213,12 @@ class JarCommandsPrintEverythingIT {
         assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
         List<JsonNode> destroyed = JsonEvents.parse(destroy.out());
         assertThat(destroyed.get(destroyed.size() - 1).path("operation").asText()).isEqualTo("destroy");
-        assertThat(sandbox.world().linodeInstances()).isEmpty();
+        assertThat(sandbox.world().linode().instances()).isEmpty();
     }
 
     @Test
     void importStateMvAndStateRmPrintWhatTheyDidAsTheirOwnProcess() throws Exception {
-        sandbox.world().createBucket(Journeys.BUCKET, "BucketOwnerEnforced");
+        sandbox.world().s3().createBucket(Journeys.BUCKET, "BucketOwnerEnforced");
         // The export road plans the staging bucket, which is what is imported here.
         java.nio.file.Files.writeString(dir.resolve("migration.yaml"), Journeys.exampleFile().replace("via: snapshot", "via: export"));
         Path state = dir.toRealPath().resolve(".ferry/web-tier/state.json");
@@ -244,7 +244,7 @@ class JarCommandsPrintEverythingIT {
                 + "ferry no longer manages it, and nothing was deleted: it still exists in the cloud. If the file still declares it, the"
                 + " next plan creates a new one; 'ferry import aws_s3_bucket.kept " + Journeys.BUCKET + "' adopts this one again.\n"
                 + "The previous state is kept as " + backup + ".\n");
-        assertThat(sandbox.world().bucket(Journeys.BUCKET)).isPresent();
+        assertThat(sandbox.world().s3().bucket(Journeys.BUCKET)).isPresent();
 
         Ferry.Result gone = jar.run("state", "rm", "aws_s3_bucket.kept");
         assertThat(gone.exitCode()).isEqualTo(1);

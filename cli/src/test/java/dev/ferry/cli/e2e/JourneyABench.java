@@ -98,11 +98,11 @@ public final class JourneyABench {
         double image = World.LINODE_IMAGE_CREATING_DURATION.toNanos() / 1e9 * timeScale;
         double linode = (World.LINODE_PROVISIONING_DURATION.plus(World.LINODE_BOOTING_DURATION)).toNanos() / 1e9 * timeScale;
         double bound = ami + rounds * export + image + linode;
-        List<ConversionTaskSpan> exports = new ArrayList<>(sandbox.world().conversionTimeline());
+        List<ConversionTaskSpan> exports = new ArrayList<>(sandbox.world().conversions().timeline());
         exports.sort((a, b) -> a.start().compareTo(b.start()));
         System.out.printf("apply of %d migrations at time scale %s in %d process%s: exit %d; %d Linodes, %d images%n", migrations,
                 timeScale, shards, shards == 1 ? "" : "es (--shard I/" + shards + ")", exit,
-                sandbox.world().linodeInstances().size(), sandbox.world().linodeImages().size());
+                sandbox.world().linode().instances().size(), sandbox.world().linode().images().size());
         Instant firstCreate = requests.stream().filter(r -> r.key().equals("ec2:CreateImage")).map(LoggedRequest::time)
                 .findFirst().orElse(first);
         System.out.printf("  makespan %.2f s (first to last API request; the plan's reads take the first %.2f s, until the first"
@@ -110,7 +110,7 @@ public final class JourneyABench {
         System.out.printf("  lower bound %.2f s = AMI %.2f + ceil(%d/5)=%d export rounds x %.2f + Linode image %.2f + Linode %.2f"
                 + " (upload taken as 0); makespan / bound = %.2f%n", bound, ami, migrations, rounds, export, image, linode, makespan / bound);
         System.out.printf("  exports: %d, at most %d at once; started at (s after the first request):", exports.size(),
-                sandbox.world().maxConcurrentConversionTasks());
+                sandbox.world().conversions().maxConcurrent());
         for (ConversionTaskSpan span : exports) {
             System.out.printf(" %.2f", Duration.between(first, span.start()).toNanos() / 1e9);
         }

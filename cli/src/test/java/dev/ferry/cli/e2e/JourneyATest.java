@@ -72,8 +72,8 @@ class JourneyATest {
                 .contains("road: snapshot (source.ec2.via: snapshot)")
                 .contains("reads up to the volume size (5 GiB)")
                 .doesNotContain("aws_image_export").doesNotContain("aws_s3_bucket").doesNotContain("aws_iam_role");
-        assertThat(sandbox.world().amis()).as("plan changes nothing").isEmpty();
-        assertThat(sandbox.world().linodeInstances()).isEmpty();
+        assertThat(sandbox.world().ec2().amis()).as("plan changes nothing").isEmpty();
+        assertThat(sandbox.world().linode().instances()).isEmpty();
         String plannedType = plannedType(plan.out());
 
         Ferry.Result apply = ferry.run("apply", "--auto-approve");
@@ -81,23 +81,23 @@ class JourneyATest {
         assertThat(apply.out()).contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed.");
 
         LinodeInstance linode = checkTheLinode(plannedType);
-        LinodeImage image = sandbox.world().linodeImage(linode.image()).orElseThrow();
+        LinodeImage image = sandbox.world().linode().image(linode.image()).orElseThrow();
         // the snapshot holds the whole volume: the disk's bytes, then zeros up to the volume's size
-        long volumeBytes = sandbox.world().volumes().stream()
-                .filter(v -> v.id().equals(sandbox.world().ec2Instance(Journeys.INSTANCE).orElseThrow().volumeIds().get(0)))
+        long volumeBytes = sandbox.world().ec2().volumes().stream()
+                .filter(v -> v.id().equals(sandbox.world().ec2().instance(Journeys.INSTANCE).orElseThrow().volumeIds().get(0)))
                 .findFirst().orElseThrow().sizeGiB() * (1L << 30);
         assertThat(image.upload().rawSha256()).as("the Linode image holds exactly the instance's root volume")
-                .isEqualTo(sha256(sandbox.world().rootDiskImage(Journeys.INSTANCE), volumeBytes));
+                .isEqualTo(sha256(sandbox.world().ec2().rootDiskImage(Journeys.INSTANCE), volumeBytes));
 
         // only the written blocks were read, once each: no export, no bucket, no object
         long written = writtenBlocksOfTheRootDisk();
         assertThat(sandbox.requests().successCount("ebs:GetSnapshotBlock")).isEqualTo(written);
         assertThat(sandbox.requests().count("ebs:GetSnapshotBlock")).isLessThanOrEqualTo((long) Math.ceil(written * 1.05));
-        assertThat(sandbox.world().exportImageTasks()).isEmpty();
-        assertThat(sandbox.world().buckets()).isEmpty();
+        assertThat(sandbox.world().conversions().exportImageTasks()).isEmpty();
+        assertThat(sandbox.world().s3().buckets()).isEmpty();
         assertThat(sandbox.requests().count("iam:CreateRole")).isZero();
-        assertThat(sandbox.world().amis()).as("the staging AMI is deregistered (delete-after-import)").isEmpty();
-        assertThat(sandbox.world().snapshots()).as("with its snapshots").isEmpty();
+        assertThat(sandbox.world().ec2().amis()).as("the staging AMI is deregistered (delete-after-import)").isEmpty();
+        assertThat(sandbox.world().ec2().snapshots()).as("with its snapshots").isEmpty();
 
         planAgainAndDestroy(before);
     }
@@ -117,14 +117,14 @@ class JourneyATest {
         assertThat(apply.out()).contains("Apply complete! Resources: 8 added, 0 changed, 0 destroyed.");
 
         LinodeInstance linode = checkTheLinode(plannedType);
-        LinodeImage image = sandbox.world().linodeImage(linode.image()).orElseThrow();
+        LinodeImage image = sandbox.world().linode().image(linode.image()).orElseThrow();
         assertThat(image.upload().rawSha256()).as("the Linode image holds exactly the instance's root disk")
-                .isEqualTo(sha256(sandbox.world().rootDiskImage(Journeys.INSTANCE)));
+                .isEqualTo(sha256(sandbox.world().ec2().rootDiskImage(Journeys.INSTANCE)));
         assertThat(sandbox.requests().count("ebs:GetSnapshotBlock")).isZero();
-        assertThat(sandbox.world().amis()).as("the staging AMI is deregistered (delete-after-import)").isEmpty();
-        assertThat(sandbox.world().snapshots()).as("with its snapshots").isEmpty();
-        assertThat(sandbox.world().objects(Journeys.BUCKET)).as("the exported object is deleted").isEmpty();
-        assertThat(sandbox.world().exportImageTasks()).hasSize(1);
+        assertThat(sandbox.world().ec2().amis()).as("the staging AMI is deregistered (delete-after-import)").isEmpty();
+        assertThat(sandbox.world().ec2().snapshots()).as("with its snapshots").isEmpty();
+        assertThat(sandbox.world().s3().objects(Journeys.BUCKET)).as("the exported object is deleted").isEmpty();
+        assertThat(sandbox.world().conversions().exportImageTasks()).hasSize(1);
 
         planAgainAndDestroy(before);
     }
@@ -132,15 +132,15 @@ class JourneyATest {
     private LinodeInstance checkTheLinode(String plannedType) throws IOException {
         LinodeInstance linode = theLinode();
         assertThat(linode.type()).as("the type the plan showed").isEqualTo(plannedType);
-        assertTypeMatches(linode.type(), sandbox.world().ec2Instance(Journeys.INSTANCE).orElseThrow());
+        assertTypeMatches(linode.type(), sandbox.world().ec2().instance(Journeys.INSTANCE).orElseThrow());
         assertThat(linode.status()).isEqualTo("running");
         assertThat(linode.region()).isEqualTo("us-lax");
         assertThat(linode.label()).isEqualTo("migrated-from-aws-ec2");
         assertThat(linode.tags()).contains("migrated");
         assertFirewallTranslatedAndAttached(linode);
-        LinodeImage image = sandbox.world().linodeImage(linode.image()).orElseThrow();
+        LinodeImage image = sandbox.world().linode().image(linode.image()).orElseThrow();
         assertThat(image.status()).isEqualTo("available");
-        assertThat(sandbox.world().linodeImages()).hasSize(1);
+        assertThat(sandbox.world().linode().images()).hasSize(1);
         return linode;
     }
 
@@ -148,7 +148,7 @@ class JourneyATest {
     private long writtenBlocksOfTheRootDisk() throws IOException {
         byte[] block = new byte[512 * 1024];
         long written = 0;
-        try (InputStream in = Files.newInputStream(sandbox.world().rootDiskImage(Journeys.INSTANCE))) {
+        try (InputStream in = Files.newInputStream(sandbox.world().ec2().rootDiskImage(Journeys.INSTANCE))) {
             int n;
             while ((n = in.readNBytes(block, 0, block.length)) > 0) {
                 for (int i = 0; i < n; i++) {
@@ -200,7 +200,7 @@ class JourneyATest {
     }
 
     private LinodeInstance theLinode() {
-        List<LinodeInstance> linodes = sandbox.world().linodeInstances();
+        List<LinodeInstance> linodes = sandbox.world().linode().instances();
         assertThat(linodes).hasSize(1);
         return linodes.get(0);
     }
@@ -210,7 +210,7 @@ class JourneyATest {
      * own rules, and protects the new Linode.
      */
     private void assertFirewallTranslatedAndAttached(LinodeInstance linode) throws IOException {
-        List<Firewall> firewalls = sandbox.world().firewalls();
+        List<Firewall> firewalls = sandbox.world().linode().firewalls();
         assertThat(firewalls).hasSize(1);
         Firewall firewall = firewalls.get(0);
         assertThat(firewall.devices()).as("attached to the Linode")
@@ -224,8 +224,8 @@ class JourneyATest {
         assertThat(firewall.rules().outbound()).isEmpty();
 
         List<SecurityGroupRule> groupRules = new ArrayList<>();
-        for (String group : sandbox.world().ec2Instance(Journeys.INSTANCE).orElseThrow().securityGroupIds()) {
-            groupRules.addAll(sandbox.world().securityGroup(group).orElseThrow().rules());
+        for (String group : sandbox.world().ec2().instance(Journeys.INSTANCE).orElseThrow().securityGroupIds()) {
+            groupRules.addAll(sandbox.world().ec2().securityGroup(group).orElseThrow().rules());
         }
         List<JsonNode> fileRules = fileRules();
         List<FirewallRule> inbound = firewall.rules().inbound();

@@ -37,17 +37,17 @@ class JourneyAUnderFaultsTest {
             assertThat(apply.exitCode()).as(apply.toString()).isZero();
             // the snapshot road makes few requests (no bucket, no export, no multipart upload): a handful of faults
             assertThat(sandbox.faults().injectedCount()).as("faults were injected").isPositive();
-            assertThat(sandbox.world().linodeInstances()).hasSize(1);
-            assertThat(sandbox.world().firewalls()).hasSize(1);
-            assertThat(sandbox.world().linodeImages()).filteredOn(i -> !i.status().equals("failed")).hasSize(1);
-            LinodeImage image = sandbox.world().linodeImage(sandbox.world().linodeInstances().get(0).image()).orElseThrow();
-            long volumeBytes = sandbox.world().volumes().stream()
-                    .filter(v -> v.id().equals(sandbox.world().ec2Instance(Journeys.INSTANCE).orElseThrow().volumeIds().get(0)))
+            assertThat(sandbox.world().linode().instances()).hasSize(1);
+            assertThat(sandbox.world().linode().firewalls()).hasSize(1);
+            assertThat(sandbox.world().linode().images()).filteredOn(i -> !i.status().equals("failed")).hasSize(1);
+            LinodeImage image = sandbox.world().linode().image(sandbox.world().linode().instances().get(0).image()).orElseThrow();
+            long volumeBytes = sandbox.world().ec2().volumes().stream()
+                    .filter(v -> v.id().equals(sandbox.world().ec2().instance(Journeys.INSTANCE).orElseThrow().volumeIds().get(0)))
                     .findFirst().orElseThrow().sizeGiB() * (1L << 30);
             assertThat(image.upload().rawSha256())
-                    .isEqualTo(JourneyATest.sha256(sandbox.world().rootDiskImage(Journeys.INSTANCE), volumeBytes));
-            assertThat(sandbox.world().amis()).isEmpty();
-            assertThat(sandbox.world().objects(Journeys.BUCKET)).isEmpty();
+                    .isEqualTo(JourneyATest.sha256(sandbox.world().ec2().rootDiskImage(Journeys.INSTANCE), volumeBytes));
+            assertThat(sandbox.world().ec2().amis()).isEmpty();
+            assertThat(sandbox.world().s3().objects(Journeys.BUCKET)).isEmpty();
 
             Ferry.Result plan = ferry.run("plan", "--detailed-exitcode");
             assertThat(plan.exitCode()).as(plan.toString()).isZero();

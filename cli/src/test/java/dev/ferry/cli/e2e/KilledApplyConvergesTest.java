@@ -59,7 +59,7 @@ class KilledApplyConvergesTest {
             int killed = 0;
             for (int k = 1; k <= KILLS; k++) {
                 long moment = Math.max(1, Math.round((double) k * journey / (KILLS + 1)));
-                Set<String> exportsBefore = ids(sandbox.world().exportImageTasks());
+                Set<String> exportsBefore = ids(sandbox.world().conversions().exportImageTasks());
                 long imagesBefore = sandbox.requests().successCount("ec2:CreateImage");
                 long t0 = System.nanoTime();
                 String killedAt = killAt(dir, ferry, sandbox, moment);
@@ -78,19 +78,19 @@ class KilledApplyConvergesTest {
                 long t2 = System.nanoTime();
                 assertThat(resumed.exitCode()).as(log + "\n" + resumed).isZero();
                 String round = "after " + log.get(log.size() - 1);
-                assertThat(sandbox.world().amis()).as(round + ": staging AMI cleaned up").isEmpty();
-                assertThat(sandbox.world().objects(Journeys.BUCKET)).as(round + ": exported object cleaned up").isEmpty();
-                Set<String> exports = ids(sandbox.world().exportImageTasks());
+                assertThat(sandbox.world().ec2().amis()).as(round + ": staging AMI cleaned up").isEmpty();
+                assertThat(sandbox.world().s3().objects(Journeys.BUCKET)).as(round + ": exported object cleaned up").isEmpty();
+                Set<String> exports = ids(sandbox.world().conversions().exportImageTasks());
                 exports.removeAll(exportsBefore);
                 // the example takes the snapshot road: no export task, and one AMI (with its snapshot) per round
                 assertThat(exports).as(round + ": export tasks started").isEmpty();
                 assertThat(sandbox.requests().successCount("ec2:CreateImage") - imagesBefore)
                         .as(round + ": AMIs made\n" + Files.readString(dir.resolve("out.log")) + "\n-- resumed:\n" + resumed.out())
                         .isEqualTo(1);
-                assertThat(sandbox.world().linodeImages().stream().filter(i -> !i.status().equals("failed")).map(LinodeImage::id))
+                assertThat(sandbox.world().linode().images().stream().filter(i -> !i.status().equals("failed")).map(LinodeImage::id))
                         .as(round + ": Linode images").hasSize(1);
-                assertThat(sandbox.world().firewalls()).as(round + ": firewalls").hasSize(1);
-                assertThat(sandbox.world().linodeInstances()).as(round + ": Linodes").hasSize(1);
+                assertThat(sandbox.world().linode().firewalls()).as(round + ": firewalls").hasSize(1);
+                assertThat(sandbox.world().linode().instances()).as(round + ": Linodes").hasSize(1);
                 assertThat(sandbox.world().roles()).as(round + ": no vmimport role on the snapshot road").isEmpty();
                 Ferry.Result plan = ferry.run("plan", "--detailed-exitcode");
                 assertThat(plan.exitCode()).as(round + "\n" + plan).isZero();

@@ -61,7 +61,7 @@ class KilledDiskRoadConvergesTest {
                     """.formatted(INSTANCE));
             Ferry ferry = Ferry.in(dir, sandbox, Journeys.distinctiveSecret("Root-"));
             WorldSnapshot pristine = WorldSnapshot.of(sandbox.world());
-            String source = JourneyATest.sha256(sandbox.world().rootDiskImage(INSTANCE), 1L << 30);
+            String source = JourneyATest.sha256(sandbox.world().ec2().rootDiskImage(INSTANCE), 1L << 30);
 
             long before = requests(sandbox);
             Process whole = fork(dir, ferry, "apply", "--auto-approve");
@@ -82,14 +82,14 @@ class KilledDiskRoadConvergesTest {
 
                 Ferry.Result resumed = ferry.run("apply", "--auto-approve");
                 assertThat(resumed.exitCode()).as(log + "\n" + resumed).isZero();
-                assertThat(sandbox.world().linodeInstances()).as(round + ": Linodes").hasSize(1);
-                LinodeInstance linode = sandbox.world().linodeInstances().get(0);
+                assertThat(sandbox.world().linode().instances()).as(round + ": Linodes").hasSize(1);
+                LinodeInstance linode = sandbox.world().linode().instances().get(0);
                 assertThat(linode.status()).as(round).isEqualTo("running");
-                List<LinodeDisk> disks = sandbox.world().linodeDisks(linode.id());
+                List<LinodeDisk> disks = sandbox.world().linode().disks(linode.id());
                 assertThat(disks).as(round + ": one raw disk, no helper").singleElement()
                         .extracting(LinodeDisk::filesystem).isEqualTo("raw");
-                assertThat(sandbox.world().linodeDiskSha256(disks.get(0).id(), 1L << 30)).as(round).isEqualTo(source);
-                assertThat(sandbox.world().linodeConfigs(linode.id())).as(round + ": the direct-disk config only")
+                assertThat(sandbox.world().linode().diskSha256(disks.get(0).id(), 1L << 30)).as(round).isEqualTo(source);
+                assertThat(sandbox.world().linode().configs(linode.id())).as(round + ": the direct-disk config only")
                         .singleElement().satisfies(c -> assertThat(c.kernel()).isEqualTo("linode/direct-disk"));
                 Ferry.Result plan = ferry.run("plan", "--detailed-exitcode");
                 assertThat(plan.exitCode()).as(round + "\n" + plan).isZero();

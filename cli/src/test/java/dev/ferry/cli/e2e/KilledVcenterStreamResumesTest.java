@@ -93,8 +93,8 @@ class KilledVcenterStreamResumesTest {
             sandbox.faults().clear();
 
             assertThat(sandbox.requests().count("vcenter:POST /api/vcenter/ovf/library-item")).as("the killed apply captured").isEqualTo(1);
-            MultipartUpload pending = sandbox.world().multipartUploads().stream().filter(u -> u.key().equals(KEY)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no upload under way at the kill: " + sandbox.world().multipartUploads()));
+            MultipartUpload pending = sandbox.world().s3().multipartUploads().stream().filter(u -> u.key().equals(KEY)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no upload under way at the kill: " + sandbox.world().s3().multipartUploads()));
             int stored = pending.parts().size();
             long sentBeforeResume = sandbox.requests().successCount("s3:UploadPart");
             assertThat(sentBeforeResume).as("every part S3 took is one it holds").isEqualTo(stored);
@@ -107,7 +107,7 @@ class KilledVcenterStreamResumesTest {
             assertThat(sandbox.requests().count("vcenter:POST /api/vcenter/ovf/library-item")).as("no second capture").isEqualTo(1);
             assertThat(sandbox.requests().count("s3:CreateMultipartUpload")).as("the same upload, continued").isEqualTo(1);
             assertThat(sandbox.requests().count("s3:AbortMultipartUpload")).isZero();
-            long ovaSize = sandbox.world().object(BUCKET, KEY).orElseThrow().size();
+            long ovaSize = sandbox.world().s3().object(BUCKET, KEY).orElseThrow().size();
             int parts = (int) ((ovaSize + PART - 1) / PART);
             assertThat(parts).as("the OVA takes several parts").isGreaterThan(stored).isGreaterThanOrEqualTo(5);
             long sentAfterResume = sandbox.requests().successCount("s3:UploadPart") - sentBeforeResume;
@@ -117,12 +117,12 @@ class KilledVcenterStreamResumesTest {
 
             System.out.printf("killed with %d of %d parts in S3; the resume sent %d%n", stored, parts, sentAfterResume);
 
-            Map<String, String> uploaded = VcenterExportToEc2Test.entries(sandbox.world().openObject(BUCKET, KEY));
-            Path reference = sandbox.world().exportVmImage("app-02", cache.resolve("reference.ova"), VmImageFormat.OVA);
+            Map<String, String> uploaded = VcenterExportToEc2Test.entries(sandbox.world().s3().openObject(BUCKET, KEY));
+            Path reference = sandbox.world().vcenter().exportVmImage("app-02", cache.resolve("reference.ova"), VmImageFormat.OVA);
             Map<String, String> expected = VcenterExportToEc2Test.entries(Files.newInputStream(reference));
             expected.remove("app-02.mf");   // a content library keeps the descriptor and the disks, not the manifest
             assertThat(uploaded).containsExactlyEntriesOf(expected);
-            assertThat(sandbox.world().ec2Instances().stream().filter(i -> "app-02".equals(i.tags().get("Name"))))
+            assertThat(sandbox.world().ec2().instances().stream().filter(i -> "app-02".equals(i.tags().get("Name"))))
                     .as("one instance").hasSize(1);
 
             Ferry.Result plan = ferry.run("plan", "--detailed-exitcode");

@@ -45,14 +45,14 @@ class ManyMigrationsTest {
 
             assertThat(apply.exitCode()).as(apply.toString()).isZero();
             assertThat(apply.out()).contains("Resources: " + (3 + 5 * MIGRATIONS) + " added");
-            List<LinodeInstance> linodes = sandbox.world().linodeInstances();
+            List<LinodeInstance> linodes = sandbox.world().linode().instances();
             assertThat(linodes).hasSize(MIGRATIONS);
-            assertThat(sandbox.world().firewalls()).hasSize(MIGRATIONS);
+            assertThat(sandbox.world().linode().firewalls()).hasSize(MIGRATIONS);
             for (Map.Entry<String, String> migration : instances.entrySet()) {
                 LinodeInstance linode = linodes.stream().filter(l -> l.label().equals(migration.getKey())).findFirst().orElseThrow();
-                LinodeImage image = sandbox.world().linodeImage(linode.image()).orElseThrow();
+                LinodeImage image = sandbox.world().linode().image(linode.image()).orElseThrow();
                 assertThat(image.upload().rawSha256()).as(migration.getKey() + " carries its own disk")
-                        .isEqualTo(JourneyATest.sha256(sandbox.world().rootDiskImage(migration.getValue())));
+                        .isEqualTo(JourneyATest.sha256(sandbox.world().ec2().rootDiskImage(migration.getValue())));
             }
 
             assertThat(sandbox.requests().count("iam:CreateRole")).as("one vmimport role for all").isEqualTo(1);
@@ -60,16 +60,16 @@ class ManyMigrationsTest {
             assertThat(sandbox.requests().count("s3:CreateBucket")).isEqualTo(1);
             assertThat(sandbox.requests().count("s3:PutBucketPolicy")).as("one bucket policy for all").isEqualTo(1);
 
-            List<ConversionTaskSpan> exports = sandbox.world().conversionTimeline().stream()
+            List<ConversionTaskSpan> exports = sandbox.world().conversions().timeline().stream()
                     .filter(span -> span.kind().equals("export-image")).toList();
             assertThat(exports).hasSize(MIGRATIONS);
             assertThat(sandbox.requests().successCount("ec2:ExportImage")).isEqualTo(MIGRATIONS);
-            assertThat(sandbox.world().maxConcurrentConversionTasks()).as("exports ran together, five at most")
+            assertThat(sandbox.world().conversions().maxConcurrent()).as("exports ran together, five at most")
                     .isEqualTo(5);
             assertThat(sandbox.requests().count("ec2:ExportImage")).as("the sixth waited its turn instead of being refused")
                     .isEqualTo(MIGRATIONS);
-            assertThat(sandbox.world().amis()).isEmpty();
-            assertThat(sandbox.world().buckets()).isEmpty();
+            assertThat(sandbox.world().ec2().amis()).isEmpty();
+            assertThat(sandbox.world().s3().buckets()).isEmpty();
 
             Ferry.Result plan = ferry.run("plan", "--detailed-exitcode");
             assertThat(plan.exitCode()).as(plan.toString()).isZero();

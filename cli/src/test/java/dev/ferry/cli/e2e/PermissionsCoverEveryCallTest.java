@@ -179,7 +179,7 @@ class PermissionsCoverEveryCallTest {
     void journeyBFromVsphereToEc2WithBackupLaunchTemplateAndExportBack() throws IOException {
         sandbox = Sandbox.start(Journeys.sandbox().build());
         Files.writeString(dir.resolve("migration.yaml"), Files.readString(Journeys.repositoryRoot().resolve("plans/examples/vcenter-to-ec2.yaml")));
-        sandbox.world().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
+        sandbox.world().vcenter().exportVmImage("app-02", dir.resolve("exports/app-02.ova"), VmImageFormat.OVA);
         Ferry ferry = Ferry.in(dir, sandbox, Journeys.distinctiveSecret("Root-"))
                 .with(VsphereProvider.ENDPOINT_VARIABLE, sandbox.vcenterUrl().toString());
         Printed printed = journey(ferry);
@@ -193,7 +193,7 @@ class PermissionsCoverEveryCallTest {
     @Test
     void remoteStateInS3() throws IOException {
         sandbox = Sandbox.start(Journeys.sandbox().world(Journeys.smallRootWorld()).build());
-        sandbox.world().createBucket(RemoteStateTest.STATE_BUCKET, "BucketOwnerEnforced");
+        sandbox.world().s3().createBucket(RemoteStateTest.STATE_BUCKET, "BucketOwnerEnforced");
         Files.writeString(dir.resolve("migration.yaml"), Journeys.exampleFile() + "\nstate:\n  s3: {bucket: " + RemoteStateTest.STATE_BUCKET
                 + ", key: " + RemoteStateTest.KEY + "}\n");
         Printed printed = journey(Ferry.in(dir, sandbox, Journeys.distinctiveSecret("Root-")));

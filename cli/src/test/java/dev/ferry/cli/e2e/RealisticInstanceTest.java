@@ -76,7 +76,7 @@ class RealisticInstanceTest {
         String all = plan.out() + plan.err();
         assertThat(plan.exitCode()).as(plan.toString()).isNotZero();
         assertThat(all).contains("8 GiB").contains("target.linode.via: disk");
-        assertThat(sandbox.world().amis()).as("a refused plan makes nothing").isEmpty();
+        assertThat(sandbox.world().ec2().amis()).as("a refused plan makes nothing").isEmpty();
     }
 
     @Test
@@ -92,24 +92,24 @@ class RealisticInstanceTest {
 
         Ferry.Result apply = ferry.run("apply", "--auto-approve");
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
-        LinodeInstance linode = sandbox.world().linodeInstances().get(0);
+        LinodeInstance linode = sandbox.world().linode().instances().get(0);
         assertThat(linode.status()).isEqualTo("running");
-        List<LinodeDisk> disks = sandbox.world().linodeDisks(linode.id());
+        List<LinodeDisk> disks = sandbox.world().linode().disks(linode.id());
         assertThat(disks).as("only the raw disk is left").singleElement().extracting(LinodeDisk::filesystem).isEqualTo("raw");
         long volume = 8L << 30;
-        assertThat(sandbox.world().linodeDiskSha256(disks.get(0).id(), volume))
+        assertThat(sandbox.world().linode().diskSha256(disks.get(0).id(), volume))
                 .as("the Linode disk holds the whole 8 GiB volume")
-                .isEqualTo(JourneyATest.sha256(sandbox.world().rootDiskImage(instance), volume));
-        assertThat(sandbox.world().linodeConfigs(linode.id())).singleElement()
+                .isEqualTo(JourneyATest.sha256(sandbox.world().ec2().rootDiskImage(instance), volume));
+        assertThat(sandbox.world().linode().configs(linode.id())).singleElement()
                 .satisfies(config -> assertThat(config.kernel()).isEqualTo("linode/direct-disk"));
-        assertThat(sandbox.world().firewalls().get(0).devices()).extracting(d -> d.entityId()).containsExactly(linode.id());
+        assertThat(sandbox.world().linode().firewalls().get(0).devices()).extracting(d -> d.entityId()).containsExactly(linode.id());
 
         Ferry.Result again = ferry.run("plan", "--detailed-exitcode");
         assertThat(again.exitCode()).as(again.toString()).isZero();
 
         Ferry.Result destroy = ferry.run("destroy", "--auto-approve");
         assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
-        assertThat(sandbox.world().linodeInstances()).isEmpty();
+        assertThat(sandbox.world().linode().instances()).isEmpty();
     }
 
     @Test

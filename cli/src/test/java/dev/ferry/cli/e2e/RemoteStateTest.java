@@ -31,7 +31,7 @@ class RemoteStateTest {
     @BeforeEach
     void start() throws IOException {
         sandbox = Sandbox.start(Journeys.sandbox().build());
-        sandbox.world().createBucket(STATE_BUCKET, "BucketOwnerEnforced");
+        sandbox.world().s3().createBucket(STATE_BUCKET, "BucketOwnerEnforced");
         String file = Journeys.exampleFile() + "\nstate:\n  s3: {bucket: " + STATE_BUCKET + ", key: " + KEY + "}\n";
         Files.writeString(dir.resolve("migration.yaml"), file);
         ferry = Ferry.in(dir, sandbox, Journeys.distinctiveSecret("Root-"));
@@ -47,7 +47,7 @@ class RemoteStateTest {
     }
 
     String remoteState(String key) throws IOException {
-        try (var in = sandbox.world().openObject(STATE_BUCKET, key)) {
+        try (var in = sandbox.world().s3().openObject(STATE_BUCKET, key)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -56,12 +56,12 @@ class RemoteStateTest {
     void anApplyKeepsItsStateInS3AndAPlanAfterwardsHasNoChanges() throws IOException {
         Ferry.Result applied = ferry.run("apply", "--auto-approve");
         assertThat(applied.exitCode()).as(applied.toString()).isZero();
-        assertThat(sandbox.world().linodeInstances()).hasSize(1);
+        assertThat(sandbox.world().linode().instances()).hasSize(1);
         assertThat(remoteState()).as("the manifest").contains("\"migration\" : \"web-tier\"").contains("\"format_version\" : 2");
         assertThat(remoteState("web-tier/state.d/migrations/web-01.json")).as("the migration's own object")
                 .contains("\"part\":\"web-01\"").contains("linode_instance.web-01");
         assertThat(dir.resolve(".ferry/web-tier/state.json")).doesNotExist();
-        assertThat(sandbox.world().object(STATE_BUCKET, KEY + ".lock")).as("the lock is released").isEmpty();
+        assertThat(sandbox.world().s3().object(STATE_BUCKET, KEY + ".lock")).as("the lock is released").isEmpty();
 
         Ferry.Result plan = ferry.run("plan");
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
@@ -78,18 +78,18 @@ class RemoteStateTest {
         // The first run: ferry's own lock object, as a run on another machine leaves it while it applies.
         String lock = "{\"id\":\"6f1c2a9e-0000-4000-8000-000000000001\",\"holder\":\"ci@runner-7\",\"pid\":4242,"
                 + "\"host\":\"runner-7\",\"operation\":\"apply\",\"created\":\"2026-01-02T03:04:05Z\"}";
-        sandbox.world().putObject(STATE_BUCKET, KEY + ".lock", lock.getBytes(StandardCharsets.UTF_8));
+        sandbox.world().s3().putObject(STATE_BUCKET, KEY + ".lock", lock.getBytes(StandardCharsets.UTF_8));
 
         Ferry.Result second = ferry.run("apply", "--auto-approve");
         assertThat(second.exitCode()).as(second.toString()).isEqualTo(1);
         assertThat(second.err()).contains("the state is locked by ci@runner-7 (pid 4242, running 'ferry apply'")
                 .contains("ferry force-unlock 6f1c2a9e-0000-4000-8000-000000000001");
-        assertThat(sandbox.world().linodeInstances()).as("nothing was changed").isEmpty();
-        assertThat(sandbox.world().object(STATE_BUCKET, KEY)).isEmpty();
+        assertThat(sandbox.world().linode().instances()).as("nothing was changed").isEmpty();
+        assertThat(sandbox.world().s3().object(STATE_BUCKET, KEY)).isEmpty();
 
         Ferry.Result unlocked = ferry.run("force-unlock", "6f1c2a9e-0000-4000-8000-000000000001");
         assertThat(unlocked.exitCode()).as(unlocked.toString()).isZero();
         assertThat(unlocked.out()).contains("ci@runner-7");
-        assertThat(sandbox.world().object(STATE_BUCKET, KEY + ".lock")).isEmpty();
+        assertThat(sandbox.world().s3().object(STATE_BUCKET, KEY + ".lock")).isEmpty();
     }
 }

@@ -111,7 +111,7 @@ class SecretsCheckedFirstTest {
                         + " the environment variable ROOT_PASSWORD is not set")
                 .contains("nothing was changed");
         assertThat(sandbox.requests().all()).as("no cloud was asked anything, let alone to create").isEmpty();
-        assertThat(sandbox.world().amis()).isEmpty();
+        assertThat(sandbox.world().ec2().amis()).isEmpty();
         assertThat(dir.resolve(".ferry/web-tier/state.json")).doesNotExist();
 
         Ferry.Result fromFile = unset.run("apply", "--auto-approve");
@@ -121,7 +121,7 @@ class SecretsCheckedFirstTest {
 
         Ferry.Result withIt = ferry.run("apply", "reviewed.plan");
         assertThat(withIt.exitCode()).as(withIt.toString()).isZero();
-        assertThat(sandbox.world().linodeInstances()).hasSize(1);
+        assertThat(sandbox.world().linode().instances()).hasSize(1);
         List<LoggedRequest> creates = sandbox.requests().matching(r -> r.key().equals("linode:POST /linode/instances"));
         assertThat(creates).hasSize(1);
     }
@@ -157,6 +157,6 @@ class SecretsCheckedFirstTest {
         assertThat(tooShort.err()).contains("the root password is 6 characters long; Linode requires 7–128");
         assertThat(sandbox.requests().matching(r -> r.key().equals("linode:POST /linode/instances"))).isEmpty();
         assertThat(sandbox.requests().all()).isEmpty();
-        assertThat(sandbox.world().amis()).isEmpty();
+        assertThat(sandbox.world().ec2().amis()).isEmpty();
     }
 }

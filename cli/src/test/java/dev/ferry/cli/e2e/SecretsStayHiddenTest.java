@@ -61,7 +61,7 @@ class SecretsStayHiddenTest {
             Ferry.Result apply = debug.run("apply", "--auto-approve");
             results.add(apply);
             assertThat(apply.exitCode()).as(apply.toString()).isZero();
-            assertThat(sandbox.world().linodeInstances()).hasSize(1);
+            assertThat(sandbox.world().linode().instances()).hasSize(1);
             results.add(debug.run("show"));
             results.add(ferry.run("show", "--json"));
             results.add(debug.run("state", "show", "linode_instance.web-01"));

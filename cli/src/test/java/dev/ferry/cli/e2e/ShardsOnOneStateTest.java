@@ -47,7 +47,7 @@ class ShardsOnOneStateTest {
         SandboxWorld world = ManyMigrationsTest.worldWith(MIGRATIONS, instances);
         try (Sandbox sandbox = Sandbox.start(Journeys.sandbox().world(world).diskImageBytes(4L * 1024 * 1024)
                 .timeScale(0.25).build())) {
-            sandbox.world().createBucket(STATE_BUCKET, "BucketOwnerEnforced");
+            sandbox.world().s3().createBucket(STATE_BUCKET, "BucketOwnerEnforced");
             // staging copies kept: with delete-after-import the shared bucket goes only with an apply of the whole file,
             // which the plan at the end would rightly still show
             Files.writeString(dir.resolve("migration.yaml"), ManyMigrationsTest.file(instances)
@@ -66,11 +66,11 @@ class ShardsOnOneStateTest {
             }
             Process killed = shards.get(victim);
             while (instances.keySet().stream().filter(name -> Shard.of(name, SHARDS) == victim).noneMatch(name ->
-                    sandbox.world().object(STATE_BUCKET, "fleet/state.d/migrations/" + name + ".json").isPresent())) {
+                    sandbox.world().s3().object(STATE_BUCKET, "fleet/state.d/migrations/" + name + ".json").isPresent())) {
                 assertThat(killed.isAlive()).as("shard " + victim + " is still applying\n" + log(dir, "shard-" + victim)).isTrue();
                 LockSupport.parkNanos(20_000_000);
             }
-            assertThat(sandbox.world().object(STATE_BUCKET, KEY + ".lock.d/shard-" + victim + "-of-4")).isPresent();
+            assertThat(sandbox.world().s3().object(STATE_BUCKET, KEY + ".lock.d/shard-" + victim + "-of-4")).isPresent();
             killed.destroyForcibly();
             assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
@@ -83,7 +83,7 @@ class ShardsOnOneStateTest {
                         .isZero();
                 assertThat(Files.readString(dir.resolve("shard-" + i + ".out"))).contains("Apply complete! Resources:");
             }
-            assertThat(sandbox.world().object(STATE_BUCKET, KEY + ".lock.d/shard-" + victim + "-of-4"))
+            assertThat(sandbox.world().s3().object(STATE_BUCKET, KEY + ".lock.d/shard-" + victim + "-of-4"))
                     .as("the killed shard's lock is left behind").isPresent();
 
             // run again on this machine: the lock of the killed process is taken over, and the shard carried through
@@ -92,20 +92,20 @@ class ShardsOnOneStateTest {
             assertThat(again.exitValue()).as(log(dir, "again")).isZero();
             assertThat(Files.readString(dir.resolve("again.err"))).contains("Warning: removed a stale lock left by pid " + killed.pid());
 
-            assertThat(sandbox.world().linodeInstances()).as("every machine migrated once").hasSize(MIGRATIONS);
+            assertThat(sandbox.world().linode().instances()).as("every machine migrated once").hasSize(MIGRATIONS);
             List<IamRole> roles = sandbox.world().roles();
             assertThat(roles).as("one vmimport role for all shards").hasSize(1);
             assertThat(roles.get(0).inlinePolicies()).hasSize(1);
-            String policy = sandbox.world().bucket("ferry-many").orElseThrow().policy();
+            String policy = sandbox.world().s3().bucket("ferry-many").orElseThrow().policy();
             assertThat(policy).as("the staging bucket has its policy").isNotBlank();
             Set<String> ids = new HashSet<>();
             for (JsonNode statement : new ObjectMapper().readTree(policy).path("Statement")) {
                 assertThat(ids.add(statement.path("Sid").asText())).as("each statement once: " + policy).isTrue();
             }
-            assertThat(sandbox.world().maxConcurrentConversionTasks()).isLessThanOrEqualTo(5);
-            assertThat(sandbox.world().objects(STATE_BUCKET)).as("no lock left behind")
+            assertThat(sandbox.world().conversions().maxConcurrent()).isLessThanOrEqualTo(5);
+            assertThat(sandbox.world().s3().objects(STATE_BUCKET)).as("no lock left behind")
                     .noneMatch(object -> object.key().contains(".lock"));
-            assertThat(sandbox.world().objects(STATE_BUCKET)).as("one state, every migration's object in it")
+            assertThat(sandbox.world().s3().objects(STATE_BUCKET)).as("one state, every migration's object in it")
                     .filteredOn(object -> object.key().startsWith("fleet/state.d/migrations/")).hasSize(MIGRATIONS);
 
             Ferry.Result plan = ferry.run("plan", "--detailed-exitcode");

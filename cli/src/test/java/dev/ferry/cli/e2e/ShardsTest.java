@@ -44,17 +44,17 @@ class ShardsTest {
                 assertThat(result.exitCode()).as(result.toString()).isZero();
                 assertThat(result.out()).contains("it covers only shard ", "Apply complete! Resources:");
             }
-            assertThat(sandbox.world().linodeInstances()).hasSize(MIGRATIONS);
+            assertThat(sandbox.world().linode().instances()).hasSize(MIGRATIONS);
             assertThat(sandbox.world().roles()).hasSize(1);
-            assertThat(sandbox.world().maxConcurrentConversionTasks()).isLessThanOrEqualTo(5);
+            assertThat(sandbox.world().conversions().maxConcurrent()).isLessThanOrEqualTo(5);
             assertThat(sandbox.requests().successCount("ec2:ExportImage")).isEqualTo(MIGRATIONS);
             long refused = sandbox.requests().count("ec2:ExportImage") - MIGRATIONS;
             String printed = shards.get(0).join().out() + shards.get(1).join().out();
             if (refused > 0) {
                 assertThat(printed).contains("queued by AWS: 5 conversion tasks already running in us-west-1; retrying in ");
             }
-            assertThat(sandbox.world().amis()).as("each shard cleans up its own staging copies").isEmpty();
-            assertThat(sandbox.world().bucket("ferry-many")).as("the bucket every shard uses is kept by each").isPresent();
+            assertThat(sandbox.world().ec2().amis()).as("each shard cleans up its own staging copies").isEmpty();
+            assertThat(sandbox.world().s3().bucket("ferry-many")).as("the bucket every shard uses is kept by each").isPresent();
 
             assertThat(dir.resolve(".ferry/many/state.lock.d")).as("both shard locks released").doesNotExist();
             for (int i = 0; i < 2; i++) {

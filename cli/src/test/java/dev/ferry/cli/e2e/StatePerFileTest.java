@@ -56,7 +56,7 @@ class StatePerFileTest {
     void planningTheSecondFileOfAFolderLeavesTheFirstFilesMachinesAlone() {
         Ferry.Result applied = ferry.run("apply", "-f", "a.yaml", "--auto-approve");
         assertThat(applied.exitCode()).as(applied.toString()).isZero();
-        assertThat(sandbox.world().linodeInstances()).hasSize(1);
+        assertThat(sandbox.world().linode().instances()).hasSize(1);
 
         Ferry.Result planB = ferry.run("plan", "-f", "b.yaml");
         assertThat(planB.exitCode()).as(planB.toString()).isZero();
@@ -73,7 +73,7 @@ class StatePerFileTest {
 
         Ferry.Result planA = ferry.run("plan", "-f", "a.yaml", "--detailed-exitcode");
         assertThat(planA.exitCode()).as("a.yaml still has nothing to do: " + planA).isZero();
-        assertThat(sandbox.world().linodeInstances()).hasSize(1);
+        assertThat(sandbox.world().linode().instances()).hasSize(1);
     }
 
     @Test
@@ -95,7 +95,7 @@ class StatePerFileTest {
                     .doesNotContain("\tat ");
             assertThat(refused.out()).doesNotContain("destroyed");
         }
-        assertThat(sandbox.world().linodeInstances()).hasSize(1);
+        assertThat(sandbox.world().linode().instances()).hasSize(1);
     }
 
     @Test

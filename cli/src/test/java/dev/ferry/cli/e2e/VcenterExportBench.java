@@ -85,7 +85,7 @@ public final class VcenterExportBench {
                           ec2: {subnet: subnet-0abc1234, instance_type: match, family: t3, security_groups: [sg-0123456789abcdef0]}
                     """.formatted(BUCKET));
             // the capture is the sandbox's work, untimed: an OVA of the VM made once, before either road
-            Path reference = sandbox.world().exportVmImage("app-02", work.resolve("reference.ova"), VmImageFormat.OVA);
+            Path reference = sandbox.world().vcenter().exportVmImage("app-02", work.resolve("reference.ova"), VmImageFormat.OVA);
             Map<String, String> expected = VcenterExportToEc2Test.entries(Files.newInputStream(reference));
             expected.remove("app-02.mf");
             Files.delete(reference);
@@ -100,8 +100,8 @@ public final class VcenterExportBench {
             LoggedRequest complete = s3.stream().filter(r -> r.action().equals("CompleteMultipartUpload")).reduce((x, y) -> y).orElseThrow();
             double stream = (complete.time().plus(complete.duration()).toEpochMilli() - create.time().toEpochMilli()) / 1000.0;
             String key = "imports/app-02.ova";
-            long size = sandbox.world().object(BUCKET, key).orElseThrow().size();
-            boolean same = VcenterExportToEc2Test.entries(sandbox.world().openObject(BUCKET, key)).equals(expected);
+            long size = sandbox.world().s3().object(BUCKET, key).orElseThrow().size();
+            boolean same = VcenterExportToEc2Test.entries(sandbox.world().s3().openObject(BUCKET, key)).equals(expected);
             long local = bytesUnder(ferryDir) - Files.size(ferryDir.resolve("migration.yaml"));
             System.out.printf("(a) ferry apply: %.1f s wall (the stream vCenter -> S3, CreateMultipartUpload to CompleteMultipartUpload:"
                     + " %.1f s, %.0f MiB/s), %.1f s CPU, peak RSS %.0f MiB; OVA %.0f MiB, entries' SHA-256 %s the VM's;"
@@ -122,7 +122,7 @@ public final class VcenterExportBench {
             double[] two = timed(work, sandbox, child);
             String printed = Files.readString(work.resolve("out.log")).strip();
             long localBytes = allocated(ova);
-            long twoSize = sandbox.world().object(BUCKET, "two-step/app-02.ova").orElseThrow().size();
+            long twoSize = sandbox.world().s3().object(BUCKET, "two-step/app-02.ova").orElseThrow().size();
             System.out.printf("(b) download to a file, then multipart upload: %.1f s wall (%s), %.1f s CPU, peak RSS %.0f MiB;"
                     + " local disk %.0f MiB%n", two[0], printed, two[1], two[2], localBytes / (double) MIB);
             if (twoSize != size) {

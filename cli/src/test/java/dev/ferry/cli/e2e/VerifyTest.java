@@ -66,7 +66,7 @@ class VerifyTest {
                 .contains("probed on the source 54.183.22.10 through the SOCKS5 proxy")
                 .contains("tcp/22, tcp/443, GET http://{address}/health answered")
                 .contains("tcp/8080 did not answer on the source (blocked");
-        assertThat(sandbox.world().linodeInstances()).as("plan makes nothing").isEmpty();
+        assertThat(sandbox.world().linode().instances()).as("plan makes nothing").isEmpty();
 
         Ferry.Result apply = ferry.run("apply", "--auto-approve");
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
@@ -118,11 +118,11 @@ class VerifyTest {
                 .contains("tcp/443 answered on the source and answers on the Linode")
                 .as("the firewall updated in place, the checks run again; nothing else").contains("Resources: 1 added, 1 changed, 0 destroyed.");
         assertThat(theLinode().id()).as("the same Linode, not made again").isEqualTo(linode.id());
-        assertThat(sandbox.world().linodeImages()).as("the disk was not moved again").hasSize(1);
+        assertThat(sandbox.world().linode().images()).as("the disk was not moved again").hasSize(1);
     }
 
     private LinodeInstance theLinode() {
-        assertThat(sandbox.world().linodeInstances()).hasSize(1);
-        return sandbox.world().linodeInstances().get(0);
+        assertThat(sandbox.world().linode().instances()).hasSize(1);
+        return sandbox.world().linode().instances().get(0);
     }
 }

@@ -39,23 +39,23 @@ record WorldSnapshot(Set<String> ec2Instances, Set<String> volumes, Set<String> 
 
     static WorldSnapshot of(WorldView world) {
         Set<String> objects = new TreeSet<>();
-        for (Bucket bucket : world.buckets()) {
-            world.objects(bucket.name()).forEach(o -> objects.add("s3://" + o.bucket() + "/" + o.key()));
+        for (Bucket bucket : world.s3().buckets()) {
+            world.s3().objects(bucket.name()).forEach(o -> objects.add("s3://" + o.bucket() + "/" + o.key()));
         }
         return new WorldSnapshot(
-                ids(world.ec2Instances(), Ec2Instance::id),
-                ids(world.volumes(), Volume::id),
-                ids(world.amis(), Ami::id),
-                ids(world.snapshots(), Snapshot::id),
-                ids(world.buckets(), Bucket::name),
+                ids(world.ec2().instances(), Ec2Instance::id),
+                ids(world.ec2().volumes(), Volume::id),
+                ids(world.ec2().amis(), Ami::id),
+                ids(world.ec2().snapshots(), Snapshot::id),
+                ids(world.s3().buckets(), Bucket::name),
                 objects,
                 ids(world.roles(), IamRole::name),
                 // failed uploads stay in the sandbox's books but the API no longer shows them
-                world.linodeImages().stream().filter(i -> !i.status().equals("failed")).map(LinodeImage::id)
+                world.linode().images().stream().filter(i -> !i.status().equals("failed")).map(LinodeImage::id)
                         .collect(Collectors.toSet()),
-                ids(world.linodeInstances(), i -> Long.toString(i.id())),
-                ids(world.firewalls(), f -> Long.toString(f.id())),
-                ids(world.launchTemplates(), LaunchTemplate::id));
+                ids(world.linode().instances(), i -> Long.toString(i.id())),
+                ids(world.linode().firewalls(), f -> Long.toString(f.id())),
+                ids(world.ec2().launchTemplates(), LaunchTemplate::id));
     }
 
     private static <T> Set<String> ids(java.util.List<T> things, Function<T, String> id) {

@@ -20,7 +20,7 @@ final class ConversionTaskChecks {
     }
 
     static void requireCapacity(World w) {
-        if (w.activeConversionTasks() >= World.MAX_ACTIVE_CONVERSION_TASKS) {
+        if (w.conversions().activeConversionTasks() >= World.MAX_ACTIVE_CONVERSION_TASKS) {
             throw AwsException.badRequest("ResourceCountLimitExceeded",
                     "You have exceeded the maximum number of concurrent conversion tasks ("
                             + World.MAX_ACTIVE_CONVERSION_TASKS + ") for this region. Wait for active import and "
@@ -64,7 +64,7 @@ final class ConversionTaskChecks {
     }
 
     static Bucket requireBucket(World w, String bucket) {
-        Bucket b = w.buckets().get(bucket);
+        Bucket b = w.s3().buckets().get(bucket);
         if (b == null) {
             throw AwsException.badRequest("InvalidParameter", "The given S3 bucket '" + bucket + "' does not exist");
         }

@@ -72,13 +72,13 @@ final class EbsBlocks {
             throw validation("INVALID_SNAPSHOT_ID", "The snapshot ID '" + snapshotId + "' is not valid.");
         }
         Snapshot snapshot = world.read(w -> {
-            if (w.snapshotBlocks().denied()) {
+            if (w.ec2().snapshotBlocks().denied()) {
                 throw new EbsError(new AwsException(403, "AccessDeniedException", "User: arn:aws:iam::"
                         + w.account() + ":user/ferry-sandbox is not authorized to perform: ebs:" + action
                         + " on resource: arn:aws:ec2:" + w.region() + "::snapshot/" + snapshotId
                         + " with an explicit deny in an identity-based policy"), "UNAUTHORIZED_ACCOUNT");
             }
-            Snapshot s = w.snapshots().get(snapshotId);
+            Snapshot s = w.ec2().snapshots().get(snapshotId);
             if (s == null || !s.ownerId().equals(w.account())) {
                 throw new EbsError(new AwsException(404, "ResourceNotFoundException",
                         "The snapshot '" + snapshotId + "' does not exist."), "SNAPSHOT_NOT_FOUND");
@@ -119,7 +119,7 @@ final class EbsBlocks {
         ObjectNode body = Json.object();
         ArrayNode blocks = body.putArray("Blocks");
         int i = from;
-        SnapshotBlocks tokens = world.read(World::snapshotBlocks);
+        SnapshotBlocks tokens = world.read(w -> w.ec2().snapshotBlocks());
         for (; i < written.length && i < from + max && written[i] < volumeBlocks; i++) {
             blocks.addObject().put("BlockIndex", written[i])
                     .put("BlockToken", tokens.token(snapshotId, written[i], expiry));
@@ -148,7 +148,7 @@ final class EbsBlocks {
             throw validation("INVALID_BLOCK", "The block index " + index + " is outside the volume of "
                     + snapshot.volumeSizeGiB() + " GiB.");
         }
-        SnapshotBlocks blocks = world.read(World::snapshotBlocks);
+        SnapshotBlocks blocks = world.read(w -> w.ec2().snapshotBlocks());
         if (snapshot.encrypted() && blocks.decryptDenied(snapshot.kmsKeyId())) {
             throw new EbsError(new AwsException(403, "AccessDeniedException", "The caller is not authorized to"
                     + " perform kms:Decrypt on the key " + snapshot.kmsKeyId() + " that encrypts " + snapshotId

@@ -66,7 +66,7 @@ final class Ec2Exports {
 
         java.util.function.Function<World, ExportPlan> validate = w -> {
             if (clientToken != null) {
-                Optional<ExportImageTask> same = w.exportImageTasks().values().stream()
+                Optional<ExportImageTask> same = w.conversions().exportImageTasks().values().stream()
                         .filter(t -> clientToken.equals(t.clientToken())).findFirst();
                 if (same.isPresent()) {
                     ExportImageTask t = same.get();
@@ -78,9 +78,9 @@ final class Ec2Exports {
                     return new ExportPlan(t, null);
                 }
             }
-            Ami ami = w.amis().get(imageId);
+            Ami ami = w.ec2().amis().get(imageId);
             if (ami == null) {
-                if (w.publicImages().containsKey(imageId)) {
+                if (w.ec2().publicImages().containsKey(imageId)) {
                     throw AwsException.badRequest("NotExportable", "The image ID provided (" + imageId
                             + ") is not owned by this account and is not exportable.");
                 }
@@ -105,7 +105,7 @@ final class Ec2Exports {
             requireServiceRole(w, roleName, ordered("s3:PutObject", objectArn,
                     "s3:GetBucketLocation", "arn:aws:s3:::" + bucket));
             requireCapacity(w);
-            Snapshot root = w.snapshots().get(ami.rootDevice().snapshotId());
+            Snapshot root = w.ec2().snapshots().get(ami.rootDevice().snapshotId());
             if (root == null) {
                 throw AwsException.badRequest("InvalidSnapshot.NotFound", "The snapshot '"
                         + ami.rootDevice().snapshotId() + "' of image " + imageId + " does not exist.");
@@ -125,7 +125,7 @@ final class Ec2Exports {
                 if (again.existing() != null) {
                     return again.existing();
                 }
-                return w.startExportImage(w.amis().get(imageId), format, bucket, prefix, roleName, description,
+                return w.conversions().startExportImage(w.ec2().amis().get(imageId), format, bucket, prefix, roleName, description,
                         clientToken, tags);
             });
         }
@@ -146,8 +146,8 @@ final class Ec2Exports {
     String describeExportImageTasks(QueryParams params, String requestId) {
         List<String> ids = params.list("ExportImageTaskId");
         return world.read(w -> {
-            List<ExportImageTask> tasks = ids.isEmpty() ? List.copyOf(w.exportImageTasks().values())
-                    : byIds(w.exportImageTasks(), ids, "InvalidExportImageTaskId.NotFound", "export image task ID");
+            List<ExportImageTask> tasks = ids.isEmpty() ? List.copyOf(w.conversions().exportImageTasks().values())
+                    : byIds(w.conversions().exportImageTasks(), ids, "InvalidExportImageTaskId.NotFound", "export image task ID");
             Ec2Filters<ExportImageTask> filters = new Ec2Filters<>(ExportImageTask::tags)
                     .single("export-image-task-id", ExportImageTask::id)
                     .single("status", ExportImageTask::status);
@@ -163,11 +163,11 @@ final class Ec2Exports {
     String cancelExportTask(QueryParams params, String requestId) {
         String taskId = params.require("ExportTaskId");
         world.writeAndForget(w -> {
-            if (!w.exportImageTasks().containsKey(taskId) && !w.instanceExportTasks().containsKey(taskId)) {
+            if (!w.conversions().exportImageTasks().containsKey(taskId) && !w.conversions().instanceExportTasks().containsKey(taskId)) {
                 throw AwsException.badRequest("InvalidExportTaskID.NotFound", "The export task ID '" + taskId
                         + "' does not exist");
             }
-            if (!w.cancelExport(taskId)) {
+            if (!w.conversions().cancelExport(taskId)) {
                 throw AwsException.badRequest("IncorrectState", "Export task " + taskId
                         + " is not in a cancelable state");
             }
@@ -204,7 +204,7 @@ final class Ec2Exports {
         Map<String, String> tags = tagSpecifications(params, Set.of("export-instance-task"))
                 .getOrDefault("export-instance-task", Map.of());
         java.util.function.Function<World, DiskSource> validate = w -> {
-            Ec2Instance instance = byIds(w.instances(), List.of(instanceId), "InvalidInstanceID.NotFound",
+            Ec2Instance instance = byIds(w.ec2().instances(), List.of(instanceId), "InvalidInstanceID.NotFound",
                     "instance ID").get(0);
             if (instance.state() != InstanceState.RUNNING && instance.state() != InstanceState.STOPPED) {
                 throw AwsException.badRequest("IncorrectState", "The instance " + instanceId + " is in state "
@@ -214,8 +214,8 @@ final class Ec2Exports {
                 throw AwsException.badRequest("NotExportable", "The instance " + instanceId
                         + " was launched from a marketplace AMI and is not exportable.");
             }
-            Volume root = w.volumes().get(instance.volumeIds().get(0));
-            if (instance.volumeIds().stream().map(v -> w.volumes().get(v)).anyMatch(v -> v != null && v.encrypted())) {
+            Volume root = w.ec2().volumes().get(instance.volumeIds().get(0));
+            if (instance.volumeIds().stream().map(v -> w.ec2().volumes().get(v)).anyMatch(v -> v != null && v.encrypted())) {
                 throw AwsException.badRequest("NotExportable", "The instance " + instanceId
                         + " has encrypted EBS volumes and is not exportable.");
             }
@@ -246,7 +246,7 @@ final class Ec2Exports {
         world.disks().blob(disk);
         InstanceExportTask task = world.write(w -> {
             validate.apply(w);
-            return w.startInstanceExport(w.instances().get(instanceId), target, format, container, bucket, prefix,
+            return w.conversions().startInstanceExport(w.ec2().instances().get(instanceId), target, format, container, bucket, prefix,
                     description, tags);
         });
         XmlWriter xml = Ec2Xml.response("CreateInstanceExportTask", requestId);
@@ -257,8 +257,8 @@ final class Ec2Exports {
     String describeExportTasks(QueryParams params, String requestId) {
         List<String> ids = params.list("ExportTaskId");
         return world.read(w -> {
-            List<InstanceExportTask> tasks = ids.isEmpty() ? List.copyOf(w.instanceExportTasks().values())
-                    : byIds(w.instanceExportTasks(), ids, "InvalidExportTaskID.NotFound", "export task ID");
+            List<InstanceExportTask> tasks = ids.isEmpty() ? List.copyOf(w.conversions().instanceExportTasks().values())
+                    : byIds(w.conversions().instanceExportTasks(), ids, "InvalidExportTaskID.NotFound", "export task ID");
             Ec2Filters<InstanceExportTask> filters = new Ec2Filters<>(InstanceExportTask::tags)
                     .single("export-task-id", InstanceExportTask::id)
                     .single("state", InstanceExportTask::state);

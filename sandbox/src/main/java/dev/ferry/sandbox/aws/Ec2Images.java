@@ -43,18 +43,18 @@ final class Ec2Images {
         }
         Map<String, Map<String, String>> tagSpecs = tagSpecifications(params, Set.of("image", "snapshot"));
         Ami ami = world.write(w -> {
-            Ec2Instance instance = byIds(w.instances(), List.of(instanceId), "InvalidInstanceID.NotFound",
+            Ec2Instance instance = byIds(w.ec2().instances(), List.of(instanceId), "InvalidInstanceID.NotFound",
                     "instance ID").get(0);
             if (instance.state() == InstanceState.TERMINATED || instance.state() == InstanceState.SHUTTING_DOWN
                     || instance.state() == InstanceState.PENDING) {
                 throw AwsException.badRequest("IncorrectInstanceState", "The instance '" + instanceId
                         + "' is not in a state from which it can be imaged.");
             }
-            w.amis().values().stream().filter(a -> a.name().equals(name)).findFirst().ifPresent(a -> {
+            w.ec2().amis().values().stream().filter(a -> a.name().equals(name)).findFirst().ifPresent(a -> {
                 throw AwsException.badRequest("InvalidAMIName.Duplicate", "AMI name " + name
                         + " is already in use by AMI " + a.id());
             });
-            return w.createImage(instance, name, description, tagSpecs.getOrDefault("image", Map.of()),
+            return w.ec2().createImage(instance, name, description, tagSpecs.getOrDefault("image", Map.of()),
                     tagSpecs.getOrDefault("snapshot", Map.of()));
         });
         return Ec2Xml.response("CreateImage", requestId).leaf("imageId", ami.id()).end().toString();
@@ -88,8 +88,8 @@ final class Ec2Images {
                 }
             }
             List<Row> rows = new ArrayList<>();
-            w.amis().values().forEach(a -> rows.add(new Row(a, null)));
-            w.publicImages().values().forEach(p -> rows.add(new Row(null, p)));
+            w.ec2().amis().values().forEach(a -> rows.add(new Row(a, null)));
+            w.ec2().publicImages().values().forEach(p -> rows.add(new Row(null, p)));
             List<Row> selected = rows;
             if (!ids.isEmpty()) {
                 List<String> missing = ids.stream().filter(i -> rows.stream().noneMatch(r -> r.id().equals(i)))
@@ -140,14 +140,14 @@ final class Ec2Images {
         checkIds("ami", "InvalidAMIID.Malformed", List.of(imageId));
         boolean deleteSnapshots = params.bool("DeleteAssociatedSnapshots", false);
         List<String> deleted = world.write(w -> {
-            if (!w.amis().containsKey(imageId)) {
-                if (w.publicImages().containsKey(imageId)) {
+            if (!w.ec2().amis().containsKey(imageId)) {
+                if (w.ec2().publicImages().containsKey(imageId)) {
                     throw new AwsException(400, "AuthFailure", "Not authorized for image:" + imageId);
                 }
                 throw AwsException.badRequest("InvalidAMIID.NotFound", "The image id '[" + imageId
                         + "]' does not exist");
             }
-            return w.deregisterImage(imageId, deleteSnapshots);
+            return w.ec2().deregisterImage(imageId, deleteSnapshots);
         });
         XmlWriter xml = Ec2Xml.response("DeregisterImage", requestId).leaf("return", true);
         if (deleteSnapshots) {
@@ -163,8 +163,8 @@ final class Ec2Images {
         List<String> owners = params.list("Owner");
         checkIds("snap", "InvalidSnapshotID.Malformed", ids);
         return world.read(w -> {
-            List<Snapshot> snapshots = ids.isEmpty() ? List.copyOf(w.snapshots().values())
-                    : byIds(w.snapshots(), ids, "InvalidSnapshot.NotFound", "snapshot");
+            List<Snapshot> snapshots = ids.isEmpty() ? List.copyOf(w.ec2().snapshots().values())
+                    : byIds(w.ec2().snapshots(), ids, "InvalidSnapshot.NotFound", "snapshot");
             if (!owners.isEmpty()) {
                 snapshots = snapshots.stream().filter(s -> owners.contains("self")
                         || owners.contains(s.ownerId())).toList();
@@ -191,12 +191,12 @@ final class Ec2Images {
         String snapshotId = params.require("SnapshotId");
         checkIds("snap", "InvalidSnapshotID.Malformed", List.of(snapshotId));
         world.writeAndForget(w -> {
-            byIds(w.snapshots(), List.of(snapshotId), "InvalidSnapshot.NotFound", "snapshot");
-            w.amiUsingSnapshot(snapshotId).ifPresent(a -> {
+            byIds(w.ec2().snapshots(), List.of(snapshotId), "InvalidSnapshot.NotFound", "snapshot");
+            w.ec2().amiUsingSnapshot(snapshotId).ifPresent(a -> {
                 throw AwsException.badRequest("InvalidSnapshot.InUse", "The snapshot " + snapshotId
                         + " is currently in use by " + a.id());
             });
-            w.deleteSnapshot(snapshotId);
+            w.ec2().deleteSnapshot(snapshotId);
         });
         return Ec2Xml.response("DeleteSnapshot", requestId).leaf("return", true).end().toString();
     }

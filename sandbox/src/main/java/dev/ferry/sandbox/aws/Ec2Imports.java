@@ -83,7 +83,7 @@ final class Ec2Imports {
 
         java.util.function.Function<World, ImportPlan> validate = w -> {
             if (clientToken != null) {
-                Optional<ImportImageTask> same = w.importImageTasks().values().stream()
+                Optional<ImportImageTask> same = w.conversions().importImageTasks().values().stream()
                         .filter(t -> clientToken.equals(t.clientToken())).findFirst();
                 if (same.isPresent()) {
                     ImportImageTask t = same.get();
@@ -108,7 +108,7 @@ final class Ec2Imports {
             requireCapacity(w);
             List<S3Object> objects = new ArrayList<>();
             for (ImportSource source : sources) {
-                S3Object object = w.objects(source.bucket()).get(source.key());
+                S3Object object = w.s3().objects(source.bucket()).get(source.key());
                 if (object != null && object.size() == 0) {
                     throw AwsException.badRequest("InvalidParameter",
                             "Parameter disk-image-size=0 has an invalid format.");
@@ -135,7 +135,7 @@ final class Ec2Imports {
                 if (again.existing() != null) {
                     return again.existing();
                 }
-                return w.startImportImage(description, clientToken, reading.details(), roleName, finalArchitecture,
+                return w.conversions().startImportImage(description, clientToken, reading.details(), roleName, finalArchitecture,
                         finalPlatform, params.get("LicenseType"), bootMode, reading.raws(), reading.failure(), tags);
             });
         }
@@ -219,8 +219,8 @@ final class Ec2Imports {
     String describeImportImageTasks(QueryParams params, String requestId) {
         List<String> ids = params.list("ImportTaskId");
         return world.read(w -> {
-            List<ImportImageTask> tasks = ids.isEmpty() ? List.copyOf(w.importImageTasks().values())
-                    : byIds(w.importImageTasks(), ids, "InvalidConversionTaskId.NotFound", "import task ID");
+            List<ImportImageTask> tasks = ids.isEmpty() ? List.copyOf(w.conversions().importImageTasks().values())
+                    : byIds(w.conversions().importImageTasks(), ids, "InvalidConversionTaskId.NotFound", "import task ID");
             Ec2Filters<ImportImageTask> filters = new Ec2Filters<>(ImportImageTask::tags)
                     .single("task-state", ImportImageTask::status)
                     .single("import-task-id", ImportImageTask::id);

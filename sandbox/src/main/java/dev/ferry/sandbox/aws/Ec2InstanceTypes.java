@@ -21,14 +21,14 @@ final class Ec2InstanceTypes {
         return world.read(w -> {
             List<InstanceTypeSpec> types;
             if (names.isEmpty()) {
-                types = w.instanceTypes();
+                types = w.ec2().instanceTypes();
             } else {
-                List<String> missing = names.stream().filter(n -> w.instanceType(n).isEmpty()).toList();
+                List<String> missing = names.stream().filter(n -> w.ec2().instanceType(n).isEmpty()).toList();
                 if (!missing.isEmpty()) {
                     throw AwsException.badRequest("InvalidInstanceType",
                             "The following supplied instance types do not exist: [" + String.join(", ", missing) + "]");
                 }
-                types = names.stream().distinct().map(n -> w.instanceType(n).orElseThrow()).toList();
+                types = names.stream().distinct().map(n -> w.ec2().instanceType(n).orElseThrow()).toList();
             }
             Ec2Filters<InstanceTypeSpec> filters = new Ec2Filters<InstanceTypeSpec>(null)
                     .single("instance-type", InstanceTypeSpec::name)

@@ -41,8 +41,8 @@ final class Ec2Instances {
         }
         checkIds("i", "InvalidInstanceID.Malformed", ids);
         return world.read(w -> {
-            List<Ec2Instance> instances = ids.isEmpty() ? List.copyOf(w.instances().values())
-                    : byIds(w.instances(), ids, "InvalidInstanceID.NotFound", "instance ID");
+            List<Ec2Instance> instances = ids.isEmpty() ? List.copyOf(w.ec2().instances().values())
+                    : byIds(w.ec2().instances(), ids, "InvalidInstanceID.NotFound", "instance ID");
             Ec2Filters<Ec2Instance> filters = new Ec2Filters<>(Ec2Instance::tags)
                     .single("instance-id", Ec2Instance::id)
                     .single("instance-state-name", i -> i.state().apiName())
@@ -83,7 +83,7 @@ final class Ec2Instances {
     }
 
     private static List<String> groupNames(World w, Ec2Instance instance) {
-        return instance.securityGroupIds().stream().map(g -> w.securityGroups().get(g))
+        return instance.securityGroupIds().stream().map(g -> w.ec2().securityGroups().get(g))
                 .filter(g -> g != null).map(SecurityGroup::name).toList();
     }
 
@@ -91,8 +91,8 @@ final class Ec2Instances {
         List<String> ids = params.list("VolumeId");
         checkIds("vol", "InvalidVolumeID.Malformed", ids);
         return world.read(w -> {
-            List<Volume> volumes = ids.isEmpty() ? List.copyOf(w.volumes().values())
-                    : byIds(w.volumes(), ids, "InvalidVolume.NotFound", "volume");
+            List<Volume> volumes = ids.isEmpty() ? List.copyOf(w.ec2().volumes().values())
+                    : byIds(w.ec2().volumes(), ids, "InvalidVolume.NotFound", "volume");
             Ec2Filters<Volume> filters = new Ec2Filters<>(Volume::tags)
                     .single("volume-id", Volume::id)
                     .single("attachment.instance-id", Volume::instanceId)
@@ -126,7 +126,7 @@ final class Ec2Instances {
         String name = spec.get("LaunchTemplateName");
         String version = spec.get("Version") == null ? "$Default" : spec.get("Version");
         return world.read(w -> {
-            LaunchTemplate template = w.launchTemplates().values().stream()
+            LaunchTemplate template = w.ec2().launchTemplates().values().stream()
                     .filter(t -> t.id().equals(id) || t.name().equals(name)).findFirst()
                     .orElseThrow(() -> id != null
                             ? AwsException.badRequest("InvalidLaunchTemplateId.NotFound", "The specified launch template,"
@@ -201,7 +201,7 @@ final class Ec2Instances {
         }
         Launch launch = world.write(w -> {
             if (clientToken != null) {
-                List<Ec2Instance> same = w.instances().values().stream()
+                List<Ec2Instance> same = w.ec2().instances().values().stream()
                         .filter(i -> clientToken.equals(i.clientToken())).toList();
                 if (!same.isEmpty()) {
                     if (!same.get(0).imageId().equals(imageId)) {
@@ -211,7 +211,7 @@ final class Ec2Instances {
                     return new Launch(same, same.get(0).reservationId());
                 }
             }
-            Ami ami = w.amis().get(imageId);
+            Ami ami = w.ec2().amis().get(imageId);
             if (ami == null) {
                 throw AwsException.badRequest("InvalidAMIID.NotFound", "The image id '[" + imageId
                         + "]' does not exist");
@@ -220,7 +220,7 @@ final class Ec2Instances {
                 throw AwsException.badRequest("InvalidAMIID.Unavailable", "The image id '[" + imageId
                         + "]' is not available");
             }
-            InstanceTypeSpec type = w.instanceType(instanceType).orElseThrow(() -> AwsException.badRequest(
+            InstanceTypeSpec type = w.ec2().instanceType(instanceType).orElseThrow(() -> AwsException.badRequest(
                     "InvalidParameterValue", "Invalid value '" + instanceType + "' for InstanceType."));
             if (!type.architectures().contains(ami.architecture())) {
                 throw AwsException.badRequest("InvalidParameterValue", "The architecture '"
@@ -231,19 +231,19 @@ final class Ec2Instances {
             Subnet subnet;
             if (finalSubnetId == null) {
                 String defaultVpc = defaultVpc(w);
-                subnet = w.subnets().values().stream().filter(s -> s.vpcId().equals(defaultVpc)).findFirst()
+                subnet = w.ec2().subnets().values().stream().filter(s -> s.vpcId().equals(defaultVpc)).findFirst()
                         .orElseThrow(() -> AwsException.badRequest("VPCIdNotSpecified",
                                 "No default VPC for this user"));
             } else {
                 checkIds("subnet", "InvalidSubnetID.Malformed", List.of(finalSubnetId));
-                subnet = byIds(w.subnets(), List.of(finalSubnetId), "InvalidSubnetID.NotFound", "subnet ID").get(0);
+                subnet = byIds(w.ec2().subnets(), List.of(finalSubnetId), "InvalidSubnetID.NotFound", "subnet ID").get(0);
             }
             checkIds("sg", "InvalidGroupId.Malformed", groupIds);
             List<String> groups = groupIds.isEmpty()
-                    ? w.securityGroups().values().stream().filter(g -> g.vpcId().equals(subnet.vpcId())
+                    ? w.ec2().securityGroups().values().stream().filter(g -> g.vpcId().equals(subnet.vpcId())
                     && g.name().equals("default")).map(SecurityGroup::id).toList()
                     : groupIds.stream().distinct().toList();
-            for (SecurityGroup group : byIds(w.securityGroups(), groups, "InvalidGroup.NotFound", "security group")) {
+            for (SecurityGroup group : byIds(w.ec2().securityGroups(), groups, "InvalidGroup.NotFound", "security group")) {
                 if (!group.vpcId().equals(subnet.vpcId())) {
                     throw AwsException.badRequest("InvalidParameter", "Security group " + group.id() + " and subnet "
                             + subnet.id() + " belong to different networks.");
@@ -266,7 +266,7 @@ final class Ec2Instances {
                     throw AwsException.badRequest("InvalidParameterValue", "Address " + finalPrivateIp
                             + " is reserved by AWS in subnet " + subnet.id());
                 }
-                boolean used = w.instances().values().stream().anyMatch(i -> i.state() != InstanceState.TERMINATED
+                boolean used = w.ec2().instances().values().stream().anyMatch(i -> i.state() != InstanceState.TERMINATED
                         && i.privateIp().equals(finalPrivateIp));
                 if (used) {
                     throw AwsException.badRequest("InvalidIPAddress.InUse", "Address " + finalPrivateIp
@@ -275,7 +275,7 @@ final class Ec2Instances {
                 addresses.add(finalPrivateIp);
             } else {
                 for (int n = 0; n < maxCount; n++) {
-                    String free = w.freePrivateIp(subnet, addresses);
+                    String free = w.ec2().freePrivateIp(subnet, addresses);
                     if (free == null) {
                         if (n < minCount) {
                             throw AwsException.badRequest("InsufficientFreeAddressesInSubnet",
@@ -286,7 +286,7 @@ final class Ec2Instances {
                     addresses.add(free);
                 }
             }
-            List<Ec2Instance> launched = w.runInstances(ami, type.name(), subnet, groups, addresses, keyName,
+            List<Ec2Instance> launched = w.ec2().runInstances(ami, type.name(), subnet, groups, addresses, keyName,
                     clientToken, tagSpecs.getOrDefault("instance", Map.of()), tagSpecs.getOrDefault("volume",
                             Map.of()));
             return new Launch(launched, launched.get(0).reservationId());
@@ -297,7 +297,7 @@ final class Ec2Instances {
                     .leaf("ownerId", w.account())
                     .start("groupSet").end()
                     .start("instancesSet");
-            launch.instances().forEach(i -> Ec2Xml.instance(xml, w.instances().getOrDefault(i.id(), i), w));
+            launch.instances().forEach(i -> Ec2Xml.instance(xml, w.ec2().instances().getOrDefault(i.id(), i), w));
             return xml.end().end().toString();
         });
     }
@@ -309,11 +309,11 @@ final class Ec2Instances {
         }
         checkIds("i", "InvalidInstanceID.Malformed", ids);
         return world.write(w -> {
-            byIds(w.instances(), ids, "InvalidInstanceID.NotFound", "instance ID");
+            byIds(w.ec2().instances(), ids, "InvalidInstanceID.NotFound", "instance ID");
             XmlWriter xml = Ec2Xml.response("TerminateInstances", requestId).start("instancesSet");
             for (String id : ids.stream().distinct().toList()) {
-                InstanceState previous = w.terminate(id);
-                InstanceState current = w.instances().get(id).state();
+                InstanceState previous = w.ec2().terminate(id);
+                InstanceState current = w.ec2().instances().get(id).state();
                 xml.start("item").leaf("instanceId", id)
                         .start("currentState").leaf("code", current.code()).leaf("name", current.apiName()).end()
                         .start("previousState").leaf("code", previous.code()).leaf("name", previous.apiName()).end()

@@ -50,7 +50,7 @@ final class Ec2LaunchTemplates {
         }
         Made made = world.write(w -> {
             if (token != null) {
-                Optional<LaunchTemplate> earlier = w.launchTemplates().values().stream()
+                Optional<LaunchTemplate> earlier = w.ec2().launchTemplates().values().stream()
                         .filter(t -> token.equals(t.clientToken())).findFirst();
                 if (earlier.isPresent()) {
                     if (!earlier.get().name().equals(name)) {
@@ -60,14 +60,14 @@ final class Ec2LaunchTemplates {
                     return new Made(earlier.get(), List.of());
                 }
             }
-            if (w.launchTemplates().values().stream().anyMatch(t -> t.name().equals(name))) {
+            if (w.ec2().launchTemplates().values().stream().anyMatch(t -> t.name().equals(name))) {
                 throw AwsException.badRequest("InvalidLaunchTemplateName.AlreadyExistsException",
                         "Launch template name already in use.");
             }
             LaunchTemplateVersion first = version(params.sub("LaunchTemplateData"), null, 1, description, token, w);
             LaunchTemplate template = new LaunchTemplate(w.ids().ec2("lt"), name, w.now(), createdBy(w), 1,
                     List.of(first), token, tags);
-            w.launchTemplates().put(template.id(), template);
+            w.ec2().launchTemplates().put(template.id(), template);
             return new Made(template, warnings(first, w));
         });
         XmlWriter xml = Ec2Xml.response("CreateLaunchTemplate", requestId);
@@ -102,7 +102,7 @@ final class Ec2LaunchTemplates {
             LaunchTemplateVersion version = version(params.sub("LaunchTemplateData"), base, template.latestVersion() + 1,
                     description, token, w);
             LaunchTemplate updated = template.withVersion(version);
-            w.launchTemplates().put(updated.id(), updated);
+            w.ec2().launchTemplates().put(updated.id(), updated);
             return new Made(updated, version, warnings(version, w));
         });
         XmlWriter xml = Ec2Xml.response("CreateLaunchTemplateVersion", requestId);
@@ -120,9 +120,9 @@ final class Ec2LaunchTemplates {
                     "Specify either launch template IDs or launch template names, not both.");
         }
         return world.read(w -> {
-            List<LaunchTemplate> selected = new ArrayList<>(w.launchTemplates().values());
+            List<LaunchTemplate> selected = new ArrayList<>(w.ec2().launchTemplates().values());
             for (String id : ids) {
-                if (!w.launchTemplates().containsKey(id)) {
+                if (!w.ec2().launchTemplates().containsKey(id)) {
                     throw idNotFound(id);
                 }
             }
@@ -184,7 +184,7 @@ final class Ec2LaunchTemplates {
                 return template;
             }
             LaunchTemplate updated = template.withDefaultVersion(resolve(template, version).number());
-            w.launchTemplates().put(updated.id(), updated);
+            w.ec2().launchTemplates().put(updated.id(), updated);
             return updated;
         });
         XmlWriter xml = Ec2Xml.response("ModifyLaunchTemplate", requestId);
@@ -194,7 +194,7 @@ final class Ec2LaunchTemplates {
     String deleteLaunchTemplate(QueryParams params, String requestId) {
         LaunchTemplate deleted = world.write(w -> {
             LaunchTemplate template = find(params, w);
-            w.launchTemplates().remove(template.id());
+            w.ec2().launchTemplates().remove(template.id());
             return template;
         });
         XmlWriter xml = Ec2Xml.response("DeleteLaunchTemplate", requestId);
@@ -248,13 +248,13 @@ final class Ec2LaunchTemplates {
         }
         if (id != null) {
             checkIds("lt", "InvalidLaunchTemplateId.Malformed", List.of(id));
-            LaunchTemplate template = w.launchTemplates().get(id);
+            LaunchTemplate template = w.ec2().launchTemplates().get(id);
             if (template == null) {
                 throw idNotFound(id);
             }
             return template;
         }
-        return w.launchTemplates().values().stream().filter(t -> t.name().equals(name)).findFirst()
+        return w.ec2().launchTemplates().values().stream().filter(t -> t.name().equals(name)).findFirst()
                 .orElseThrow(() -> nameNotFound(name));
     }
 
@@ -284,7 +284,7 @@ final class Ec2LaunchTemplates {
         String imageId = data.get("ImageId") != null ? data.get("ImageId") : base == null ? null : base.imageId();
         String instanceType = data.get("InstanceType") != null ? data.get("InstanceType")
                 : base == null ? null : base.instanceType();
-        if (instanceType != null && w.instanceType(instanceType).isEmpty()) {
+        if (instanceType != null && w.ec2().instanceType(instanceType).isEmpty()) {
             throw AwsException.badRequest("InvalidParameterValue", "Invalid value '" + instanceType
                     + "' for InstanceType.");
         }
@@ -315,15 +315,15 @@ final class Ec2LaunchTemplates {
     /** What a launch from this version would refuse, as EC2 warns about at creation without failing it. */
     private static List<String> warnings(LaunchTemplateVersion version, World w) {
         List<String> warnings = new ArrayList<>();
-        if (version.imageId() != null && !w.amis().containsKey(version.imageId())
-                && !w.publicImages().containsKey(version.imageId())) {
+        if (version.imageId() != null && !w.ec2().amis().containsKey(version.imageId())
+                && !w.ec2().publicImages().containsKey(version.imageId())) {
             warnings.add("InvalidAMIID.NotFound:The image id '[" + version.imageId() + "]' does not exist");
         }
-        if (version.subnetId() != null && !w.subnets().containsKey(version.subnetId())) {
+        if (version.subnetId() != null && !w.ec2().subnets().containsKey(version.subnetId())) {
             warnings.add("InvalidSubnetID.NotFound:The subnet ID '" + version.subnetId() + "' does not exist");
         }
         for (String group : version.securityGroupIds()) {
-            if (!w.securityGroups().containsKey(group)) {
+            if (!w.ec2().securityGroups().containsKey(group)) {
                 warnings.add("InvalidGroup.NotFound:The security group '" + group + "' does not exist");
             }
         }

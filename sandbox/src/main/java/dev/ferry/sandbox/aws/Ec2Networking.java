@@ -32,11 +32,11 @@ final class Ec2Networking {
         }
         checkIds("sg", "InvalidGroupId.Malformed", ids);
         return world.read(w -> {
-            List<SecurityGroup> groups = ids.isEmpty() ? List.copyOf(w.securityGroups().values())
-                    : byIds(w.securityGroups(), ids, "InvalidGroup.NotFound", "security group");
+            List<SecurityGroup> groups = ids.isEmpty() ? List.copyOf(w.ec2().securityGroups().values())
+                    : byIds(w.ec2().securityGroups(), ids, "InvalidGroup.NotFound", "security group");
             if (!names.isEmpty()) {
                 List<String> missing = names.stream()
-                        .filter(n -> w.securityGroups().values().stream().noneMatch(g -> g.name().equals(n))).toList();
+                        .filter(n -> w.ec2().securityGroups().values().stream().noneMatch(g -> g.name().equals(n))).toList();
                 if (!missing.isEmpty()) {
                     throw AwsException.badRequest("InvalidGroup.NotFound", "The security group '" + missing.get(0)
                             + "' does not exist in default VPC '" + defaultVpc(w) + "'");
@@ -69,7 +69,7 @@ final class Ec2Networking {
     }
 
     static String defaultVpc(World w) {
-        return w.vpcs().values().stream().filter(Vpc::isDefault).map(Vpc::id).findFirst().orElse("");
+        return w.ec2().vpcs().values().stream().filter(Vpc::isDefault).map(Vpc::id).findFirst().orElse("");
     }
 
     private record RuleOf(String groupId, SecurityGroupRule rule) {
@@ -79,7 +79,7 @@ final class Ec2Networking {
         List<String> ruleIds = params.list("SecurityGroupRuleId");
         return world.read(w -> {
             List<RuleOf> rules = new ArrayList<>();
-            for (SecurityGroup group : w.securityGroups().values()) {
+            for (SecurityGroup group : w.ec2().securityGroups().values()) {
                 group.rules().forEach(r -> rules.add(new RuleOf(group.id(), r)));
             }
             List<RuleOf> selected = rules;
@@ -109,8 +109,8 @@ final class Ec2Networking {
         List<String> ids = params.list("SubnetId");
         checkIds("subnet", "InvalidSubnetID.Malformed", ids);
         return world.read(w -> {
-            List<Subnet> subnets = ids.isEmpty() ? List.copyOf(w.subnets().values())
-                    : byIds(w.subnets(), ids, "InvalidSubnetID.NotFound", "subnet ID");
+            List<Subnet> subnets = ids.isEmpty() ? List.copyOf(w.ec2().subnets().values())
+                    : byIds(w.ec2().subnets(), ids, "InvalidSubnetID.NotFound", "subnet ID");
             Ec2Filters<Subnet> filters = new Ec2Filters<>(Subnet::tags)
                     .single("subnet-id", Subnet::id)
                     .single("vpc-id", Subnet::vpcId)
@@ -134,8 +134,8 @@ final class Ec2Networking {
         List<String> ids = params.list("VpcId");
         checkIds("vpc", "InvalidVpcID.Malformed", ids);
         return world.read(w -> {
-            List<Vpc> vpcs = ids.isEmpty() ? List.copyOf(w.vpcs().values())
-                    : byIds(w.vpcs(), ids, "InvalidVpcID.NotFound", "vpc ID");
+            List<Vpc> vpcs = ids.isEmpty() ? List.copyOf(w.ec2().vpcs().values())
+                    : byIds(w.ec2().vpcs(), ids, "InvalidVpcID.NotFound", "vpc ID");
             Ec2Filters<Vpc> filters = new Ec2Filters<>(Vpc::tags)
                     .single("vpc-id", Vpc::id)
                     .single("cidr", Vpc::cidrBlock)

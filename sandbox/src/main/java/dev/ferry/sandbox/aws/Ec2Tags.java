@@ -1,5 +1,6 @@
 package dev.ferry.sandbox.aws;
 
+import dev.ferry.sandbox.world.TaggedResources;
 import dev.ferry.sandbox.world.World;
 
 import java.util.ArrayList;
@@ -69,21 +70,21 @@ final class Ec2Tags {
         Map<String, String> tags = tags(params.indexed("Tag"));
         world.writeAndForget(w -> {
             for (String id : resources) {
-                String type = World.resourceType(id);
+                String type = TaggedResources.resourceType(id);
                 if (!TAGGABLE.contains(type)) {
                     throw AwsException.badRequest("InvalidID", "The ID '" + id + "' is not valid");
                 }
-                if (w.tagsOf(id) == null) {
+                if (w.tagged().tagsOf(id) == null) {
                     throw notFound(type, id);
                 }
-                Map<String, String> merged = new TreeMap<>(w.tagsOf(id));
+                Map<String, String> merged = new TreeMap<>(w.tagged().tagsOf(id));
                 merged.putAll(tags);
                 if (merged.size() > 50) {
                     throw AwsException.badRequest("TagLimitExceeded",
                             "The maximum number of tags per resource is 50");
                 }
             }
-            resources.forEach(id -> w.tag(id, tags));
+            resources.forEach(id -> w.tagged().tag(id, tags));
         });
         return Ec2Xml.response("CreateTags", requestId).leaf("return", true).end().toString();
     }
@@ -116,20 +117,20 @@ final class Ec2Tags {
         return world.read(w -> {
             List<TagRow> rows = new ArrayList<>();
             List<String> ids = new ArrayList<>();
-            ids.addAll(w.instances().keySet());
-            ids.addAll(w.volumes().keySet());
-            ids.addAll(w.amis().keySet());
-            ids.addAll(w.snapshots().keySet());
-            ids.addAll(w.securityGroups().keySet());
-            ids.addAll(w.subnets().keySet());
-            ids.addAll(w.vpcs().keySet());
-            ids.addAll(w.exportImageTasks().keySet());
-            ids.addAll(w.importImageTasks().keySet());
-            ids.addAll(w.instanceExportTasks().keySet());
-            ids.addAll(w.launchTemplates().keySet());
+            ids.addAll(w.ec2().instances().keySet());
+            ids.addAll(w.ec2().volumes().keySet());
+            ids.addAll(w.ec2().amis().keySet());
+            ids.addAll(w.ec2().snapshots().keySet());
+            ids.addAll(w.ec2().securityGroups().keySet());
+            ids.addAll(w.ec2().subnets().keySet());
+            ids.addAll(w.ec2().vpcs().keySet());
+            ids.addAll(w.conversions().exportImageTasks().keySet());
+            ids.addAll(w.conversions().importImageTasks().keySet());
+            ids.addAll(w.conversions().instanceExportTasks().keySet());
+            ids.addAll(w.ec2().launchTemplates().keySet());
             ids.sort(String::compareTo);
             for (String id : ids) {
-                w.tagsOf(id).forEach((k, v) -> rows.add(new TagRow(id, World.resourceType(id), k, v)));
+                w.tagged().tagsOf(id).forEach((k, v) -> rows.add(new TagRow(id, TaggedResources.resourceType(id), k, v)));
             }
             Ec2Filters<TagRow> filters = new Ec2Filters<TagRow>(null)
                     .single("resource-id", TagRow::resourceId)

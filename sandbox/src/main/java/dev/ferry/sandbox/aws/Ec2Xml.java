@@ -87,7 +87,7 @@ final class Ec2Xml {
                 .leaf("sourceDestCheck", true);
         w.start("groupSet");
         for (String groupId : i.securityGroupIds()) {
-            SecurityGroup group = world.securityGroups().get(groupId);
+            SecurityGroup group = world.ec2().securityGroups().get(groupId);
             w.start("item").leaf("groupId", groupId).leaf("groupName", group == null ? null : group.name()).end();
         }
         w.end();
@@ -102,7 +102,7 @@ final class Ec2Xml {
         w.start("blockDeviceMapping");
         if (i.state() != InstanceState.TERMINATED) {
             for (String volumeId : i.volumeIds()) {
-                Volume v = world.volumes().get(volumeId);
+                Volume v = world.ec2().volumes().get(volumeId);
                 if (v == null) {
                     continue;
                 }
@@ -126,7 +126,7 @@ final class Ec2Xml {
                     .leaf("privateIpAddress", i.privateIp()).leaf("sourceDestCheck", true);
             w.start("groupSet");
             for (String groupId : i.securityGroupIds()) {
-                SecurityGroup group = world.securityGroups().get(groupId);
+                SecurityGroup group = world.ec2().securityGroups().get(groupId);
                 w.start("item").leaf("groupId", groupId).leaf("groupName", group == null ? null : group.name()).end();
             }
             w.end();
@@ -142,7 +142,7 @@ final class Ec2Xml {
             w.end().end();
         }
         w.leaf("ebsOptimized", false).leaf("enaSupport", true);
-        world.instanceType(i.instanceType()).ifPresent(t -> w.start("cpuOptions").leaf("coreCount", t.cores())
+        world.ec2().instanceType(i.instanceType()).ifPresent(t -> w.start("cpuOptions").leaf("coreCount", t.cores())
                 .leaf("threadsPerCore", t.threadsPerCore()).end());
         w.start("metadataOptions").leaf("state", "applied").leaf("httpTokens", "required")
                 .leaf("httpPutResponseHopLimit", 2).leaf("httpEndpoint", "enabled").end()

@@ -137,7 +137,7 @@ public final class PricingHandler implements ServiceHandler {
         }
         List<Map<String, String>> products = new ArrayList<>();
         if (serviceCode.equals("AmazonEC2")) {
-            for (InstanceTypeSpec type : world.instanceTypes()) {
+            for (InstanceTypeSpec type : world.ec2().instanceTypes()) {
                 for (String region : Catalogs.PRICING_LOCATIONS.keySet().stream().sorted().toList()) {
                     for (Map<String, String> attributes : variants(type, region)) {
                         boolean matches = filters.stream().allMatch(f -> matches(attributes, f.type(), f.field(),

@@ -44,7 +44,7 @@ final class S3Buckets {
             XmlWriter x = new XmlWriter().start("ListAllMyBucketsResult", NAMESPACE)
                     .start("Owner").leaf("ID", w.canonicalUserId()).leaf("DisplayName", "sandbox").end()
                     .start("Buckets");
-            for (Bucket b : w.buckets().values()) {
+            for (Bucket b : w.s3().buckets().values()) {
                 x.start("Bucket").leaf("Name", b.name()).leaf("CreationDate", b.created())
                         .leaf("BucketRegion", b.region()).end();
             }
@@ -88,12 +88,12 @@ final class S3Buckets {
         }
         String region = constraint;
         world.writeAndForget(w -> {
-            if (w.buckets().containsKey(name)) {
+            if (w.s3().buckets().containsKey(name)) {
                 throw new AwsException(409, "BucketAlreadyOwnedByYou", "Your previous request to create the named "
                         + "bucket succeeded and you already own it.");
             }
             List<Grant> acl = ownerOnly(w);
-            w.buckets().put(name, new Bucket(name, region, w.now(), ownership, null, acl));
+            w.s3().buckets().put(name, new Bucket(name, region, w.now(), ownership, null, acl));
         });
         empty(call, 200, Map.of("Location", "/" + name));
     }
@@ -109,10 +109,10 @@ final class S3Buckets {
     void deleteBucket(HttpCall call, String name) throws IOException {
         world.writeAndForget(w -> {
             bucket(w, call, name, true);
-            if (!w.objects(name).isEmpty()) {
+            if (!w.s3().objects(name).isEmpty()) {
                 throw new AwsException(409, "BucketNotEmpty", "The bucket you tried to delete is not empty");
             }
-            w.deleteBucket(name);
+            w.s3().deleteBucket(name);
         });
         empty(call, 204, Map.of());
     }
@@ -123,7 +123,7 @@ final class S3Buckets {
         PolicyDocument.parse(policy, PolicyDocument.Kind.BUCKET, "MalformedPolicy", name);
         world.writeAndForget(w -> {
             Bucket bucket = bucket(w, call, name, true);
-            w.buckets().put(name, bucket.withPolicy(policy));
+            w.s3().buckets().put(name, bucket.withPolicy(policy));
         });
         empty(call, 204, Map.of());
     }
@@ -143,7 +143,7 @@ final class S3Buckets {
     void deleteBucketPolicy(HttpCall call, String name) throws IOException {
         world.writeAndForget(w -> {
             Bucket bucket = bucket(w, call, name, true);
-            w.buckets().put(name, bucket.withPolicy(null));
+            w.s3().buckets().put(name, bucket.withPolicy(null));
         });
         empty(call, 204, Map.of());
     }
@@ -158,7 +158,7 @@ final class S3Buckets {
             if (bucket.aclsDisabled() && !ownerOnly) {
                 throw new AwsException(400, "AccessControlListNotSupported", "The bucket does not allow ACLs");
             }
-            w.buckets().put(name, bucket.withAcl(grants));
+            w.s3().buckets().put(name, bucket.withAcl(grants));
         });
         empty(call, 200, Map.of());
     }
@@ -214,7 +214,7 @@ final class S3Buckets {
             if (ownership.equals("BucketOwnerEnforced")) {
                 changed = changed.withAcl(ownerOnly(w));
             }
-            w.buckets().put(name, changed);
+            w.s3().buckets().put(name, changed);
         });
         empty(call, 200, Map.of());
     }
@@ -235,7 +235,7 @@ final class S3Buckets {
             throw new AwsException(400, "MalformedXML", "The XML you provided was not well-formed or did not "
                     + "validate against our published schema");
         }
-        world.writeAndForget(w -> w.buckets().put(name, bucket(w, call, name, true).withVersioning(status)));
+        world.writeAndForget(w -> w.s3().buckets().put(name, bucket(w, call, name, true).withVersioning(status)));
         empty(call, 200, Map.of());
     }
 }

@@ -134,7 +134,7 @@ public final class S3Handler implements ServiceHandler {
         if (!AwsRegions.exists(region)) {
             Target t = target(call);
             String expecting = t.bucket() == null ? "us-east-1" : world.read(w -> {
-                var bucket = w.buckets().get(t.bucket());
+                var bucket = w.s3().buckets().get(t.bucket());
                 return bucket == null ? "us-east-1" : bucket.region();
             });
             refuse(call, new RegionMismatch(region, expecting), null, null);

@@ -61,7 +61,7 @@ final class S3Listing {
         int limit = maxKeys;
         String xml = world.read(w -> {
             bucket(w, call, name, true);
-            NavigableMap<String, S3Object> objects = from == null ? w.objects(name) : w.objects(name).tailMap(from,
+            NavigableMap<String, S3Object> objects = from == null ? w.s3().objects(name) : w.s3().objects(name).tailMap(from,
                     false);
             List<S3Object> contents = new ArrayList<>();
             TreeSet<String> prefixes = new TreeSet<>();

@@ -61,7 +61,7 @@ final class S3Multipart {
             MultipartUpload created = new MultipartUpload(id, name, key, w.now(), contentType, metadata,
                     algorithm == null ? null : algorithm.toLowerCase(Locale.ROOT),
                     algorithm == null ? null : (type == null ? "COMPOSITE" : type), new TreeMap<>());
-            w.putUpload(created);
+            w.s3().putUpload(created);
             return created;
         });
         Map<String, String> headers = new LinkedHashMap<>();
@@ -74,7 +74,7 @@ final class S3Multipart {
     }
 
     private static MultipartUpload upload(World w, String uploadId, String name, String key) {
-        MultipartUpload upload = w.uploads().get(uploadId);
+        MultipartUpload upload = w.s3().uploads().get(uploadId);
         if (upload == null || !upload.bucket().equals(name) || !upload.key().equals(key)) {
             throw new AwsException(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be "
                     + "invalid, or the upload may have been aborted or completed.");
@@ -105,7 +105,7 @@ final class S3Multipart {
         try {
             world.writeAndForget(w -> {
                 MultipartUpload upload = upload(w, uploadId, name, key);
-                w.putUpload(upload.withPart(part));
+                w.s3().putUpload(upload.withPart(part));
             });
         } catch (RuntimeException e) {
             world.blobs().discard(received.file());
@@ -225,9 +225,9 @@ final class S3Multipart {
         world.writeAndForget(w -> {
             MultipartUpload current = upload(w, uploadId, name, key);
             bucket(w, call, name, true);
-            w.putObject(new S3Object(name, key, size, etag, w.now(), current.contentType(), current.metadata(),
+            w.s3().putObject(new S3Object(name, key, size, etag, w.now(), current.contentType(), current.metadata(),
                     checksums, blob));
-            w.removeUpload(uploadId);
+            w.s3().removeUpload(uploadId);
         });
         XmlWriter x = new XmlWriter().start("CompleteMultipartUploadResult", NAMESPACE)
                 .leaf("Location", "http://" + call.header("Host") + "/" + name + "/" + key)
@@ -281,7 +281,7 @@ final class S3Multipart {
         world.writeAndForget(w -> {
             bucket(w, call, name, true);
             upload(w, uploadId, name, key);
-            w.removeUpload(uploadId);
+            w.s3().removeUpload(uploadId);
         });
         empty(call, 204, Map.of());
     }
@@ -293,7 +293,7 @@ final class S3Multipart {
             XmlWriter x = new XmlWriter().start("ListMultipartUploadsResult", NAMESPACE)
                     .leaf("Bucket", name).leaf("KeyMarker", "").leaf("UploadIdMarker", "")
                     .leaf("Prefix", prefix).leaf("MaxUploads", 1000).leaf("IsTruncated", false);
-            w.uploads().values().stream().filter(u -> u.bucket().equals(name) && u.key().startsWith(prefix))
+            w.s3().uploads().values().stream().filter(u -> u.bucket().equals(name) && u.key().startsWith(prefix))
                     .sorted((a, b) -> a.key().equals(b.key()) ? a.initiated().compareTo(b.initiated())
                             : a.key().compareTo(b.key()))
                     .forEach(u -> {

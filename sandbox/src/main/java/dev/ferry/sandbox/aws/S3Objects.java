@@ -53,7 +53,7 @@ final class S3Objects {
         // upload completes: a write that landed meanwhile makes this one a conflict (409), as S3 documents.
         S3Object before = world.read(w -> {
             bucket(w, call, name, true);
-            S3Object current = w.objects(name).get(key);
+            S3Object current = w.s3().objects(name).get(key);
             checkWriteConditions(current, ifNoneMatch, ifMatch);
             return current;
         });
@@ -65,7 +65,7 @@ final class S3Objects {
             world.writeAndForget(w -> {
                 bucket(w, call, name, true);
                 if (ifNoneMatch != null || ifMatch != null) {
-                    S3Object current = w.objects(name).get(key);
+                    S3Object current = w.s3().objects(name).get(key);
                     if (current != before) {
                         throw new AwsException(409, "ConditionalRequestConflict", "A conflicting operation "
                                 + "occurred. If using PutObject you can retry the request. If using multipart upload "
@@ -73,7 +73,7 @@ final class S3Objects {
                                 + "part.");
                     }
                 }
-                w.putObject(new S3Object(name, key, object.size(), object.etag(), w.now(), object.contentType(),
+                w.s3().putObject(new S3Object(name, key, object.size(), object.etag(), w.now(), object.contentType(),
                         object.metadata(), object.checksums(), object.blob()));
             });
         } catch (RuntimeException e) {
@@ -110,7 +110,7 @@ final class S3Objects {
     void getObject(HttpCall call, String name, String key, boolean head) throws IOException {
         S3Object object = world.read(w -> {
             bucket(w, call, name, true);
-            S3Object found = w.objects(name).get(key);
+            S3Object found = w.s3().objects(name).get(key);
             if (found == null) {
                 throw new AwsException(404, "NoSuchKey", "The specified key does not exist.");
             }
@@ -194,7 +194,7 @@ final class S3Objects {
     void deleteObject(HttpCall call, String name, String key) throws IOException {
         world.writeAndForget(w -> {
             bucket(w, call, name, true);
-            w.deleteObject(name, key);
+            w.s3().deleteObject(name, key);
         });
         empty(call, 204, Map.of());
     }
@@ -210,7 +210,7 @@ final class S3Objects {
         }
         world.writeAndForget(w -> {
             bucket(w, call, name, true);
-            keys.forEach(k -> w.deleteObject(name, k));
+            keys.forEach(k -> w.s3().deleteObject(name, k));
         });
         XmlWriter x = new XmlWriter().start("DeleteResult", NAMESPACE);
         if (!quiet) {

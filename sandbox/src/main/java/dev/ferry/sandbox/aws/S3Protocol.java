@@ -69,7 +69,7 @@ final class S3Protocol {
     }
 
     static Bucket bucket(World w, HttpCall call, String name, boolean checkRegion) {
-        Bucket bucket = w.buckets().get(name);
+        Bucket bucket = w.s3().buckets().get(name);
         if (bucket == null) {
             throw new AwsException(404, "NoSuchBucket", "The specified bucket does not exist");
         }

@@ -79,7 +79,7 @@ public final class ImageUploads implements ServiceHandler {
     @Override
     public void handle(HttpCall call) throws IOException {
         String token = call.attribute(TOKEN);
-        Optional<LinodeImage> found = world.read(w -> w.linodeImages().values().stream()
+        Optional<LinodeImage> found = world.read(w -> w.linode().images().values().stream()
                 .filter(i -> i.uploadToken().equals(token)).findFirst());
         if (found.isEmpty()) {
             error(call, 403, "AccessDenied", "Access Denied");
@@ -95,25 +95,25 @@ public final class ImageUploads implements ServiceHandler {
         if (declared > limits.maxCompressedBytes()) {
             String reason = "Image upload failed: the compressed image is " + declared + " bytes, more than the "
                     + limits.maxCompressedBytes() + " bytes allowed";
-            world.writeAndForget(w -> w.uploadFailed(image.number(), null, reason));
+            world.writeAndForget(w -> w.linode().uploadFailed(image.number(), null, reason));
             error(call, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
             return;
         }
         Outcome outcome = receive(call.body());
         if (outcome.tooLargeCompressed()) {
-            world.writeAndForget(w -> w.uploadFailed(image.number(), outcome.digest(), outcome.failure()));
+            world.writeAndForget(w -> w.linode().uploadFailed(image.number(), outcome.digest(), outcome.failure()));
             error(call, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
             return;
         }
         world.writeAndForget(w -> {
-            LinodeImage current = w.linodeImages().get(image.number());
+            LinodeImage current = w.linode().images().get(image.number());
             if (current == null || !current.status().equals("pending_upload")) {
                 return;
             }
             if (outcome.failure() != null) {
-                w.uploadFailed(image.number(), outcome.digest(), outcome.failure());
+                w.linode().uploadFailed(image.number(), outcome.digest(), outcome.failure());
             } else {
-                w.uploadReceived(image.number(), outcome.digest());
+                w.linode().uploadReceived(image.number(), outcome.digest());
             }
         });
         call.respondEmpty(200, Map.of("ETag", "\"" + outcome.digest().gzipSha256().substring(0, 32) + "\""));

@@ -90,14 +90,14 @@ public final class LinodeApi implements ServiceHandler {
         this.disks = new LinodeDisks(world);
         this.configs = new LinodeConfigs(world);
         this.volumes = new LinodeVolumes(world);
-        route("GET", "/linode/types", "/linode/types", (c, m, b) -> page(c, world.read(w -> w.linodeTypes().stream()
+        route("GET", "/linode/types", "/linode/types", (c, m, b) -> page(c, world.read(w -> w.linode().types().stream()
                 .map(t -> (JsonNode) LinodeJson.type(t)).toList()), TYPE_FILTERS));
         route("GET", "/linode/types/([^/]+)", "/linode/types/{typeId}", (c, m, b) -> world.read(w ->
-                LinodeJson.type(w.linodeType(m.group(1)).orElseThrow(LinodeException::notFound))));
-        route("GET", "/regions", "/regions", (c, m, b) -> page(c, world.read(w -> w.linodeRegions().stream()
+                LinodeJson.type(w.linode().type(m.group(1)).orElseThrow(LinodeException::notFound))));
+        route("GET", "/regions", "/regions", (c, m, b) -> page(c, world.read(w -> w.linode().regions().stream()
                 .map(r -> (JsonNode) LinodeJson.region(r)).toList()), REGION_FILTERS));
         route("GET", "/regions/([^/]+)", "/regions/{regionId}", (c, m, b) -> world.read(w ->
-                LinodeJson.region(w.linodeRegion(m.group(1)).orElseThrow(LinodeException::notFound))));
+                LinodeJson.region(w.linode().region(m.group(1)).orElseThrow(LinodeException::notFound))));
         route("POST", "/images/upload", "/images/upload", images::uploadImage);
         route("GET", "/images", "/images", (c, m, b) -> page(c, images.listImages(), IMAGE_FILTERS));
         route("GET", "/images/((?:private|linode)/[^/]+)", "/images/{imageId}",
@@ -105,7 +105,7 @@ public final class LinodeApi implements ServiceHandler {
         route("PUT", "/images/((?:private|linode)/[^/]+)", "/images/{imageId}", images::updateImage);
         route("DELETE", "/images/((?:private|linode)/[^/]+)", "/images/{imageId}", images::deleteImage);
         route("GET", "/linode/instances", "/linode/instances", (c, m, b) -> page(c, world.read(w ->
-                w.linodeInstances().values().stream().map(l -> (JsonNode) LinodeJson.instance(l, w)).toList()),
+                w.linode().instances().values().stream().map(l -> (JsonNode) LinodeJson.instance(l, w)).toList()),
                 LINODE_FILTERS));
         route("POST", "/linode/instances", "/linode/instances", linodes::createLinode);
         route("GET", "/linode/instances/(\\d+)", "/linode/instances/{linodeId}", (c, m, b) -> world.read(w ->
@@ -113,7 +113,7 @@ public final class LinodeApi implements ServiceHandler {
         route("PUT", "/linode/instances/(\\d+)", "/linode/instances/{linodeId}", linodes::updateLinode);
         route("DELETE", "/linode/instances/(\\d+)", "/linode/instances/{linodeId}", linodes::deleteLinode);
         route("GET", "/linode/instances/(\\d+)/disks", "/linode/instances/{linodeId}/disks", (c, m, b) ->
-                page(c, world.read(w -> w.linodeMachines().disksOf(linode(w, m.group(1)).id()).stream()
+                page(c, world.read(w -> w.linode().machines().disksOf(linode(w, m.group(1)).id()).stream()
                         .map(d -> (JsonNode) LinodeJson.disk(d)).toList()), DISK_FILTERS));
         route("POST", "/linode/instances/(\\d+)/disks", "/linode/instances/{linodeId}/disks", disks::createDisk);
         route("GET", "/linode/instances/(\\d+)/disks/(\\d+)", "/linode/instances/{linodeId}/disks/{diskId}",
@@ -121,7 +121,7 @@ public final class LinodeApi implements ServiceHandler {
         route("DELETE", "/linode/instances/(\\d+)/disks/(\\d+)", "/linode/instances/{linodeId}/disks/{diskId}",
                 disks::deleteDisk);
         route("GET", "/linode/instances/(\\d+)/configs", "/linode/instances/{linodeId}/configs", (c, m, b) ->
-                page(c, world.read(w -> w.linodeMachines().configsOf(linode(w, m.group(1)).id()).stream()
+                page(c, world.read(w -> w.linode().machines().configsOf(linode(w, m.group(1)).id()).stream()
                         .map(x -> (JsonNode) LinodeJson.config(x)).toList()), CONFIG_FILTERS));
         route("POST", "/linode/instances/(\\d+)/configs", "/linode/instances/{linodeId}/configs",
                 configs::createConfig);
@@ -138,11 +138,11 @@ public final class LinodeApi implements ServiceHandler {
         route("GET", "/linode/instances/(\\d+)/firewalls", "/linode/instances/{linodeId}/firewalls",
                 (c, m, b) -> page(c, world.read(w -> {
                     LinodeInstance linode = linode(w, m.group(1));
-                    return w.firewalls().values().stream()
+                    return w.linode().firewalls().values().stream()
                             .filter(f -> f.devices().stream().anyMatch(d -> d.entityId() == linode.id()))
                             .map(f -> (JsonNode) LinodeJson.firewall(f)).toList();
                 }), FIREWALL_FILTERS));
-        route("GET", "/volumes", "/volumes", (c, m, b) -> page(c, world.read(w -> w.linodeMachines().volumes()
+        route("GET", "/volumes", "/volumes", (c, m, b) -> page(c, world.read(w -> w.linode().machines().volumes()
                 .values().stream().map(v -> (JsonNode) LinodeJson.volume(v, w)).toList()), VOLUME_FILTERS));
         route("POST", "/volumes", "/volumes", volumes::createVolume);
         route("GET", "/volumes/(\\d+)", "/volumes/{volumeId}", (c, m, b) -> world.read(w ->
@@ -151,7 +151,7 @@ public final class LinodeApi implements ServiceHandler {
         route("POST", "/volumes/(\\d+)/attach", "/volumes/{volumeId}/attach", volumes::attach);
         route("POST", "/volumes/(\\d+)/detach", "/volumes/{volumeId}/detach", volumes::detach);
         route("GET", "/networking/firewalls", "/networking/firewalls", (c, m, b) -> page(c, world.read(w ->
-                w.firewalls().values().stream().map(f -> (JsonNode) LinodeJson.firewall(f)).toList()),
+                w.linode().firewalls().values().stream().map(f -> (JsonNode) LinodeJson.firewall(f)).toList()),
                 FIREWALL_FILTERS));
         route("POST", "/networking/firewalls", "/networking/firewalls", firewalls::createFirewall);
         route("GET", "/networking/firewalls/(\\d+)", "/networking/firewalls/{firewallId}", (c, m, b) ->
@@ -175,10 +175,10 @@ public final class LinodeApi implements ServiceHandler {
         route("DELETE", "/networking/firewalls/(\\d+)/devices/(\\d+)",
                 "/networking/firewalls/{firewallId}/devices/{deviceId}", firewalls::removeDevice);
         route("GET", "/account/events", "/account/events", (c, m, b) -> page(c, world.read(w ->
-                w.events().values().stream().sorted(Comparator.comparingLong(LinodeEvent::id).reversed())
+                w.linode().events().values().stream().sorted(Comparator.comparingLong(LinodeEvent::id).reversed())
                         .map(e -> (JsonNode) LinodeJson.event(e)).toList()), EVENT_FILTERS));
         route("GET", "/account/events/(\\d+)", "/account/events/{eventId}", (c, m, b) -> world.read(w -> {
-            LinodeEvent event = w.events().get(Long.parseLong(m.group(1)));
+            LinodeEvent event = w.linode().events().get(Long.parseLong(m.group(1)));
             if (event == null) {
                 throw LinodeException.notFound();
             }

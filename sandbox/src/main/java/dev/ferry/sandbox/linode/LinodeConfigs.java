@@ -37,7 +37,7 @@ final class LinodeConfigs {
     }
 
     static LinodeConfig config(World w, LinodeInstance owner, String id) {
-        LinodeConfig config = w.linodeMachines().configs().get(Long.parseLong(id));
+        LinodeConfig config = w.linode().machines().configs().get(Long.parseLong(id));
         if (config == null || config.linodeId() != owner.id()) {
             throw LinodeException.notFound();
         }
@@ -51,7 +51,7 @@ final class LinodeConfigs {
         return world.write(w -> {
             LinodeInstance owner = linode(w, path.group(1));
             LinodeConfig config = merged(w, owner, null, body);
-            w.linodeMachines().saveConfig(config);
+            w.linode().machines().saveConfig(config);
             return LinodeJson.config(config);
         });
     }
@@ -60,7 +60,7 @@ final class LinodeConfigs {
         return world.write(w -> {
             LinodeInstance owner = linode(w, path.group(1));
             LinodeConfig config = merged(w, owner, config(w, owner, path.group(2)), body);
-            w.linodeMachines().saveConfig(config);
+            w.linode().machines().saveConfig(config);
             return LinodeJson.config(config);
         });
     }
@@ -72,7 +72,7 @@ final class LinodeConfigs {
             if (!owner.status().equals("offline") && Long.valueOf(config.id()).equals(owner.configId())) {
                 throw LinodeException.badRequest("Linode busy: the config is booted; shut the Linode down first");
             }
-            w.linodeMachines().deleteConfig(config);
+            w.linode().machines().deleteConfig(config);
         });
         return Json.object();
     }
@@ -116,7 +116,7 @@ final class LinodeConfigs {
             throw LinodeException.field("memory_limit", "memory_limit must be a whole number of MB");
         }
         String comments = body.has("comments") ? body.get("comments").asText("") : null;
-        return new LinodeConfig(before == null ? w.linodeMachines().nextConfigId() : before.id(), owner.id(),
+        return new LinodeConfig(before == null ? w.linode().machines().nextConfigId() : before.id(), owner.id(),
                 label != null ? label : before.label(),
                 kernel != null ? kernel : before == null ? "linode/latest-64bit" : before.kernel(),
                 rootDevice != null ? rootDevice : before == null ? "/dev/sda" : before.rootDevice(), devices, helpers,
@@ -153,7 +153,7 @@ final class LinodeConfigs {
                 throw LinodeException.field("devices." + slot, "a device is one disk_id or one volume_id");
             }
             if (hasDisk) {
-                var found = w.linodeMachines().disks().get(disk.asLong());
+                var found = w.linode().machines().disks().get(disk.asLong());
                 if (!disk.isIntegralNumber() || found == null || found.linodeId() != owner.id()) {
                     throw LinodeException.field("devices." + slot + ".disk_id", "Disk " + disk.asText()
                             + " not found on this Linode");
@@ -164,7 +164,7 @@ final class LinodeConfigs {
                 }
                 devices.put(slot, new LinodeConfig.Device(found.id(), null));
             } else {
-                var found = w.linodeMachines().volumes().get(volume.asLong());
+                var found = w.linode().machines().volumes().get(volume.asLong());
                 if (!volume.isIntegralNumber() || found == null
                         || !Long.valueOf(owner.id()).equals(found.linodeId())) {
                     throw LinodeException.field("devices." + slot + ".volume_id", "Volume " + volume.asText()
@@ -191,7 +191,7 @@ final class LinodeConfigs {
     private JsonNode power(Matcher path, JsonNode body, String action) {
         world.writeAndForget(w -> {
             LinodeInstance owner = linode(w, path.group(1));
-            LinodeMachines machines = w.linodeMachines();
+            LinodeMachines machines = w.linode().machines();
             String status = owner.status();
             if (action.equals("shutdown")) {
                 if (status.equals("running")) {
@@ -221,17 +221,17 @@ final class LinodeConfigs {
 
     private static LinodeConfig bootConfig(World w, LinodeInstance owner, JsonNode configId) {
         if (configId != null && !configId.isNull()) {
-            LinodeConfig config = w.linodeMachines().configs().get(configId.asLong());
+            LinodeConfig config = w.linode().machines().configs().get(configId.asLong());
             if (!configId.isIntegralNumber() || config == null || config.linodeId() != owner.id()) {
                 throw LinodeException.field("config_id", "Config " + configId.asText() + " not found on this "
                         + "Linode");
             }
             return config;
         }
-        if (owner.configId() != null && w.linodeMachines().configs().containsKey(owner.configId())) {
-            return w.linodeMachines().configs().get(owner.configId());
+        if (owner.configId() != null && w.linode().machines().configs().containsKey(owner.configId())) {
+            return w.linode().machines().configs().get(owner.configId());
         }
-        List<LinodeConfig> configs = w.linodeMachines().configsOf(owner.id());
+        List<LinodeConfig> configs = w.linode().machines().configsOf(owner.id());
         if (configs.size() != 1) {
             throw LinodeException.field("config_id", configs.isEmpty() ? "The Linode has no config to boot"
                     : "The Linode has several configs: name one with config_id");

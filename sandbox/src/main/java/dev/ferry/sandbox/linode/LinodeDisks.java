@@ -32,7 +32,7 @@ final class LinodeDisks {
     }
 
     static LinodeDisk disk(World w, LinodeInstance owner, String id) {
-        LinodeDisk disk = w.linodeMachines().disks().get(Long.parseLong(id));
+        LinodeDisk disk = w.linode().machines().disks().get(Long.parseLong(id));
         if (disk == null || disk.linodeId() != owner.id()) {
             throw LinodeException.notFound();
         }
@@ -68,7 +68,7 @@ final class LinodeDisks {
         List<String> authorizedKeys = keys;
         return world.write(w -> {
             LinodeInstance owner = linode(w, path.group(1));
-            LinodeMachines machines = w.linodeMachines();
+            LinodeMachines machines = w.linode().machines();
             List<LinodeDisk> existing = machines.disksOf(owner.id());
             if (existing.size() >= MAX_DISKS) {
                 throw LinodeException.badRequest("A Linode can have at most " + MAX_DISKS + " disks");
@@ -80,7 +80,7 @@ final class LinodeDisks {
                             + imageMb + " MB");
                 }
             }
-            LinodeType type = w.linodeType(owner.type()).orElseThrow();
+            LinodeType type = w.linode().type(owner.type()).orElseThrow();
             int used = existing.stream().mapToInt(LinodeDisk::sizeMb).sum();
             if (used + size > type.disk()) {
                 throw LinodeException.field("size", "Insufficient space: the plan's disk is " + type.disk()
@@ -101,14 +101,14 @@ final class LinodeDisks {
         world.writeAndForget(w -> {
             LinodeInstance owner = linode(w, path.group(1));
             LinodeDisk disk = disk(w, owner, path.group(2));
-            LinodeConfig booted = owner.configId() == null ? null : w.linodeMachines().configs().get(owner.configId());
+            LinodeConfig booted = owner.configId() == null ? null : w.linode().machines().configs().get(owner.configId());
             boolean inUse = booted != null && booted.devices().values().stream()
                     .anyMatch(d -> Long.valueOf(disk.id()).equals(d.diskId()));
             if (!owner.status().equals("offline") && inUse) {
                 throw LinodeException.badRequest("Linode busy: the disk is in use by the booted config; shut the "
                         + "Linode down first");
             }
-            w.linodeMachines().deleteDisk(disk);
+            w.linode().machines().deleteDisk(disk);
         });
         return Json.object();
     }

@@ -25,7 +25,7 @@ final class LinodeFirewalls {
     }
 
     static Firewall firewall(World w, String id) {
-        Firewall firewall = w.firewalls().get(Long.parseLong(id));
+        Firewall firewall = w.linode().firewalls().get(Long.parseLong(id));
         if (firewall == null) {
             throw LinodeException.notFound();
         }
@@ -40,7 +40,7 @@ final class LinodeFirewalls {
 
     /** A Linode can be behind one firewall only. */
     static void requireFreeLinode(World w, long linodeId) {
-        for (Firewall firewall : w.firewalls().values()) {
+        for (Firewall firewall : w.linode().firewalls().values()) {
             if (firewall.devices().stream().anyMatch(d -> d.entityId() == linodeId && d.type().equals("linode"))) {
                 throw LinodeException.field("id", "Linode " + linodeId + " already belongs to firewall "
                         + firewall.id() + "; a Linode can be assigned to only one firewall");
@@ -67,22 +67,22 @@ final class LinodeFirewalls {
             }
         }
         return world.write(w -> {
-            if (w.firewalls().values().stream().anyMatch(f -> f.label().equals(label))) {
+            if (w.linode().firewalls().values().stream().anyMatch(f -> f.label().equals(label))) {
                 throw LinodeException.field("label", "Label must be unique among your firewalls");
             }
             Instant now = w.now();
             List<FirewallDevice> attached = new ArrayList<>();
             for (long linodeId : linodes) {
-                if (!w.linodeInstances().containsKey(linodeId)) {
+                if (!w.linode().instances().containsKey(linodeId)) {
                     throw LinodeException.field("devices.linodes", "Linode " + linodeId + " not found");
                 }
                 requireFreeLinode(w, linodeId);
-                attached.add(new FirewallDevice(w.nextDeviceId(), linodeId, "linode", now));
+                attached.add(new FirewallDevice(w.linode().nextDeviceId(), linodeId, "linode", now));
             }
-            long id = w.nextFirewallId();
+            long id = w.linode().nextFirewallId();
             Firewall firewall = new Firewall(id, label, "enabled", rules, tags, attached, now, now);
-            w.firewalls().put(id, firewall);
-            w.addEvent("firewall_create", "notification", "firewall", id, label, "/v4/networking/firewalls/" + id,
+            w.linode().firewalls().put(id, firewall);
+            w.linode().addEvent("firewall_create", "notification", "firewall", id, label, "/v4/networking/firewalls/" + id,
                     null);
             return LinodeJson.firewall(firewall);
         });
@@ -93,7 +93,7 @@ final class LinodeFirewalls {
             Firewall firewall = firewall(w, path.group(1));
             String label = body.has("label") ? LinodeValidation.label("label", body.get("label"), 3, 32)
                     : firewall.label();
-            if (!label.equals(firewall.label()) && w.firewalls().values().stream()
+            if (!label.equals(firewall.label()) && w.linode().firewalls().values().stream()
                     .anyMatch(f -> f.label().equals(label))) {
                 throw LinodeException.field("label", "Label must be unique among your firewalls");
             }
@@ -103,8 +103,8 @@ final class LinodeFirewalls {
             }
             List<String> tags = body.has("tags") ? LinodeValidation.tags(body.get("tags"), 3, 50) : firewall.tags();
             Firewall updated = firewall.withSettings(label, status, tags, w.now());
-            w.firewalls().put(firewall.id(), updated);
-            w.addEvent("firewall_update", "notification", "firewall", firewall.id(), label,
+            w.linode().firewalls().put(firewall.id(), updated);
+            w.linode().addEvent("firewall_update", "notification", "firewall", firewall.id(), label,
                     "/v4/networking/firewalls/" + firewall.id(), null);
             return LinodeJson.firewall(updated);
         });
@@ -113,8 +113,8 @@ final class LinodeFirewalls {
     JsonNode deleteFirewall(HttpCall call, Matcher path, JsonNode body) {
         world.writeAndForget(w -> {
             Firewall firewall = firewall(w, path.group(1));
-            w.firewalls().remove(firewall.id());
-            w.addEvent("firewall_delete", "notification", "firewall", firewall.id(), firewall.label(),
+            w.linode().firewalls().remove(firewall.id());
+            w.linode().addEvent("firewall_delete", "notification", "firewall", firewall.id(), firewall.label(),
                     "/v4/networking/firewalls/" + firewall.id(), null);
         });
         return Json.object();
@@ -125,8 +125,8 @@ final class LinodeFirewalls {
             Firewall firewall = firewall(w, path.group(1));
             FirewallRules rules = LinodeValidation.rules(body, firewall.rules().version() + 1);
             Firewall updated = firewall.withRules(rules, w.now());
-            w.firewalls().put(firewall.id(), updated);
-            w.addEvent("firewall_update", "notification", "firewall", firewall.id(), firewall.label(),
+            w.linode().firewalls().put(firewall.id(), updated);
+            w.linode().addEvent("firewall_update", "notification", "firewall", firewall.id(), firewall.label(),
                     "/v4/networking/firewalls/" + firewall.id(), null);
             return LinodeJson.rules(rules);
         });
@@ -149,15 +149,15 @@ final class LinodeFirewalls {
         long linodeId = body.get("id").asLong();
         return world.write(w -> {
             Firewall firewall = firewall(w, path.group(1));
-            if (!w.linodeInstances().containsKey(linodeId)) {
+            if (!w.linode().instances().containsKey(linodeId)) {
                 throw LinodeException.field("id", "Linode " + linodeId + " not found");
             }
             requireFreeLinode(w, linodeId);
-            FirewallDevice device = new FirewallDevice(w.nextDeviceId(), linodeId, "linode", w.now());
+            FirewallDevice device = new FirewallDevice(w.linode().nextDeviceId(), linodeId, "linode", w.now());
             List<FirewallDevice> devices = new ArrayList<>(firewall.devices());
             devices.add(device);
-            w.firewalls().put(firewall.id(), firewall.withDevices(devices, w.now()));
-            w.addEvent("firewall_device_add", "notification", "firewall", firewall.id(), firewall.label(),
+            w.linode().firewalls().put(firewall.id(), firewall.withDevices(devices, w.now()));
+            w.linode().addEvent("firewall_device_add", "notification", "firewall", firewall.id(), firewall.label(),
                     "/v4/networking/firewalls/" + firewall.id(), null);
             return LinodeJson.device(device, w);
         });
@@ -167,9 +167,9 @@ final class LinodeFirewalls {
         world.writeAndForget(w -> {
             Firewall firewall = firewall(w, path.group(1));
             FirewallDevice device = device(firewall, path.group(2));
-            w.firewalls().put(firewall.id(), firewall.withDevices(firewall.devices().stream()
+            w.linode().firewalls().put(firewall.id(), firewall.withDevices(firewall.devices().stream()
                     .filter(d -> d.id() != device.id()).toList(), w.now()));
-            w.addEvent("firewall_device_remove", "notification", "firewall", firewall.id(), firewall.label(),
+            w.linode().addEvent("firewall_device_remove", "notification", "firewall", firewall.id(), firewall.label(),
                     "/v4/networking/firewalls/" + firewall.id(), null);
         });
         return Json.object();

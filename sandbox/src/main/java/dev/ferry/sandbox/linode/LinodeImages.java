@@ -36,7 +36,7 @@ final class LinodeImages {
     List<JsonNode> listImages() {
         return world.read(w -> {
             List<JsonNode> images = new ArrayList<>();
-            w.linodeImages().values().stream().filter(i -> !i.status().equals("failed"))
+            w.linode().images().values().stream().filter(i -> !i.status().equals("failed"))
                     .forEach(i -> images.add(LinodeJson.image(i)));
             LinodeJson.PUBLIC_IMAGES.forEach(p -> images.add(LinodeJson.publicImage(p)));
             return images;
@@ -64,7 +64,7 @@ final class LinodeImages {
         } catch (NumberFormatException e) {
             throw LinodeException.notFound();
         }
-        LinodeImage image = w.linodeImages().get(number);
+        LinodeImage image = w.linode().images().get(number);
         if (image == null || image.status().equals("failed")) {
             throw LinodeException.notFound();
         }
@@ -92,16 +92,16 @@ final class LinodeImages {
         List<String> tags = LinodeValidation.tags(body.get("tags"), 3, 100);
         boolean cloudInit = body.path("cloud_init").asBoolean(false);
         return world.write(w -> {
-            if (w.linodeRegion(region).isEmpty()) {
+            if (w.linode().region(region).isEmpty()) {
                 throw LinodeException.field("region", "region is not valid");
             }
-            long number = w.nextImageNumber();
+            long number = w.linode().nextImageNumber();
             String token = w.ids().hex(32);
             Instant now = w.now();
             LinodeImage image = new LinodeImage(number, label, description, region, "pending_upload", now, now, null,
                     0, tags, cloudInit, token, null, null);
-            w.linodeImages().put(number, image);
-            w.addEvent("image_upload", "started", "image", number, label, "/v4/images/" + image.id(), null);
+            w.linode().images().put(number, image);
+            w.linode().addEvent("image_upload", "started", "image", number, label, "/v4/images/" + image.id(), null);
             ObjectNode result = Json.object();
             result.set("image", LinodeJson.image(image));
             result.put("upload_to", uploadUrl(token));
@@ -140,7 +140,7 @@ final class LinodeImages {
                     : image.description();
             List<String> tags = body.has("tags") ? LinodeValidation.tags(body.get("tags"), 3, 100) : image.tags();
             LinodeImage updated = image.withLabel(label, description, tags, w.now());
-            w.linodeImages().put(image.number(), updated);
+            w.linode().images().put(image.number(), updated);
             return LinodeJson.image(updated);
         });
     }
@@ -152,8 +152,8 @@ final class LinodeImages {
                 throw new LinodeException(403, List.of(new LinodeException.FieldError(null, "Unauthorized")));
             }
             LinodeImage image = privateImage(w, id);
-            w.linodeImages().remove(image.number());
-            w.addEvent("image_delete", "notification", "image", image.number(), image.label(),
+            w.linode().images().remove(image.number());
+            w.linode().addEvent("image_delete", "notification", "image", image.number(), image.label(),
                     "/v4/images/" + image.id(), null);
         });
         return Json.object();

@@ -30,7 +30,7 @@ final class LinodeInstances {
     }
 
     static LinodeInstance linode(World w, String id) {
-        LinodeInstance linode = w.linodeInstances().get(Long.parseLong(id));
+        LinodeInstance linode = w.linode().instances().get(Long.parseLong(id));
         if (linode == null) {
             throw LinodeException.notFound();
         }
@@ -59,9 +59,9 @@ final class LinodeInstances {
         boolean booted = body.path("booted").asBoolean(true) && image != null;
         Long firewallId = body.hasNonNull("firewall_id") ? body.get("firewall_id").asLong() : null;
         return world.write(w -> {
-            LinodeType type = w.linodeType(typeId).orElseThrow(() -> LinodeException.field("type",
+            LinodeType type = w.linode().type(typeId).orElseThrow(() -> LinodeException.field("type",
                     "A valid plan type by that ID was not found"));
-            if (w.linodeRegion(region).isEmpty()) {
+            if (w.linode().region(region).isEmpty()) {
                 throw LinodeException.field("region", "region is not valid");
             }
             if (image != null) {
@@ -73,30 +73,30 @@ final class LinodeInstances {
             }
             Firewall firewall = null;
             if (firewallId != null) {
-                firewall = w.firewalls().get(firewallId);
+                firewall = w.linode().firewalls().get(firewallId);
                 if (firewall == null) {
                     throw LinodeException.field("firewall_id", "Firewall " + firewallId + " not found");
                 }
             }
-            long id = w.nextLinodeId();
+            long id = w.linode().nextLinodeId();
             String finalLabel = label == null ? "linode" + id : label;
-            if (w.linodeInstances().values().stream().anyMatch(l -> l.label().equals(finalLabel))) {
+            if (w.linode().instances().values().stream().anyMatch(l -> l.label().equals(finalLabel))) {
                 throw LinodeException.field("label", "Label must be unique among your linodes");
             }
             Instant now = w.now();
             Instant bootingAt = now.plus(w.clock().scaled(World.LINODE_PROVISIONING_DURATION));
             Instant readyAt = bootingAt.plus(w.clock().scaled(World.LINODE_BOOTING_DURATION));
-            String ip = w.nextLinodePublicIp();
+            String ip = w.linode().nextLinodePublicIp();
             String ipv6 = String.format("2600:3c0a::f03c:95ff:fe%02x:%04x/128", (id / 65536) % 256, id % 65536);
             LinodeInstance linode = new LinodeInstance(id, finalLabel, region, type.id(), image, "provisioning",
                     booted, now, now, bootingAt, readyAt, List.of(ip), ipv6, tags, group, true, keys, null);
-            w.linodeInstances().put(id, linode);
-            w.addEvent("linode_create", "started", "linode", id, finalLabel, "/v4/linode/instances/" + id, null);
+            w.linode().instances().put(id, linode);
+            w.linode().addEvent("linode_create", "started", "linode", id, finalLabel, "/v4/linode/instances/" + id, null);
             if (firewall != null) {
                 List<FirewallDevice> devices = new ArrayList<>(firewall.devices());
                 requireFreeLinode(w, id);
-                devices.add(new FirewallDevice(w.nextDeviceId(), id, "linode", now));
-                w.firewalls().put(firewall.id(), firewall.withDevices(devices, now));
+                devices.add(new FirewallDevice(w.linode().nextDeviceId(), id, "linode", now));
+                w.linode().firewalls().put(firewall.id(), firewall.withDevices(devices, now));
             }
             return LinodeJson.instance(linode, w);
         });
@@ -141,7 +141,7 @@ final class LinodeInstances {
             LinodeInstance linode = linode(w, path.group(1));
             String label = body.has("label") ? LinodeValidation.label("label", body.get("label"), 3, 64)
                     : linode.label();
-            if (!label.equals(linode.label()) && w.linodeInstances().values().stream()
+            if (!label.equals(linode.label()) && w.linode().instances().values().stream()
                     .anyMatch(l -> l.label().equals(label))) {
                 throw LinodeException.field("label", "Label must be unique among your linodes");
             }
@@ -150,8 +150,8 @@ final class LinodeInstances {
             boolean watchdog = body.has("watchdog_enabled") ? body.get("watchdog_enabled").asBoolean()
                     : linode.watchdogEnabled();
             LinodeInstance updated = linode.withSettings(label, tags, group, watchdog, w.now());
-            w.linodeInstances().put(linode.id(), updated);
-            w.addEvent("linode_update", "notification", "linode", linode.id(), label,
+            w.linode().instances().put(linode.id(), updated);
+            w.linode().addEvent("linode_update", "notification", "linode", linode.id(), label,
                     "/v4/linode/instances/" + linode.id(), null);
             return LinodeJson.instance(updated, w);
         });
@@ -160,16 +160,16 @@ final class LinodeInstances {
     JsonNode deleteLinode(HttpCall call, Matcher path, JsonNode body) {
         world.writeAndForget(w -> {
             LinodeInstance linode = linode(w, path.group(1));
-            w.linodeInstances().remove(linode.id());
-            w.linodeMachines().removeLinode(linode.id());
-            for (Firewall firewall : List.copyOf(w.firewalls().values())) {
+            w.linode().instances().remove(linode.id());
+            w.linode().machines().removeLinode(linode.id());
+            for (Firewall firewall : List.copyOf(w.linode().firewalls().values())) {
                 List<FirewallDevice> remaining = firewall.devices().stream()
                         .filter(d -> d.entityId() != linode.id()).toList();
                 if (remaining.size() != firewall.devices().size()) {
-                    w.firewalls().put(firewall.id(), firewall.withDevices(remaining, w.now()));
+                    w.linode().firewalls().put(firewall.id(), firewall.withDevices(remaining, w.now()));
                 }
             }
-            w.addEvent("linode_delete", "notification", "linode", linode.id(), linode.label(),
+            w.linode().addEvent("linode_delete", "notification", "linode", linode.id(), linode.label(),
                     "/v4/linode/instances/" + linode.id(), null);
         });
         return Json.object();

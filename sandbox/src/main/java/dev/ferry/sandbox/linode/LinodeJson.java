@@ -171,7 +171,7 @@ final class LinodeJson {
             node.put("image", l.image());
         }
         node.put("region", l.region());
-        LinodeType type = w.linodeType(l.type()).orElseThrow();
+        LinodeType type = w.linode().type(l.type()).orElseThrow();
         ObjectNode specs = node.putObject("specs");
         specs.put("disk", type.disk());
         specs.put("memory", type.memory());
@@ -221,7 +221,7 @@ final class LinodeJson {
         node.put("status", v.status());
         node.put("size", v.sizeGb());
         node.put("region", v.region());
-        LinodeInstance machine = v.linodeId() == null ? null : w.linodeInstances().get(v.linodeId());
+        LinodeInstance machine = v.linodeId() == null ? null : w.linode().instances().get(v.linodeId());
         if (machine == null) {
             node.putNull("linode_id");
             node.putNull("linode_label");
@@ -320,7 +320,7 @@ final class LinodeJson {
         node.put("updated", date(d.created()));
         ObjectNode entity = node.putObject("entity");
         entity.put("id", d.entityId());
-        LinodeInstance linode = w.linodeInstances().get(d.entityId());
+        LinodeInstance linode = w.linode().instances().get(d.entityId());
         entity.put("label", linode == null ? "" : linode.label());
         entity.put("type", d.type());
         entity.put("url", "/v4/linode/instances/" + d.entityId());

@@ -28,7 +28,7 @@ final class LinodeVolumes {
     }
 
     static LinodeVolume volume(World w, String id) {
-        LinodeVolume volume = w.linodeMachines().volumes().get(Long.parseLong(id));
+        LinodeVolume volume = w.linode().machines().volumes().get(Long.parseLong(id));
         if (volume == null) {
             throw LinodeException.notFound();
         }
@@ -61,18 +61,18 @@ final class LinodeVolumes {
         return world.write(w -> {
             LinodeInstance machine = linodeId == null ? null : machine(w, linodeId, "linode_id");
             String where = region != null ? region : machine.region();
-            if (w.linodeRegion(where).isEmpty()) {
+            if (w.linode().region(where).isEmpty()) {
                 throw LinodeException.field("region", "region is not valid");
             }
             if (machine != null && !machine.region().equals(where)) {
                 throw LinodeException.field("linode_id", "The Linode is in " + machine.region() + ", not " + where);
             }
-            if (w.linodeMachines().volumes().values().stream().anyMatch(v -> v.label().equals(label))) {
+            if (w.linode().machines().volumes().values().stream().anyMatch(v -> v.label().equals(label))) {
                 throw LinodeException.field("label", "Label must be unique among your volumes");
             }
-            LinodeVolume volume = w.linodeMachines().createVolume(label, where, size, tags, encryption);
+            LinodeVolume volume = w.linode().machines().createVolume(label, where, size, tags, encryption);
             if (machine != null) {
-                volume = w.linodeMachines().attach(volume, machine, configFor(w, machine, body.get("config_id")));
+                volume = w.linode().machines().attach(volume, machine, configFor(w, machine, body.get("config_id")));
             }
             return LinodeJson.volume(volume, w);
         });
@@ -92,7 +92,7 @@ final class LinodeVolumes {
                 throw LinodeException.field("linode_id", "The Linode is in " + machine.region() + " and the volume in "
                         + volume.region());
             }
-            return LinodeJson.volume(w.linodeMachines().attach(volume, machine,
+            return LinodeJson.volume(w.linode().machines().attach(volume, machine,
                     configFor(w, machine, body.get("config_id"))), w);
         });
     }
@@ -103,7 +103,7 @@ final class LinodeVolumes {
             if (volume.linodeId() == null) {
                 throw LinodeException.badRequest("Volume is not attached to a Linode");
             }
-            w.linodeMachines().detach(volume);
+            w.linode().machines().detach(volume);
         });
         return Json.object();
     }
@@ -114,13 +114,13 @@ final class LinodeVolumes {
             if (volume.linodeId() != null) {
                 throw LinodeException.badRequest("Volume must be detached before it can be deleted");
             }
-            w.linodeMachines().deleteVolume(volume);
+            w.linode().machines().deleteVolume(volume);
         });
         return Json.object();
     }
 
     private static LinodeInstance machine(World w, long id, String field) {
-        LinodeInstance machine = w.linodeInstances().get(id);
+        LinodeInstance machine = w.linode().instances().get(id);
         if (machine == null) {
             throw LinodeException.field(field, "Linode " + id + " not found");
         }
@@ -130,17 +130,17 @@ final class LinodeVolumes {
     /** The config a volume goes into: the one named, else the last booted, else the only one (or none). */
     private static LinodeConfig configFor(World w, LinodeInstance machine, JsonNode configId) {
         if (configId != null && !configId.isNull()) {
-            LinodeConfig config = w.linodeMachines().configs().get(configId.asLong());
+            LinodeConfig config = w.linode().machines().configs().get(configId.asLong());
             if (config == null || config.linodeId() != machine.id()) {
                 throw LinodeException.field("config_id", "Config " + configId.asText() + " not found on Linode "
                         + machine.id());
             }
             return config;
         }
-        if (machine.configId() != null && w.linodeMachines().configs().containsKey(machine.configId())) {
-            return w.linodeMachines().configs().get(machine.configId());
+        if (machine.configId() != null && w.linode().machines().configs().containsKey(machine.configId())) {
+            return w.linode().machines().configs().get(machine.configId());
         }
-        List<LinodeConfig> configs = w.linodeMachines().configsOf(machine.id());
+        List<LinodeConfig> configs = w.linode().machines().configsOf(machine.id());
         return configs.size() == 1 ? configs.get(0) : null;
     }
 }

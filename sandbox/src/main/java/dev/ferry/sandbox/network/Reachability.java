@@ -60,14 +60,14 @@ public final class Reachability {
     /** Empty when {@code port} at {@code address} answers; otherwise why not. */
     public Optional<Refusal> check(String address, int port) {
         return world.read(w -> {
-            for (Ec2Instance instance : w.instances().values()) {
+            for (Ec2Instance instance : w.ec2().instances().values()) {
                 if (instance.state() == InstanceState.RUNNING
                         && (address.equals(instance.privateIp()) || address.equals(instance.publicIp()))) {
                     List<Integer> services = seeded.containsKey(instance.id()) ? seeded.get(instance.id()) : List.copyOf(everyService);
                     return refusal(services.contains(port), allowedBySecurityGroups(w, instance, port));
                 }
             }
-            for (LinodeInstance linode : w.linodeInstances().values()) {
+            for (LinodeInstance linode : w.linode().instances().values()) {
                 if (linode.status().equals("running") && linode.ipv4().contains(address)) {
                     return refusal(everyService.contains(port), allowedByFirewall(w, linode, port));
                 }
@@ -85,7 +85,7 @@ public final class Reachability {
 
     private static boolean allowedBySecurityGroups(World w, Ec2Instance instance, int port) {
         for (String groupId : instance.securityGroupIds()) {
-            SecurityGroup group = w.securityGroups().get(groupId);
+            SecurityGroup group = w.ec2().securityGroups().get(groupId);
             if (group == null) {
                 continue;
             }
@@ -102,7 +102,7 @@ public final class Reachability {
 
     /** The first inbound rule that matches decides, else the inbound policy; a Linode without a firewall is open. */
     private static boolean allowedByFirewall(World w, LinodeInstance linode, int port) {
-        for (Firewall firewall : w.firewalls().values()) {
+        for (Firewall firewall : w.linode().firewalls().values()) {
             boolean protects = firewall.status().equals("enabled") && firewall.devices().stream()
                     .anyMatch(device -> device.type().equals("linode") && device.entityId() == linode.id());
             if (!protects) {

@@ -165,7 +165,7 @@ final class HelperCommand implements Command {
             return new Outcome(0, "", "");
         }
         Long linodeId = channel.getSession().getAttribute(HelperSshServer.LINODE);
-        Map<String, LinodeMachines.SlotDevice> devices = world.read(w -> w.linodeMachines().bootedDevices(linodeId));
+        Map<String, LinodeMachines.SlotDevice> devices = world.read(w -> w.linode().machines().bootedDevices(linodeId));
         if (devices.isEmpty()) {
             // the machine is no longer running: its sessions end
             throw new SessionCut();

@@ -72,7 +72,7 @@ public final class HelperSshServer implements AutoCloseable {
             return false;
         }
         String offered = PublicKeyEntry.toString(key);
-        Optional<LinodeInstance> machine = world.read(w -> w.linodeMachines().runningWithKey(line ->
+        Optional<LinodeInstance> machine = world.read(w -> w.linode().machines().runningWithKey(line ->
                 sameKey(line, offered)));
         machine.ifPresent(m -> session.setAttribute(LINODE, m.id()));
         return machine.isPresent();

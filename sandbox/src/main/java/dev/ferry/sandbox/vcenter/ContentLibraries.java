@@ -199,7 +199,7 @@ final class ContentLibraries {
         }
         String id = uuid();
         Path ova = storage.resolve("library-items").resolve(id).resolve(VmImageExport.fileName(vm.name()) + ".ova");
-        view.exportVmImage(vm.id(), ova, VmImageFormat.OVA);
+        view.vcenter().exportVmImage(vm.id(), ova, VmImageFormat.OVA);
         List<ItemFile> files = new ArrayList<>();
         for (VmImageExport.Entry entry : VmImageExport.entries(ova)) {
             if (!entry.name().endsWith(".mf")) {

@@ -13,9 +13,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * VM Import/Export's conversion tasks (image exports, image imports, instance exports): started, cancelled,
- * followed through their phases, and their spans in time for the concurrency limit.
+ * followed through their phases, and their spans in time for the concurrency limit. The maps are live: use them
+ * only inside {@link World#read}/{@link World#write}.
  */
-final class ConversionTasks {
+public final class ConversionTasks {
 
     final Map<String, ExportImageTask> exportImageTasks = new LinkedHashMap<>();
     final Map<String, ImportImageTask> importImageTasks = new LinkedHashMap<>();
@@ -44,7 +45,23 @@ final class ConversionTasks {
         this.s3 = requireNonNull(s3, "s3 is null");
     }
 
-    int activeConversionTasks() {
+    public Map<String, ExportImageTask> exportImageTasks() {
+        return exportImageTasks;
+    }
+
+    public Map<String, ImportImageTask> importImageTasks() {
+        return importImageTasks;
+    }
+
+    public Map<String, InstanceExportTask> instanceExportTasks() {
+        return instanceExportTasks;
+    }
+
+    public List<ConversionTaskSpan> conversionSpans() {
+        return conversionSpans;
+    }
+
+    public int activeConversionTasks() {
         long active = exportImageTasks.values().stream().filter(ExportImageTask::active).count()
                 + importImageTasks.values().stream().filter(ImportImageTask::active).count()
                 + instanceExportTasks.values().stream().filter(InstanceExportTask::active).count();
@@ -52,7 +69,7 @@ final class ConversionTasks {
     }
 
     /** The most conversion tasks that were ever active at the same instant. */
-    int maxConcurrentConversionTasks() {
+    public int maxConcurrentConversionTasks() {
         record Edge(Instant at, int delta) {
         }
         List<Edge> edges = new ArrayList<>();
@@ -73,7 +90,7 @@ final class ConversionTasks {
         return max;
     }
 
-    ExportImageTask startExportImage(Ami ami, String format, String bucket, String prefix, String roleName,
+    public ExportImageTask startExportImage(Ami ami, String format, String bucket, String prefix, String roleName,
                                      String description, String clientToken, Map<String, String> tags) {
         Instant now = clock.now();
         String id = ids.ec2("export-ami");
@@ -92,7 +109,7 @@ final class ConversionTasks {
      * @param platform     {@code Linux} or {@code Windows}
      * @param architecture {@code x86_64} or {@code i386}
      */
-    ImportImageTask startImportImage(String description, String clientToken,
+    public ImportImageTask startImportImage(String description, String clientToken,
                                      List<ImportImageTask.SnapshotDetail> details, String roleName,
                                      String architecture, String platform, String licenseType, String bootMode,
                                      List<Blob> raws, String failure, Map<String, String> tags) {
@@ -116,7 +133,7 @@ final class ConversionTasks {
         return task;
     }
 
-    InstanceExportTask startInstanceExport(Ec2Instance instance, String targetEnvironment, String format,
+    public InstanceExportTask startInstanceExport(Ec2Instance instance, String targetEnvironment, String format,
                                            String container, String bucket, String prefix, String description,
                                            Map<String, String> tags) {
         Instant now = clock.now();
@@ -133,7 +150,7 @@ final class ConversionTasks {
     }
 
     /** Cancels an export image or instance export task; false when it is not active. */
-    boolean cancelExport(String taskId) {
+    public boolean cancelExport(String taskId) {
         Instant now = clock.now();
         ExportImageTask image = exportImageTasks.get(taskId);
         if (image != null) {

@@ -2,6 +2,7 @@ package dev.ferry.sandbox.world;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -123,6 +124,29 @@ public final class DiskBytes {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The hex SHA-256 of the first {@code length} bytes of a blob (past its end: zeros). */
+    static String sha256(Blob blob, long length) {
+        MessageDigest sha = sha256();
+        byte[] buffer = new byte[1 << 20];
+        long remaining = length;
+        try (InputStream in = blob.open()) {
+            int n;
+            while (remaining > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining))) > 0) {
+                sha.update(buffer, 0, n);
+                remaining -= n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Arrays.fill(buffer, (byte) 0);
+        while (remaining > 0) {
+            int n = (int) Math.min(buffer.length, remaining);
+            sha.update(buffer, 0, n);
+            remaining -= n;
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     private static MessageDigest sha256() {

@@ -6,11 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
-/** EC2's resources (networks, security groups, instances, volumes, images, snapshots, launch templates) and how they change with time. */
-final class Ec2State {
+/**
+ * EC2's resources (networks, security groups, instances, volumes, images, snapshots, launch templates), its
+ * catalogues (instance types, public images), and how the resources change with time. The maps are live: use
+ * them only inside {@link World#read}/{@link World#write}.
+ */
+public final class Ec2State {
 
     final Map<String, Vpc> vpcs = new LinkedHashMap<>();
     final Map<String, Subnet> subnets = new LinkedHashMap<>();
@@ -27,6 +32,7 @@ final class Ec2State {
     private final BlobStore blobs;
     private final List<InstanceTypeSpec> instanceTypes;
     private final SnapshotBlocks snapshotBlocks;
+    private final Map<String, PublicImage> publicImages = new TreeMap<>();
 
     Ec2State(String account, WorldClock clock, Ids ids, BlobStore blobs, List<InstanceTypeSpec> instanceTypes, SnapshotBlocks snapshotBlocks) {
         this.account = requireNonNull(account, "account is null");
@@ -37,15 +43,60 @@ final class Ec2State {
         this.snapshotBlocks = requireNonNull(snapshotBlocks, "snapshotBlocks is null");
     }
 
-    /** The EBS direct APIs' view of the snapshots. */
-    SnapshotBlocks snapshotBlocks() {
+    /** The EBS direct APIs' view of the snapshots: written blocks, block tokens, denials for tests. */
+    public SnapshotBlocks snapshotBlocks() {
         return snapshotBlocks;
+    }
+
+    public List<InstanceTypeSpec> instanceTypes() {
+        return instanceTypes;
+    }
+
+    public Optional<InstanceTypeSpec> instanceType(String name) {
+        return instanceTypes.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public Map<String, PublicImage> publicImages() {
+        return publicImages;
+    }
+
+    public Map<String, Vpc> vpcs() {
+        return vpcs;
+    }
+
+    public Map<String, Subnet> subnets() {
+        return subnets;
+    }
+
+    public Map<String, SecurityGroup> securityGroups() {
+        return securityGroups;
+    }
+
+    public Map<String, Ec2Instance> instances() {
+        return instances;
+    }
+
+    public Map<String, Volume> volumes() {
+        return volumes;
+    }
+
+    public Map<String, Ami> amis() {
+        return amis;
+    }
+
+    public Map<String, Snapshot> snapshots() {
+        return snapshots;
+    }
+
+    /** Launch templates by id ({@code lt-...}). */
+    public Map<String, LaunchTemplate> launchTemplates() {
+        return launchTemplates;
     }
 
     /**
      * Starts an AMI of an instance: one pending snapshot per volume, the image pending until they complete.
      */
-    Ami createImage(Ec2Instance instance, String name, String description, Map<String, String> imageTags,
+    public Ami createImage(Ec2Instance instance, String name, String description, Map<String, String> imageTags,
                     Map<String, String> snapshotTags) {
         Instant now = clock.now();
         Instant done = now.plus(clock.scaled(World.AMI_DURATION));
@@ -69,7 +120,7 @@ final class Ec2State {
     }
 
     /** Removes an AMI; its snapshots stay unless asked otherwise. Returns the snapshots deleted. */
-    List<String> deregisterImage(String imageId, boolean deleteSnapshots) {
+    public List<String> deregisterImage(String imageId, boolean deleteSnapshots) {
         Ami ami = amis.remove(imageId);
         List<String> deleted = new ArrayList<>();
         if (ami != null && deleteSnapshots) {
@@ -84,7 +135,7 @@ final class Ec2State {
         return deleted;
     }
 
-    void deleteSnapshot(String snapshotId) {
+    public void deleteSnapshot(String snapshotId) {
         Snapshot snapshot = snapshots.remove(snapshotId);
         if (snapshot != null) {
             release(snapshot.disk());
@@ -92,14 +143,14 @@ final class Ec2State {
     }
 
     /** The AMI that uses a snapshot, if any. */
-    Optional<Ami> amiUsingSnapshot(String snapshotId) {
+    public Optional<Ami> amiUsingSnapshot(String snapshotId) {
         return amis.values().stream()
                 .filter(a -> a.blockDevices().stream().anyMatch(d -> d.snapshotId().equals(snapshotId)))
                 .findFirst();
     }
 
     /** Launches instances from an AMI (pending, running after a while). */
-    List<Ec2Instance> runInstances(Ami ami, String instanceType, Subnet subnet, List<String> groupIds,
+    public List<Ec2Instance> runInstances(Ami ami, String instanceType, Subnet subnet, List<String> groupIds,
                                    List<String> privateIps, String keyName, String clientToken,
                                    Map<String, String> instanceTags, Map<String, String> volumeTags) {
         Instant now = clock.now();
@@ -132,7 +183,7 @@ final class Ec2State {
     }
 
     /** Starts terminating an instance; returns its state before. */
-    InstanceState terminate(String instanceId) {
+    public InstanceState terminate(String instanceId) {
         Ec2Instance instance = instances.get(instanceId);
         InstanceState previous = instance.state();
         if (previous != InstanceState.TERMINATED && previous != InstanceState.SHUTTING_DOWN) {
@@ -143,7 +194,7 @@ final class Ec2State {
     }
 
     /** A free private address in the subnet (after the five AWS reserves). */
-    String freePrivateIp(Subnet subnet, List<String> taken) {
+    public String freePrivateIp(Subnet subnet, List<String> taken) {
         long base = Cidr.parse(subnet.cidrBlock()).firstAddress();
         long size = Cidr.parse(subnet.cidrBlock()).size();
         for (long offset = 10; offset < size - 1; offset++) {

@@ -5,14 +5,16 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Linode's images, instances (their disks and configs in {@link LinodeMachines}), firewalls and events, their id
- * counters, and how they change with time.
+ * counters, the catalogues (types, regions), and how they change with time. The maps are live: use them only inside
+ * {@link World#read}/{@link World#write}.
  */
-final class LinodeState {
+public final class LinodeState {
 
     final Map<Long, LinodeImage> linodeImages = new LinkedHashMap<>();
     final Map<Long, LinodeInstance> linodeInstances = new LinkedHashMap<>();
@@ -28,6 +30,8 @@ final class LinodeState {
 
     private final WorldClock clock;
     final LinodeMachines machines;
+    private final List<LinodeType> types = Catalogs.linodeTypes();
+    private final List<LinodeRegion> regions = Catalogs.linodeRegions();
 
     /** @param diskDirectory where the bytes of Linode disks are kept */
     LinodeState(WorldClock clock, Path diskDirectory) {
@@ -35,29 +39,66 @@ final class LinodeState {
         this.machines = new LinodeMachines(this, clock, diskDirectory);
     }
 
-    long nextLinodeId() {
+    public List<LinodeType> types() {
+        return types;
+    }
+
+    public Optional<LinodeType> type(String id) {
+        return types.stream().filter(t -> t.id().equals(id)).findFirst();
+    }
+
+    public List<LinodeRegion> regions() {
+        return regions;
+    }
+
+    public Optional<LinodeRegion> region(String id) {
+        return regions.stream().filter(r -> r.id().equals(id)).findFirst();
+    }
+
+    public Map<Long, LinodeImage> images() {
+        return linodeImages;
+    }
+
+    public Map<Long, LinodeInstance> instances() {
+        return linodeInstances;
+    }
+
+    public Map<Long, Firewall> firewalls() {
+        return firewalls;
+    }
+
+    public Map<Long, LinodeEvent> events() {
+        return events;
+    }
+
+    /** Linodes' disks and configs, and booting and shutting down into them. */
+    public LinodeMachines machines() {
+        return machines;
+    }
+
+    public long nextLinodeId() {
         return nextLinodeId++;
     }
 
-    long nextImageNumber() {
+    public long nextImageNumber() {
         return nextImageNumber++;
     }
 
-    long nextFirewallId() {
+    public long nextFirewallId() {
         return nextFirewallId++;
     }
 
-    long nextDeviceId() {
+    public long nextDeviceId() {
         return nextDeviceId++;
     }
 
     /** A public IPv4 address for a new Linode. */
-    String nextLinodePublicIp() {
+    public String nextLinodePublicIp() {
         int n = nextPublicIp++;
         return "172.233." + (128 + (n / 250) % 100) + "." + (2 + n % 250);
     }
 
-    LinodeEvent addEvent(String action, String status, String entityType, long entityId, String entityLabel,
+    public LinodeEvent addEvent(String action, String status, String entityType, long entityId, String entityLabel,
                          String entityUrl, String message) {
         long id = nextEventId++;
         LinodeEvent event = new LinodeEvent(id, action, status, clock.now(), entityType, entityId, entityLabel,
@@ -76,7 +117,7 @@ final class LinodeState {
     }
 
     /** An upload arrived whole and inflated cleanly: the image is being created. */
-    void uploadReceived(long imageNumber, UploadDigest digest) {
+    public void uploadReceived(long imageNumber, UploadDigest digest) {
         LinodeImage image = linodeImages.get(imageNumber);
         Instant now = clock.now();
         long sizeMb = Math.max(1, (digest.rawBytes() + 1024 * 1024 - 1) / (1024 * 1024));
@@ -85,7 +126,7 @@ final class LinodeState {
     }
 
     /** An upload was unusable: the image is gone from the API and the event tells why. */
-    void uploadFailed(long imageNumber, UploadDigest digest, String reason) {
+    public void uploadFailed(long imageNumber, UploadDigest digest, String reason) {
         LinodeImage image = linodeImages.get(imageNumber);
         linodeImages.put(imageNumber, image.withStatus("failed", clock.now(), null, image.sizeMb(), digest, reason));
         finishEvent("image_upload", "image", imageNumber, "failed", reason, clock.now());

@@ -11,8 +11,11 @@ import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
-/** S3's buckets, objects and multipart uploads, and the holds they keep on their blobs. */
-final class S3State {
+/**
+ * S3's buckets, objects and multipart uploads, and the holds they keep on their blobs. The maps are live: use them
+ * only inside {@link World#read}/{@link World#write}.
+ */
+public final class S3State {
 
     final Map<String, Bucket> buckets = new TreeMap<>();
     final Map<String, TreeMap<String, S3Object>> objects = new TreeMap<>();
@@ -24,13 +27,21 @@ final class S3State {
         this.blobs = requireNonNull(blobs, "blobs is null");
     }
 
+    public Map<String, Bucket> buckets() {
+        return buckets;
+    }
+
+    public Map<String, MultipartUpload> uploads() {
+        return uploads;
+    }
+
     /** The objects of a bucket by key (empty for a bucket that does not exist). */
-    TreeMap<String, S3Object> objects(String bucket) {
+    public TreeMap<String, S3Object> objects(String bucket) {
         return objects.computeIfAbsent(bucket, b -> new TreeMap<>());
     }
 
     /** Stores an object, replacing (and releasing) any previous one under the key. */
-    void putObject(S3Object object) {
+    public void putObject(S3Object object) {
         blobs.retain(object.blob());
         S3Object previous = objects(object.bucket()).put(object.key(), object);
         if (previous != null) {
@@ -38,7 +49,7 @@ final class S3State {
         }
     }
 
-    boolean deleteObject(String bucket, String key) {
+    public boolean deleteObject(String bucket, String key) {
         S3Object previous = objects(bucket).remove(key);
         if (previous != null) {
             blobs.release(previous.blob());
@@ -47,7 +58,7 @@ final class S3State {
         return false;
     }
 
-    void putUpload(MultipartUpload upload) {
+    public void putUpload(MultipartUpload upload) {
         MultipartUpload previous = uploads.put(upload.uploadId(), upload);
         // Parts are counted while the upload holds them.
         for (UploadedPart part : upload.parts().values()) {
@@ -65,7 +76,7 @@ final class S3State {
     }
 
     /** Ends an upload (completed or aborted), releasing its hold on its parts. */
-    void removeUpload(String uploadId) {
+    public void removeUpload(String uploadId) {
         MultipartUpload upload = uploads.remove(uploadId);
         if (upload != null) {
             for (UploadedPart part : upload.parts().values()) {
@@ -74,7 +85,7 @@ final class S3State {
         }
     }
 
-    void deleteBucket(String name) {
+    public void deleteBucket(String name) {
         buckets.remove(name);
         TreeMap<String, S3Object> gone = objects.remove(name);
         if (gone != null) {

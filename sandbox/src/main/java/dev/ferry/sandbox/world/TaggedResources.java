@@ -5,7 +5,7 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /** The tags of EC2 resources of every kind, found by id. */
-final class TaggedResources {
+public final class TaggedResources {
 
     private final Ec2State ec2;
     private final ConversionTasks tasks;
@@ -16,7 +16,7 @@ final class TaggedResources {
     }
 
     /** Tags of any taggable EC2 resource by id, or null when there is no such resource. */
-    Map<String, String> tagsOf(String resourceId) {
+    public Map<String, String> tagsOf(String resourceId) {
         Object resource = resource(resourceId);
         if (resource == null) {
             return null;
@@ -50,7 +50,7 @@ final class TaggedResources {
     }
 
     /** The EC2 resource type name DescribeTags reports for an id ({@code instance}, {@code image}, ...). */
-    static String resourceType(String resourceId) {
+    public static String resourceType(String resourceId) {
         String prefix = resourceId.substring(0, resourceId.lastIndexOf('-') + 1);
         return switch (prefix) {
             case "i-" -> "instance";
@@ -86,7 +86,7 @@ final class TaggedResources {
     }
 
     /** Adds or overwrites tags on an EC2 resource; false when there is no such resource. */
-    boolean tag(String resourceId, Map<String, String> tags) {
+    public boolean tag(String resourceId, Map<String, String> tags) {
         Object resource = resource(resourceId);
         if (resource == null) {
             return false;

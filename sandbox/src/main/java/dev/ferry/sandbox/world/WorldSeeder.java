@@ -30,26 +30,26 @@ final class WorldSeeder {
         for (SandboxWorld.VpcSpec vpc : seed.vpcs()) {
             checkId("vpc", vpc.id());
             Cidr.parse(vpc.cidr());
-            world.vpcs().put(vpc.id(), new Vpc(vpc.id(), vpc.cidr(), vpc.isDefault(), vpc.tags()));
+            world.ec2().vpcs().put(vpc.id(), new Vpc(vpc.id(), vpc.cidr(), vpc.isDefault(), vpc.tags()));
         }
         for (SandboxWorld.SubnetSpec subnet : seed.subnets()) {
             checkId("subnet", subnet.id());
-            if (!world.vpcs().containsKey(subnet.vpc())) {
+            if (!world.ec2().vpcs().containsKey(subnet.vpc())) {
                 throw new IllegalArgumentException("subnet " + subnet.id() + ": vpc " + subnet.vpc()
                         + " is not in the world");
             }
             Cidr.parse(subnet.cidr());
             String zone = subnet.availabilityZone() == null ? seed.region() + "a" : subnet.availabilityZone();
-            world.subnets().put(subnet.id(), new Subnet(subnet.id(), subnet.vpc(), subnet.cidr(), zone,
+            world.ec2().subnets().put(subnet.id(), new Subnet(subnet.id(), subnet.vpc(), subnet.cidr(), zone,
                     subnet.tags()));
         }
         for (SandboxWorld.SecurityGroupSpec group : seed.securityGroups()) {
             checkId("sg", group.id());
-            if (!world.vpcs().containsKey(group.vpc())) {
+            if (!world.ec2().vpcs().containsKey(group.vpc())) {
                 throw new IllegalArgumentException("security group " + group.id() + ": vpc " + group.vpc()
                         + " is not in the world");
             }
-            world.securityGroups().put(group.id(), new SecurityGroup(group.id(), group.name(), group.description(),
+            world.ec2().securityGroups().put(group.id(), new SecurityGroup(group.id(), group.name(), group.description(),
                     group.vpc(), List.of(), group.tags()));
         }
         for (SandboxWorld.SecurityGroupSpec group : seed.securityGroups()) {
@@ -65,7 +65,7 @@ final class WorldSeeder {
                         rules.add(rule(group.id(), index++, egress, rule, null, cidr, null, null));
                     }
                     for (String other : rule.groups()) {
-                        if (!world.securityGroups().containsKey(other)) {
+                        if (!world.ec2().securityGroups().containsKey(other)) {
                             throw new IllegalArgumentException("security group " + group.id() + ": rule refers to "
                                     + other + ", which is not in the world");
                         }
@@ -76,10 +76,10 @@ final class WorldSeeder {
                     }
                 }
             }
-            world.securityGroups().computeIfPresent(group.id(), (k, g) -> g.withRules(rules));
+            world.ec2().securityGroups().computeIfPresent(group.id(), (k, g) -> g.withRules(rules));
         }
         for (SandboxWorld.PublicImageSpec image : seed.publicImages()) {
-            world.publicImages().put(image.id(), new PublicImage(image.id(), image.name(), image.owner(),
+            world.ec2().publicImages().put(image.id(), new PublicImage(image.id(), image.name(), image.owner(),
                     image.architecture(), image.productCodes()));
         }
         Map<String, String> volumeOwners = new HashMap<>();
@@ -90,7 +90,7 @@ final class WorldSeeder {
             seedVm(world, seed.vms().get(i), i);
         }
         for (SandboxWorld.BucketSpec bucket : seed.buckets()) {
-            world.buckets().put(bucket.name(), new Bucket(bucket.name(),
+            world.s3().buckets().put(bucket.name(), new Bucket(bucket.name(),
                     bucket.region() == null ? seed.region() : bucket.region(), now, bucket.objectOwnership(), null,
                     List.of(new Grant("CanonicalUser", canonicalUserId(seed.account()), "sandbox", null,
                             "FULL_CONTROL"))));
@@ -101,11 +101,11 @@ final class WorldSeeder {
                                      Map<String, String> volumeOwners, Instant now) {
         String where = "instance " + spec.id();
         checkId("i", spec.id());
-        Subnet subnet = world.subnets().get(spec.subnet());
+        Subnet subnet = world.ec2().subnets().get(spec.subnet());
         if (subnet == null) {
             throw new IllegalArgumentException(where + ": subnet " + spec.subnet() + " is not in the world");
         }
-        if (world.instanceType(spec.type()).isEmpty()) {
+        if (world.ec2().instanceType(spec.type()).isEmpty()) {
             throw new IllegalArgumentException(where + ": instance type " + spec.type()
                     + " is not in the sandbox's catalogue");
         }
@@ -114,7 +114,7 @@ final class WorldSeeder {
                     + subnet.id() + " (" + subnet.cidrBlock() + ")");
         }
         for (String group : spec.securityGroups()) {
-            SecurityGroup sg = world.securityGroups().get(group);
+            SecurityGroup sg = world.ec2().securityGroups().get(group);
             if (sg == null) {
                 throw new IllegalArgumentException(where + ": security group " + group + " is not in the world");
             }
@@ -154,7 +154,7 @@ final class WorldSeeder {
                 disk = DiskSource.generated(v.layout() == null ? new GeneratedDisk(root ? "root" : "data", host, bytes)
                         : new GeneratedDisk("root", host, bytes, "ubuntu", v.layout()));
             }
-            world.volumes().put(v.id(), new Volume(v.id(), v.sizeGib(), v.type(), v.iops(), v.throughput(),
+            world.ec2().volumes().put(v.id(), new Volume(v.id(), v.sizeGib(), v.type(), v.iops(), v.throughput(),
                     v.encrypted(), v.kmsKeyId(), subnet.availabilityZone(), launch, null, "in-use", spec.id(),
                     v.device(), v.deleteOnTermination(), disk, Map.of()));
             if (root) {
@@ -170,7 +170,7 @@ final class WorldSeeder {
         if (spec.name() != null) {
             tags.put("Name", spec.name());
         }
-        world.instances().put(spec.id(), new Ec2Instance(spec.id(), spec.type(), spec.architecture(),
+        world.ec2().instances().put(spec.id(), new Ec2Instance(spec.id(), spec.type(), spec.architecture(),
                 spec.platform(), spec.imageId(), InstanceState.RUNNING, null, launch, subnet.id(), subnet.vpcId(),
                 subnet.availabilityZone(), spec.privateIp(), spec.publicIp(), spec.securityGroups(),
                 spec.rootDevice(), volumeIds, spec.productCodes(), spec.keyName(), null,

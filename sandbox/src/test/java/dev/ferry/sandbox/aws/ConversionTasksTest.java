@@ -135,7 +135,7 @@ class ConversionTasksTest {
         Set<String> messages = new LinkedHashSet<>();
         ExportImageTask task;
         while (true) {
-            boolean objectAbsent = sandbox.world().object(MigrationSetup.BUCKET, key).isEmpty();
+            boolean objectAbsent = sandbox.world().s3().object(MigrationSetup.BUCKET, key).isEmpty();
             task = exportTask(id);
             if (!task.status().equals("active")) {
                 break;
@@ -153,7 +153,7 @@ class ConversionTasksTest {
         assertThat(messages).doesNotContainNull().isNotEmpty();
 
         var head = s3.headObject(r -> r.bucket(MigrationSetup.BUCKET).key(key));
-        var disk = sandbox.world().rootDiskImage("i-0e1dc0292b0ae7293");
+        var disk = sandbox.world().ec2().rootDiskImage("i-0e1dc0292b0ae7293");
         assertThat(head.contentLength()).isEqualTo(Files.size(disk));
         assertThat(sha256(s3.getObject(r -> r.bucket(MigrationSetup.BUCKET).key(key))))
                 .isEqualTo(sha256(Files.newInputStream(disk)));
@@ -167,7 +167,7 @@ class ConversionTasksTest {
         String first = export(webImage, DiskImageFormat.RAW, "ferry-export-web-01").exportImageTaskId();
         String again = export(webImage, DiskImageFormat.RAW, "ferry-export-web-01").exportImageTaskId();
         assertThat(again).isEqualTo(first);
-        assertThat(sandbox.world().exportImageTasks()).filteredOn(t -> "ferry-export-web-01".equals(t.clientToken()))
+        assertThat(sandbox.world().conversions().exportImageTasks()).filteredOn(t -> "ferry-export-web-01".equals(t.clientToken()))
                 .hasSize(1);
         assertThatThrownBy(() -> export(webImage, DiskImageFormat.VMDK, "ferry-export-web-01"))
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("IdempotentParameterMismatch"));
@@ -209,7 +209,7 @@ class ConversionTasksTest {
         String id = export(webImage, DiskImageFormat.VHD, null).exportImageTaskId();
         ec2.cancelExportTask(r -> r.exportTaskId(id));
         assertThat(exportTask(id).status()).isEqualTo("deleted");
-        assertThat(sandbox.world().object(MigrationSetup.BUCKET, "exports/" + id + ".vhd")).isEmpty();
+        assertThat(sandbox.world().s3().object(MigrationSetup.BUCKET, "exports/" + id + ".vhd")).isEmpty();
         assertThatThrownBy(() -> ec2.cancelExportTask(r -> r.exportTaskId(id)))
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("IncorrectState"));
         assertThatThrownBy(() -> ec2.cancelExportTask(r -> r.exportTaskId("export-ami-0000000000000000f")))
@@ -246,8 +246,8 @@ class ConversionTasksTest {
                     .roleName("vmimport").s3ExportLocation(l -> l.s3Bucket(MigrationSetup.BUCKET)))
                     .exportImageTaskId();
             assertThat(sixth).isNotIn(started);
-            assertThat(own.world().maxConcurrentConversionTasks()).isEqualTo(World.MAX_ACTIVE_CONVERSION_TASKS);
-            assertThat(own.world().conversionTimeline()).hasSize(6);
+            assertThat(own.world().conversions().maxConcurrent()).isEqualTo(World.MAX_ACTIVE_CONVERSION_TASKS);
+            assertThat(own.world().conversions().timeline()).hasSize(6);
         }
     }
 
@@ -321,13 +321,13 @@ class ConversionTasksTest {
         assertThat(vhd.status()).isEqualTo("completed");
 
         // The disks registered are the original bytes, whatever container carried them.
-        String original = sha256(Files.newInputStream(sandbox.world().rootDiskImage("i-0e1dc0292b0ae7293")));
+        String original = sha256(Files.newInputStream(sandbox.world().ec2().rootDiskImage("i-0e1dc0292b0ae7293")));
         var launched = ec2.runInstances(r -> r.imageId(vmdk.imageId()).instanceType("t3.medium").minCount(1)
                 .maxCount(1).subnetId("subnet-0abc1234").securityGroupIds("sg-0123456789abcdef0")).instances().get(0);
         TestSandboxes.waitUntil("running", PATIENCE, () -> ec2.describeInstances(r -> r.instanceIds(
                 launched.instanceId())).reservations().get(0).instances().get(0).state().nameAsString()
                 .equals("running"));
-        assertThat(sha256(Files.newInputStream(sandbox.world().rootDiskImage(launched.instanceId()))))
+        assertThat(sha256(Files.newInputStream(sandbox.world().ec2().rootDiskImage(launched.instanceId()))))
                 .isEqualTo(original);
     }
 
@@ -371,7 +371,7 @@ class ConversionTasksTest {
         TestSandboxes.waitUntil("instance export", PATIENCE, () -> ec2.describeExportTasks(
                 r -> r.exportTaskIds(task.exportTaskId())).exportTasks().get(0).stateAsString().equals("completed"));
         var ova = s3.headObject(r -> r.bucket("exports-back").key("back/" + task.exportTaskId() + ".ova"));
-        assertThat(ova.contentLength()).isGreaterThan(Files.size(sandbox.world().rootDiskImage(instanceId)));
+        assertThat(ova.contentLength()).isGreaterThan(Files.size(sandbox.world().ec2().rootDiskImage(instanceId)));
         byte[] header = s3.getObjectAsBytes(r -> r.bucket("exports-back").key("back/" + task.exportTaskId()
                 + ".ova").range("bytes=257-261")).asByteArray();
         assertThat(new String(header, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ustar");

@@ -105,7 +105,7 @@ class EbsDirectTest {
         Arrays.setAll(expected, i -> i * 2);
         assertThat(blocks).extracting(Block::blockIndex).containsExactly(Arrays.stream(expected).boxed()
                 .toArray(Integer[]::new));
-        assertThat(sandbox.world().writtenBlocks(snapshotId)).containsExactly(expected);
+        assertThat(sandbox.world().ebs().writtenBlocks(snapshotId)).containsExactly(expected);
         // one page of 10000 holds them all; below the minimum of 100 the API still answers 100
         ListSnapshotBlocksResponse one = ebs.listSnapshotBlocks(r -> r.snapshotId(snapshotId));
         assertThat(one.blocks()).hasSize(125);
@@ -137,7 +137,7 @@ class EbsDirectTest {
     @Test
     void aCorruptedReadStillCarriesTheTrueChecksum() throws Exception {
         Block block = listAll(1000).get(5);
-        sandbox.world().corruptSnapshotBlock(snapshotId, block.blockIndex(), 1);
+        sandbox.world().ebs().corruptSnapshotBlock(snapshotId, block.blockIndex(), 1);
         ResponseBytes<GetSnapshotBlockResponse> bad = ebs.getSnapshotBlockAsBytes(r -> r.snapshotId(snapshotId)
                 .blockIndex(block.blockIndex()).blockToken(block.blockToken()));
         String actual = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
@@ -159,7 +159,7 @@ class EbsDirectTest {
                     assertThat(e.reasonAsString()).isEqualTo("INVALID_BLOCK_TOKEN");
                     assertThat(e.statusCode()).isEqualTo(400);
                 });
-        sandbox.world().expireBlockTokens();
+        sandbox.world().ebs().expireBlockTokens();
         assertThatThrownBy(() -> ebs.getSnapshotBlockAsBytes(r -> r.snapshotId(snapshotId)
                 .blockIndex(first.blockIndex()).blockToken(first.blockToken())))
                 .isInstanceOfSatisfying(ValidationException.class, e -> {
@@ -192,7 +192,7 @@ class EbsDirectTest {
 
     @Test
     void deniedAccessAndKeysAreAccessDenied() {
-        sandbox.world().denyEbsDirect(true);
+        sandbox.world().ebs().denyEbsDirect(true);
         try {
             assertThatThrownBy(() -> ebs.listSnapshotBlocks(r -> r.snapshotId(snapshotId)))
                     .isInstanceOfSatisfying(AccessDeniedException.class, e -> {
@@ -201,10 +201,10 @@ class EbsDirectTest {
                         assertThat(e.getMessage()).contains("ebs:ListSnapshotBlocks");
                     });
         } finally {
-            sandbox.world().denyEbsDirect(false);
+            sandbox.world().ebs().denyEbsDirect(false);
         }
         Block block = listAll(1000).get(0);
-        sandbox.world().denyKmsDecrypt("arn:aws:kms:us-west-1:123456789012:key/ebs-test", true);
+        sandbox.world().ebs().denyKmsDecrypt("arn:aws:kms:us-west-1:123456789012:key/ebs-test", true);
         try {
             assertThatThrownBy(() -> ebs.getSnapshotBlockAsBytes(r -> r.snapshotId(snapshotId)
                     .blockIndex(block.blockIndex()).blockToken(block.blockToken())))
@@ -213,7 +213,7 @@ class EbsDirectTest {
                         assertThat(e.getMessage()).contains("kms:Decrypt");
                     });
         } finally {
-            sandbox.world().denyKmsDecrypt("arn:aws:kms:us-west-1:123456789012:key/ebs-test", false);
+            sandbox.world().ebs().denyKmsDecrypt("arn:aws:kms:us-west-1:123456789012:key/ebs-test", false);
         }
     }
 
@@ -240,7 +240,7 @@ class EbsDirectTest {
                 .noReboot(true)).imageId();
         String pending = ec2.describeImages(r -> r.imageIds(imageId)).images().get(0).blockDeviceMappings().get(0)
                 .ebs().snapshotId();
-        if (sandbox.world().snapshots().stream().anyMatch(s -> s.id().equals(pending)
+        if (sandbox.world().ec2().snapshots().stream().anyMatch(s -> s.id().equals(pending)
                 && s.state().equals("pending"))) {
             assertThatThrownBy(() -> ebs.listSnapshotBlocks(r -> r.snapshotId(pending)))
                     .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.getMessage())

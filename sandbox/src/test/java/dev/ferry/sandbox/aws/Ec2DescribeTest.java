@@ -171,7 +171,7 @@ class Ec2DescribeTest {
         assertThat(first.nextToken()).isNotNull();
         List<String> all = ec2.describeInstanceTypesPaginator(request).instanceTypes().stream()
                 .map(InstanceTypeInfo::instanceTypeAsString).toList();
-        assertThat(all).hasSize(sandbox.world().instanceTypes().size()).doesNotHaveDuplicates();
+        assertThat(all).hasSize(sandbox.world().ec2().instanceTypes().size()).doesNotHaveDuplicates();
     }
 
     @Test

@@ -84,7 +84,7 @@ class Ec2ImageAndInstanceTest {
             assertThat(s.progress()).isEqualTo("100%");
             assertThat(s.tags()).contains(Tag.builder().key("ferry:for").value("db-01").build());
         });
-        assertThat(sandbox.world().amis()).filteredOn(a -> a.name().equals("db-01-backup")).hasSize(1);
+        assertThat(sandbox.world().ec2().amis()).filteredOn(a -> a.name().equals("db-01-backup")).hasSize(1);
     }
 
     @Test
@@ -137,7 +137,7 @@ class Ec2ImageAndInstanceTest {
         var deregistered = ec2.deregisterImage(r -> r.imageId(second).deleteAssociatedSnapshots(true));
         assertThat(deregistered.deleteSnapshotResults()).extracting(d -> d.snapshotId())
                 .containsExactly(secondSnapshot);
-        assertThat(sandbox.world().snapshots()).noneMatch(s -> s.id().equals(secondSnapshot));
+        assertThat(sandbox.world().ec2().snapshots()).noneMatch(s -> s.id().equals(secondSnapshot));
     }
 
     @Test

@@ -110,7 +110,7 @@ class Ec2LaunchTemplatesTest {
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("InvalidLaunchTemplateId.NotFound"));
         assertThatThrownBy(() -> ec2.describeLaunchTemplateVersions(r -> r.launchTemplateName("web-replacement")))
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("InvalidLaunchTemplateName.NotFoundException"));
-        assertThat(sandbox.world().launchTemplates()).isEmpty();
+        assertThat(sandbox.world().ec2().launchTemplates()).isEmpty();
     }
 
     @Test
@@ -124,7 +124,7 @@ class Ec2LaunchTemplatesTest {
         clients = new AwsClients(sandbox);
         ec2 = clients.ec2();
 
-        LaunchTemplate kept = sandbox.world().launchTemplate(id).orElseThrow();
+        LaunchTemplate kept = sandbox.world().ec2().launchTemplate(id).orElseThrow();
         assertThat(kept.name()).isEqualTo("kept-template");
         assertThat(kept.latest().tagSpecifications()).isEqualTo(Map.of("instance", Map.of("Team", "web")));
         assertThat(ec2.describeLaunchTemplates(r -> r.launchTemplateNames("kept-template")).launchTemplates()).hasSize(1);

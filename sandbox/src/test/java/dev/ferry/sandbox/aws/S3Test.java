@@ -222,7 +222,7 @@ class S3Test {
         assertThatThrownBy(() -> s3.putObject(r -> r.bucket("digests").key("k").contentMD5(wrong),
                 RequestBody.fromBytes(data)))
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("BadDigest"));
-        assertThat(sandbox.world().objects("digests")).isEmpty();
+        assertThat(sandbox.world().s3().objects("digests")).isEmpty();
     }
 
     @Test
@@ -302,7 +302,7 @@ class S3Test {
                 .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag("\"00\"").build()))))
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("InvalidPart"));
         s3.abortMultipartUpload(r -> r.bucket("bad-multipart").key("k").uploadId(uploadId));
-        assertThat(sandbox.world().multipartUploads()).noneMatch(u -> u.uploadId().equals(uploadId));
+        assertThat(sandbox.world().s3().multipartUploads()).noneMatch(u -> u.uploadId().equals(uploadId));
         assertThatThrownBy(() -> s3.uploadPart(r -> r.bucket("bad-multipart").key("k").uploadId(uploadId)
                 .partNumber(3), RequestBody.fromString("late")))
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("NoSuchUpload"));
@@ -317,7 +317,7 @@ class S3Test {
         s3.deleteObject(r -> r.bucket("cleanup").key("a"));
         s3.deleteObject(r -> r.bucket("cleanup").key("a"));
         s3.deleteBucket(r -> r.bucket("cleanup"));
-        assertThat(sandbox.world().bucket("cleanup")).isEmpty();
+        assertThat(sandbox.world().s3().bucket("cleanup")).isEmpty();
         assertThatThrownBy(() -> s3.putObject(r -> r.bucket("cleanup").key("b"), RequestBody.fromString("b")))
                 .isInstanceOf(NoSuchBucketException.class);
     }

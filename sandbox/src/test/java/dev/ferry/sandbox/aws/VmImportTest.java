@@ -71,7 +71,7 @@ class VmImportTest {
 
     static String upload(S3Client s3, Sandbox sandbox, String vm, VmImageFormat format) {
         String name = vm + "." + format.name().toLowerCase();
-        Path file = sandbox.world().exportVmImage(vm, temp.resolve(name), format);
+        Path file = sandbox.world().vcenter().exportVmImage(vm, temp.resolve(name), format);
         s3.putObject(r -> r.bucket(MigrationSetup.BUCKET).key("imports/" + name), file);
         return "imports/" + name;
     }
@@ -264,16 +264,16 @@ class VmImportTest {
                             .diskImageFormat(DiskImageFormat.VMDK).s3Bucket("exports-back"))))
                     .satisfies(e -> assertThat(errorCode(e)).isEqualTo("ResourceCountLimitExceeded"));
 
-            TestSandboxes.waitUntil("the five tasks", PATIENCE, () -> own.world().conversionTimeline().stream()
+            TestSandboxes.waitUntil("the five tasks", PATIENCE, () -> own.world().conversions().timeline().stream()
                     .filter(s -> started.contains(s.taskId())).allMatch(s -> s.end() != null));
             String next = importFrom(ownEc2, ova, "OVA");
             assertThat(next).isNotIn(started);
 
-            List<ConversionTaskSpan> timeline = own.world().conversionTimeline();
+            List<ConversionTaskSpan> timeline = own.world().conversions().timeline();
             assertThat(timeline).extracting(ConversionTaskSpan::kind)
                     .containsExactly("import-image", "import-image", "import-image", "export-image", "export-image",
                             "instance-export", "import-image");
-            assertThat(own.world().maxConcurrentConversionTasks()).isEqualTo(World.MAX_ACTIVE_CONVERSION_TASKS);
+            assertThat(own.world().conversions().maxConcurrent()).isEqualTo(World.MAX_ACTIVE_CONVERSION_TASKS);
         }
     }
 }

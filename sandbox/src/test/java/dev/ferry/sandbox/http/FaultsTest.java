@@ -109,7 +109,7 @@ class FaultsTest {
         assertThatThrownBy(() -> linode.post("/networking/firewalls", Map.of("label", "cut-answer",
                 "rules", Map.of("inbound_policy", "DROP", "outbound_policy", "ACCEPT"))))
                 .isInstanceOf(UncheckedIOException.class);
-        assertThat(sandbox.world().firewalls()).filteredOn(f -> f.label().equals("cut-answer")).hasSize(1);
+        assertThat(sandbox.world().linode().firewalls()).filteredOn(f -> f.label().equals("cut-answer")).hasSize(1);
         assertThat(sandbox.requests().matching(r -> "cut:response".equals(r.fault()))).hasSize(1);
     }
 
@@ -126,7 +126,7 @@ class FaultsTest {
                     && r.path().startsWith("/cut-requests/")))
                     .extracting(LoggedRequest::fault).containsExactlyInAnyOrder("cut:request", null);
             assertThat(s3.getObjectAsBytes(r -> r.bucket("cut-requests").key("k")).asByteArray()).isEqualTo(data);
-            assertThat(sandbox.world().objects("cut-requests")).hasSize(1);
+            assertThat(sandbox.world().s3().objects("cut-requests")).hasSize(1);
         }
     }
 

@@ -98,7 +98,7 @@ class ImageUploadTest {
     }
 
     private static LinodeImage image(String id) {
-        return sandbox.world().linodeImage(id).orElseThrow();
+        return sandbox.world().linode().image(id).orElseThrow();
     }
 
     private static JsonNode uploadEvent(String imageId) {

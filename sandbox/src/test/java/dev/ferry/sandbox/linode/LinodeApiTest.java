@@ -171,7 +171,7 @@ class LinodeApiTest {
 
         assertThat(linode.post("/linode/instances", linodeBody("unique-label")).status()).isEqualTo(200);
         assertField(linode.post("/linode/instances", linodeBody("unique-label")), "label");
-        assertThat(sandbox.world().linodeInstances()).filteredOn(l -> l.label().equals("unique-label")).hasSize(1);
+        assertThat(sandbox.world().linode().instances()).filteredOn(l -> l.label().equals("unique-label")).hasSize(1);
     }
 
     @Test

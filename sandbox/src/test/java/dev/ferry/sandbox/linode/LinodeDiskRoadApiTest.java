@@ -101,8 +101,8 @@ public class LinodeDiskRoadApiTest {
         long id = offlineLinode(linode, "disk-road");
         long raw = readyDisk(linode, id, Map.of("label", "root", "size", 8192, "filesystem", "raw"));
         long helper = readyDisk(linode, id, helperDisk(KEY));
-        assertThat(sandbox.world().linodeDiskAuthorizedKeys(helper)).containsExactly(KEY);
-        assertThat(sandbox.world().linodeDiskAuthorizedKeys(raw)).isEmpty();
+        assertThat(sandbox.world().linode().diskAuthorizedKeys(helper)).containsExactly(KEY);
+        assertThat(sandbox.world().linode().diskAuthorizedKeys(raw)).isEmpty();
 
         LinodeTestClient.Reply disks = linode.get("/linode/instances/" + id + "/disks");
         assertThat(disks.body().get("results").asInt()).isEqualTo(2);
@@ -131,8 +131,8 @@ public class LinodeDiskRoadApiTest {
         assertThat(swapped.status()).as(swapped.body().toString()).isEqualTo(200);
         assertThat(swapped.body().get("devices").has("sdb")).isFalse();
         assertThat(linode.delete("/linode/instances/" + id + "/disks/" + helper).status()).isEqualTo(200);
-        assertThat(sandbox.world().linodeDisks(id)).extracting(d -> d.id()).containsExactly(raw);
-        assertThat(sandbox.world().linodeConfigs(id)).extracting(LinodeConfig::kernel)
+        assertThat(sandbox.world().linode().disks(id)).extracting(d -> d.id()).containsExactly(raw);
+        assertThat(sandbox.world().linode().configs(id)).extracting(LinodeConfig::kernel)
                 .containsExactly("linode/direct-disk");
 
         // the raw disk was never written: no boot sector, so direct-disk cannot boot it
@@ -144,8 +144,8 @@ public class LinodeDiskRoadApiTest {
                 "linode_reboot:finished", "linode_shutdown:finished", "linode_boot:failed");
 
         assertThat(linode.delete("/linode/instances/" + id).status()).isEqualTo(200);
-        assertThat(sandbox.world().linodeDisks(id)).isEmpty();
-        assertThat(sandbox.world().linodeConfigs(id)).isEmpty();
+        assertThat(sandbox.world().linode().disks(id)).isEmpty();
+        assertThat(sandbox.world().linode().configs(id)).isEmpty();
     }
 
     private static List<String> events(long id) {
@@ -202,8 +202,8 @@ public class LinodeDiskRoadApiTest {
                     Map.of("sda", Map.of("disk_id", disk)))).status()).isEqualTo(200);
         }
         try (Sandbox second = Sandbox.start(TestSandboxes.options(0.01).stateDirectory(state).build())) {
-            assertThat(second.world().linodeDisks(id)).extracting(d -> d.id()).containsExactly(disk);
-            assertThat(second.world().linodeConfigs(id)).extracting(c -> c.diskIn("sda")).containsExactly(disk);
+            assertThat(second.world().linode().disks(id)).extracting(d -> d.id()).containsExactly(disk);
+            assertThat(second.world().linode().configs(id)).extracting(c -> c.diskIn("sda")).containsExactly(disk);
             LinodeTestClient client = new LinodeTestClient(second);
             long next = readyDisk(client, id, Map.of("label", "more", "size", 16, "filesystem", "raw"));
             assertThat(next).as("ids go on from the saved counters").isGreaterThan(disk);

@@ -154,7 +154,7 @@ class HelperSshServerTest {
         Ran read = run(digest("sdb", 0, data.length), new byte[0]);
         assertThat(read.status()).isZero();
         assertThat(read.stdout()).isEqualTo(sha256(data) + "  -\n");
-        assertThat(sandbox.world().linodeDiskSha256(raw, data.length)).isEqualTo(sha256(data));
+        assertThat(sandbox.world().linode().diskSha256(raw, data.length)).isEqualTo(sha256(data));
         assertThat(run("blockdev --getsize64 /dev/sdb", new byte[0]).stdout()).isEqualTo(64L * MIB + "\n");
         assertThat(run("sync", new byte[0]).status()).isZero();
     }
@@ -193,7 +193,7 @@ class HelperSshServerTest {
         byte[] data = chunk(5);
         Ran written = run(write("sdc", 0, data.length), gzip(data));
         assertThat(written.status()).as(written.stderr()).isZero();
-        assertThat(sandbox.world().linodeVolumeSha256(volume, data.length)).isEqualTo(sha256(data));
+        assertThat(sandbox.world().linode().volumeSha256(volume, data.length)).isEqualTo(sha256(data));
         assertThat(linode.post("/volumes/" + volume + "/detach", null).status()).isEqualTo(200);
         assertThat(run("blockdev --getsize64 /dev/sdc", new byte[0]).status()).isEqualTo(1);
     }
@@ -246,7 +246,7 @@ class HelperSshServerTest {
         assertThat(linode.delete("/linode/instances/" + id + "/disks/" + helperDisk).status()).isEqualTo(200);
         linode.post("/linode/instances/" + id + "/boot", Map.of("config_id", config));
         waitForStatus(linode, id, "running");
-        assertThat(sandbox.world().linodeDiskSha256(rawDisk, data.length)).isEqualTo(sha256(data));
+        assertThat(sandbox.world().linode().diskSha256(rawDisk, data.length)).isEqualTo(sha256(data));
         assertThatThrownBy(() -> login(own).close()).isInstanceOf(IOException.class);
     }
 }

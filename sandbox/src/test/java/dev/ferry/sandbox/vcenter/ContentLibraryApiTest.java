@@ -114,7 +114,7 @@ class ContentLibraryApiTest {
         assertThat(uri.getPort()).isEqualTo(sandbox.esxi().baseUri().getPort());
 
         // the same bytes as the disk in an OVA exported by hand
-        Path ova = sandbox.world().exportVmImage("db-02", dir.resolve("db-02.ova"), VmImageFormat.OVA);
+        Path ova = sandbox.world().vcenter().exportVmImage("db-02", dir.resolve("db-02.ova"), VmImageFormat.OVA);
         ContentLibraries.VmImageExport.Entry entry = ContentLibraries.VmImageExport.entries(ova).stream()
                 .filter(e -> e.name().equals(disk)).findFirst().orElseThrow();
         byte[] expected = new byte[1000];

@@ -205,28 +205,28 @@ class VcenterApiTest {
     @Test
     void deletingTheSessionEndsItAndExpiredSessionsAreRefused() {
         String session = session();
-        int open = sandbox.world().vcenterSessionCount();
+        int open = sandbox.world().vcenter().sessionCount();
         Reply delete = send(request("/api/session").header("vmware-api-session-id", session).DELETE());
         assertThat(delete.status()).isEqualTo(204);
         assertThat(delete.body()).isEmpty();
-        assertThat(sandbox.world().vcenterSessionCount()).isEqualTo(open - 1);
+        assertThat(sandbox.world().vcenter().sessionCount()).isEqualTo(open - 1);
         assertVapiError(get(session, "/api/vcenter/vm"), 401, "UNAUTHENTICATED");
 
         String another = session();
-        sandbox.world().expireVcenterSessions();
-        assertThat(sandbox.world().vcenterSessionCount()).isZero();
+        sandbox.world().vcenter().expireSessions();
+        assertThat(sandbox.world().vcenter().sessionCount()).isZero();
         assertVapiError(get(another, "/api/vcenter/vm"), 401, "UNAUTHENTICATED");
     }
 
     @Test
     void powerStateChangesShowInTheApi() {
         String session = session();
-        sandbox.world().setVmPowerState("app-02", "POWERED_ON");
+        sandbox.world().vcenter().setVmPowerState("app-02", "POWERED_ON");
         try {
             assertThat(get(session, "/api/vcenter/vm?power_states=POWERED_ON").json().findValuesAsText("name"))
                     .containsExactly("app-02", "app-03");
         } finally {
-            sandbox.world().setVmPowerState("vm-1002", "POWERED_OFF");
+            sandbox.world().vcenter().setVmPowerState("vm-1002", "POWERED_OFF");
         }
     }
 

@@ -33,8 +33,8 @@ class SandboxWorldTest {
         assertThat(world.buckets()).isEmpty();
         assertThat(world.toString()).doesNotContain(world.secretAccessKey()).doesNotContain(world.linodeToken());
         try (Sandbox sandbox = TestSandboxes.start(0.01)) {
-            assertThat(sandbox.world().bucket("ec2-backup-images-for-migration")).isEmpty();
-            assertThat(sandbox.world().ec2Instance("i-0e1dc0292b0ae7293").orElseThrow().name()).isEqualTo("web-01");
+            assertThat(sandbox.world().s3().bucket("ec2-backup-images-for-migration")).isEmpty();
+            assertThat(sandbox.world().ec2().instance("i-0e1dc0292b0ae7293").orElseThrow().name()).isEqualTo("web-01");
         }
     }
 
@@ -74,7 +74,7 @@ class SandboxWorldTest {
             assertThat(app.instanceId()).isEqualTo("i-11112222");
             assertThat(app.instanceTypeAsString()).isEqualTo("m5.large");
             assertThat(ec2.describeVolumes().volumes().get(0).size()).isEqualTo(50);
-            assertThat(sandbox.world().rootDiskImage("i-11112222")).isEqualTo(disk);
+            assertThat(sandbox.world().ec2().rootDiskImage("i-11112222")).isEqualTo(disk);
             assertThat(ec2.describeSecurityGroups().securityGroups().get(0).ipPermissions().get(0).fromPort())
                     .isEqualTo(443);
         }
@@ -127,7 +127,7 @@ class SandboxWorldTest {
         assertThat(world.vcenterUsername()).isEqualTo("administrator@vsphere.local");
         assertThat(world.toString()).doesNotContain(world.vcenterPassword());
         try (Sandbox sandbox = TestSandboxes.start(0.01)) {
-            VirtualMachine app02 = sandbox.world().vm("app-02").orElseThrow();
+            VirtualMachine app02 = sandbox.world().vcenter().vm("app-02").orElseThrow();
             assertThat(app02.id()).isEqualTo("vm-1002");
             assertThat(app02.guestOs().id()).isEqualTo("UBUNTU_64");
             assertThat(app02.powerState()).isEqualTo(VirtualMachine.POWERED_OFF);
@@ -135,8 +135,8 @@ class SandboxWorldTest {
             assertThat(app02.memoryMib()).isEqualTo(4096);
             assertThat(app02.bootType()).isEqualTo("BIOS");
             assertThat(app02.disks()).singleElement().satisfies(d -> assertThat(d.capacityBytes()).isEqualTo(8L << 30));
-            assertThat(sandbox.world().vms()).extracting(VirtualMachine::powerState).contains(VirtualMachine.POWERED_ON);
-            assertThat(sandbox.world().vm("vm-1004").orElseThrow().disks()).hasSize(2);
+            assertThat(sandbox.world().vcenter().vms()).extracting(VirtualMachine::powerState).contains(VirtualMachine.POWERED_ON);
+            assertThat(sandbox.world().vcenter().vm("vm-1004").orElseThrow().disks()).hasSize(2);
         }
     }
 
@@ -158,13 +158,13 @@ class SandboxWorldTest {
                 """);
         try (Sandbox sandbox = Sandbox.start(TestSandboxes.options(0.01).worldFile(file).build())) {
             assertThat(sandbox.vcenterUsername()).isEqualTo("ops@corp.local");
-            assertThat(sandbox.world().vms()).extracting(VirtualMachine::id).containsExactly("vm-1001", "vm-77");
-            VirtualMachine api = sandbox.world().vm("vm-1001").orElseThrow();
+            assertThat(sandbox.world().vcenter().vms()).extracting(VirtualMachine::id).containsExactly("vm-1001", "vm-77");
+            VirtualMachine api = sandbox.world().vcenter().vm("vm-1001").orElseThrow();
             assertThat(api.guestOs().id()).isEqualTo("DEBIAN_12_64");
             assertThat(api.powerState()).isEqualTo(VirtualMachine.POWERED_ON);
             assertThat(api.nics().get(0).macAddress()).isEqualTo("00:50:56:aa:bb:cc");
             assertThat(api.nics().get(0).networkName()).isEqualTo("prod");
-            assertThatThrownBy(() -> sandbox.world().vm("api-01")).as("two VMs share the name")
+            assertThatThrownBy(() -> sandbox.world().vcenter().vm("api-01")).as("two VMs share the name")
                     .hasMessageContaining("vm-1001").hasMessageContaining("vm-77");
         }
 

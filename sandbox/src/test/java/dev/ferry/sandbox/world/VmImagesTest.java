@@ -142,7 +142,7 @@ class VmImagesTest {
 
     @Test
     void anOvaIsAUstarArchiveOfTheOvfThenTheManifestThenOneVmdkPerDisk() throws Exception {
-        Path ova = sandbox.world().exportVmImage("db-02", temp.resolve("db-02.ova"), VmImageFormat.OVA);
+        Path ova = sandbox.world().vcenter().exportVmImage("db-02", temp.resolve("db-02.ova"), VmImageFormat.OVA);
         List<Member> members = tarMembers(ova);
         assertThat(members).extracting(Member::name)
                 .containsExactly("db-02.ovf", "db-02.mf", "db-02-disk1.vmdk", "db-02-disk2.vmdk");
@@ -167,7 +167,7 @@ class VmImagesTest {
 
     @Test
     void theOvfDescribesTheVmAsTheVcenterApiDoes() throws Exception {
-        Path ova = sandbox.world().exportVmImage("app-02", temp.resolve("app-02.ova"), VmImageFormat.OVA);
+        Path ova = sandbox.world().vcenter().exportVmImage("app-02", temp.resolve("app-02.ova"), VmImageFormat.OVA);
         List<Member> members = tarMembers(ova);
         Document ovf = xml(slice(ova, members.get(0)));
 
@@ -193,7 +193,7 @@ class VmImagesTest {
         assertThat(firmware.getAttributeNS(VMW, "key")).isEqualTo("firmware");
         assertThat(firmware.getAttributeNS(VMW, "value")).isEqualTo("bios");
 
-        Document app03 = xml(slice(sandbox.world().exportVmImage("vm-1003", temp.resolve("app-03.ova"),
+        Document app03 = xml(slice(sandbox.world().vcenter().exportVmImage("vm-1003", temp.resolve("app-03.ova"),
                 VmImageFormat.OVA), tarMembers(temp.resolve("app-03.ova")).get(0)));
         assertThat(elements(app03, OVF, "OperatingSystemSection").get(0).getAttributeNS(VMW, "osType"))
                 .isEqualTo("rhel8_64Guest");
@@ -204,7 +204,7 @@ class VmImagesTest {
 
     @Test
     void theVmdkIsStreamOptimizedWithMarkersAFooterAndAnEndOfStream() throws Exception {
-        Path vmdkFile = sandbox.world().exportVmImage("app-02", temp.resolve("app-02.vmdk"), VmImageFormat.VMDK);
+        Path vmdkFile = sandbox.world().vcenter().exportVmImage("app-02", temp.resolve("app-02.vmdk"), VmImageFormat.VMDK);
         byte[] vmdk = Files.readAllBytes(vmdkFile);
         assertThat(vmdk.length % 512).isZero();
         assertThat(vmdk.length).as("8 GiB of capacity, 32 MiB of content, mostly empty").isLessThan(8 << 20);
@@ -249,14 +249,14 @@ class VmImagesTest {
 
     @Test
     void theVmdkGivesBackTheDisksContentFollowedByZerosAndRawExportsAreTheWholeDisk() throws Exception {
-        VirtualMachine app02 = sandbox.world().vm("app-02").orElseThrow();
+        VirtualMachine app02 = sandbox.world().vcenter().vm("app-02").orElseThrow();
         Blob content = new DiskImages(TestSandboxes.CACHE).blob(app02.disks().get(0).content());
         byte[] original;
         try (InputStream in = content.open()) {
             original = in.readAllBytes();
         }
 
-        Path vmdk = sandbox.world().exportVmImage("app-02", temp.resolve("app-02.vmdk"), VmImageFormat.VMDK);
+        Path vmdk = sandbox.world().vcenter().exportVmImage("app-02", temp.resolve("app-02.vmdk"), VmImageFormat.VMDK);
         try (BlobStore store = new BlobStore(Files.createTempDirectory(temp, "blobs"), true)) {
             DiskFormats formats = new DiskFormats(store);
             Blob vmdkBlob = Blob.ofFile(vmdk);
@@ -267,7 +267,7 @@ class VmImagesTest {
             assertThat(raw.read(original.length, 1 << 20)).containsOnly(0);
         }
 
-        Path rawFile = sandbox.world().exportVmImage("app-02", temp.resolve("app-02.raw"), VmImageFormat.RAW);
+        Path rawFile = sandbox.world().vcenter().exportVmImage("app-02", temp.resolve("app-02.raw"), VmImageFormat.RAW);
         assertThat(Files.size(rawFile)).isEqualTo(8 * GIB);
         try (InputStream in = Files.newInputStream(rawFile)) {
             assertThat(in.readNBytes(original.length)).isEqualTo(original);
@@ -276,15 +276,15 @@ class VmImagesTest {
         assertThat(new String(original, StandardCharsets.ISO_8859_1)).as("the guest's os-release")
                 .contains("PRETTY_NAME=\"Ubuntu 22.04.4 LTS\"");
 
-        Path second = sandbox.world().exportVmImage("db-02", 2, temp.resolve("db-02-data.raw"), VmImageFormat.RAW);
+        Path second = sandbox.world().vcenter().exportVmImage("db-02", 2, temp.resolve("db-02-data.raw"), VmImageFormat.RAW);
         assertThat(Files.size(second)).isEqualTo(50 * GIB);
     }
 
     @Test
     void qemuImgReadsTheVmdkAsTheSameDiskAsTheRawExport() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-img")), "qemu-img (package qemu-utils) is not installed");
-        Path vmdk = sandbox.world().exportVmImage("app-02", temp.resolve("app-02.vmdk"), VmImageFormat.VMDK);
-        Path raw = sandbox.world().exportVmImage("app-02", temp.resolve("app-02.raw"), VmImageFormat.RAW);
+        Path vmdk = sandbox.world().vcenter().exportVmImage("app-02", temp.resolve("app-02.vmdk"), VmImageFormat.VMDK);
+        Path raw = sandbox.world().vcenter().exportVmImage("app-02", temp.resolve("app-02.raw"), VmImageFormat.RAW);
         String info = run("/usr/bin/qemu-img", "info", "--output=json", vmdk.toString());
         assertThat(info).contains("\"format\": \"vmdk\"").contains("\"virtual-size\": " + 8 * GIB)
                 .contains("\"create-type\": \"streamOptimized\"").contains("\"compressed\": true");
@@ -304,14 +304,14 @@ class VmImagesTest {
     void aDisksVmdkIsBuiltOnceAndCached() throws Exception {
         Path cache = temp.resolve("cache");
         try (Sandbox own = Sandbox.start(TestSandboxes.options(0.01).cacheDirectory(cache).build())) {
-            own.world().exportVmImage("app-02", temp.resolve("first.ova"), VmImageFormat.OVA);
+            own.world().vcenter().exportVmImage("app-02", temp.resolve("first.ova"), VmImageFormat.OVA);
             List<Path> cached;
             try (var files = Files.list(cache)) {
                 cached = files.filter(p -> p.getFileName().toString().startsWith("vm-app-02-disk1-")).toList();
             }
             assertThat(cached).hasSize(1);
             FileTime built = Files.getLastModifiedTime(cached.get(0));
-            own.world().exportVmImage("app-02", temp.resolve("second.ova"), VmImageFormat.OVA);
+            own.world().vcenter().exportVmImage("app-02", temp.resolve("second.ova"), VmImageFormat.OVA);
             assertThat(Files.getLastModifiedTime(cached.get(0))).isEqualTo(built);
         }
         assertThat(Files.mismatch(temp.resolve("first.ova"), temp.resolve("second.ova"))).isEqualTo(-1);
@@ -319,12 +319,12 @@ class VmImagesTest {
 
     @Test
     void unknownVmsAndDisksAreClearErrors() {
-        assertThatThrownBy(() -> sandbox.world().exportVmImage("app-99", temp.resolve("x.ova"), VmImageFormat.OVA))
+        assertThatThrownBy(() -> sandbox.world().vcenter().exportVmImage("app-99", temp.resolve("x.ova"), VmImageFormat.OVA))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("app-99")
                 .hasMessageContaining("app-02 (vm-1002)");
-        assertThatThrownBy(() -> sandbox.world().exportVmImage("app-02", 2, temp.resolve("x.vmdk"), VmImageFormat.VMDK))
+        assertThatThrownBy(() -> sandbox.world().vcenter().exportVmImage("app-02", 2, temp.resolve("x.vmdk"), VmImageFormat.VMDK))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 disk(s)");
-        assertThatThrownBy(() -> sandbox.world().exportVmImage("db-02", 2, temp.resolve("x.ova"), VmImageFormat.OVA))
+        assertThatThrownBy(() -> sandbox.world().vcenter().exportVmImage("db-02", 2, temp.resolve("x.ova"), VmImageFormat.OVA))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OVA");
     }
 }

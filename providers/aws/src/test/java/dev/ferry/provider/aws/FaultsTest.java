@@ -40,9 +40,9 @@ class FaultsTest {
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
         assertThat(sandbox.faults().injectedCount()).as("faults were injected").isPositive();
         assertThat(journey.neighbours().imported.get("fake_image.web-01"))
-                .isEqualTo(JourneyASourceTest.sha256(sandbox.world().rootDiskImage(JourneyASourceTest.WEB_01)));
-        assertThat(sandbox.world().exportImageTasks()).as("one export task").hasSize(1);
-        assertThat(sandbox.world().snapshots()).as("one image's snapshot, and it was cleaned up")
+                .isEqualTo(JourneyASourceTest.sha256(sandbox.world().ec2().rootDiskImage(JourneyASourceTest.WEB_01)));
+        assertThat(sandbox.world().conversions().exportImageTasks()).as("one export task").hasSize(1);
+        assertThat(sandbox.world().ec2().snapshots()).as("one image's snapshot, and it was cleaned up")
                 .noneMatch(s -> s.description().contains("CreateImage"));
         System.out.println("FIGURE faults injected during journey A's source half: " + sandbox.faults().injectedCount() + " of "
                 + sandbox.requests().counts().values().stream().mapToLong(Long::longValue).sum() + " requests");
@@ -63,7 +63,7 @@ class FaultsTest {
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
         assertThat(sandbox.requests().count("ec2:CreateImage")).isLessThanOrEqualTo(
                 sandbox.requests().successCount("ec2:CreateImage") + sandbox.faults().injectedCount());
-        assertThat(sandbox.world().amis()).hasSize(1);
-        assertThat(sandbox.world().exportImageTasks()).hasSize(1);
+        assertThat(sandbox.world().ec2().amis()).hasSize(1);
+        assertThat(sandbox.world().conversions().exportImageTasks()).hasSize(1);
     }
 }

@@ -71,9 +71,9 @@ class JourneyASourceTest {
         assertThat(image.format()).isEqualTo("raw");
         assertThat(image.location().path("key").asText()).isEqualTo("exports/" + exportId + ".raw");
         assertThat(image.description()).isEqualTo("s3://ferry-journey-a/exports/" + exportId + ".raw");
-        assertThat(sandbox.world().object("ferry-journey-a", "exports/" + exportId + ".raw")).isPresent();
-        assertThat(image.sizeBytes()).isEqualTo(Files.size(sandbox.world().rootDiskImage(WEB_01)));
-        assertThat(journey.neighbours().imported.get("fake_image.web-01")).isEqualTo(sha256(sandbox.world().rootDiskImage(WEB_01)));
+        assertThat(sandbox.world().s3().object("ferry-journey-a", "exports/" + exportId + ".raw")).isPresent();
+        assertThat(image.sizeBytes()).isEqualTo(Files.size(sandbox.world().ec2().rootDiskImage(WEB_01)));
+        assertThat(journey.neighbours().imported.get("fake_image.web-01")).isEqualTo(sha256(sandbox.world().ec2().rootDiskImage(WEB_01)));
 
         MachineFacts facts = MachineFacts.fromJson(journey.resource("data.aws_ec2_instance.web-01").outputs().get("machine"));
         assertThat(facts.vcpus()).isEqualTo(2);
@@ -89,8 +89,8 @@ class JourneyASourceTest {
 
         ApplyResult destroyed = journey.destroy();
         assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
-        assertThat(sandbox.world().amis()).as("cleanup: keep keeps the staging copies on destroy").hasSize(1);
-        assertThat(sandbox.world().objects("ferry-journey-a")).hasSize(1);
+        assertThat(sandbox.world().ec2().amis()).as("cleanup: keep keeps the staging copies on destroy").hasSize(1);
+        assertThat(sandbox.world().s3().objects("ferry-journey-a")).hasSize(1);
         assertThat(sandbox.world().role("vmimport")).as("the role is no staging copy").isEmpty();
         assertThat(journey.state().resources()).isEmpty();
     }
@@ -102,10 +102,10 @@ class JourneyASourceTest {
         ApplyResult result = journey.apply();
 
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
-        assertThat(journey.neighbours().imported.get("fake_image.web-01")).isEqualTo(sha256(sandbox.world().rootDiskImage(WEB_01)));
-        assertThat(sandbox.world().amis()).as("the AMI is deregistered").isEmpty();
-        assertThat(sandbox.world().snapshots()).as("with its snapshots").noneMatch(s -> s.description().contains("CreateImage"));
-        assertThat(sandbox.world().bucket("ferry-journey-a")).as("the bucket ferry made, emptied, is deleted").isEmpty();
+        assertThat(journey.neighbours().imported.get("fake_image.web-01")).isEqualTo(sha256(sandbox.world().ec2().rootDiskImage(WEB_01)));
+        assertThat(sandbox.world().ec2().amis()).as("the AMI is deregistered").isEmpty();
+        assertThat(sandbox.world().ec2().snapshots()).as("with its snapshots").noneMatch(s -> s.description().contains("CreateImage"));
+        assertThat(sandbox.world().s3().bucket("ferry-journey-a")).as("the bucket ferry made, emptied, is deleted").isEmpty();
         assertThat(sandbox.world().role("vmimport")).as("the role stays until destroy").isPresent();
         assertThat(journey.plan().hasChanges()).as("the cleaned-up copies are not made again").isFalse();
 
@@ -126,9 +126,9 @@ class JourneyASourceTest {
         ApplyResult result = journey.apply();
 
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
-        assertThat(sandbox.world().amis()).as("the AMI is deregistered once the target has the disk").isEmpty();
-        assertThat(sandbox.world().snapshots()).as("with its snapshots").noneMatch(s -> s.description().contains("CreateImage"));
-        assertThat(sandbox.world().buckets()).as("no bucket on the snapshot road").isEmpty();
+        assertThat(sandbox.world().ec2().amis()).as("the AMI is deregistered once the target has the disk").isEmpty();
+        assertThat(sandbox.world().ec2().snapshots()).as("with its snapshots").noneMatch(s -> s.description().contains("CreateImage"));
+        assertThat(sandbox.world().s3().buckets()).as("no bucket on the snapshot road").isEmpty();
         assertThat(journey.plan().hasChanges()).as("the cleaned-up AMI is not made again").isFalse();
         ApplyResult destroyed = journey.destroy();
         assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();

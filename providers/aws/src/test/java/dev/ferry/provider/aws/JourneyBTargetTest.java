@@ -109,7 +109,7 @@ class JourneyBTargetTest {
 
     /** The sandbox's check wants its own id for the export service; a grant by e-mail, which it maps to that id, satisfies it. */
     void bucketReadyForInstanceExports() {
-        sandbox.world().createBucket(BUCKET, "BucketOwnerPreferred");
+        sandbox.world().s3().createBucket(BUCKET, "BucketOwnerPreferred");
         try (S3Client s3 = TestClients.s3(sandbox)) {
             String owner = s3.getBucketAcl(r -> r.bucket(BUCKET)).owner().id();
             s3.putBucketAcl(r -> r.bucket(BUCKET).grantFullControl("id=" + owner)
@@ -171,7 +171,7 @@ class JourneyBTargetTest {
             assertThat(statuses.get(address)).as(address).anySatisfy(status -> assertThat(status)
                     .matches("queued by AWS: 5 conversion tasks already running in us-west-1; retrying in 20ms"));
         }
-        assertThat(sandbox.world().maxConcurrentConversionTasks()).isEqualTo(5);
+        assertThat(sandbox.world().conversions().maxConcurrent()).isEqualTo(5);
     }
 
     /** Another process of the account imports the uploaded disk five times: every conversion slot of the region. */
@@ -192,7 +192,7 @@ class JourneyBTargetTest {
 
         Plan plan = journey.plan();
         Change instance = change(plan, "aws_instance.app-02");
-        InstanceTypeSpec expected = sandbox.world().instanceTypes().stream()
+        InstanceTypeSpec expected = sandbox.world().ec2().instanceTypes().stream()
                 .filter(t -> t.currentGeneration() && t.architectures().contains("x86_64") && t.vcpus() >= 2 && t.memoryMiB() >= 4096)
                 .min(Comparator.comparingInt(InstanceTypeSpec::vcpus).thenComparingLong(InstanceTypeSpec::memoryMiB)
                         .thenComparing(InstanceTypeSpec::name)).orElseThrow();
@@ -214,7 +214,7 @@ class JourneyBTargetTest {
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
 
         String instanceId = journey.resource("aws_instance.app-02").id().orElseThrow();
-        Ec2Instance launched = sandbox.world().ec2Instance(instanceId).orElseThrow();
+        Ec2Instance launched = sandbox.world().ec2().instance(instanceId).orElseThrow();
         assertThat(launched.privateIp()).isEqualTo("10.0.1.20");
         assertThat(launched.subnetId()).isEqualTo("subnet-0abc1234");
         assertThat(launched.securityGroupIds()).containsExactly("sg-0123456789abcdef0");
@@ -224,34 +224,34 @@ class JourneyBTargetTest {
         assertThat(launched.imageId()).isEqualTo(imageId);
         assertThat(change(plan, "aws_image_import.app-02").after().find("tags").orElseThrow().path("Team").asText())
                 .as("the plan shows the image's tags").isEqualTo("platform");
-        Ami imported = sandbox.world().ami(imageId).orElseThrow();
+        Ami imported = sandbox.world().ec2().ami(imageId).orElseThrow();
         assertThat(imported.tags()).as("the imported image carries the file's tags and ferry's identity")
                 .containsEntry("Team", "platform").containsEntry("ferry:address", "aws_image_import.app-02").containsKey("ferry:id");
         assertThat(imported.blockDevices()).isNotEmpty().allSatisfy(device -> assertThat(snapshotTags(device.snapshotId()))
                 .as("snapshot " + device.snapshotId()).containsEntry("Team", "platform").containsKey("ferry:id"));
-        assertThat(sandbox.world().importImageTasks()).singleElement().satisfies(task -> {
+        assertThat(sandbox.world().conversions().importImageTasks()).singleElement().satisfies(task -> {
             assertThat(task.s3Key()).isEqualTo("imports/app-02.raw");
             assertThat(task.roleName()).isEqualTo("vmimport");
             assertThat(task.platform()).isEqualTo("Linux");
         });
-        assertThat(sandbox.world().object(BUCKET, "imports/app-02.raw")).as("the upload is cleaned up after the import").isEmpty();
+        assertThat(sandbox.world().s3().object(BUCKET, "imports/app-02.raw")).as("the upload is cleaned up after the import").isEmpty();
         String backup = journey.resource("aws_ami.app-02-backup").id().orElseThrow();
-        assertThat(sandbox.world().ami(backup)).hasValueSatisfying(ami -> {
+        assertThat(sandbox.world().ec2().ami(backup)).hasValueSatisfying(ami -> {
             assertThat(ami.sourceInstanceId()).isEqualTo(instanceId);
             assertThat(ami.tags()).as("the backup image carries the file's tags").containsEntry("Team", "platform")
                     .containsEntry("ferry:address", "aws_ami.app-02-backup");
         });
         String exportKey = journey.resource("aws_instance_export.app-02").outputs().path("key").asText();
         assertThat(exportKey).startsWith("exports-back/export-i-").endsWith(".ova");
-        assertThat(sandbox.world().object(BUCKET, exportKey)).isPresent();
+        assertThat(sandbox.world().s3().object(BUCKET, exportKey)).isPresent();
         assertThat(sandbox.requests().count("s3:UploadPart")).as("23 MiB in 5 MiB parts").isEqualTo(5);
         assertThat(journey.plan().hasChanges()).isFalse();
 
         ApplyResult destroyed = journey.destroy();
         assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
-        assertThat(sandbox.world().ec2Instance(instanceId).orElseThrow().state().apiName()).isIn("shutting-down", "terminated");
-        assertThat(sandbox.world().amis()).as("imported and backup images deregistered").isEmpty();
-        assertThat(sandbox.world().object(BUCKET, exportKey)).isEmpty();
+        assertThat(sandbox.world().ec2().instance(instanceId).orElseThrow().state().apiName()).isIn("shutting-down", "terminated");
+        assertThat(sandbox.world().ec2().amis()).as("imported and backup images deregistered").isEmpty();
+        assertThat(sandbox.world().s3().object(BUCKET, exportKey)).isEmpty();
         assertThat(sandbox.world().role("vmimport")).isEmpty();
     }
 
@@ -272,7 +272,7 @@ class JourneyBTargetTest {
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
 
         String backup = journey.resource("aws_ami.app-12-backup").id().orElseThrow();
-        LaunchTemplate template = sandbox.world().launchTemplate("app-12-replacement").orElseThrow();
+        LaunchTemplate template = sandbox.world().ec2().launchTemplate("app-12-replacement").orElseThrow();
         assertThat(journey.resource("aws_launch_template.app-12").id()).hasValue(template.id());
         assertThat(template.latestVersion()).isEqualTo(1);
         assertThat(template.defaultVersion()).isEqualTo(1);
@@ -304,7 +304,7 @@ class JourneyBTargetTest {
 
         String newBackup = journey.resource("aws_ami.app-12-backup").id().orElseThrow();
         assertThat(newBackup).isNotEqualTo(backup);
-        LaunchTemplate updated = sandbox.world().launchTemplate(template.id()).orElseThrow();
+        LaunchTemplate updated = sandbox.world().ec2().launchTemplate(template.id()).orElseThrow();
         assertThat(updated.latestVersion()).isEqualTo(2);
         assertThat(updated.defaultVersion()).isEqualTo(2);
         assertThat(updated.latest().imageId()).isEqualTo(newBackup);
@@ -317,7 +317,7 @@ class JourneyBTargetTest {
             replacement = ec2.runInstances(r -> r.minCount(1).maxCount(1).launchTemplate(t -> t.launchTemplateName("app-12-replacement")))
                     .instances().get(0).instanceId();
         }
-        Ec2Instance launched = sandbox.world().ec2Instance(replacement).orElseThrow();
+        Ec2Instance launched = sandbox.world().ec2().instance(replacement).orElseThrow();
         assertThat(launched.imageId()).as("a launch from the template starts the latest backup").isEqualTo(newBackup);
         assertThat(launched.instanceType()).isEqualTo("t3.small");
         assertThat(launched.subnetId()).isEqualTo("subnet-0abc1234");
@@ -326,7 +326,7 @@ class JourneyBTargetTest {
 
         ApplyResult destroyed = journey.destroy();
         assertThat(destroyed.failures()).as(journey.failures(destroyed)).isEmpty();
-        assertThat(sandbox.world().launchTemplates()).isEmpty();
+        assertThat(sandbox.world().ec2().launchTemplates()).isEmpty();
     }
 
     @Test
@@ -339,7 +339,7 @@ class JourneyBTargetTest {
                 .wrapTypes(KillAfterCreate.of(dev.ferry.provider.aws.target.LaunchTemplateResource.NAME, store));
         ApplyResult killed = first.apply(first.plan());
         assertThat(killed.failures()).as("the first run died after CreateLaunchTemplate").isNotEmpty();
-        assertThat(sandbox.world().launchTemplates()).hasSize(1);
+        assertThat(sandbox.world().ec2().launchTemplates()).hasSize(1);
 
         store.thaw();
         Journey second = new Journey(sandbox, yaml, directory, store, neighbours);
@@ -347,7 +347,7 @@ class JourneyBTargetTest {
 
         assertThat(resumed.failures()).as(second.failures(resumed)).isEmpty();
         assertThat(sandbox.requests().count("ec2:CreateLaunchTemplate")).isEqualTo(1);
-        LaunchTemplate template = sandbox.world().launchTemplate("app-14-replacement").orElseThrow();
+        LaunchTemplate template = sandbox.world().ec2().launchTemplate("app-14-replacement").orElseThrow();
         assertThat(second.resource("aws_launch_template.app-14").id()).hasValue(template.id());
         assertThat(template.latest().imageId()).isEqualTo(second.resource("aws_ami.app-14-backup").id().orElseThrow());
         assertThat(second.plan().hasChanges()).isFalse();
@@ -369,7 +369,7 @@ class JourneyBTargetTest {
     }
 
     private java.util.Map<String, String> snapshotTags(String snapshotId) {
-        return sandbox.world().snapshots().stream().filter(s -> s.id().equals(snapshotId)).findFirst().orElseThrow().tags();
+        return sandbox.world().ec2().snapshots().stream().filter(s -> s.id().equals(snapshotId)).findFirst().orElseThrow().tags();
     }
 
     @Test
@@ -380,10 +380,10 @@ class JourneyBTargetTest {
         ApplyResult result = journey.apply();
 
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
-        assertThat(sandbox.world().objectSha256(BUCKET, "imports/app-03.raw"))
+        assertThat(sandbox.world().s3().objectSha256(BUCKET, "imports/app-03.raw"))
                 .isEqualTo(JourneyASourceTest.sha256(neighbours.diskFiles.get("app-03")));
-        assertThat(sandbox.world().object(BUCKET, "imports/app-03.raw").orElseThrow().checksums()).containsKey("sha256");
-        assertThat(sandbox.world().multipartUploads()).isEmpty();
+        assertThat(sandbox.world().s3().object(BUCKET, "imports/app-03.raw").orElseThrow().checksums()).containsKey("sha256");
+        assertThat(sandbox.world().s3().multipartUploads()).isEmpty();
     }
 
     @Test
@@ -415,7 +415,7 @@ class JourneyBTargetTest {
         assertThat(sandbox.requests().count("s3:CreateMultipartUpload")).as("one upload").isEqualTo(1);
         assertThat(sandbox.requests().count("s3:ListParts")).as("asked S3 what it has").isPositive();
         assertThat(sandbox.requests().count("s3:UploadPart")).as("each of the 5 parts sent once").isEqualTo(5);
-        assertThat(sandbox.world().objectSha256(BUCKET, "imports/app-04.raw"))
+        assertThat(sandbox.world().s3().objectSha256(BUCKET, "imports/app-04.raw"))
                 .isEqualTo(JourneyASourceTest.sha256(neighbours.diskFiles.get("app-04")));
         assertThat(second.resource("aws_instance.app-04").status()).isEqualTo(ResourceStatus.CREATED);
         System.out.println("FIGURE resumed upload: " + sentBefore + " of 5 parts before the kill, " + (5 - sentBefore) + " after");
@@ -430,7 +430,7 @@ class JourneyBTargetTest {
 
         assertThat(journey.failures(result)).contains("aws_image_import.broken: import task import-ami-")
                 .contains("ended deleted: ClientError: Unknown OS / Missing OS files.");
-        assertThat(sandbox.world().ec2Instances()).noneMatch(i -> i.tags().containsKey("ferry:id"));
+        assertThat(sandbox.world().ec2().instances()).noneMatch(i -> i.tags().containsKey("ferry:id"));
         assertThat(journey.resource("aws_image_import.broken").status()).isEqualTo(ResourceStatus.TAINTED);
     }
 
@@ -466,7 +466,7 @@ class JourneyBTargetTest {
     @Test
     void anInstanceExportToAnOwnerEnforcedBucketIsRefusedWithTheWayOut() throws Exception {
         vm("app-08", 6 * MIB, true);
-        sandbox.world().createBucket(BUCKET, "BucketOwnerEnforced");
+        sandbox.world().s3().createBucket(BUCKET, "BucketOwnerEnforced");
         Journey journey = journey(file(false, "keep", migration("app-08", FULL_TARGET.replace("private_ip: 10.0.1.20, ", ""))));
 
         assertThatThrownBy(journey::plan).isInstanceOf(Planner.PlanFailedException.class)
@@ -478,7 +478,7 @@ class JourneyBTargetTest {
     @Test
     void theExportGrantIsPlannedAsItsOwnChangeAndDestroyGivesTheBucketBackItsAcl() throws Exception {
         vm("app-11", 6 * MIB, true);
-        sandbox.world().createBucket(BUCKET, "BucketOwnerPreferred");
+        sandbox.world().s3().createBucket(BUCKET, "BucketOwnerPreferred");
         List<String> before;
         try (S3Client s3 = TestClients.s3(sandbox)) {
             before = grants(s3);
@@ -528,11 +528,11 @@ class JourneyBTargetTest {
         ApplyResult result = journey.apply();
 
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
-        assertThat(sandbox.world().importImageTasks()).hasSize(7);
-        assertThat(sandbox.world().maxConcurrentConversionTasks()).isLessThanOrEqualTo(5);
+        assertThat(sandbox.world().conversions().importImageTasks()).hasSize(7);
+        assertThat(sandbox.world().conversions().maxConcurrent()).isLessThanOrEqualTo(5);
         assertThat(journey.events()).anyMatch(event -> event instanceof dev.ferry.engine.event.Event.StepQueued queued
                 && queued.limit().equals("aws:conversion-tasks:us-west-1"));
-        System.out.println("FIGURE 7 imports: at most " + sandbox.world().maxConcurrentConversionTasks() + " conversion tasks at once; "
+        System.out.println("FIGURE 7 imports: at most " + sandbox.world().conversions().maxConcurrent() + " conversion tasks at once; "
                 + IntStream.rangeClosed(1, 7).mapToObj(i -> "vm-" + i).collect(Collectors.joining(",")));
     }
 
@@ -550,11 +550,11 @@ class JourneyBTargetTest {
         assertThat(change(update, "aws_instance.app-10").action()).isEqualTo(Action.UPDATE);
         ApplyResult updated = retagged.apply(update);
         assertThat(updated.failures()).as(retagged.failures(updated)).isEmpty();
-        assertThat(sandbox.world().ec2Instance(id).orElseThrow().tags()).containsEntry("Team", "b").containsEntry("Owner", "ops");
+        assertThat(sandbox.world().ec2().instance(id).orElseThrow().tags()).containsEntry("Team", "b").containsEntry("Owner", "ops");
         assertThat(sandbox.requests().count("ec2:RunInstances")).as("tags change in place").isEqualTo(1);
         assertThat(retagged.plan().hasChanges()).isFalse();
         String image = first.resource("aws_image_import.app-10").id().orElseThrow();
-        assertThat(sandbox.world().ami(image).orElseThrow().tags()).as("the imported image is retagged in place, not imported again")
+        assertThat(sandbox.world().ec2().ami(image).orElseThrow().tags()).as("the imported image is retagged in place, not imported again")
                 .containsEntry("Team", "b").containsEntry("Owner", "ops");
         assertThat(sandbox.requests().count("ec2:ImportImage")).isEqualTo(1);
 

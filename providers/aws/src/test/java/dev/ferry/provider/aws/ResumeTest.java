@@ -96,7 +96,7 @@ class ResumeTest {
         resumes("aws_ami.web-01");
 
         assertThat(sandbox.requests().count("ec2:CreateImage")).isEqualTo(1);
-        assertThat(sandbox.world().amis()).hasSize(1);
+        assertThat(sandbox.world().ec2().amis()).hasSize(1);
     }
 
     @Test
@@ -108,7 +108,7 @@ class ResumeTest {
 
         assertThat(sandbox.requests().count("ec2:CreateImage")).isEqualTo(1);
         assertThat(sandbox.requests().count("ec2:ExportImage")).isEqualTo(1);
-        assertThat(sandbox.world().exportImageTasks()).hasSize(1);
+        assertThat(sandbox.world().conversions().exportImageTasks()).hasSize(1);
     }
 
     @Test
@@ -121,7 +121,7 @@ class ResumeTest {
         resumes("aws_ami.web-01");
 
         assertThat(sandbox.requests().count("ec2:CreateImage")).isEqualTo(1);
-        assertThat(sandbox.world().amis()).hasSize(1);
+        assertThat(sandbox.world().ec2().amis()).hasSize(1);
     }
 
     @Test
@@ -133,7 +133,7 @@ class ResumeTest {
         resumes("aws_image_export.web-01");
 
         assertThat(sandbox.requests().count("ec2:ExportImage")).isEqualTo(1);
-        assertThat(sandbox.world().exportImageTasks()).hasSize(1);
+        assertThat(sandbox.world().conversions().exportImageTasks()).hasSize(1);
     }
 
     @Test
@@ -157,14 +157,14 @@ class ResumeTest {
         Journey first = cleaningJourney().wrapTypes(KillAfterCreate.of(BucketResource.NAME, store));
         first.apply(first.plan());
         store.thaw();
-        assertThat(sandbox.world().buckets()).hasSize(1);
+        assertThat(sandbox.world().s3().buckets()).hasSize(1);
 
         Journey second = cleaningJourney();
         ApplyResult result = second.apply(second.plan());
 
         assertThat(result.failures()).as(second.failures(result)).isEmpty();
         assertThat(sandbox.requests().successCount("s3:CreateBucket")).isEqualTo(1);
-        assertThat(sandbox.world().buckets()).as("the bucket ferry made is cleaned up after the import").isEmpty();
+        assertThat(sandbox.world().s3().buckets()).as("the bucket ferry made is cleaned up after the import").isEmpty();
     }
 
     @Test
@@ -176,6 +176,6 @@ class ResumeTest {
 
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
         assertThat(sandbox.requests().count("ec2:CreateImage")).as("the answer was lost once").isEqualTo(1);
-        assertThat(sandbox.world().amis()).as("ferry found the image by its tags").hasSize(1);
+        assertThat(sandbox.world().ec2().amis()).as("ferry found the image by its tags").hasSize(1);
     }
 }

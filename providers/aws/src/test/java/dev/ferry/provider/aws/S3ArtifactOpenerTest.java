@@ -38,10 +38,10 @@ class S3ArtifactOpenerTest {
         environment.put("AWS_EC2_METADATA_DISABLED", "true");
         String yaml = CredentialsAndEndpointTest.file("{region: us-west-1}");
         session = Journey.open(new Journey(sandbox, yaml, directory).file(), environment, directory);
-        sandbox.world().createBucket(BUCKET, "BucketOwnerEnforced");
+        sandbox.world().s3().createBucket(BUCKET, "BucketOwnerEnforced");
         bytes = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(bytes);
-        sandbox.world().putObject(BUCKET, "exports/disk.raw", bytes);
+        sandbox.world().s3().putObject(BUCKET, "exports/disk.raw", bytes);
     }
 
     @AfterEach

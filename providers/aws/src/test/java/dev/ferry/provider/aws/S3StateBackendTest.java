@@ -46,7 +46,7 @@ class S3StateBackendTest {
     @BeforeEach
     void start() {
         sandbox = Sandbox.start(SandboxOptions.builder().build());
-        sandbox.world().createBucket("team-state", "BucketOwnerEnforced");
+        sandbox.world().s3().createBucket("team-state", "BucketOwnerEnforced");
         file = Journey.load(Stream.concat(Stream.of((Provider) new AwsProvider()), new FakeNeighbours().providers().stream()).toList(),
                 CredentialsAndEndpointTest.file("{region: us-west-1, endpoint: \"" + sandbox.endpoint() + "\"}"), directory);
     }
@@ -63,8 +63,8 @@ class S3StateBackendTest {
     }
 
     String stored() {
-        return new String(sandbox.world().object("team-state", "web-tier/state.json").map(o -> {
-            try (var in = sandbox.world().openObject("team-state", "web-tier/state.json")) {
+        return new String(sandbox.world().s3().object("team-state", "web-tier/state.json").map(o -> {
+            try (var in = sandbox.world().s3().openObject("team-state", "web-tier/state.json")) {
                 return in.readAllBytes();
             } catch (java.io.IOException e) {
                 throw new AssertionError(e);
@@ -82,9 +82,9 @@ class S3StateBackendTest {
                     .hasMessageContaining("pid " + held.info().pid())
                     .hasMessageContaining("'ferry apply'")
                     .hasMessageContaining("ferry force-unlock " + held.info().id());
-            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock")).isPresent();
+            assertThat(sandbox.world().s3().object("team-state", "web-tier/state.json.lock")).isPresent();
             held.close();
-            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock")).isEmpty();
+            assertThat(sandbox.world().s3().object("team-state", "web-tier/state.json.lock")).isEmpty();
             second.lock("apply").close();
         }
     }
@@ -104,18 +104,18 @@ class S3StateBackendTest {
         try (StateBackend zero = backend(); StateBackend one = backend(); StateBackend whole = backend(); StateBackend ofThree = backend()) {
             StateBackend.Lock first = zero.lock("apply", LockScope.shard(0, 4));
             StateBackend.Lock second = one.lock("apply", LockScope.shard(1, 4));
-            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock.d/shard-0-of-4")).isPresent();
-            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock.d/shard-1-of-4")).isPresent();
+            assertThat(sandbox.world().s3().object("team-state", "web-tier/state.json.lock.d/shard-0-of-4")).isPresent();
+            assertThat(sandbox.world().s3().object("team-state", "web-tier/state.json.lock.d/shard-1-of-4")).isPresent();
             assertThatThrownBy(() -> whole.lock("apply"))
                     .isInstanceOf(StateLock.Held.class)
                     .hasMessageContaining("2 shard runs")
                     .hasMessageContaining("lock id " + first.info().id())
                     .hasMessageContaining("lock id " + second.info().id());
-            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock")).as("the refused run removed its own").isEmpty();
+            assertThat(sandbox.world().s3().object("team-state", "web-tier/state.json.lock")).as("the refused run removed its own").isEmpty();
             assertThatThrownBy(() -> ofThree.lock("apply", LockScope.shard(0, 3)))
                     .isInstanceOf(StateLock.Held.class)
                     .hasMessageContaining("shards of another count");
-            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock.d/shard-0-of-3")).isEmpty();
+            assertThat(sandbox.world().s3().object("team-state", "web-tier/state.json.lock.d/shard-0-of-3")).isEmpty();
             assertThatThrownBy(() -> whole.lock("apply", LockScope.shard(1, 4)))
                     .isInstanceOf(StateLock.Held.class)
                     .hasMessageContaining("ferry force-unlock " + second.info().id());
@@ -125,7 +125,7 @@ class S3StateBackendTest {
             assertThatThrownBy(() -> zero.lock("apply", LockScope.shard(0, 4)))
                     .isInstanceOf(StateLock.Held.class)
                     .hasMessageContaining("ferry force-unlock " + all.info().id());
-            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock.d/shard-0-of-4")).isEmpty();
+            assertThat(sandbox.world().s3().object("team-state", "web-tier/state.json.lock.d/shard-0-of-4")).isEmpty();
             all.close();
         }
     }
@@ -137,7 +137,7 @@ class S3StateBackendTest {
         StateLock.Info mine = StateLock.mine("apply");
         StateLock.Info dead = new StateLock.Info("0b4c-dead", mine.holder(), gone.pid(), mine.host(), "apply", mine.created(),
                 Optional.empty());
-        sandbox.world().putObject("team-state", "web-tier/state.json.lock.d/shard-2-of-4", StateCodec.MAPPER.writeValueAsBytes(dead));
+        sandbox.world().s3().putObject("team-state", "web-tier/state.json.lock.d/shard-2-of-4", StateCodec.MAPPER.writeValueAsBytes(dead));
         try (StateBackend again = backend(); StateBackend other = backend()) {
             StateBackend.Lock taken = again.lock("apply", LockScope.shard(2, 4));
             assertThat(taken.takenOver()).contains(dead);
@@ -145,7 +145,7 @@ class S3StateBackendTest {
                     .hasMessageContaining("no lock of the state")
                     .hasMessageContaining(taken.info().id() + " (shard 2/4");
             assertThat(other.forceUnlock(taken.info().id())).isEqualTo(taken.info());
-            assertThat(sandbox.world().object("team-state", "web-tier/state.json.lock.d/shard-2-of-4")).isEmpty();
+            assertThat(sandbox.world().s3().object("team-state", "web-tier/state.json.lock.d/shard-2-of-4")).isEmpty();
             other.lock("apply").close();
             taken.close();
         }
@@ -191,7 +191,7 @@ class S3StateBackendTest {
     }
 
     String object(String key) {
-        try (var in = sandbox.world().openObject("team-state", key)) {
+        try (var in = sandbox.world().s3().openObject("team-state", key)) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
@@ -215,9 +215,9 @@ class S3StateBackendTest {
             setup.store().write(new State("lineage-s3", 4, Optional.of("web-tier"), resources));
         }
         assertThat(stored()).contains("\"format_version\" : 2").doesNotContain("ami-web");
-        String shared = sandbox.world().object("team-state", "web-tier/state.d/_shared.json").orElseThrow().etag();
-        String db = sandbox.world().object("team-state", "web-tier/state.d/migrations/db-01.json").orElseThrow().etag();
-        String manifest = sandbox.world().object("team-state", "web-tier/state.json").orElseThrow().etag();
+        String shared = sandbox.world().s3().object("team-state", "web-tier/state.d/_shared.json").orElseThrow().etag();
+        String db = sandbox.world().s3().object("team-state", "web-tier/state.d/migrations/db-01.json").orElseThrow().etag();
+        String manifest = sandbox.world().s3().object("team-state", "web-tier/state.json").orElseThrow().etag();
 
         try (StateBackend step = backend()) {
             State read = step.store().read().orElseThrow();
@@ -225,9 +225,9 @@ class S3StateBackendTest {
             live.update(ResourceAddress.parse("aws_ami.web-01"), r -> r.map(x -> x.withId(Optional.of("ami-web-2"), x.updatedAt())));
         }
         assertThat(object("web-tier/state.d/migrations/web-01.json")).contains("ami-web-2");
-        assertThat(sandbox.world().object("team-state", "web-tier/state.d/_shared.json").orElseThrow().etag()).isEqualTo(shared);
-        assertThat(sandbox.world().object("team-state", "web-tier/state.d/migrations/db-01.json").orElseThrow().etag()).isEqualTo(db);
-        assertThat(sandbox.world().object("team-state", "web-tier/state.json").orElseThrow().etag()).isEqualTo(manifest);
+        assertThat(sandbox.world().s3().object("team-state", "web-tier/state.d/_shared.json").orElseThrow().etag()).isEqualTo(shared);
+        assertThat(sandbox.world().s3().object("team-state", "web-tier/state.d/migrations/db-01.json").orElseThrow().etag()).isEqualTo(db);
+        assertThat(sandbox.world().s3().object("team-state", "web-tier/state.json").orElseThrow().etag()).isEqualTo(manifest);
         try (StateBackend reader = backend()) {
             State read = reader.store().read().orElseThrow();
             assertThat(read.serial()).isEqualTo(5);

@@ -59,7 +59,7 @@ class SharedAccountTest {
         assertThat(two.join().failures()).as(second.failures(two.join())).isEmpty();
         assertThat(sandbox.world().roles()).extracting(role -> role.name()).containsExactly("vmimport");
         assertThat(sandbox.requests().count("s3:CreateBucket")).isEqualTo(2);
-        JsonNode policy = JSON.readTree(sandbox.world().bucket("ferry-journey-a").orElseThrow().policy());
+        JsonNode policy = JSON.readTree(sandbox.world().s3().bucket("ferry-journey-a").orElseThrow().policy());
         List<String> sids = new ArrayList<>();
         policy.path("Statement").forEach(statement -> sids.add(statement.path("Sid").asText()));
         assertThat(sids).containsExactlyInAnyOrder("FerryVmImportExportBucket", "FerryVmImportExportObjects");
@@ -96,7 +96,7 @@ class SharedAccountTest {
                 .matches("queued by AWS: 5 conversion tasks already running in us-west-1; retrying in 20ms"));
         assertThat(statuses).anySatisfy(status -> assertThat(status).startsWith("export export-ami-"));
         assertThat(sandbox.requests().count("ec2:ExportImage")).as("ferry's refused starts, then its own, after the five").isGreaterThan(6);
-        assertThat(sandbox.world().maxConcurrentConversionTasks()).isEqualTo(5);
+        assertThat(sandbox.world().conversions().maxConcurrent()).isEqualTo(5);
     }
 
     /** Another process of the same account starts five exports, which is all the region runs at once. */

@@ -130,20 +130,20 @@ class DiskRoadJourneyTest {
             ApplyResult applied = run.apply(plan);
 
             assertThat(applied.failures()).isEmpty();
-            LinodeInstance linode = sandbox.world().linodeInstances().get(0);
+            LinodeInstance linode = sandbox.world().linode().instances().get(0);
             assertThat(linode.status()).isEqualTo("running");
             assertThat(linode.image()).as("made with no image").isNull();
-            var disks = sandbox.world().linodeDisks(linode.id());
+            var disks = sandbox.world().linode().disks(linode.id());
             assertThat(disks).as("the helper disk is gone").singleElement()
                     .satisfies(d -> assertThat(d.filesystem()).isEqualTo("raw"));
-            assertThat(sandbox.world().linodeDiskSha256(disks.get(0).id(), size))
+            assertThat(sandbox.world().linode().diskSha256(disks.get(0).id(), size))
                     .as("the Linode disk holds the source's bytes").isEqualTo(TestDisks.sha256(disk));
-            var configs = sandbox.world().linodeConfigs(linode.id());
+            var configs = sandbox.world().linode().configs(linode.id());
             assertThat(configs).as("the helper config is gone").singleElement().satisfies(config -> {
                 assertThat(config.kernel()).isEqualTo("linode/direct-disk");
                 assertThat(config.rootDevice()).isEqualTo("/dev/sda");
             });
-            Firewall firewall = sandbox.world().firewalls().get(0);
+            Firewall firewall = sandbox.world().linode().firewalls().get(0);
             assertThat(firewall.devices()).extracting(device -> device.entityId()).containsExactly(linode.id());
             assertThat(sandbox.requests().count("linode:POST /linode/instances/{linodeId}/disks"))
                     .as("the raw disk and one helper disk").isEqualTo(2);
@@ -153,8 +153,8 @@ class DiskRoadJourneyTest {
 
             ApplyResult destroyed = run.apply(run.plan(true));
             assertThat(destroyed.failures()).isEmpty();
-            assertThat(sandbox.world().linodeInstances()).isEmpty();
-            assertThat(sandbox.world().firewalls()).isEmpty();
+            assertThat(sandbox.world().linode().instances()).isEmpty();
+            assertThat(sandbox.world().linode().firewalls()).isEmpty();
         }
     }
 
@@ -169,9 +169,9 @@ class DiskRoadJourneyTest {
             ApplyResult applied = run.apply(run.plan(false));
 
             assertThat(applied.failures()).isEmpty();
-            LinodeInstance linode = sandbox.world().linodeInstances().get(0);
-            var raw = sandbox.world().linodeDisks(linode.id()).get(0);
-            assertThat(sandbox.world().linodeDiskSha256(raw.id(), size)).isEqualTo(TestDisks.sha256(disk));
+            LinodeInstance linode = sandbox.world().linode().instances().get(0);
+            var raw = sandbox.world().linode().disks(linode.id()).get(0);
+            assertThat(sandbox.world().linode().diskSha256(raw.id(), size)).isEqualTo(TestDisks.sha256(disk));
             assertThat(events).filteredOn(e -> e instanceof Event.StepProgress p && p.status().contains("starts over"))
                     .as("the cut chunks were said to start over").hasSizeGreaterThanOrEqualTo(1);
         }
@@ -195,8 +195,8 @@ class DiskRoadJourneyTest {
             ApplyResult stopped = first.apply(first.plan(false), stop);
             assertThat(stopped.succeeded()).isFalse();
         }
-        LinodeInstance linode = sandbox.world().linodeInstances().get(0);
-        assertThat(sandbox.world().linodeConfigs(linode.id())).as("stopped with the helper in place")
+        LinodeInstance linode = sandbox.world().linode().instances().get(0);
+        assertThat(sandbox.world().linode().configs(linode.id())).as("stopped with the helper in place")
                 .extracting(c -> c.label()).containsExactly(LinodeMachine.HELPER_LABEL);
         events.clear();
 
@@ -204,10 +204,10 @@ class DiskRoadJourneyTest {
             ApplyResult applied = second.apply(second.plan(false));
 
             assertThat(applied.failures()).isEmpty();
-            assertThat(sandbox.world().linodeInstances()).as("no twin Linode").hasSize(1);
-            var disks = sandbox.world().linodeDisks(linode.id());
+            assertThat(sandbox.world().linode().instances()).as("no twin Linode").hasSize(1);
+            var disks = sandbox.world().linode().disks(linode.id());
             assertThat(disks).as("one raw disk, the helpers gone").singleElement();
-            assertThat(sandbox.world().linodeDiskSha256(disks.get(0).id(), size)).isEqualTo(TestDisks.sha256(disk));
+            assertThat(sandbox.world().linode().diskSha256(disks.get(0).id(), size)).isEqualTo(TestDisks.sha256(disk));
             assertThat(sandbox.requests().count("linode:POST /linode/instances/{linodeId}/disks"))
                     .as("the raw disk once, the helper twice (its key died with the first run)").isEqualTo(3);
             String resumed = events.stream().filter(e -> e instanceof Event.StepProgress)
@@ -270,12 +270,12 @@ class DiskRoadJourneyTest {
             ApplyResult applied = run.apply(run.plan(false));
 
             assertThat(applied.failures()).isEmpty();
-            assertThat(sandbox.world().linodeInstances()).as("no twin Linode").hasSize(1);
-            LinodeInstance linode = sandbox.world().linodeInstances().get(0);
-            var disks = sandbox.world().linodeDisks(linode.id());
+            assertThat(sandbox.world().linode().instances()).as("no twin Linode").hasSize(1);
+            LinodeInstance linode = sandbox.world().linode().instances().get(0);
+            var disks = sandbox.world().linode().disks(linode.id());
             assertThat(disks).as("one raw disk, no twin, no helper").singleElement();
-            assertThat(sandbox.world().linodeDiskSha256(disks.get(0).id(), size)).isEqualTo(TestDisks.sha256(disk));
-            assertThat(sandbox.world().linodeConfigs(linode.id())).singleElement();
+            assertThat(sandbox.world().linode().diskSha256(disks.get(0).id(), size)).isEqualTo(TestDisks.sha256(disk));
+            assertThat(sandbox.world().linode().configs(linode.id())).singleElement();
             assertThat(sandbox.requests().all().stream().filter(r -> r.service().equals("linode") && r.status() >= 500))
                     .as("faults were injected").isNotEmpty();
         }

@@ -90,7 +90,7 @@ class FirewallResourceTest {
     }
 
     private Firewall inSandbox(String id) {
-        return sandbox.world().firewalls().stream().filter(f -> f.id() == Long.parseLong(id)).findFirst().orElseThrow();
+        return sandbox.world().linode().firewalls().stream().filter(f -> f.id() == Long.parseLong(id)).findFirst().orElseThrow();
     }
 
     @Test
@@ -220,9 +220,9 @@ class FirewallResourceTest {
                 other.planned(), Optional.empty(), Map.of()));
         sandbox.faults().clear();
 
-        assertThat(sandbox.world().firewalls()).filteredOn(f -> f.label().equals("ferry-web-cut")).singleElement()
+        assertThat(sandbox.world().linode().firewalls()).filteredOn(f -> f.label().equals("ferry-web-cut")).singleElement()
                 .satisfies(f -> assertThat(f.id()).isEqualTo(Long.parseLong(cut.id())));
-        assertThat(sandbox.world().firewalls()).filteredOn(f -> f.label().equals("ferry-web-500")).singleElement()
+        assertThat(sandbox.world().linode().firewalls()).filteredOn(f -> f.label().equals("ferry-web-500")).singleElement()
                 .satisfies(f -> assertThat(f.id()).isEqualTo(Long.parseLong(failed.id())));
     }
 
@@ -238,7 +238,7 @@ class FirewallResourceTest {
                 planned.planned(), Optional.of(prior), Map.of()))).hasMessageContaining("so ferry will not delete it");
         assertThat(firewalls.delete(new FakeApplyContext(made.identity(), planned.planned(), Optional.of(prior), Map.of())))
                 .isInstanceOf(Outcome.Deleted.class);
-        assertThat(sandbox.world().firewalls()).noneMatch(f -> f.id() == Long.parseLong(done.id()));
+        assertThat(sandbox.world().linode().firewalls()).noneMatch(f -> f.id() == Long.parseLong(done.id()));
     }
 
     @Test

@@ -124,7 +124,7 @@ class ImageResourceTest {
         assertThat(outputs.get("status").asText()).isEqualTo("available");
         assertThat(outputs.get("raw_bytes").asLong()).isEqualTo(6 * 1024 * 1024 + 4321);
         assertThat(outputs.get("raw_sha256").asText()).isEqualTo(TestDisks.sha256(disk));
-        LinodeImage image = sandbox.world().linodeImage(done.id()).orElseThrow();
+        LinodeImage image = sandbox.world().linode().image(done.id()).orElseThrow();
         assertThat(image.upload().rawSha256()).as("what Linode inflated").isEqualTo(TestDisks.sha256(disk));
         assertThat(image.upload().gzipSha256()).isEqualTo(outputs.get("gzip_sha256").asText());
         assertThat(image.upload().gzipBytes()).isEqualTo(outputs.get("gzip_bytes").asLong());
@@ -149,7 +149,7 @@ class ImageResourceTest {
         String dead = uploads.get(0).id();
         assertThat(dead).isNotEqualTo(done.id());
         assertThat(uploads.get(1).id()).isEqualTo(done.id());
-        assertThat(sandbox.world().linodeImage(dead)).as("the dead upload").isEmpty();
+        assertThat(sandbox.world().linode().image(dead)).as("the dead upload").isEmpty();
         assertThat(done.outputs().get("raw_sha256").asText()).isEqualTo(TestDisks.sha256(disk));
         assertThat(context.progress).anySatisfy(line -> assertThat(line).contains("upload attempt 2 starts over on a fresh upload"));
         assertThat(images.findExisting(context.identity(), context.arguments())).map(ManagedResourceType.Found::id).contains(done.id());
@@ -162,7 +162,7 @@ class ImageResourceTest {
 
         Outcome.Done done = upload(context);
 
-        assertThat(sandbox.world().linodeImages()).filteredOn(i -> i.tags().contains("ferry:linode_image.lost-answer"))
+        assertThat(sandbox.world().linode().images()).filteredOn(i -> i.tags().contains("ferry:linode_image.lost-answer"))
                 .singleElement().satisfies(image -> assertThat(image.id()).isEqualTo(done.id()));
     }
 
@@ -178,15 +178,15 @@ class ImageResourceTest {
         assertThat(stopped).isInstanceOfSatisfying(Outcome.InProgress.class,
                 progress -> assertThat(progress.operation().phase()).isEqualTo("upload"));
         Operation recorded = ((Outcome.InProgress) stopped).operation();
-        assertThat(sandbox.world().linodeImage(recorded.id()).orElseThrow().status()).isEqualTo("pending_upload");
+        assertThat(sandbox.world().linode().image(recorded.id()).orElseThrow().status()).isEqualTo("pending_upload");
 
         FakeApplyContext resumed = context("resume", arguments(TestDisks.diskImage(disk)));
         Outcome.Done done = (Outcome.Done) drive(images, resumed, images.poll(resumed, recorded));
 
         assertThat(done.id()).isNotEqualTo(recorded.id());
-        assertThat(sandbox.world().linodeImage(recorded.id())).isEmpty();
+        assertThat(sandbox.world().linode().image(recorded.id())).isEmpty();
         assertThat(done.outputs().get("raw_sha256").asText()).isEqualTo(TestDisks.sha256(disk));
-        assertThat(sandbox.world().linodeImages()).filteredOn(i -> i.tags().contains("ferry:linode_image.resume")).hasSize(1);
+        assertThat(sandbox.world().linode().images()).filteredOn(i -> i.tags().contains("ferry:linode_image.resume")).hasSize(1);
     }
 
     @Test
@@ -264,7 +264,7 @@ class ImageResourceTest {
                 Optional.of(new PriorState(done.id(), recorded, done.outputs())), Map.of());
         Outcome.Done updated = (Outcome.Done) images.update(update);
 
-        LinodeImage image = sandbox.world().linodeImage(done.id()).orElseThrow();
+        LinodeImage image = sandbox.world().linode().image(done.id()).orElseThrow();
         assertThat(image.label()).isEqualTo("web-01-disk");
         assertThat(image.tags()).contains("migrated", "prod", "ferry-id:" + context.identity().token());
         assertThat(updated.outputs().get("raw_sha256")).isEqualTo(done.outputs().get("raw_sha256"));
@@ -306,10 +306,10 @@ class ImageResourceTest {
                 .isInstanceOf(FerryException.class)
                 .hasMessageContaining("does not carry ferry's tag ferry-id:")
                 .hasMessageContaining("so ferry will not delete it");
-        assertThat(sandbox.world().linodeImage(done.id())).isPresent();
+        assertThat(sandbox.world().linode().image(done.id())).isPresent();
 
         assertThat(images.delete(owner)).isInstanceOf(Outcome.Deleted.class);
-        assertThat(sandbox.world().linodeImage(done.id())).isEmpty();
+        assertThat(sandbox.world().linode().image(done.id())).isEmpty();
         assertThat(images.delete(owner)).as("deleting again").isInstanceOf(Outcome.Deleted.class);
         ResourceAddress address = context.identity().address();
         assertThat(images.refresh(List.of(new RefreshRequest(address, done.id(), prior.arguments(), prior.outputs()))).get(address))

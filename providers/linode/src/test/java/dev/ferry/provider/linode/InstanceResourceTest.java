@@ -100,7 +100,7 @@ class InstanceResourceTest {
     }
 
     private LinodeInstance inSandbox(String id) {
-        return sandbox.world().linodeInstances().stream().filter(l -> l.id() == Long.parseLong(id)).findFirst().orElseThrow();
+        return sandbox.world().linode().instances().stream().filter(l -> l.id() == Long.parseLong(id)).findFirst().orElseThrow();
     }
 
     @Test
@@ -201,7 +201,7 @@ class InstanceResourceTest {
         try {
             Outcome.Done done = create("web-cut", desired("web-cut", "g6-nanode-1"));
 
-            assertThat(sandbox.world().linodeInstances()).filteredOn(l -> l.label().equals("web-cut")).singleElement()
+            assertThat(sandbox.world().linode().instances()).filteredOn(l -> l.label().equals("web-cut")).singleElement()
                     .satisfies(l -> assertThat(l.id()).isEqualTo(Long.parseLong(done.id())));
         } finally {
             sandbox.faults().clear();
@@ -269,7 +269,7 @@ class InstanceResourceTest {
         assertThatThrownBy(() -> instances.delete(stranger)).hasMessageContaining("so ferry will not delete it");
         assertThat(instances.delete(new FakeApplyContext(made.identity(), changed, Optional.of(prior), secrets)))
                 .isInstanceOf(Outcome.Deleted.class);
-        assertThat(sandbox.world().linodeInstances()).noneMatch(l -> l.id() == Long.parseLong(done.id()));
+        assertThat(sandbox.world().linode().instances()).noneMatch(l -> l.id() == Long.parseLong(done.id()));
         assertThat(instances.refresh(List.of(new RefreshRequest(address, done.id(), recorded, done.outputs()))).get(address))
                 .isInstanceOf(Observation.Gone.class);
     }
@@ -320,7 +320,7 @@ class InstanceResourceTest {
     }
 
     private List<Long> devicesOf(String firewallId) {
-        Firewall firewall = sandbox.world().firewalls().stream().filter(f -> f.id() == Long.parseLong(firewallId)).findFirst().orElseThrow();
+        Firewall firewall = sandbox.world().linode().firewalls().stream().filter(f -> f.id() == Long.parseLong(firewallId)).findFirst().orElseThrow();
         return firewall.devices().stream().map(d -> d.entityId()).toList();
     }
 }

@@ -163,7 +163,7 @@ class LinodeClientTest {
 
         assertThat(firewall.path("label").asText()).isEqualTo("after-429");
         assertThat(sandbox.requests().count("linode:POST /networking/firewalls")).isGreaterThanOrEqualTo(2);
-        assertThat(sandbox.world().firewalls()).filteredOn(f -> f.label().equals("after-429")).hasSize(1);
+        assertThat(sandbox.world().linode().firewalls()).filteredOn(f -> f.label().equals("after-429")).hasSize(1);
     }
 
     @Test

@@ -147,15 +147,15 @@ class LinodeJourneyTest {
 
             assertThat(applied.failures()).isEmpty();
             assertThat(applied.succeeded()).isTrue();
-            LinodeImage uploaded = sandbox.world().linodeImages().stream().filter(i -> i.status().equals("available")).findFirst()
+            LinodeImage uploaded = sandbox.world().linode().images().stream().filter(i -> i.status().equals("available")).findFirst()
                     .orElseThrow();
             assertThat(uploaded.upload().rawSha256()).isEqualTo(TestDisks.sha256(disk));
-            LinodeInstance linode = sandbox.world().linodeInstances().get(0);
+            LinodeInstance linode = sandbox.world().linode().instances().get(0);
             assertThat(linode.status()).isEqualTo("running");
             assertThat(linode.type()).isEqualTo("g6-standard-2");
             assertThat(linode.label()).isEqualTo("web-01");
             assertThat(linode.image()).isEqualTo(uploaded.id());
-            Firewall made = sandbox.world().firewalls().get(0);
+            Firewall made = sandbox.world().linode().firewalls().get(0);
             assertThat(made.label()).isEqualTo("ferry-web-01");
             assertThat(made.devices()).extracting(device -> device.entityId()).containsExactly(linode.id());
             assertThat(made.rules().inbound()).hasSize(4);
@@ -171,9 +171,9 @@ class LinodeJourneyTest {
             ApplyResult destroyed = run.apply(destroy);
 
             assertThat(destroyed.failures()).isEmpty();
-            assertThat(sandbox.world().linodeInstances()).isEmpty();
-            assertThat(sandbox.world().firewalls()).isEmpty();
-            assertThat(sandbox.world().linodeImages()).isEmpty();
+            assertThat(sandbox.world().linode().instances()).isEmpty();
+            assertThat(sandbox.world().linode().firewalls()).isEmpty();
+            assertThat(sandbox.world().linode().images()).isEmpty();
         }
     }
 
@@ -225,7 +225,7 @@ class LinodeJourneyTest {
             ApplyResult applied = run.apply(plan);
             assertThat(applied.failures()).isEmpty();
             assertThat(sandbox.requests().count("linode:POST /images/upload")).as("the cut upload was redone").isEqualTo(2);
-            sandbox.world().linodeImages().forEach(image -> uploadTokens.add(image.uploadToken()));
+            sandbox.world().linode().images().forEach(image -> uploadTokens.add(image.uploadToken()));
             texts.add(applied.toString());
             run.sessions.forEach(session -> texts.add(session.toString()));
             ApplyResult destroyed = run.apply(run.plan(true));

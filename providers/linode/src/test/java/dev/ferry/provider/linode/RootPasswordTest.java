@@ -92,7 +92,7 @@ class RootPasswordTest {
             }
             assertThat(disagreements).isEmpty();
             assertThat(refused).as("the set holds passwords of both verdicts").isBetween(50, passwords.size() - 50);
-            assertThat(sandbox.world().linodeInstances()).isEmpty();
+            assertThat(sandbox.world().linode().instances()).isEmpty();
         }
     }
 }

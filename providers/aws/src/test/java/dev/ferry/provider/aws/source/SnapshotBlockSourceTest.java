@@ -151,7 +151,7 @@ class SnapshotBlockSourceTest {
         SnapshotBlockSource source = source();
         assertThat(read(source, 0, 10 * BLOCK)).isEqualTo(expected(0, 10 * BLOCK));
         long lists = source.listRequests();
-        sandbox.world().expireBlockTokens();
+        sandbox.world().ebs().expireBlockTokens();
         assertThat(read(source, 10L * BLOCK, 50 * BLOCK)).isEqualTo(expected(10L * BLOCK, 50 * BLOCK));
         assertThat(source.listRequests()).as("listed again for fresh tokens").isGreaterThan(lists);
     }
@@ -159,9 +159,9 @@ class SnapshotBlockSourceTest {
     @Test
     void aCorruptedBlockIsReadAgain_oneThatStaysCorruptFailsNamingItsIndex() throws IOException {
         SnapshotBlockSource source = source();
-        sandbox.world().corruptSnapshotBlock(snapshotId, 5, 1);
+        sandbox.world().ebs().corruptSnapshotBlock(snapshotId, 5, 1);
         assertThat(read(source, 4L * BLOCK, 4 * BLOCK)).isEqualTo(expected(4L * BLOCK, 4 * BLOCK));
-        sandbox.world().corruptSnapshotBlock(snapshotId, 8, 2);
+        sandbox.world().ebs().corruptSnapshotBlock(snapshotId, 8, 2);
         assertThatThrownBy(() -> read(source, 8L * BLOCK, BLOCK))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("block 8 of " + snapshotId)
@@ -180,7 +180,7 @@ class SnapshotBlockSourceTest {
 
     @Test
     void deniedAccessNamesThePermissionsAndTheExportRoad() {
-        sandbox.world().denyEbsDirect(true);
+        sandbox.world().ebs().denyEbsDirect(true);
         try {
             assertThatThrownBy(() -> source().writtenBlocks())
                     .isInstanceOf(IOException.class)
@@ -189,7 +189,7 @@ class SnapshotBlockSourceTest {
                     .hasMessageContaining("kms:Decrypt")
                     .hasMessageContaining("via: export");
         } finally {
-            sandbox.world().denyEbsDirect(false);
+            sandbox.world().ebs().denyEbsDirect(false);
         }
     }
 }

@@ -96,7 +96,7 @@ class StagingResourcesTest {
 
     @Test
     void theBucketPolicyIsMergedAndDestroyRemovesOnlyFerrysStatements() {
-        sandbox.world().createBucket(BUCKET, "BucketOwnerEnforced");
+        sandbox.world().s3().createBucket(BUCKET, "BucketOwnerEnforced");
         try (S3Client s3 = TestClients.s3(sandbox)) {
             s3.putBucketPolicy(r -> r.bucket(BUCKET).policy("{\"Version\":\"2012-10-17\",\"Statement\":[" + USER_STATEMENT + "]}"));
         }
@@ -126,7 +126,7 @@ class StagingResourcesTest {
 
         applied(journey, journey.destroy());
         assertThat(sids()).containsExactly("AuditorsRead");
-        assertThat(sandbox.world().bucket(BUCKET)).as("a bucket ferry did not make stays").isPresent();
+        assertThat(sandbox.world().s3().bucket(BUCKET)).as("a bucket ferry did not make stays").isPresent();
     }
 
     List<String> sids() {
@@ -202,7 +202,7 @@ class StagingResourcesTest {
 
     @Test
     void aBucketThatAlreadyExistsIsUsedAndNeverDeleted() {
-        sandbox.world().createBucket(BUCKET, "BucketOwnerEnforced");
+        sandbox.world().s3().createBucket(BUCKET, "BucketOwnerEnforced");
         Journey journey = new Journey(sandbox, file(true, false, "delete-after-import"), directory);
 
         Plan plan = journey.plan();
@@ -210,8 +210,8 @@ class StagingResourcesTest {
                 .isEqualTo("bucket " + BUCKET + " already exists in us-west-1: ferry uses it as it is and will not delete it"));
         applied(journey, journey.apply(plan));
         assertThat(journey.neighbours().imported).containsKey("fake_image.web-01");
-        assertThat(sandbox.world().bucket(BUCKET)).as("cleaned up from the state, kept in S3").isPresent();
-        assertThat(sandbox.world().objects(BUCKET)).as("the exported object is cleaned up").isEmpty();
+        assertThat(sandbox.world().s3().bucket(BUCKET)).as("cleaned up from the state, kept in S3").isPresent();
+        assertThat(sandbox.world().s3().objects(BUCKET)).as("the exported object is cleaned up").isEmpty();
     }
 
     @Test
