@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.ExpansionContext;
+import dev.ferry.engine.provider.Lookahead;
 import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.SourceHalf;
 import dev.ferry.engine.provider.SourceKind;
@@ -47,11 +48,20 @@ public final class Expansion {
         }
     }
 
+    /** Expands {@code file} knowing nothing of the clouds or the state: every expander takes its defaults. */
     public Configuration expand(MigrationFile file) {
+        return expand(file, Lookahead.NONE);
+    }
+
+    /**
+     * Expands {@code file}; {@code lookahead} lets an expander whose choice of resources depends on the source (a
+     * road the file leaves open) read the source's facts and the state first.
+     */
+    public Configuration expand(MigrationFile file, Lookahead lookahead) {
         Map<ResourceAddress, ResourceDeclaration> merged = new LinkedHashMap<>();
         Map<ResourceAddress, Set<String>> owners = new LinkedHashMap<>();
         for (Migration migration : file.migrations()) {
-            ExpansionContext context = new ExpansionContext(file, migration);
+            ExpansionContext context = new ExpansionContext(file, migration, lookahead);
             SourceKind source = requireNonNull(sources.get(migration.source().kind()), "no source kind " + migration.source().kind());
             TargetKind target = requireNonNull(targets.get(migration.target().kind()), "no target kind " + migration.target().kind());
             SourceHalf sourceHalf = source.expander().expand(context);
