@@ -47,9 +47,9 @@ import java.util.Set;
  * {@code firewall_id}, {@code via} ({@code disk}: the Linode is made empty and offline, with no image or root
  * password, for the disk road to fill; its type must hold the temporary helper's disk too), {@code road_reason}
  * (why this road: shown in the plan, never recorded, so a reason worded anew changes nothing). The plan replaces
- * {@code type: match} with the type chosen and drops {@code class}, {@code machine} and {@code road_reason}. Label, tags and the firewall change in place; anything else replaces the Linode. Outputs:
- * {@code id}, {@code ipv4}, {@code ipv6}, {@code status}, {@code type}, {@code label}, {@code region},
- * {@code image}.
+ * {@code type: match} with the type chosen and drops {@code class}, {@code machine} and {@code road_reason}. Label,
+ * tags and the firewall change in place; anything else replaces the Linode. Outputs: {@code id}, {@code ipv4},
+ * {@code ipv6}, {@code status}, {@code type}, {@code label}, {@code region}, {@code image}.
  */
 final class InstanceResource implements ManagedResourceType {
 

@@ -108,8 +108,8 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
      * written onto it through a temporary helper; the config that boots it with {@code linode/direct-disk}, behind
      * the firewall (attached only then, so it cannot keep ferry from the helper).
      */
-    private static TargetHalf diskRoad(ExpansionContext context, SourceHalf source, LinodeTarget target, LinodeRoad road, String label,
-                                       ArrayNode tags, List<ResourceDeclaration> declarations,
+    private static TargetHalf diskRoad(ExpansionContext context, SourceHalf source, LinodeTarget target, LinodeRoad road,
+                                       String label, ArrayNode tags, List<ResourceDeclaration> declarations,
                                        Optional<ResourceAddress> firewall, ResourceAddress instance) {
         String name = context.name();
         SourceLocation origin = context.targetLocation();
