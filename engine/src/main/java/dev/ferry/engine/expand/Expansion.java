@@ -60,11 +60,17 @@ public final class Expansion {
     public Configuration expand(MigrationFile file, Lookahead lookahead) {
         Map<ResourceAddress, ResourceDeclaration> merged = new LinkedHashMap<>();
         Map<ResourceAddress, Set<String>> owners = new LinkedHashMap<>();
+        // every source half first, so that what targets look ahead at is read together (one batch for a fleet)
+        Map<String, SourceHalf> sourceHalves = new LinkedHashMap<>();
+        for (Migration migration : file.migrations()) {
+            SourceKind source = requireNonNull(sources.get(migration.source().kind()), "no source kind " + migration.source().kind());
+            sourceHalves.put(migration.name(), source.expander().expand(new ExpansionContext(file, migration, lookahead)));
+        }
+        lookahead.consider(sourceHalves.values().stream().flatMap(half -> half.declarations().stream()).toList());
         for (Migration migration : file.migrations()) {
             ExpansionContext context = new ExpansionContext(file, migration, lookahead);
-            SourceKind source = requireNonNull(sources.get(migration.source().kind()), "no source kind " + migration.source().kind());
             TargetKind target = requireNonNull(targets.get(migration.target().kind()), "no target kind " + migration.target().kind());
-            SourceHalf sourceHalf = source.expander().expand(context);
+            SourceHalf sourceHalf = sourceHalves.get(migration.name());
             TargetHalf targetHalf = target.expander().expand(context, sourceHalf);
 
             Set<ResourceAddress> stagingCopies = new TreeSet<>(sourceHalf.stagingCopies());

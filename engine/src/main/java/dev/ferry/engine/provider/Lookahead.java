@@ -30,6 +30,13 @@ public interface Lookahead {
     };
 
     /**
+     * The declarations of every migration's source, offered before any target asks: data sources among them may be
+     * read together when the first value is asked for (one batched read for a fleet rather than one per migration).
+     */
+    default void consider(Collection<ResourceDeclaration> declarations) {
+    }
+
+    /**
      * The output {@code reference} names, read now when it is the output of a data source among {@code declarations}
      * whose arguments are all written in the file; empty otherwise, when nothing is connected, or when the read fails
      * (the plan reads it again and reports why).

@@ -39,6 +39,7 @@ class PlanLookaheadTest {
     private static final class CountingSource implements DataSourceType, ProviderSession {
         /** The instance each read asked for. */
         final List<String> reads = new ArrayList<>();
+        int calls;
 
         @Override
         public String name() {
@@ -47,6 +48,7 @@ class PlanLookaheadTest {
 
         @Override
         public Map<ResourceAddress, DataResult> read(List<DataRequest> requests) {
+            calls++;
             Map<ResourceAddress, DataResult> results = new HashMap<>();
             for (DataRequest request : requests) {
                 String instance = request.arguments().text("instance");
@@ -85,7 +87,31 @@ class PlanLookaheadTest {
     }
 
     private static ResourceDeclaration source(String instance) {
-        return ResourceDeclaration.builder(SOURCE, HERE).argument("instance", instance).build();
+        return source(SOURCE, instance);
+    }
+
+    private static ResourceDeclaration source(ResourceAddress address, String instance) {
+        return ResourceDeclaration.builder(address, HERE).argument("instance", instance).build();
+    }
+
+    @Test
+    void theSourcesOfAFleetAreReadInOneBatchWhenTheFirstIsAskedFor() {
+        CountingSource cloud = new CountingSource();
+        PlanLookahead lookahead = new PlanLookahead(new ResourceTypes(List.of(cloud)), State.empty());
+        List<ResourceDeclaration> fleet = List.of(source(ResourceAddress.data("test_source", "a"), "i-a"),
+                source(ResourceAddress.data("test_source", "b"), "i-b"),
+                source(ResourceAddress.data("test_source", "c"), "i-c"));
+        lookahead.consider(fleet);
+
+        Optional<JsonNode> b = lookahead.value(new Expression.Reference(ResourceAddress.data("test_source", "b"), "machine"),
+                List.of(fleet.get(1)));
+        Optional<JsonNode> c = lookahead.value(new Expression.Reference(ResourceAddress.data("test_source", "c"), "machine"),
+                List.of(fleet.get(2)));
+
+        assertThat(b).hasValueSatisfying(value -> assertThat(value.path("name").asText()).isEqualTo("i-b"));
+        assertThat(c).hasValueSatisfying(value -> assertThat(value.path("name").asText()).isEqualTo("i-c"));
+        assertThat(cloud.calls).isEqualTo(1);
+        assertThat(cloud.reads).containsExactly("i-a", "i-b", "i-c");
     }
 
     @Test
