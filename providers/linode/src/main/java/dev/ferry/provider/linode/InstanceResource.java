@@ -100,7 +100,9 @@ final class InstanceResource implements ManagedResourceType {
         if (!diskRoad(desired)) {
             checkRootPassword(desired, notes, errors);
         } else {
-            Args.value(desired, "machine").map(MachineFacts::fromJson).ifPresent(facts -> checkBootMode(facts, errors));
+            Optional<String> chosen = Args.value(desired, ROAD_REASON).map(JsonNode::asText)
+                    .filter(reason -> !reason.startsWith("target.linode.via"));
+            Args.value(desired, "machine").map(MachineFacts::fromJson).ifPresent(facts -> checkBootMode(facts, chosen, errors));
         }
         Args.value(desired, "tags").ifPresent(tags -> {
             for (JsonNode tag : tags) {
@@ -190,11 +192,15 @@ final class InstanceResource implements ManagedResourceType {
                 + " reaches the Linode; copy their data to a Linode Block Storage volume (rsync over SSH) before the source goes"));
     }
 
-    /** A Linode boots a raw disk through the BIOS path only ({@code linode/direct-disk}). */
-    private static void checkBootMode(MachineFacts facts, List<String> errors) {
+    /**
+     * A Linode boots a raw disk through the BIOS path only ({@code linode/direct-disk}); a road chosen by the disk's
+     * size says so, since the image road it names may then refuse the size.
+     */
+    private static void checkBootMode(MachineFacts facts, Optional<String> chosen, List<String> errors) {
         if (facts.bootMode().filter(MachineFacts.UEFI::equals).isPresent()) {
             errors.add(facts.name() + " boots with UEFI only (boot mode " + MachineFacts.UEFI + "), but a Linode boots a raw"
-                    + " disk through its BIOS boot loader (linode/direct-disk), so the disk road would leave it unbootable;"
+                    + " disk through its BIOS boot loader (linode/direct-disk), so the disk road"
+                    + chosen.map(reason -> " (" + reason + ")").orElse("") + " would leave it unbootable;"
                     + " take the image road (target.linode.via: image), where Linode boots the image with its own GRUB 2,"
                     + " if the disk fits Linode's image limits");
         }
