@@ -8,6 +8,7 @@ import dev.ferry.engine.apply.ApplyOptions;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.verify.Verified;
 import dev.ferry.engine.apply.Cancellation;
+import dev.ferry.engine.diff.PlanLookahead;
 import dev.ferry.engine.diff.Planner;
 import dev.ferry.engine.diff.Selection;
 import dev.ferry.engine.event.EventSink;
@@ -48,10 +49,14 @@ final class Operations {
         return new EventPrinter(out, style(), environment.interactive(), environment.debug());
     }
 
-    /** A destroy expands the file only when {@code selection} names part of it: to know which migration has what. */
+    /**
+     * A destroy expands the file only when {@code selection} names part of it: to know which migration has what. The
+     * expansion may read the source's facts and the state first, for a road the file leaves open.
+     */
     Plan plan(Workspace.Opened opened, State state, Workspace.Sessions sessions, boolean destroy, boolean refresh, Selection selection,
               EventSink events) {
-        Configuration configuration = destroy && selection.isAll() ? Configuration.empty() : workspace.expand(opened.file());
+        Configuration configuration = destroy && selection.isAll() ? Configuration.empty()
+                : workspace.expand(opened.file(), new PlanLookahead(sessions.types(), state));
         return new Planner(sessions.types(), events).plan(configuration, state,
                 new Planner.Options(destroy, refresh, opened.file().displayName(), opened.digest(), selection));
     }

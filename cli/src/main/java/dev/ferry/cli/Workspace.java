@@ -7,6 +7,7 @@ import dev.ferry.engine.expand.Configuration;
 import dev.ferry.engine.expand.Expansion;
 import dev.ferry.engine.expand.RequiredPermissions;
 import dev.ferry.engine.permission.PermissionDocument;
+import dev.ferry.engine.provider.Lookahead;
 import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.ProviderContext;
 import dev.ferry.engine.provider.ProviderSession;
@@ -294,8 +295,14 @@ final class Workspace {
         return RequiredPermissions.of(file, expand(file), state, sorted);
     }
 
+    /** Expands {@code file} from the file alone: a road the file leaves open takes its default. */
     Configuration expand(MigrationFile file) {
-        return new Expansion(providers.values()).expand(file);
+        return expand(file, Lookahead.NONE);
+    }
+
+    /** Expands {@code file}; {@code lookahead} reads the source facts and the state that decide a road the file leaves open. */
+    Configuration expand(MigrationFile file, Lookahead lookahead) {
+        return new Expansion(providers.values()).expand(file, lookahead);
     }
 
     SecretResolver secrets(MigrationFile file) {

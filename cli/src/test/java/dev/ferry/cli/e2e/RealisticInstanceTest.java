@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The realistic instance (an 8 GiB gp3 root laid out like an Ubuntu AMI) planned on the snapshot road: the
- * plan names the road and the bytes to read, and Linode's image road refuses the 8 GiB volume naming the way
- * out; an encrypted volume's plan names the KMS key that must allow kms:Decrypt.
+ * plan names the road and the bytes to read. Without {@code via} its Linode takes the disk road and the plan says
+ * why; a 4 GiB instance stays on the image road; {@code via: image} refuses the 8 GiB volume naming the way out. An
+ * encrypted volume's plan names the KMS key that must allow kms:Decrypt.
  */
 class RealisticInstanceTest {
 
@@ -71,8 +72,9 @@ class RealisticInstanceTest {
     }
 
     @Test
-    void theEightGibUbuntuRootIsRefusedOnTheImageRoadWithTheWayOutNamed() throws IOException {
-        Ferry.Result plan = plan(SandboxWorld.ubuntuInstance().id());
+    void theEightGibUbuntuRootIsRefusedOnTheImageRoadTheFileNamesWithTheWayOutNamed() throws IOException {
+        write(SandboxWorld.ubuntuInstance().id(), "via: image, root_pass: \"${env:ROOT_PASSWORD}\"");
+        Ferry.Result plan = ferry().run("plan");
         String all = plan.out() + plan.err();
         assertThat(plan.exitCode()).as(plan.toString()).isNotZero();
         assertThat(all).contains("8 GiB").contains("target.linode.via: disk");
@@ -80,17 +82,38 @@ class RealisticInstanceTest {
     }
 
     @Test
+    void withoutViaTheEightGibUbuntuRootIsPlannedOnTheDiskRoadSayingWhy() throws IOException {
+        Ferry.Result plan = plan(SandboxWorld.ubuntuInstance().id());
+
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("note: road: disk (the 8 GiB root volume of ubuntu-01 (vol-0ab1c2d3e4f5a6b7c) is over"
+                        + " Linode's 6 GiB image limit)")
+                .contains("linode_disk_write.ubuntu-01").contains("linode_config.ubuntu-01").doesNotContain("linode_image.");
+    }
+
+    @Test
+    void withoutViaAFourGibRootStaysOnTheImageRoad() throws IOException {
+        Ferry.Result plan = plan(ENCRYPTED);
+
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("note: road: image (the 4 GiB root volume of secrets-01 (vol-0e5c0000000000001) fits"
+                        + " Linode's 6 GiB image limit)")
+                .contains("linode_image.ubuntu-01").doesNotContain("linode_disk_write.");
+    }
+
+    /** Without via, a saved plan carries the road chosen, and the applied state keeps it. */
+    @Test
     void theEightGibUbuntuRootMovesOnTheDiskRoadByteForByte() throws IOException {
         String instance = SandboxWorld.ubuntuInstance().id();
-        write(instance, "via: disk");
+        write(instance, "root_pass: \"${env:ROOT_PASSWORD}\"");
         Ferry ferry = ferry();
 
-        Ferry.Result plan = ferry.run("plan");
+        Ferry.Result plan = ferry.run("plan", "-out", "road.plan");
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
         assertThat(plan.out()).contains("linode_disk_write.ubuntu-01").contains("temporary helper")
                 .contains("linode_config.ubuntu-01").doesNotContain("linode_image.");
 
-        Ferry.Result apply = ferry.run("apply", "--auto-approve");
+        Ferry.Result apply = ferry.run("apply", "road.plan");
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
         LinodeInstance linode = sandbox.world().linode().instances().get(0);
         assertThat(linode.status()).isEqualTo("running");
@@ -105,7 +128,7 @@ class RealisticInstanceTest {
         assertThat(sandbox.world().linode().firewalls().get(0).devices()).extracting(d -> d.entityId()).containsExactly(linode.id());
 
         Ferry.Result again = ferry.run("plan", "--detailed-exitcode");
-        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.exitCode()).as("the road the state holds is the road planned again: " + again).isZero();
 
         Ferry.Result destroy = ferry.run("destroy", "--auto-approve");
         assertThat(destroy.exitCode()).as(destroy.toString()).isZero();

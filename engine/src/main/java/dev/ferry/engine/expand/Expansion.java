@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ferry.engine.FerryException;
 import dev.ferry.engine.provider.ExpansionContext;
+import dev.ferry.engine.provider.Lookahead;
 import dev.ferry.engine.provider.Provider;
 import dev.ferry.engine.provider.SourceHalf;
 import dev.ferry.engine.provider.SourceKind;
@@ -47,14 +48,29 @@ public final class Expansion {
         }
     }
 
+    /** Expands {@code file} knowing nothing of the clouds or the state: every expander takes its defaults. */
     public Configuration expand(MigrationFile file) {
+        return expand(file, Lookahead.NONE);
+    }
+
+    /**
+     * Expands {@code file}; {@code lookahead} lets an expander whose choice of resources depends on the source (a
+     * road the file leaves open) read the source's facts and the state first.
+     */
+    public Configuration expand(MigrationFile file, Lookahead lookahead) {
         Map<ResourceAddress, ResourceDeclaration> merged = new LinkedHashMap<>();
         Map<ResourceAddress, Set<String>> owners = new LinkedHashMap<>();
+        // every source half first, so that what targets look ahead at is read together (one batch for a fleet)
+        Map<String, SourceHalf> sourceHalves = new LinkedHashMap<>();
         for (Migration migration : file.migrations()) {
-            ExpansionContext context = new ExpansionContext(file, migration);
             SourceKind source = requireNonNull(sources.get(migration.source().kind()), "no source kind " + migration.source().kind());
+            sourceHalves.put(migration.name(), source.expander().expand(new ExpansionContext(file, migration, lookahead)));
+        }
+        lookahead.consider(sourceHalves.values().stream().flatMap(half -> half.declarations().stream()).toList());
+        for (Migration migration : file.migrations()) {
+            ExpansionContext context = new ExpansionContext(file, migration, lookahead);
             TargetKind target = requireNonNull(targets.get(migration.target().kind()), "no target kind " + migration.target().kind());
-            SourceHalf sourceHalf = source.expander().expand(context);
+            SourceHalf sourceHalf = sourceHalves.get(migration.name());
             TargetHalf targetHalf = target.expander().expand(context, sourceHalf);
 
             Set<ResourceAddress> stagingCopies = new TreeSet<>(sourceHalf.stagingCopies());

@@ -372,6 +372,46 @@ class JourneyBTargetTest {
         return sandbox.world().ec2().snapshots().stream().filter(s -> s.id().equals(snapshotId)).findFirst().orElseThrow().tags();
     }
 
+    /** A VM whose firmware vCenter reports as EFI, its disk exported by hand as one RAW file. */
+    void efiVm(String name, long size) throws IOException {
+        vm(name, size, true);
+        MachineFacts bios = neighbours.machines.get(name);
+        neighbours.machines.put(name, new MachineFacts(bios.source(), bios.name(), bios.vcpus(), bios.memoryMib(), bios.architecture(),
+                bios.platform(), bios.osName(), bios.disks(), bios.publicAddresses(), bios.privateAddresses(), bios.tags(),
+                bios.sizeName(), bios.price(), bios.powerState(), Optional.of(MachineFacts.UEFI)));
+    }
+
+    @Test
+    void aSingleFileImageOfAnEfiVmIsImportedWithBootModeUefi() throws Exception {
+        efiVm("efi-01", 6 * MIB);
+        Journey journey = journey(file(true, "keep", migration("efi-01", PLAIN_TARGET)));
+
+        Plan plan = journey.plan();
+        Change importing = change(plan, "aws_image_import.efi-01");
+        assertThat(importing.after().text("boot_mode")).isEqualTo("uefi");
+        assertThat(importing.notes()).anySatisfy(note -> assertThat(note.text())
+                .startsWith("BootMode uefi, from the VM's EFI firmware: a single RAW file does not carry the firmware"));
+
+        ApplyResult result = journey.apply(plan);
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+        assertThat(sandbox.world().importImageTasks()).singleElement()
+                .satisfies(task -> assertThat(task.bootMode()).as("ImportImage was sent BootMode").isEqualTo("uefi"));
+        assertThat(journey.plan().hasChanges()).isFalse();
+    }
+
+    @Test
+    void aBootModeTheFileSetsWinsOverTheFirmwareAndABiosVmIsSentNone() throws Exception {
+        efiVm("efi-02", 6 * MIB);
+        vm("bios-01", 6 * MIB, true);
+        Journey journey = journey(file(true, "keep", migration("efi-02", PLAIN_TARGET.replace("}", ", boot_mode: legacy-bios}"))
+                + migration("bios-01", PLAIN_TARGET)));
+
+        Plan plan = journey.plan();
+
+        assertThat(change(plan, "aws_image_import.efi-02").after().text("boot_mode")).isEqualTo("legacy-bios");
+        assertThat(change(plan, "aws_image_import.bios-01").after().has("boot_mode")).isFalse();
+    }
+
     @Test
     void theUploadIsChecksummedAndMatchesTheDisk() throws Exception {
         vm("app-03", 12 * MIB, true);

@@ -45,15 +45,18 @@ import java.util.Set;
  * <p>Arguments: {@code region}, {@code type}, {@code class}, {@code machine} (the source's {@code MachineFacts}),
  * {@code label}, {@code image}, {@code root_pass}, {@code authorized_keys}, {@code tags}, {@code booted},
  * {@code firewall_id}, {@code via} ({@code disk}: the Linode is made empty and offline, with no image or root
- * password, for the disk road to fill; its type must hold the temporary helper's disk too). The plan replaces {@code type: match} with the type chosen and drops {@code class} and
- * {@code machine}. Label, tags and the firewall change in place; anything else replaces the Linode. Outputs:
- * {@code id}, {@code ipv4}, {@code ipv6}, {@code status}, {@code type}, {@code label}, {@code region},
- * {@code image}.
+ * password, for the disk road to fill; its type must hold the temporary helper's disk too), {@code road_reason}
+ * (why this road: shown in the plan, never recorded, so a reason worded anew changes nothing). The plan replaces
+ * {@code type: match} with the type chosen and drops {@code class}, {@code machine} and {@code road_reason}. Label,
+ * tags and the firewall change in place; anything else replaces the Linode. Outputs: {@code id}, {@code ipv4},
+ * {@code ipv6}, {@code status}, {@code type}, {@code label}, {@code region}, {@code image}.
  */
 final class InstanceResource implements ManagedResourceType {
 
     static final String TYPE = "linode_instance";
     static final String PHASE_PROVISIONING = "provisioning";
+    /** Why the Linode takes its road ({@code target.linode.via}, or {@link LinodeRoad}'s choice). */
+    static final String ROAD_REASON = "road_reason";
 
     private final LinodeClient client;
     private final LinodeCatalog catalog;
@@ -90,10 +93,16 @@ final class InstanceResource implements ManagedResourceType {
         region.ifPresent(r -> catalog.regionProblem(r).ifPresent(errors::add));
         Args.value(desired, "label").map(JsonNode::asText).ifPresent(label -> LinodeLabels.problem(label, LinodeLabels.INSTANCE_MAX)
                 .ifPresent(problem -> errors.add("the label '" + label + "' is not a valid Linode label: " + problem)));
+        Args.value(desired, ROAD_REASON).map(JsonNode::asText).ifPresent(reason -> notes.add(Note.info(diskRoad(desired)
+                ? "road: disk (" + reason + "): the Linode is made empty, the source's disk is written onto a raw disk through"
+                        + " a temporary helper, and the Linode boots it with linode/direct-disk"
+                : "road: image (" + reason + "): the disk is uploaded as a custom image and the Linode deployed from it")));
         if (!diskRoad(desired)) {
             checkRootPassword(desired, notes, errors);
         } else {
-            Args.value(desired, "machine").map(MachineFacts::fromJson).ifPresent(facts -> checkBootMode(facts, errors));
+            Optional<String> chosen = Args.value(desired, ROAD_REASON).map(JsonNode::asText)
+                    .filter(reason -> !reason.startsWith("target.linode.via"));
+            Args.value(desired, "machine").map(MachineFacts::fromJson).ifPresent(facts -> checkBootMode(facts, chosen, errors));
         }
         Args.value(desired, "tags").ifPresent(tags -> {
             for (JsonNode tag : tags) {
@@ -103,7 +112,7 @@ final class InstanceResource implements ManagedResourceType {
             }
         });
 
-        Attributes planned = desired.without(Set.of("machine", "class"));
+        Attributes planned = desired.without(Set.of("machine", "class", ROAD_REASON));
         if (desired.isKnown("tags")) {
             planned = planned.with("tags", IdentityTags.userTagsJson(desired.get("tags")));
         }
@@ -183,11 +192,15 @@ final class InstanceResource implements ManagedResourceType {
                 + " reaches the Linode; copy their data to a Linode Block Storage volume (rsync over SSH) before the source goes"));
     }
 
-    /** A Linode boots a raw disk through the BIOS path only ({@code linode/direct-disk}). */
-    private static void checkBootMode(MachineFacts facts, List<String> errors) {
+    /**
+     * A Linode boots a raw disk through the BIOS path only ({@code linode/direct-disk}); a road chosen by the disk's
+     * size says so, since the image road it names may then refuse the size.
+     */
+    private static void checkBootMode(MachineFacts facts, Optional<String> chosen, List<String> errors) {
         if (facts.bootMode().filter(MachineFacts.UEFI::equals).isPresent()) {
             errors.add(facts.name() + " boots with UEFI only (boot mode " + MachineFacts.UEFI + "), but a Linode boots a raw"
-                    + " disk through its BIOS boot loader (linode/direct-disk), so the disk road would leave it unbootable;"
+                    + " disk through its BIOS boot loader (linode/direct-disk), so the disk road"
+                    + chosen.map(reason -> " (" + reason + ")").orElse("") + " would leave it unbootable;"
                     + " take the image road (target.linode.via: image), where Linode boots the image with its own GRUB 2,"
                     + " if the disk fits Linode's image limits");
         }

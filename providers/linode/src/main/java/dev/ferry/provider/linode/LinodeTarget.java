@@ -18,7 +18,7 @@ public record LinodeTarget(
         List<String> tags,
         Boolean booted,
         boolean cloudInit,
-        Via via) {
+        Optional<Via> via) {
 
     public static final String MATCH = "match";
 
@@ -31,7 +31,8 @@ public record LinodeTarget(
 
     /**
      * How the source's disk reaches the Linode: as a custom image (at most 6 GB raw, 5 GB gzipped), or written
-     * straight onto a raw disk of the Linode through a temporary helper, as large as the type's disk allows.
+     * straight onto a raw disk of the Linode through a temporary helper, as large as the type's disk allows. When
+     * the file names neither, {@link LinodeRoad} chooses by the source's disk.
      */
     public enum Via {
         @JsonProperty("image") IMAGE,
@@ -40,8 +41,9 @@ public record LinodeTarget(
 
     public LinodeTarget {
         requireNonNull(region, "region is null");
-        via = via == null ? Via.IMAGE : via;
-        if (via == Via.IMAGE) {
+        via = via == null ? Optional.empty() : via;
+        // without via the road may be the image road, which deploys the image with this password
+        if (via.orElse(Via.IMAGE) == Via.IMAGE) {
             requireNonNull(rootPass, "rootPass is null");
         }
         type = type == null ? MATCH : type;

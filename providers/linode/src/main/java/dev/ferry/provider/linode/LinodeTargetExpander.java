@@ -24,7 +24,8 @@ import java.util.Set;
  * behind the firewall. The disk road ({@code via: disk}): an empty {@code linode_instance.<m>}, a raw
  * {@code linode_disk.<m>}, the source's disk written onto it ({@code linode_disk_write.<m>}) and the
  * {@code linode_config.<m>} that boots it. The image, or the write, is what the source's staging copies were for
- * ({@code imported}); Linode keeps no staging copies of its own.
+ * ({@code imported}); Linode keeps no staging copies of its own. Which road, when the file does not say, is
+ * {@link LinodeRoad}'s choice, and its reason is the instance's {@code road_reason} for the plan to show.
  */
 final class LinodeTargetExpander implements TargetKind.TargetExpander {
 
@@ -65,9 +66,10 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
         }
 
         ResourceAddress instanceAddress = ResourceAddress.managed(InstanceResource.TYPE, name);
-        if (target.via() == LinodeTarget.Via.DISK) {
+        LinodeRoad road = LinodeRoad.choose(context, source, target);
+        if (road.via() == LinodeTarget.Via.DISK) {
             firewallDeclaration.ifPresent(declarations::add);
-            return diskRoad(context, source, target, label, tags, declarations, firewallAddress, instanceAddress);
+            return diskRoad(context, source, target, road, label, tags, declarations, firewallAddress, instanceAddress);
         }
         ResourceAddress image = ResourceAddress.managed(ImageResource.TYPE, name);
         declarations.add(ResourceDeclaration.builder(image, origin)
@@ -93,7 +95,8 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
                 .argument("root_pass", new Expression.Secret(target.rootPass()))
                 .argument("authorized_keys", keys)
                 .argument("tags", tags)
-                .argument("booted", target.booted());
+                .argument("booted", target.booted())
+                .argument(InstanceResource.ROAD_REASON, road.reason());
         firewallAddress.ifPresent(address -> instance.reference("firewall_id", address, "id"));
         declarations.add(instance.build());
         return new TargetHalf(declarations, image, Set.of(),
@@ -105,8 +108,8 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
      * written onto it through a temporary helper; the config that boots it with {@code linode/direct-disk}, behind
      * the firewall (attached only then, so it cannot keep ferry from the helper).
      */
-    private static TargetHalf diskRoad(ExpansionContext context, SourceHalf source, LinodeTarget target, String label,
-                                       ArrayNode tags, List<ResourceDeclaration> declarations,
+    private static TargetHalf diskRoad(ExpansionContext context, SourceHalf source, LinodeTarget target, LinodeRoad road,
+                                       String label, ArrayNode tags, List<ResourceDeclaration> declarations,
                                        Optional<ResourceAddress> firewall, ResourceAddress instance) {
         String name = context.name();
         SourceLocation origin = context.targetLocation();
@@ -118,6 +121,7 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
                 .argument("label", label)
                 .argument("tags", tags)
                 .argument("via", "disk")
+                .argument(InstanceResource.ROAD_REASON, road.reason())
                 .build());
         ResourceAddress disk = ResourceAddress.managed(DiskResource.TYPE, name);
         declarations.add(ResourceDeclaration.builder(disk, origin)

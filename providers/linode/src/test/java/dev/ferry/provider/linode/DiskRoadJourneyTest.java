@@ -259,6 +259,22 @@ class DiskRoadJourneyTest {
     }
 
     @Test
+    void aUefiOnlySourceTooLargeForAnImageIsRefusedSayingWhyTheDiskRoadWasTaken() {
+        Path disk = bootableDisk(folder, 14 * MIB);
+        FakeSourceProvider source = new FakeSourceProvider(withDataVolume(machine(8L << 30), Optional.of(MachineFacts.UEFI)),
+                FirewallResourceTest.webServer(), disk);
+        String withoutVia = FILE.replace("        via: disk\n", "        root_pass: ${env:ROOT_PASSWORD}\n");
+
+        try (JourneyRun run = run(source, TestFiles.load(withoutVia, folder))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.plan(false))
+                    .hasMessageContaining("boots with UEFI only")
+                    .hasMessageContaining("so the disk road (the 8 GiB root volume of i-0e1dc0292b0ae7293 (/dev/xvda) is over Linode's"
+                            + " 6 GiB image limit) would leave it unbootable");
+        }
+        assertThat(sandbox.requests().count("linode:POST /linode/instances")).as("nothing made").isZero();
+    }
+
+    @Test
     void aTenthOfTheLinodeApiCallsFailingAndAnSshCutAreSurvived() {
         long size = 14 * MIB;
         Path disk = bootableDisk(folder, size);

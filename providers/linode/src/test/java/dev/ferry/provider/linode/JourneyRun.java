@@ -4,6 +4,7 @@ import dev.ferry.engine.apply.Applier;
 import dev.ferry.engine.apply.ApplyOptions;
 import dev.ferry.engine.apply.ApplyResult;
 import dev.ferry.engine.apply.Cancellation;
+import dev.ferry.engine.diff.PlanLookahead;
 import dev.ferry.engine.diff.Planner;
 import dev.ferry.engine.event.Event;
 import dev.ferry.engine.expand.Configuration;
@@ -77,7 +78,10 @@ final class JourneyRun implements AutoCloseable {
 
     final List<ProviderSession> sessions = new ArrayList<>();
     final ResourceTypes types;
+    /** The file expanded knowing nothing of the clouds; {@link #plan} expands it again as {@code ferry plan} does. */
     final Configuration configuration;
+    private final Expansion expansion;
+    private final MigrationFile file;
     final EnvironmentSecretResolver secrets;
     private final StateStore store;
     private final Consumer<Event> events;
@@ -93,7 +97,9 @@ final class JourneyRun implements AutoCloseable {
         sessions.add(source.open(new ProviderContext(file.provider("aws"), file, environment, folder, secrets)));
         sessions.add(linode.open(new ProviderContext(file.provider("linode"), file, environment, folder, secrets)));
         types = new ResourceTypes(sessions);
-        configuration = new Expansion(List.of(source, linode)).expand(file);
+        this.file = file;
+        expansion = new Expansion(List.of(source, linode));
+        configuration = expansion.expand(file);
     }
 
     Plan plan(boolean destroy) {
@@ -102,7 +108,9 @@ final class JourneyRun implements AutoCloseable {
             store.write(fresh);
             return fresh;
         });
-        return new Planner(types, events::accept).plan(destroy ? Configuration.empty() : configuration, state,
+        // as the cli does: the road a file leaves open is chosen from the source's facts and the state
+        Configuration expanded = destroy ? Configuration.empty() : expansion.expand(file, new PlanLookahead(types, state));
+        return new Planner(types, events::accept).plan(expanded, state,
                 new Planner.Options(destroy, true, "migration.yaml", "digest"));
     }
 

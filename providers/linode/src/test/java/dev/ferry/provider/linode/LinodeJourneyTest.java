@@ -178,15 +178,34 @@ class LinodeJourneyTest {
     }
 
     @Test
-    void aRootVolumeOverSixGibStopsThePlanBeforeAnythingIsMade() {
+    void aRootVolumeOverSixGibStopsAPlanThatNamesTheImageRoadBeforeAnythingIsMade() {
         Path disk = TestDisks.raw(folder, "big", MIB, 1);
         FakeSourceProvider source = new FakeSourceProvider(machine(8L * 1024 * MIB), FirewallIntent.none(), disk);
 
-        try (JourneyRun run = run(source, TestFiles.load(FILE, folder))) {
+        try (JourneyRun run = run(source, TestFiles.load(FILE.replace("region: us-lax", "region: us-lax\n        via: image"), folder))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.plan(false))
                     .isInstanceOf(Planner.PlanFailedException.class)
                     .hasMessageContaining("linode_image.web-01: the root volume of i-0e1dc0292b0ae7293 (/dev/xvda) is 8 GiB, but Linode"
                             + " accepts custom images of at most 6 GiB uncompressed");
+            assertThat(sandbox.requests().count("linode:POST /images/upload")).isZero();
+        }
+    }
+
+    @Test
+    void aRootVolumeOverSixGibWithoutViaIsPlannedOnTheDiskRoadSayingWhy() {
+        Path disk = TestDisks.raw(folder, "big", MIB, 1);
+        FakeSourceProvider source = new FakeSourceProvider(machine(8L * 1024 * MIB), FirewallIntent.none(), disk);
+
+        try (JourneyRun run = run(source, TestFiles.load(FILE, folder))) {
+            Plan plan = run.plan(false);
+
+            assertThat(plan.changes()).extracting(c -> c.address().toString())
+                    .contains("linode_disk.web-01", "linode_disk_write.web-01", "linode_config.web-01")
+                    .doesNotContain("linode_image.web-01");
+            assertThat(plan.changes()).filteredOn(c -> c.address().toString().equals("linode_instance.web-01")).singleElement()
+                    .satisfies(instance -> assertThat(instance.notes()).extracting(Note::text).anySatisfy(text -> assertThat(text)
+                            .startsWith("road: disk (the 8 GiB root volume of i-0e1dc0292b0ae7293 (/dev/xvda) is over Linode's"
+                                    + " 6 GiB image limit)")));
             assertThat(sandbox.requests().count("linode:POST /images/upload")).isZero();
         }
     }

@@ -3,7 +3,9 @@ package dev.ferry.provider.linode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.provider.ExpansionContext;
+import dev.ferry.engine.provider.Lookahead;
 import dev.ferry.engine.provider.SourceHalf;
 import dev.ferry.engine.provider.TargetHalf;
 import dev.ferry.engine.resource.Expression;
@@ -12,6 +14,10 @@ import dev.ferry.engine.resource.ResourceDeclaration;
 import dev.ferry.engine.spec.Diagnostic;
 import dev.ferry.engine.spec.MigrationFile;
 import dev.ferry.engine.spec.MigrationFiles;
+import dev.ferry.engine.state.ResourceState;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +41,10 @@ class LinodeTargetExpanderTest {
     }
 
     private TargetHalf expand(String migration, String target, String firewall, boolean sourceFirewall) {
+        return expand(migration, target, firewall, sourceFirewall, Lookahead.NONE);
+    }
+
+    private TargetHalf expand(String migration, String target, String firewall, boolean sourceFirewall, Lookahead lookahead) {
         MigrationFile file = TestFiles.load(TestFiles.HEADER + """
                 providers:
                   aws: { region: us-west-1 }
@@ -45,7 +55,7 @@ class LinodeTargetExpanderTest {
                     source: { ec2: { instance: i-0123456789abcdef0 } }
                     target: { linode: %s }
                 %s""".formatted(migration, target, firewall), folder);
-        return new LinodeTargetExpander().expand(new ExpansionContext(file, file.migrations().get(0)), source(sourceFirewall));
+        return new LinodeTargetExpander().expand(new ExpansionContext(file, file.migrations().get(0), lookahead), source(sourceFirewall));
     }
 
     private static ResourceDeclaration declaration(TargetHalf half, String address) {
@@ -204,5 +214,91 @@ class LinodeTargetExpanderTest {
                 """.formatted(key.group(1)), folder);
 
         assertThat(loaded.diagnostics()).filteredOn(Diagnostic::isError).isEmpty();
+    }
+
+    // ---- the road, when the file does not name it ----
+
+    private static final String NO_VIA = "{ region: us-lax, root_pass: \"${env:ROOT_PASSWORD}\" }";
+
+    /** A lookahead whose source machine has a root volume of {@code rootBytes}, and whose state holds {@code recorded}. */
+    private static Lookahead source(long rootBytes, ResourceAddress... recorded) {
+        MachineFacts machine = new MachineFacts("ec2", "i-0123456789abcdef0", 2, 4096, null, null, Optional.empty(),
+                List.of(new MachineFacts.Disk("/dev/xvda", rootBytes, true, Optional.of("gp3"), false)), List.of(), List.of(),
+                Map.of(), Optional.of("t3.medium"), Optional.empty(), Optional.of("running"));
+        Set<ResourceAddress> inState = Set.of(recorded);
+        return new Lookahead() {
+            @Override
+            public Optional<JsonNode> value(Expression.Reference reference, Collection<ResourceDeclaration> declarations) {
+                return reference.equals(new Expression.Reference(READ, "machine")) ? Optional.of(machine.toJson()) : Optional.empty();
+            }
+
+            @Override
+            public Optional<ResourceState> recorded(ResourceAddress address) {
+                return inState.contains(address) ? Optional.of(ResourceState.creating(address, 1, Instant.EPOCH)) : Optional.empty();
+            }
+        };
+    }
+
+    private static List<String> addresses(TargetHalf half) {
+        return half.declarations().stream().map(d -> d.address().toString()).toList();
+    }
+
+    @Test
+    void withoutViaAnEightGibRootVolumeTakesTheDiskRoadAndSaysWhy() {
+        TargetHalf half = expand("m", NO_VIA, "", false, source(8L << 30));
+
+        assertThat(addresses(half)).containsExactly("linode_instance.m", "linode_disk.m", "linode_disk_write.m", "linode_config.m");
+        ResourceDeclaration instance = declaration(half, "linode_instance.m");
+        assertThat(literal(instance, "via").asText()).isEqualTo("disk");
+        assertThat(literal(instance, InstanceResource.ROAD_REASON).asText())
+                .isEqualTo("the 8 GiB root volume of i-0123456789abcdef0 (/dev/xvda) is over Linode's 6 GiB image limit");
+    }
+
+    @Test
+    void withoutViaARootVolumeThatFitsStaysOnTheImageRoad() {
+        TargetHalf half = expand("m", NO_VIA, "", false, source(6L << 30));
+
+        assertThat(addresses(half)).containsExactly("linode_image.m", "linode_instance.m");
+        assertThat(literal(declaration(half, "linode_instance.m"), InstanceResource.ROAD_REASON).asText())
+                .isEqualTo("the 6 GiB root volume of i-0123456789abcdef0 (/dev/xvda) fits Linode's 6 GiB image limit");
+    }
+
+    @Test
+    void anExplicitImageRoadIsTakenEvenForADiskTooLargeForIt() {
+        TargetHalf half = expand("m", "{ region: us-lax, root_pass: \"${env:ROOT_PASSWORD}\", via: image }", "", false,
+                source(8L << 30));
+
+        assertThat(addresses(half)).containsExactly("linode_image.m", "linode_instance.m");
+        assertThat(literal(declaration(half, "linode_instance.m"), InstanceResource.ROAD_REASON).asText())
+                .isEqualTo("target.linode.via: image");
+    }
+
+    @Test
+    void anExplicitDiskRoadIsTakenEvenForADiskThatWouldFitAnImage() {
+        TargetHalf half = expand("m", "{ region: us-lax, via: disk }", "", false, source(1L << 30));
+
+        assertThat(addresses(half)).contains("linode_disk_write.m").doesNotContain("linode_image.m");
+    }
+
+    @Test
+    void aRoadAnEarlierApplyBeganIsKeptWhateverTheSizeNowSays() {
+        TargetHalf disk = expand("m", NO_VIA, "", false, source(2L << 30, ResourceAddress.managed(DiskResource.TYPE, "m")));
+        assertThat(addresses(disk)).contains("linode_disk_write.m").doesNotContain("linode_image.m");
+        assertThat(literal(declaration(disk, "linode_instance.m"), InstanceResource.ROAD_REASON).asText())
+                .startsWith("kept: linode_disk.m is in the state");
+
+        TargetHalf image = expand("m", NO_VIA, "", false, source(8L << 30, ResourceAddress.managed(ImageResource.TYPE, "m")));
+        assertThat(addresses(image)).containsExactly("linode_image.m", "linode_instance.m");
+        assertThat(literal(declaration(image, "linode_instance.m"), InstanceResource.ROAD_REASON).asText())
+                .startsWith("kept: linode_image.m is in the state");
+    }
+
+    @Test
+    void withNothingKnownOfTheSourceTheImageRoadIsTheDefault() {
+        TargetHalf half = expand("m", NO_VIA, "", false);
+
+        assertThat(addresses(half)).containsExactly("linode_image.m", "linode_instance.m");
+        assertThat(literal(declaration(half, "linode_instance.m"), InstanceResource.ROAD_REASON).asText())
+                .startsWith("the default while the source's disk size is not known");
     }
 }

@@ -230,9 +230,12 @@ final class VsphereVmDataSource implements DataSourceType {
             return new DataResult.Failed(String.join("; ", failures));
         }
 
+        // An OVA's descriptor carries the firmware to ImportImage itself; a single VMDK, VHD or RAW file does not, so the
+        // machine says it (from vCenter) for the import to pass as BootMode
+        Optional<String> machineBootMode = ovf.isEmpty() ? bootMode : Optional.empty();
         MachineFacts machine = new MachineFacts("vsphere", name, vcpus, memoryMib, guest.architecture(), guest.platform(),
                 guest.known() ? Optional.of(guest.description()) : Optional.empty(), disks, List.of(), List.of(), Map.of(),
-                Optional.empty(), Optional.empty(), powerState);
+                Optional.empty(), Optional.empty(), powerState, machineBootMode);
         ObjectNode location = JsonNodeFactory.instance.objectNode().put("path", image.path().toString());
         DiskImage diskImage = new DiskImage(KIND, image.format().id(), image.fileBytes(), location, image.path().toString());
         ObjectNode outputs = JsonNodeFactory.instance.objectNode();

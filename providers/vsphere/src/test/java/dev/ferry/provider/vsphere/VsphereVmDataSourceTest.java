@@ -72,6 +72,7 @@ class VsphereVmDataSourceTest {
         assertThat(found.outputs().path(MachineFacts.PRICE_NOT_APPLICABLE).asText()).as("the plan's cost table shows no price for a VM on-premises")
                 .isEqualTo("on-premises");
         assertThat(found.outputs().get("boot_mode").asText()).isEqualTo("uefi");
+        assertThat(machine.bootMode()).as("an OVA's descriptor carries its firmware to ImportImage itself").isEmpty();
 
         JsonNode diskImage = found.outputs().get("disk_image");
         assertThat(diskImage.get("kind").asText()).isEqualTo("file");
@@ -113,6 +114,10 @@ class VsphereVmDataSourceTest {
         DataResult.Found win01 = found(results.get(address("win-01")));
         assertThat(MachineFacts.fromJson(win01.outputs().get("machine")).platform()).isEqualTo("windows");
         assertThat(win01.outputs().get("boot_mode").asText()).isEqualTo("uefi");
+        assertThat(MachineFacts.fromJson(win01.outputs().get("machine")).bootMode())
+                .as("a single VHD does not carry the EFI firmware vCenter reports: the machine does, for ImportImage's BootMode")
+                .hasValue(MachineFacts.UEFI);
+        assertThat(MachineFacts.fromJson(found(results.get(address("app-02"))).outputs().get("machine")).bootMode()).isEmpty();
         assertThat(win01.outputs().get("vm_id").asText()).isEqualTo("vm-44");
         assertThat(win01.outputs().get("disk_image").get("format").asText()).isEqualTo("vhd");
         assertThat(found(results.get(address("app-02"))).outputs().get("boot_mode").asText()).isEqualTo("legacy-bios");

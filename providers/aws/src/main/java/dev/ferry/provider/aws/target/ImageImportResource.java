@@ -116,6 +116,14 @@ public final class ImageImportResource extends ConversionTaskResource<ImportImag
         });
         desired.optionalText("boot_mode").filter(mode -> !BOOT_MODES.contains(mode))
                 .ifPresent(mode -> errors.add("boot_mode '" + mode + "' is not one of legacy-bios, uefi, uefi-preferred"));
+        Optional<String> firmware = firmwareBootMode(desired, machine);
+        if (firmware.isPresent()) {
+            planned = planned.with("boot_mode", Json.MAPPER.getNodeFactory().textNode(firmware.get()));
+            notes.add(Note.info("BootMode " + firmware.get() + ", from the VM's EFI firmware: a single "
+                    + desired.optionalText("format").map(f -> f.toUpperCase(Locale.ROOT)).orElse("disk image")
+                    + " file does not carry the firmware to ImportImage as an OVA's descriptor does, and an AMI without a boot mode"
+                    + " boots x86 instances by legacy BIOS; set target.ec2.boot_mode to choose another"));
+        }
         Optional<String> license = desired.optionalText("license_type");
         Optional<String> platform = planned.optionalText("platform");
         if (license.isPresent() && license.get().equalsIgnoreCase("AWS") && platform.map(p -> p.equals("Linux")).orElse(false)) {
@@ -124,6 +132,18 @@ public final class ImageImportResource extends ConversionTaskResource<ImportImag
         desired.optionalText("format").map(f -> f.toLowerCase(Locale.ROOT)).filter(f -> !S3ObjectUploadResource.FORMATS.contains(f))
                 .ifPresent(f -> errors.add("ImportImage takes OVA, VMDK, VHD, VHDX or RAW, not " + f));
         return new PlanResult(planned, Json.object(), notes, errors);
+    }
+
+    /**
+     * The boot mode ImportImage must be told when the file does not say it: {@code uefi} for a VM with EFI firmware whose
+     * disk travels as a single VMDK, VHD or RAW file (the machine facts carry the firmware only then); nothing when the
+     * file sets {@code boot_mode}, or for an OVA, whose descriptor ImportImage reads.
+     */
+    static Optional<String> firmwareBootMode(Attributes desired, Optional<MachineFacts> machine) {
+        if (desired.optionalText("boot_mode").isPresent() || desired.optionalText("format").filter("ova"::equalsIgnoreCase).isPresent()) {
+            return Optional.empty();
+        }
+        return machine.flatMap(MachineFacts::bootMode).filter(MachineFacts.UEFI::equals);
     }
 
     /** {@code 1. 'Hard disk 1' 10 GiB (boot), 2. 'Hard disk 2' 50 GiB}: sizes in GiB, as EBS sizes volumes. */
