@@ -394,7 +394,7 @@ class JourneyBTargetTest {
 
         ApplyResult result = journey.apply(plan);
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
-        assertThat(sandbox.world().importImageTasks()).singleElement()
+        assertThat(sandbox.world().conversions().importImageTasks()).singleElement()
                 .satisfies(task -> assertThat(task.bootMode()).as("ImportImage was sent BootMode").isEqualTo("uefi"));
         assertThat(journey.plan().hasChanges()).isFalse();
     }
