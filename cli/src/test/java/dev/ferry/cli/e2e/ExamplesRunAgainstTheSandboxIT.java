@@ -137,7 +137,7 @@ class ExamplesRunAgainstTheSandboxIT {
                 "# linode_image.db-01 will be created").doesNotContain("linode_image.web-02");
         assertThat(warnings(plan.out())).as("the file follows the advice on db-01's PostgreSQL rules")
                 .noneMatch(w -> w.startsWith("linode_firewall.db-01:"));
-        assertThat(warnings(plan.out())).as("db-01's data volume, which no road moves yet, is named once, where the road is chosen")
+        assertThat(warnings(plan.out())).as("db-01's data volume, which the image road does not move, is named once, where the road is chosen")
                 .filteredOn(w -> w.contains("besides its root")).singleElement().asString().startsWith("linode_instance.db-01:");
     }
 

@@ -69,6 +69,8 @@ class PermissionsCoverEveryCallTest {
             Map.entry("GET /volumes", "volumes:read_only"),
             Map.entry("POST /volumes", "volumes:read_write"),
             Map.entry("GET /volumes/{volumeId}", "volumes:read_only"),
+            Map.entry("PUT /volumes/{volumeId}", "volumes:read_write"),
+            Map.entry("GET /volumes/types", ""),
             Map.entry("DELETE /volumes/{volumeId}", "volumes:read_write"),
             Map.entry("POST /volumes/{volumeId}/attach", "volumes:read_write"),
             Map.entry("POST /volumes/{volumeId}/detach", "volumes:read_write"),
@@ -155,7 +157,7 @@ class PermissionsCoverEveryCallTest {
 
     @Test
     void theDiskRoadToLinode() throws IOException {
-        sandbox = Sandbox.start(Journeys.sandbox().world(KilledDiskRoadConvergesTest.world()).build());
+        sandbox = Sandbox.start(Journeys.sandbox().world(DataVolumeOnTheDiskRoadTest.world()).build());
         Files.writeString(dir.resolve("migration.yaml"), """
                 apiVersion: ferry/v1
                 kind: Migration
@@ -165,14 +167,14 @@ class PermissionsCoverEveryCallTest {
                   linode: {token: "${env:LINODE_TOKEN}"}
                 migrations:
                   - name: disk-01
-                    source: {ec2: {instance: i-0d15c0000000000a1}}
+                    source: {ec2: {instance: %s}}
                     target: {linode: {region: us-lax, type: match, via: disk}}
                     firewall: {from: security-groups, inbound_policy: DROP, outbound_policy: ACCEPT}
-                """);
+                """.formatted(DataVolumeOnTheDiskRoadTest.INSTANCE));
         Printed printed = journey(Ferry.in(dir, sandbox, Journeys.distinctiveSecret("Root-")));
 
-        assertThat(printed.scopes()).as("no custom image on the disk road")
-                .containsExactly("events:read_only", "firewall:read_write", "linodes:read_write");
+        assertThat(printed.scopes()).as("no custom image on the disk road; Block Storage for the data volume")
+                .containsExactly("events:read_only", "firewall:read_write", "linodes:read_write", "volumes:read_write");
     }
 
     @Test

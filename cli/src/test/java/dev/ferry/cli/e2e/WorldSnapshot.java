@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  */
 record WorldSnapshot(Set<String> ec2Instances, Set<String> volumes, Set<String> amis, Set<String> snapshots,
                      Set<String> buckets, Set<String> objects, Set<String> roles, Set<String> linodeImages,
-                     Set<String> linodeInstances, Set<String> firewalls, Set<String> launchTemplates) {
+                     Set<String> linodeInstances, Set<String> firewalls, Set<String> launchTemplates,
+                     Set<String> linodeVolumes) {
 
     WorldSnapshot {
         ec2Instances = Set.copyOf(ec2Instances);
@@ -35,6 +36,7 @@ record WorldSnapshot(Set<String> ec2Instances, Set<String> volumes, Set<String> 
         linodeInstances = Set.copyOf(linodeInstances);
         firewalls = Set.copyOf(firewalls);
         launchTemplates = Set.copyOf(launchTemplates);
+        linodeVolumes = Set.copyOf(linodeVolumes);
     }
 
     static WorldSnapshot of(WorldView world) {
@@ -55,7 +57,9 @@ record WorldSnapshot(Set<String> ec2Instances, Set<String> volumes, Set<String> 
                         .collect(Collectors.toSet()),
                 ids(world.linode().instances(), i -> Long.toString(i.id())),
                 ids(world.linode().firewalls(), f -> Long.toString(f.id())),
-                ids(world.ec2().launchTemplates(), LaunchTemplate::id));
+                ids(world.ec2().launchTemplates(), LaunchTemplate::id),
+                ids(world.linode().volumes(), v -> Long.toString(v.id())));
+
     }
 
     private static <T> Set<String> ids(java.util.List<T> things, Function<T, String> id) {

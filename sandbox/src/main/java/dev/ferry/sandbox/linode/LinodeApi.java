@@ -145,6 +145,8 @@ public final class LinodeApi implements ServiceHandler {
         route("GET", "/volumes", "/volumes", (c, m, b) -> page(c, world.read(w -> w.linode().machines().volumes()
                 .values().stream().map(v -> (JsonNode) LinodeJson.volume(v, w)).toList()), VOLUME_FILTERS));
         route("POST", "/volumes", "/volumes", volumes::createVolume);
+        route("GET", "/volumes/types", "/volumes/types", (c, m, b) -> page(c, List.of(LinodeJson.volumeType()),
+                Set.of("label", "transfer")));
         route("GET", "/volumes/(\\d+)", "/volumes/{volumeId}", (c, m, b) -> world.read(w ->
                 LinodeJson.volume(volume(w, m.group(1)), w)));
         route("DELETE", "/volumes/(\\d+)", "/volumes/{volumeId}", volumes::deleteVolume);

@@ -45,6 +45,28 @@ final class LinodeJson {
         return DATE.format(instant);
     }
 
+    /**
+     * The one Block Storage volume type with its price per GB, as {@code GET /volumes/types} lists it: $0.10 a GB
+     * a month, 20% more in the two regions that charge more (as the Linode types).
+     */
+    static ObjectNode volumeType() {
+        ObjectNode node = Json.object();
+        node.put("id", "volume");
+        node.put("label", "Storage Volume");
+        node.put("transfer", 0);
+        ObjectNode price = node.putObject("price");
+        price.put("hourly", 0.00015);
+        price.put("monthly", 0.1);
+        ArrayNode regionPrices = node.putArray("region_prices");
+        for (String region : List.of("id-cgk", "br-gru")) {
+            ObjectNode rp = regionPrices.addObject();
+            rp.put("id", region);
+            rp.put("hourly", 0.00018);
+            rp.put("monthly", 0.12);
+        }
+        return node;
+    }
+
     static ObjectNode type(LinodeType t) {
         ObjectNode node = Json.object();
         node.put("id", t.id());

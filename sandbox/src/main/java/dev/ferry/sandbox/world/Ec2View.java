@@ -79,19 +79,31 @@ public final class Ec2View {
      * The raw bytes behind an instance's root volume (built now if not cached): what an export of it writes.
      */
     public Path rootDiskImage(String instanceId) {
-        DiskSource disk = world.read(w -> {
+        String volumeId = world.read(w -> {
             Ec2Instance instance = w.ec2().instances().get(instanceId);
             if (instance == null) {
                 throw new IllegalArgumentException("no instance " + instanceId);
             }
-            return w.ec2().volumes().get(instance.volumeIds().get(0)).disk();
+            return instance.volumeIds().get(0);
+        });
+        return volumeDiskImage(volumeId);
+    }
+
+    /** The raw bytes behind an EBS volume (built now if not cached), such as a data volume's. */
+    public Path volumeDiskImage(String volumeId) {
+        DiskSource disk = world.read(w -> {
+            Volume volume = w.ec2().volumes().get(volumeId);
+            if (volume == null) {
+                throw new IllegalArgumentException("no volume " + volumeId);
+            }
+            return volume.disk();
         });
         Blob blob = world.disks().blob(disk);
         if (blob.segments().size() == 1 && blob.segments().get(0).path() != null
                 && blob.segments().get(0).offset() == 0) {
             return Path.of(blob.segments().get(0).path());
         }
-        throw new IllegalStateException("the disk of " + instanceId + " is not a single file");
+        throw new IllegalStateException("the disk of " + volumeId + " is not a single file");
     }
 
     // ---- mutators for tests ----

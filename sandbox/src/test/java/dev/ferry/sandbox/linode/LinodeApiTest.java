@@ -81,6 +81,16 @@ class LinodeApiTest {
     }
 
     @Test
+    void listsTheBlockStoragePricePerGbWithTheRegionsThatChargeMore() {
+        LinodeTestClient.Reply types = linode.get("/volumes/types");
+        assertThat(types.status()).isEqualTo(200);
+        JsonNode volume = find(types.body().get("data"), "id", "volume");
+        assertThat(volume.at("/price/monthly").asDouble()).isEqualTo(0.1);
+        assertThat(volume.at("/price/hourly").asDouble()).isEqualTo(0.00015);
+        assertThat(find(volume.get("region_prices"), "id", "br-gru").get("monthly").asDouble()).isEqualTo(0.12);
+    }
+
+    @Test
     void paginatesInPagesOfTwentyFiveToFiveHundred() {
         for (int i = 0; i < 27; i++) {
             assertThat(linode.post("/networking/firewalls", Map.of("label", String.format("page-fw-%02d", i),

@@ -116,6 +116,7 @@ final class Ec2SourceExpander implements SourceKind.SourceExpander {
                 new Expression.Reference(instance, "machine"),
                 Optional.of(new Expression.Reference(instance, "firewall")),
                 new Expression.Reference(read, "disk_image"),
-                new LinkedHashSet<>(List.of(ami, read)));
+                new LinkedHashSet<>(List.of(ami, read)),
+                Optional.of(new Expression.Reference(read, "data_disks")));
     }
 }

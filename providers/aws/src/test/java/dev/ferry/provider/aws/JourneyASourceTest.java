@@ -135,6 +135,32 @@ class JourneyASourceTest {
         assertThat(journey.state().resources()).isEmpty();
     }
 
+    @Test
+    void theSnapshotRoadHandsOnEachOtherVolumesSnapshotInDeviceOrder() {
+        String yaml = MigrationYaml.named("journey-a").provider("aws", "{region: us-west-1}").provider("linode", "{}")
+                .staging("{cleanup: keep}")
+                .migration("db-01", "{ec2: {instance: i-0b2c3d4e5f6789012}}", MigrationYaml.LINODE_TARGET)
+                .yaml();
+        Journey journey = new Journey(sandbox, yaml, directory);
+
+        ApplyResult result = journey.apply();
+
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+        com.fasterxml.jackson.databind.JsonNode disks = journey.resource("aws_snapshot_read.db-01").outputs().get("data_disks");
+        assertThat(disks).as("the root is handed on as disk_image, the data volume here").hasSize(1);
+        assertThat(disks.get(0).path("device").asText()).isEqualTo("/dev/sdf");
+        assertThat(disks.get(0).path("size_bytes").asLong()).isEqualTo(20L << 30);
+        DiskImage image = DiskImage.fromJson(disks.get(0).path("disk_image"));
+        assertThat(image.kind()).isEqualTo("ebs-snapshot");
+        assertThat(image.sizeBytes()).isEqualTo(20L << 30);
+        String snapshot = image.location().path("snapshot_id").asText();
+        assertThat(sandbox.world().ec2().snapshots()).as("the image's own snapshot of the data volume")
+                .anySatisfy(s -> {
+                    assertThat(s.id()).isEqualTo(snapshot);
+                    assertThat(s.volumeId()).isEqualTo("vol-0b2c3d4e5f6700002");
+                });
+    }
+
     static String sha256(Path file) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (InputStream in = Files.newInputStream(file)) {

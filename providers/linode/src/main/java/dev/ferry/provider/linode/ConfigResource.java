@@ -34,8 +34,11 @@ import java.util.Set;
  * it would have kept ferry's SSH from the helper), and the Linode booted and followed until it is
  * {@code running}.
  *
- * <p>Arguments: {@code linode_id}, {@code disk_id}, {@code label}, {@code kernel}, {@code firewall_id} (optional,
- * changed in place), {@code written} (the disk write's digests, so the config comes after it). Outputs:
+ * <p>The source's other volumes, moved onto Block Storage volumes, follow the raw disk in the source's device order
+ * ({@code sdb}, {@code sdc}, …), attached to the Linode first if they are not.
+ *
+ * <p>Arguments: {@code linode_id}, {@code disk_id}, {@code label}, {@code kernel}, {@code volume_ids} (optional),
+ * {@code firewall_id} (optional, changed in place), {@code written} (the disk write's digests, so the config comes after it). Outputs:
  * {@code id}, {@code linode_id}, {@code kernel}, {@code status}.
  */
 final class ConfigResource implements ManagedResourceType {
@@ -68,7 +71,12 @@ final class ConfigResource implements ManagedResourceType {
 
     @Override
     public PlanResult plan(PlanRequest request) {
-        return PlanResult.unchanged(request.desired());
+        Attributes desired = request.desired();
+        if (desired.isKnown("volume_ids") && desired.get("volume_ids").isEmpty()) {
+            // no volume to attach: the config is the one made before volumes were moved
+            return PlanResult.unchanged(desired.without(Set.of("volume_ids")));
+        }
+        return PlanResult.unchanged(desired);
     }
 
     @Override
@@ -96,7 +104,13 @@ final class ConfigResource implements ManagedResourceType {
             body.put("label", arguments.text("label"));
             body.put("kernel", Args.value(arguments, "kernel").map(JsonNode::asText).orElse(DIRECT_DISK));
             body.put("root_device", "/dev/sda");
-            body.putObject("devices").putObject("sda").put("disk_id", Long.parseLong(arguments.text("disk_id")));
+            ObjectNode devices = body.putObject("devices");
+            devices.putObject("sda").put("disk_id", Long.parseLong(arguments.text("disk_id")));
+            List<Long> volumes = VolumesResource.ids(arguments, "volume_ids");
+            for (int i = 0; i < volumes.size(); i++) {
+                VolumesResource.attach(client, volumes.get(i), machine.id());
+                devices.putObject(VolumesResource.slot('b', i)).put("volume_id", volumes.get(i));
+            }
             JsonNode config = machine.createConfig(body);
             long configId = config.path("id").asLong();
             data.put("config_id", configId);
@@ -197,6 +211,8 @@ final class ConfigResource implements ManagedResourceType {
 
     /** The boot configurations, made, booted and removed: linodes:read_write, and the Linode's events. */
     static List<Permission> permissions(String address) {
-        return List.of(LinodeScopes.readWrite("linodes", address + " makes the boot configuration and boots it"), LinodeScopes.events(address));
+        return List.of(LinodeScopes.readWrite("linodes", address + " makes the boot configuration and boots it"),
+                LinodeScopes.readWrite("volumes", address + " attaches the Block Storage volumes to the Linode"),
+                LinodeScopes.events(address));
     }
 }

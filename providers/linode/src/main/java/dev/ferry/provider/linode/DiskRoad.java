@@ -91,8 +91,11 @@ final class DiskRoad {
             return body;
         }
 
-        /** {@code POST …/configs}: the helper boots its own disk ({@code sda}) with the raw disk as {@code sdb}. */
-        ObjectNode configBody(long helperDisk, long rawDisk) {
+        /**
+         * {@code POST …/configs}: the helper boots its own disk ({@code sda}) with the raw disk as {@code sdb} and the
+         * Block Storage volumes to write, attached to the Linode, from {@code sdc} on.
+         */
+        ObjectNode configBody(long helperDisk, long rawDisk, java.util.List<Long> volumes) {
             ObjectNode body = Args.object();
             body.put("label", LinodeMachine.HELPER_LABEL);
             body.put("kernel", "linode/grub2");
@@ -100,6 +103,9 @@ final class DiskRoad {
             ObjectNode devices = body.putObject("devices");
             devices.putObject("sda").put("disk_id", helperDisk);
             devices.putObject("sdb").put("disk_id", rawDisk);
+            for (int i = 0; i < volumes.size(); i++) {
+                devices.putObject(VolumesResource.slot('c', i)).put("volume_id", volumes.get(i));
+            }
             return body;
         }
 

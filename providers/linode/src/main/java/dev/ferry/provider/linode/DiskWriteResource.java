@@ -45,9 +45,14 @@ import java.util.Set;
  * and goes on after the chunks already verified, checking their digests on the helper first. The raw disk's bytes
  * are never written twice once verified.
  *
+ * <p>The source's other disks go the same way onto the Block Storage volumes made for them, attached to the Linode
+ * and put in the helper's config from {@code sdc} on, after the raw disk.
+ *
  * <p>Arguments: {@code linode_id}, {@code disk_id}, {@code source} (the source's {@code DiskImage} JSON),
- * {@code helper_image}, {@code helper_size_mb}. Outputs: {@code id}, {@code bytes}, {@code chunk_bytes},
- * {@code chunk_sha256} (one digest per chunk, in order), {@code helper} (the helper's host key fingerprint).
+ * {@code helper_image}, {@code helper_size_mb}, and with volumes {@code volume_ids} and {@code data_disks} (the
+ * source's other disks, in the same order). Outputs: {@code id}, {@code bytes}, {@code chunk_bytes},
+ * {@code chunk_sha256} (one digest per chunk, in order), {@code volume_sha256} (the same per volume id),
+ * {@code helper} (the helper's host key fingerprint).
  */
 final class DiskWriteResource implements ManagedResourceType {
 
@@ -86,6 +91,10 @@ final class DiskWriteResource implements ManagedResourceType {
     @Override
     public PlanResult plan(PlanRequest request) {
         Attributes desired = request.desired();
+        if (desired.isKnown("volume_ids") && desired.get("volume_ids").isEmpty()) {
+            // no volume to write: the write is the one made before volumes were moved
+            desired = desired.without(Set.of("volume_ids", "data_disks"));
+        }
         String image = Args.value(desired, "helper_image").map(JsonNode::asText).orElse(HELPER_IMAGE);
         return new PlanResult(desired, Args.object(), List.of(Note.info("written over SSH through a temporary helper (a "
                 + image + " disk and a config, booted on the new Linode with a key made for this run, removed once every"
@@ -149,8 +158,10 @@ final class DiskWriteResource implements ManagedResourceType {
                 if (!helperDisk.path("status").asText().equals("ready")) {
                     return wait(operation, "building the helper disk (" + helperDisk.path("status").asText() + ")");
                 }
+                List<Long> volumes = VolumesResource.ids(context.arguments(), "volume_ids");
+                volumes.forEach(volume -> VolumesResource.attach(client, volume, machine.id()));
                 JsonNode config = machine.createConfig(helper.configBody(data.path("helper_disk").asLong(),
-                        data.path("disk_id").asLong()));
+                        data.path("disk_id").asLong(), volumes));
                 data.put("helper_config", config.path("id").asLong());
                 machine.boot(config.path("id").asLong());
                 return wait(withData(operation, BOOT, data), "booting the helper");
@@ -210,6 +221,10 @@ final class DiskWriteResource implements ManagedResourceType {
                 return new Outcome.InProgress(withData(operation, WRITE, data), "write stopped", OptionalDouble.empty(),
                         Duration.ZERO);
             }
+            if (!writeVolumes(context, shell, operation)) {
+                return new Outcome.InProgress(withData(operation, WRITE, data), "write stopped", OptionalDouble.empty(),
+                        Duration.ZERO);
+            }
             data.put("bytes", source.size());
             helper.pin().fingerprint().ifPresent(print -> data.put("helper", print));
         } catch (IOException e) {
@@ -218,6 +233,54 @@ final class DiskWriteResource implements ManagedResourceType {
         }
         machine.stopped();
         return wait(withData(operation, TEARDOWN, data), "shutting the helper down");
+    }
+
+    /**
+     * The Block Storage volumes after the raw disk, each from its own source disk onto its device ({@code sdc}, …),
+     * each chunk read back and checked as the root's, each volume's verified digests checkpointed apart. False when
+     * the run was cancelled.
+     */
+    private boolean writeVolumes(ApplyContext context, HelperShell shell, Operation operation) throws IOException {
+        ObjectNode data = operation.data();
+        List<Long> volumes = VolumesResource.ids(context.arguments(), "volume_ids");
+        JsonNode disks = Args.value(context.arguments(), "data_disks").orElse(Args.object().arrayNode());
+        if (volumes.size() != disks.size()) {
+            throw new FerryException("the source hands on " + disks.size() + " disks besides its root, but "
+                    + volumes.size() + " Block Storage volumes were made for it; run plan again");
+        }
+        ObjectNode verified = data.has("volume_verified") && data.get("volume_verified").isObject()
+                ? (ObjectNode) data.get("volume_verified") : data.putObject("volume_verified");
+        for (int i = 0; i < volumes.size(); i++) {
+            String volume = Long.toString(volumes.get(i));
+            RangedByteSource source = context.openDiskImage(disks.get(i).path("disk_image"));
+            List<String> earlier = new ArrayList<>();
+            verified.path(volume).forEach(d -> earlier.add(d.asText()));
+            DiskChunks chunks = new DiskChunks(source, data.path("chunk_bytes").asLong(), road.transfer(), shell,
+                    VolumesResource.slot('c', i));
+            DiskChunks.Result result = chunks.write(earlier, new DiskChunks.Listener() {
+                @Override
+                public void verified(int chunk, String sha256, List<String> all) {
+                    ArrayNode list = verified.putArray(volume);
+                    all.forEach(list::add);
+                    context.checkpoint(withData(operation, WRITE, data));
+                }
+
+                @Override
+                public void progress(long bytes, long total) {
+                    context.transferred("writing " + source.description() + " onto the Block Storage volume " + volume, bytes,
+                            total);
+                }
+
+                @Override
+                public void note(String message) {
+                    context.progress(message);
+                }
+            }, context::cancelled);
+            if (result.cancelled()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> verified(ObjectNode data) {
@@ -240,6 +303,9 @@ final class DiskWriteResource implements ManagedResourceType {
         outputs.put("bytes", data.path("bytes").asLong());
         outputs.put("chunk_bytes", data.path("chunk_bytes").asLong());
         outputs.set("chunk_sha256", data.path("verified").deepCopy());
+        if (data.has("volume_verified")) {
+            outputs.set("volume_sha256", data.path("volume_verified").deepCopy());
+        }
         if (data.hasNonNull("helper")) {
             outputs.put("helper", data.path("helper").asText());
         }
@@ -281,8 +347,13 @@ final class DiskWriteResource implements ManagedResourceType {
         return Set.of();
     }
 
-    /** Booting the helper, writing the disk over SSH, shutting it down: linodes:read_write, and the Linode's events. */
+    /**
+     * Booting the helper, writing the disk over SSH, shutting it down: linodes:read_write, and the Linode's events;
+     * attaching the Block Storage volumes to it: volumes:read_write.
+     */
     static List<Permission> permissions(String address) {
-        return List.of(LinodeScopes.readWrite("linodes", address + " boots the helper and writes the disk"), LinodeScopes.events(address));
+        return List.of(LinodeScopes.readWrite("linodes", address + " boots the helper and writes the disk"),
+                LinodeScopes.readWrite("volumes", address + " attaches the Block Storage volumes to the helper"),
+                LinodeScopes.events(address));
     }
 }

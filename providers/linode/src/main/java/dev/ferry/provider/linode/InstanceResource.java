@@ -112,7 +112,7 @@ final class InstanceResource implements ManagedResourceType {
             }
         });
 
-        Attributes planned = desired.without(Set.of("machine", "class", ROAD_REASON));
+        Attributes planned = desired.without(Set.of("machine", "class", ROAD_REASON, "moves_volumes"));
         if (desired.isKnown("tags")) {
             planned = planned.with("tags", IdentityTags.userTagsJson(desired.get("tags")));
         }
@@ -120,7 +120,8 @@ final class InstanceResource implements ManagedResourceType {
         LinodeTarget.TypeClass preferred = Args.value(desired, "class")
                 .map(c -> LinodeTarget.TypeClass.valueOf(c.asText().toUpperCase(Locale.ROOT))).orElse(LinodeTarget.TypeClass.STANDARD);
         Optional<MachineFacts> machine = Args.value(desired, "machine").map(MachineFacts::fromJson);
-        machine.ifPresent(facts -> notMoved(facts).ifPresent(notes::add));
+        boolean movesVolumes = Args.value(desired, "moves_volumes").map(JsonNode::asBoolean).orElse(false);
+        machine.filter(facts -> !movesVolumes).ifPresent(facts -> notMoved(facts).ifPresent(notes::add));
         String where = region.orElse("the target region");
         if (type.equals(LinodeTarget.MATCH)) {
             if (machine.isEmpty() || region.isEmpty()) {

@@ -6,17 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
  * What the Linode account offers, read once per command and shared by every resource: the types (for
- * {@code type: match}) and the regions (to catch a misspelt region at plan time).
+ * {@code type: match}), the regions (to catch a misspelt region at plan time) and the price of Block Storage.
  */
 final class LinodeCatalog {
 
     private final LinodeClient client;
     private List<LinodeType> types;
     private Set<String> regions;
+    private List<JsonNode> volumeTypes;
 
     LinodeCatalog(LinodeClient client) {
         this.client = requireNonNull(client, "client is null");
@@ -38,6 +40,26 @@ final class LinodeCatalog {
             regions = Set.copyOf(ids);
         }
         return regions;
+    }
+
+    /** The monthly price of a GB of Block Storage in {@code region} ({@code GET /volumes/types}), when Linode lists one. */
+    synchronized OptionalDouble volumeMonthlyPerGb(String region) {
+        if (volumeTypes == null) {
+            volumeTypes = client.catalog("/volumes/types");
+        }
+        for (JsonNode type : volumeTypes) {
+            if (!type.path("id").asText().equals("volume")) {
+                continue;
+            }
+            for (JsonNode regional : type.path("region_prices")) {
+                if (regional.path("id").asText().equals(region) && regional.path("monthly").isNumber()) {
+                    return OptionalDouble.of(regional.path("monthly").asDouble());
+                }
+            }
+            JsonNode monthly = type.path("price").path("monthly");
+            return monthly.isNumber() ? OptionalDouble.of(monthly.asDouble()) : OptionalDouble.empty();
+        }
+        return OptionalDouble.empty();
     }
 
     /** Why {@code region} cannot be used, or empty when it can. */

@@ -184,6 +184,11 @@ final class LinodeClient {
         }
     }
 
+    /** A POST whose operation takes no request body ({@code POST /volumes/{volumeId}/detach}); safe to repeat. */
+    JsonNode postWithoutBody(String path) {
+        return send("POST", path, null, null, Replay.SAFE);
+    }
+
     JsonNode put(String path, JsonNode body) {
         return send("PUT", path, requireNonNull(body, "body is null"), null, Replay.SAFE);
     }

@@ -55,7 +55,7 @@ final class LinodeMachine {
             case "running":
             case "booting":
             case "rebooting":
-                client.post(path() + "/shutdown", Args.object(), LinodeClient.Replay.SAFE);
+                client.postWithoutBody(path() + "/shutdown");
                 return false;
             default:
                 return false;

@@ -86,7 +86,8 @@ public final class LinodeProvider implements Provider {
             FirewallResource.TYPE, FirewallResource::permissions,
             DiskResource.TYPE, DiskResource::permissions,
             DiskWriteResource.TYPE, DiskWriteResource::permissions,
-            ConfigResource.TYPE, ConfigResource::permissions);
+            ConfigResource.TYPE, ConfigResource::permissions,
+            VolumesResource.TYPE, VolumesResource::permissions);
 
     @Override
     public List<Permission> permissions(MigrationFile file, ResourceAddress address, Attributes arguments) {

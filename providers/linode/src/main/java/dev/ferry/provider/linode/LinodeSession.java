@@ -57,7 +57,8 @@ final class LinodeSession implements ProviderSession {
                 RateLimitWaits.reporting(new FirewallResource(client)),
                 RateLimitWaits.reporting(new DiskResource(client, timing)),
                 RateLimitWaits.reporting(new DiskWriteResource(client, timing, road)),
-                RateLimitWaits.reporting(new ConfigResource(client, timing)));
+                RateLimitWaits.reporting(new ConfigResource(client, timing)),
+                RateLimitWaits.reporting(new VolumesResource(client, catalog, timing)));
     }
 
     LinodeSession(LinodeClient client, SecretResolver secrets, Timing timing, ImageTransfer transfer) {

@@ -23,9 +23,11 @@ import java.util.Set;
  * {@code linode_image.<m>} made from the source's disk image and {@code linode_instance.<m>} from the image,
  * behind the firewall. The disk road ({@code via: disk}): an empty {@code linode_instance.<m>}, a raw
  * {@code linode_disk.<m>}, the source's disk written onto it ({@code linode_disk_write.<m>}) and the
- * {@code linode_config.<m>} that boots it. The image, or the write, is what the source's staging copies were for
- * ({@code imported}); Linode keeps no staging copies of its own. Which road, when the file does not say, is
- * {@link LinodeRoad}'s choice, and its reason is the instance's {@code road_reason} for the plan to show.
+ * {@code linode_config.<m>} that boots it; when the source hands on its other disks, {@code linode_volumes.<m>}
+ * holds them on Block Storage volumes, written with the root disk and attached after it. The image, or the write,
+ * is what the source's staging copies were for ({@code imported}); Linode keeps no staging copies of its own. Which
+ * road, when the file does not say, is {@link LinodeRoad}'s choice, and its reason is the instance's
+ * {@code road_reason} for the plan to show.
  */
 final class LinodeTargetExpander implements TargetKind.TargetExpander {
 
@@ -122,6 +124,7 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
                 .argument("tags", tags)
                 .argument("via", "disk")
                 .argument(InstanceResource.ROAD_REASON, road.reason())
+                .argument("moves_volumes", source.dataDisks().isPresent())
                 .build());
         ResourceAddress disk = ResourceAddress.managed(DiskResource.TYPE, name);
         declarations.add(ResourceDeclaration.builder(disk, origin)
@@ -129,20 +132,31 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
                 .argument("label", "root")
                 .argument("machine", source.machine())
                 .build());
+        Optional<ResourceAddress> volumes = source.dataDisks().map(disks -> ResourceAddress.managed(VolumesResource.TYPE, name));
+        volumes.ifPresent(address -> declarations.add(ResourceDeclaration.builder(address, origin)
+                .reference("linode_id", instance, "id")
+                .argument("label", label)
+                .argument("region", target.region())
+                .argument("tags", tags)
+                .argument("machine", source.machine())
+                .build()));
         ResourceAddress write = ResourceAddress.managed(DiskWriteResource.TYPE, name);
-        declarations.add(ResourceDeclaration.builder(write, origin)
+        ResourceDeclaration.Builder writing = ResourceDeclaration.builder(write, origin)
                 .reference("linode_id", instance, "id")
                 .reference("disk_id", disk, "id")
                 .argument("source", source.diskImage())
                 .argument("helper_image", DiskWriteResource.HELPER_IMAGE)
-                .argument("helper_size_mb", DiskWriteResource.HELPER_SIZE_MB)
-                .build());
+                .argument("helper_size_mb", DiskWriteResource.HELPER_SIZE_MB);
+        volumes.ifPresent(address -> writing.reference("volume_ids", address, "volume_ids")
+                .argument("data_disks", source.dataDisks().get()));
+        declarations.add(writing.build());
         ResourceDeclaration.Builder config = ResourceDeclaration.builder(ResourceAddress.managed(ConfigResource.TYPE, name), origin)
                 .reference("linode_id", instance, "id")
                 .reference("disk_id", disk, "id")
                 .argument("label", "boot")
                 .argument("kernel", ConfigResource.DIRECT_DISK)
                 .reference("written", write, "chunk_sha256");
+        volumes.ifPresent(address -> config.reference("volume_ids", address, "volume_ids"));
         firewall.ifPresent(address -> config.reference("firewall_id", address, "id"));
         declarations.add(config.build());
         // verification follows everything the target makes: the probes wait for the config's boot

@@ -229,6 +229,42 @@ class DiskRoadJourneyTest {
     }
 
     @Test
+    void aDataVolumeIsWrittenOntoABlockStorageVolumeThroughTheHelperAndAttachedAfterTheRawDisk() {
+        long size = 14 * MIB;
+        Path disk = bootableDisk(folder, size);
+        Path data = TestDisks.raw(folder, "data", 9 * MIB + 512, 11);
+        FakeSourceProvider source = new FakeSourceProvider(withDataVolume(machine(size), Optional.empty()),
+                FirewallResourceTest.webServer(), disk, Optional.of(List.of(data)));
+        OpenApiCheck openApi = OpenApiCheck.attachTo(sandbox);
+
+        try (JourneyRun run = run(source, TestFiles.load(FILE, folder))) {
+            Plan plan = run.plan(false);
+            assertThat(change(plan, "linode_volumes.web-01").action()).isEqualTo(Action.CREATE);
+            assertThat(change(plan, "linode_instance.web-01").notes()).extracting(Note::text)
+                    .noneSatisfy(text -> assertThat(text).contains("does not move"));
+
+            ApplyResult applied = run.apply(plan);
+
+            assertThat(applied.failures()).isEmpty();
+            LinodeInstance linode = sandbox.world().linode().instances().get(0);
+            var volumes = sandbox.world().linode().volumes();
+            assertThat(volumes).singleElement().satisfies(volume -> {
+                assertThat(volume.sizeGb()).isEqualTo(100);
+                assertThat(volume.linodeId()).isEqualTo(linode.id());
+            });
+            assertThat(sandbox.world().linode().volumeSha256(volumes.get(0).id(), 9 * MIB + 512)).isEqualTo(TestDisks.sha256(data));
+            assertThat(sandbox.world().linode().configs(linode.id())).singleElement()
+                    .satisfies(config -> assertThat(config.devices().get("sdb").volumeId()).isEqualTo(volumes.get(0).id()));
+            assertThat(run.plan(false).changes()).filteredOn(c -> c.action().isChange()).as("no changes after").isEmpty();
+
+            ApplyResult destroyed = run.apply(run.plan(true));
+            assertThat(destroyed.failures()).isEmpty();
+            assertThat(sandbox.world().linode().volumes()).isEmpty();
+        }
+        openApi.assertNoViolations();
+    }
+
+    @Test
     void aDataVolumeIsNamedInThePlanAsNotMoved() {
         long size = 14 * MIB;
         Path disk = bootableDisk(folder, size);

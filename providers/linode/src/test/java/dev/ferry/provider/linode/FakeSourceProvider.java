@@ -51,12 +51,19 @@ final class FakeSourceProvider implements Provider {
     private final MachineFacts machine;
     private final FirewallIntent firewall;
     private final Path disk;
+    private final Optional<List<Path>> dataDisks;
     final Map<String, String> exports = new ConcurrentHashMap<>();
 
     FakeSourceProvider(MachineFacts machine, FirewallIntent firewall, Path disk) {
+        this(machine, firewall, disk, Optional.empty());
+    }
+
+    /** A source that also hands on its other disks, one file each, in the order of the machine's other disks. */
+    FakeSourceProvider(MachineFacts machine, FirewallIntent firewall, Path disk, Optional<List<Path>> dataDisks) {
         this.machine = requireNonNull(machine, "machine is null");
         this.firewall = requireNonNull(firewall, "firewall is null");
         this.disk = requireNonNull(disk, "disk is null");
+        this.dataDisks = requireNonNull(dataDisks, "dataDisks is null").map(List::copyOf);
     }
 
     @Override
@@ -77,7 +84,7 @@ final class FakeSourceProvider implements Provider {
                             .reference("instance", read, "instance_id").build());
             return new SourceHalf(declarations, new Expression.Reference(read, "machine"),
                     Optional.of(new Expression.Reference(read, "firewall")), new Expression.Reference(export, "disk_image"),
-                    Set.of(export));
+                    Set.of(export), dataDisks.map(disks -> new Expression.Reference(export, "data_disks")));
         }));
     }
 
@@ -178,6 +185,14 @@ final class FakeSourceProvider implements Provider {
             exports.put(id, disk.toString());
             ObjectNode outputs = JsonNodeFactory.instance.objectNode();
             outputs.set("disk_image", TestDisks.diskImage(disk));
+            dataDisks.ifPresent(disks -> {
+                var list = outputs.putArray("data_disks");
+                List<MachineFacts.Disk> others = machine.disks().stream().filter(d -> !d.root()).toList();
+                for (int i = 0; i < disks.size(); i++) {
+                    list.addObject().put("name", others.get(i).name()).put("device", others.get(i).name())
+                            .put("size_bytes", others.get(i).sizeBytes()).set("disk_image", TestDisks.diskImage(disks.get(i)));
+                }
+            });
             return new Outcome.Done(id, outputs);
         }
 

@@ -68,6 +68,47 @@ class LinodeTargetExpanderTest {
     }
 
     @Test
+    void onTheDiskRoadTheSourcesOtherDisksBecomeVolumesWrittenWithTheRootAndAttachedByTheConfig() {
+        MigrationFile file = TestFiles.load(TestFiles.HEADER + """
+                providers:
+                  aws: { region: us-west-1 }
+                  linode: {}
+                staging: { bucket: ferry-test-bucket }
+                migrations:
+                  - name: files-01
+                    source: { ec2: { instance: i-0123456789abcdef0 } }
+                    target: { linode: { region: us-lax, via: disk } }
+                    firewall: { from: none }
+                """, folder);
+        ResourceAddress read = ResourceAddress.managed("aws_snapshot_read", "files-01");
+        SourceHalf source = new SourceHalf(List.of(), new Expression.Reference(READ, "machine"), Optional.empty(),
+                new Expression.Reference(read, "disk_image"), Set.of(read), Optional.of(new Expression.Reference(read, "data_disks")));
+
+        TargetHalf half = new LinodeTargetExpander().expand(new ExpansionContext(file, file.migrations().get(0)), source);
+
+        ResourceDeclaration volumes = declaration(half, "linode_volumes.files-01");
+        assertThat(volumes.dependencies()).containsExactlyInAnyOrder(READ, ResourceAddress.parse("linode_instance.files-01"));
+        assertThat(literal(volumes, "region").asText()).isEqualTo("us-lax");
+        assertThat(literal(volumes, "label").asText()).isEqualTo("files-01");
+        ResourceDeclaration write = declaration(half, "linode_disk_write.files-01");
+        assertThat(write.arguments().get("volume_ids"))
+                .isEqualTo(new Expression.Reference(volumes.address(), "volume_ids"));
+        assertThat(write.arguments().get("data_disks")).isEqualTo(new Expression.Reference(read, "data_disks"));
+        assertThat(declaration(half, "linode_config.files-01").arguments().get("volume_ids"))
+                .isEqualTo(new Expression.Reference(volumes.address(), "volume_ids"));
+        assertThat(literal(declaration(half, "linode_instance.files-01"), "moves_volumes").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aSourceThatHandsOnOnlyItsRootGetsNoVolumesOnTheDiskRoad() {
+        TargetHalf half = expand("web-01", "{ region: us-lax, via: disk }", "", false);
+
+        assertThat(half.declarations()).extracting(d -> d.address().type()).doesNotContain(VolumesResource.TYPE);
+        assertThat(literal(declaration(half, "linode_instance.web-01"), "moves_volumes").asBoolean()).isFalse();
+        assertThat(declaration(half, "linode_config.web-01").arguments()).doesNotContainKey("volume_ids");
+    }
+
+    @Test
     void aMigrationBecomesAnImageAFirewallAndALinodeJoinedByReferences() {
         TargetHalf half = expand("web-01", "{ region: us-lax, root_pass: \"${env:ROOT_PASSWORD}\", tags: [migrated] }", "", true);
 

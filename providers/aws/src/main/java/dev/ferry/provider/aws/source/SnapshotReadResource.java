@@ -3,6 +3,7 @@ package dev.ferry.provider.aws.source;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.engine.FerryException;
@@ -25,6 +26,7 @@ import dev.ferry.provider.aws.client.IamPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
+import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 
 /**
@@ -41,7 +45,8 @@ import software.amazon.awssdk.services.ec2.model.Snapshot;
  * {@code completed} (with its progress), lists its written blocks with the EBS direct APIs (which also checks
  * that ferry may read them), and hands on a {@code disk_image} of kind {@value #KIND}: the whole raw disk,
  * read block by block by {@link SnapshotBlockSource} when the target asks for it. It creates nothing in the
- * cloud: deleting it forgets it (the snapshot belongs to the AMI, which the clean-up policy deletes).
+ * cloud: deleting it forgets it (the snapshot belongs to the AMI, which the clean-up policy deletes). The image's
+ * snapshots of the instance's other volumes are handed on as {@code data_disks}, for a target that moves them.
  */
 public final class SnapshotReadResource implements ManagedResourceType {
 
@@ -146,7 +151,42 @@ public final class SnapshotReadResource implements ManagedResourceType {
         } catch (IOException e) {
             throw new FerryException(e.getMessage(), e);
         }
-        return new Outcome.Done(snapshotId, outputs(snapshot, blocks.length, context.arguments()));
+        ObjectNode outputs = outputs(snapshot, blocks.length, context.arguments());
+        outputs.set("data_disks", dataDisks(context.arguments().optionalText("image_id"), snapshotId));
+        return new Outcome.Done(snapshotId, outputs);
+    }
+
+    /**
+     * The image's other snapshots, one per volume besides the root, in device order: each a {@code disk_image} the
+     * target reads the same way as the root's (only their written blocks are listed, when it reads them).
+     */
+    private ArrayNode dataDisks(Optional<String> imageId, String rootSnapshotId) {
+        ArrayNode disks = JsonNodeFactory.instance.arrayNode();
+        if (imageId.isEmpty()) {
+            return disks;
+        }
+        Optional<Image> image = calls.call("EC2 DescribeImages of " + imageId.get(), () -> ec2.get()
+                .describeImages(r -> r.imageIds(imageId.get())).images().stream().findFirst());
+        if (image.isEmpty()) {
+            return disks;
+        }
+        List<BlockDeviceMapping> mappings = image.get().blockDeviceMappings().stream()
+                .filter(m -> m.ebs() != null && m.ebs().snapshotId() != null && !m.ebs().snapshotId().equals(rootSnapshotId)
+                        && m.deviceName() != null && !m.deviceName().equals(image.get().rootDeviceName()))
+                .sorted(Comparator.comparing(BlockDeviceMapping::deviceName)).toList();
+        for (BlockDeviceMapping mapping : mappings) {
+            String snapshot = mapping.ebs().snapshotId();
+            long sizeBytes = mapping.ebs().volumeSize() == null ? 0 : mapping.ebs().volumeSize() * GIB;
+            ObjectNode location = JsonNodeFactory.instance.objectNode();
+            location.put("snapshot_id", snapshot);
+            location.put("region", region);
+            location.put("image_id", imageId.get());
+            DiskImage disk = new DiskImage(KIND, "raw", sizeBytes, location, "EBS snapshot " + snapshot + " of "
+                    + mapping.deviceName() + " (" + bytes(sizeBytes) + ")");
+            disks.addObject().put("name", mapping.deviceName()).put("device", mapping.deviceName()).put("size_bytes", sizeBytes)
+                    .set("disk_image", disk.toJson());
+        }
+        return disks;
     }
 
     private ObjectNode outputs(Snapshot snapshot, long writtenBlocks, Attributes arguments) {
@@ -217,8 +257,14 @@ public final class SnapshotReadResource implements ManagedResourceType {
             } else if ("error".equals(snapshot.get().stateAsString())) {
                 observed.put(request.address(), new Observation.Broken("snapshot " + request.id() + " is in error"));
             } else {
-                observed.put(request.address(), new Observation.Exists(JsonNodeFactory.instance.objectNode(),
-                        request.outputs()));
+                ObjectNode outputs = request.outputs();
+                if (!outputs.has("data_disks")) {
+                    // read by an older ferry, which handed on the root snapshot only
+                    outputs = outputs.deepCopy();
+                    outputs.set("data_disks", dataDisks(Optional.of(outputs.path("disk_image").path("location")
+                            .path("image_id").asText("")).filter(id -> !id.isEmpty()), request.id()));
+                }
+                observed.put(request.address(), new Observation.Exists(JsonNodeFactory.instance.objectNode(), outputs));
             }
         }
         return observed;
@@ -252,6 +298,7 @@ public final class SnapshotReadResource implements ManagedResourceType {
         String why = address + " reads the image's root snapshot block by block";
         return List.of(
                 Permission.of("ec2:DescribeSnapshots", List.of("*"), why),
+                Permission.of("ec2:DescribeImages", List.of("*"), address + " finds the image's snapshots of the other volumes"),
                 Permission.of("ebs:ListSnapshotBlocks", List.of("*"), why),
                 Permission.of("ebs:GetSnapshotBlock", List.of("*"), why),
                 new Permission("kms:Decrypt", List.of("*"), scope.viaService("ebs"), address + " reads encrypted snapshots (their KMS key, through EBS only)"));
