@@ -151,7 +151,7 @@ class LinodeCredentialsTest {
                 "LINODE_API_URL", "http://127.0.0.1:9/v4"), home))) {
             assertThat(session.resourceTypes()).extracting(type -> type.name())
                     .containsExactly("linode_image", "linode_instance", "linode_firewall", "linode_disk",
-                    "linode_disk_write", "linode_config");
+                    "linode_disk_write", "linode_config", "linode_volumes");
             assertThat(session.toString()).doesNotContain("tok-123456789").contains("127.0.0.1:9");
         }
     }
