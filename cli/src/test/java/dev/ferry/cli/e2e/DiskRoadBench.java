@@ -55,6 +55,8 @@ public final class DiskRoadBench {
             for (int run = 1; run <= runs; run++) {
                 double[] apply = timed(work, sandbox, List.of("java", "-jar", jar.toString(), "apply", "--auto-approve"));
                 ferry.add(apply);
+                Files.copy(work.resolve("out.log"), work.resolve("apply-" + run + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 System.out.printf("run %d: ferry apply (disk road, 8 GiB): %.1f s wall, %.1f s CPU, peak RSS %.0f MiB%n", run,
                         apply[0], apply[1], apply[2]);
                 if (run == 1) {

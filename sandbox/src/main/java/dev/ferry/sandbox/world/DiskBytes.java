@@ -13,6 +13,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bytes of a Linode disk in a sparse file: what was never written reads as zeros, and a 1 MiB block of
@@ -23,6 +25,7 @@ public final class DiskBytes {
     /** What {@code dd bs=1M} moves at a time. */
     public static final int BLOCK = 1024 * 1024;
     private static final byte[] ZEROS = new byte[BLOCK];
+    private static final Map<Long, String> ZERO_DIGESTS = new ConcurrentHashMap<>();
 
     private DiskBytes() {
     }
@@ -48,6 +51,9 @@ public final class DiskBytes {
         byte[] buffer = new byte[BLOCK];
         long position = offset;
         long written = 0;
+        if (!Files.exists(file)) {
+            WrittenRanges.created(file);
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             while (true) {
                 int read = data.readNBytes(buffer, 0, BLOCK);
@@ -63,6 +69,7 @@ public final class DiskBytes {
                     while (slice.hasRemaining()) {
                         at += channel.write(slice, at);
                     }
+                    WrittenRanges.written(file, position, at);
                 }
                 digest.update(buffer, 0, fits);
                 position += fits;
@@ -77,11 +84,17 @@ public final class DiskBytes {
         return new Written(written, HexFormat.of().formatHex(digest.digest()), false);
     }
 
-    /** The hex SHA-256 of {@code length} bytes from {@code offset}, cut at the end of the disk. */
+    /**
+     * The hex SHA-256 of {@code length} bytes from {@code offset}, cut at the end of the disk. What this sandbox knows it
+     * never wrote ({@link WrittenRanges}) is taken as the zeros it reads as, without reading it.
+     */
     public static String sha256(Path file, long diskBytes, long offset, long length) throws IOException {
-        MessageDigest digest = sha256();
         long end = Math.min(diskBytes, offset + length);
         long position = Math.min(offset, end);
+        if (WrittenRanges.nextWritten(file, position).orElse(position) >= end) {
+            return zeroSha256(end - position);
+        }
+        MessageDigest digest = sha256();
         ByteBuffer buffer = ByteBuffer.allocate(BLOCK);
         FileChannel channel = null;
         try {
@@ -93,9 +106,12 @@ public final class DiskBytes {
             long fileSize = channel == null ? 0 : channel.size();
             while (position < end) {
                 int want = (int) Math.min(BLOCK, end - position);
-                if (position >= fileSize) {
-                    digest.update(ZEROS, 0, want);
-                    position += want;
+                // where the next bytes that may not be zeros start: past the file's end, none
+                long data = position >= fileSize ? end : WrittenRanges.nextWritten(file, position).orElse(position);
+                if (data > position) {
+                    int zeros = (int) Math.min(want, data - position);
+                    digest.update(ZEROS, 0, zeros);
+                    position += zeros;
                     continue;
                 }
                 buffer.clear().limit((int) Math.min(want, fileSize - position));
@@ -113,6 +129,23 @@ public final class DiskBytes {
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** The file of a deleted disk or volume is gone: what is made in its place is read in full until seen created. */
+    static void deleted(Path file) throws IOException {
+        WrittenRanges.forget(file);
+        Files.deleteIfExists(file);
+    }
+
+    /** The SHA-256 of {@code length} zeros, kept per length (the helper asks for the same few lengths). */
+    private static String zeroSha256(long length) {
+        return ZERO_DIGESTS.computeIfAbsent(length, n -> {
+            MessageDigest digest = sha256();
+            for (long left = n; left > 0; left -= BLOCK) {
+                digest.update(ZEROS, 0, (int) Math.min(BLOCK, left));
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        });
     }
 
     /** Whether the disk's first sector ends with the MBR boot signature 0x55 0xAA (bytes 510 and 511). */

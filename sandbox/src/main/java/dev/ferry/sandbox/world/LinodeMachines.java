@@ -1,7 +1,6 @@
 package dev.ferry.sandbox.world;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,7 +117,7 @@ public final class LinodeMachines {
     public void deleteVolume(LinodeVolume volume) {
         volumes.remove(volume.id());
         try {
-            Files.deleteIfExists(volumeFile(volume.id()));
+            DiskBytes.deleted(volumeFile(volume.id()));
         } catch (IOException e) {
             // A leftover file in the sandbox's own storage.
         }
@@ -297,7 +296,7 @@ public final class LinodeMachines {
 
     private void deleteFile(long diskId) {
         try {
-            Files.deleteIfExists(file(diskId));
+            DiskBytes.deleted(file(diskId));
         } catch (IOException e) {
             // A leftover file in the sandbox's own storage.
         }
