@@ -53,7 +53,7 @@ public final class DiskRoadBench {
             List<double[]> ferry = new ArrayList<>();
             List<double[]> pigz = new ArrayList<>();
             for (int run = 1; run <= runs; run++) {
-                double[] apply = timed(work, sandbox, List.of("java", "-jar", jar.toString(), "apply", "--auto-approve"));
+                double[] apply = timed(work, sandbox, java(jar, "apply", "--auto-approve"));
                 ferry.add(apply);
                 Files.copy(work.resolve("out.log"), work.resolve("apply-" + run + ".log"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -62,7 +62,7 @@ public final class DiskRoadBench {
                 if (run == 1) {
                     check(sandbox, raw);
                 }
-                double[] destroy = timed(work, sandbox, List.of("java", "-jar", jar.toString(), "destroy", "--auto-approve"));
+                double[] destroy = timed(work, sandbox, java(jar, "destroy", "--auto-approve"));
                 System.out.printf("        ferry destroy: %.1f s wall%n", destroy[0]);
                 double[] compress = timed(work, sandbox, List.of("sh", "-c", "pigz -p 2 -6 -c '" + raw + "' > /dev/null"));
                 pigz.add(compress);
@@ -74,6 +74,18 @@ public final class DiskRoadBench {
             System.out.printf("median of %d: ferry %.1f s wall, %.1f s CPU, %.0f MiB peak; pigz %.1f s wall; ratio %.2f (goal <= 0.35)%n",
                     runs, f, median(ferry, 1), median(ferry, 2), p, f / p);
         }
+    }
+
+    /** {@code java [BENCH_JAVA_OPTS] -jar JAR ARGS...}. */
+    private static List<String> java(Path jar, String... args) {
+        List<String> command = new ArrayList<>(List.of("java"));
+        String options = System.getenv().getOrDefault("BENCH_JAVA_OPTS", "").strip();
+        if (!options.isEmpty()) {
+            command.addAll(List.of(options.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** Wall seconds, CPU seconds and peak RSS (MiB) of one command, from /usr/bin/time. */
