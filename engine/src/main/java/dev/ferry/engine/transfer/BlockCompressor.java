@@ -180,12 +180,21 @@ final class BlockCompressor implements AutoCloseable {
 
         static final int PIECE = 1024 * 1024;
         private static final int MAX_CACHED_LENGTHS = 64;
+        private static final Map<Integer, ZeroRuns> BY_LEVEL = new ConcurrentHashMap<>();
 
         private final int level;
         private final byte[] zeros = new byte[PIECE];
         private final byte[] piece;
         private final byte[] terminator;
         private final Map<Integer, byte[]> shorter = new ConcurrentHashMap<>();
+
+        /**
+         * The zero runs of a level, made once per process: nothing in them changes after they are made, and a disk
+         * sent in many chunks (the Linode disk road) would otherwise deflate the same megabyte of zeros per chunk.
+         */
+        static ZeroRuns of(int level) {
+            return BY_LEVEL.computeIfAbsent(level, ZeroRuns::new);
+        }
 
         ZeroRuns(int level) {
             this.level = level;

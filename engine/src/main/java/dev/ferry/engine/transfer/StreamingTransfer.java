@@ -77,7 +77,7 @@ public final class StreamingTransfer {
                     + " accepts larger images.", null);
         }
         WrittenExtents extents = writtenExtents(size);
-        BlockCompressor.ZeroRuns zeroRuns = new BlockCompressor.ZeroRuns(options.compressionLevel());
+        BlockCompressor.ZeroRuns zeroRuns = BlockCompressor.ZeroRuns.of(options.compressionLevel());
         ProgressTicker ticker = new ProgressTicker(size);
         ticker.start();
         try {
