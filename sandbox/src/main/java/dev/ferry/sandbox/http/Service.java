@@ -14,7 +14,7 @@ public enum Service {
     LINODE("linode"),
     LINODE_UPLOAD("linode-upload"),
     VCENTER("vcenter"),
-    /** The helper Linodes' SSH server (not HTTP; its actions are the commands W, R, B and S). */
+    /** The helper Linodes' SSH server (not HTTP; its actions are the commands W, R, Z, B and S). */
     LINODE_SSH("linode-ssh");
 
     private final String id;

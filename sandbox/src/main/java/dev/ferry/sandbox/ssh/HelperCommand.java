@@ -28,7 +28,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One exec request on the helper: exactly the shapes of the disk road (W: write a gzip chunk and read it back,
- * R: digest of a range, B: size of a device, S: sync) on the disks and volumes of the booted config, with the
+ * R: digest of a range, Z: {@code cmp} of a range against {@code /dev/zero}, B: size of a device, S: sync) on the disks and volumes of the booted config, with the
  * errors the real tools give; anything else is a tool the helper does not have (exit 127).
  */
 final class HelperCommand implements Command {
@@ -39,6 +39,7 @@ final class HelperCommand implements Command {
             + "seek=(\\d{1,18}) conv=notrunc,fsync status=none && dd if=/dev/\\1 bs=1M iflag=skip_bytes,count_bytes "
             + "skip=\\2 count=(\\d{1,18}) status=none \\| sha256sum");
     static final Pattern R = Pattern.compile(READ);
+    static final Pattern Z = Pattern.compile("cmp -s -i (\\d{1,18}):0 -n (\\d{1,18}) /dev/(sd[a-h]) /dev/zero");
     static final Pattern B = Pattern.compile("blockdev --getsize64 /dev/(sd[a-h])");
     static final Pattern S = Pattern.compile("sync");
     private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -142,12 +143,14 @@ final class HelperCommand implements Command {
         }
     }
 
-    /** W, R, B or S (the names fault rules use as actions), or null for any other command. */
+    /** W, R, Z, B or S (the names fault rules use as actions), or null for any other command. */
     private String kind() {
         if (W.matcher(command).matches()) {
             return "W";
         } else if (R.matcher(command).matches()) {
             return "R";
+        } else if (Z.matcher(command).matches()) {
+            return "Z";
         } else if (B.matcher(command).matches()) {
             return "B";
         } else if (S.matcher(command).matches()) {
@@ -170,10 +173,14 @@ final class HelperCommand implements Command {
             // the machine is no longer running: its sessions end
             throw new SessionCut();
         }
-        Matcher m = (kind.equals("W") ? W : kind.equals("R") ? R : B).matcher(command);
+        Matcher m = (kind.equals("W") ? W : kind.equals("R") ? R : kind.equals("Z") ? Z : B).matcher(command);
         m.matches();
-        String slot = m.group(1);
+        String slot = kind.equals("Z") ? m.group(3) : m.group(1);
         LinodeMachines.SlotDevice device = devices.get(slot);
+        if (device == null && kind.equals("Z")) {
+            // cmp -s is silent about differences, not about a file it cannot open
+            return new Outcome(2, "", "cmp: /dev/" + slot + ": No such file or directory\n");
+        }
         if (device == null) {
             return kind.equals("B")
                     ? new Outcome(1, "", "blockdev: cannot open /dev/" + slot + ": No such file or directory\n")
@@ -183,6 +190,8 @@ final class HelperCommand implements Command {
         }
         return switch (kind) {
             case "B" -> new Outcome(0, device.sizeBytes() + "\n", "");
+            case "Z" -> new Outcome(DiskBytes.zeros(device.file(), device.sizeBytes(), Long.parseLong(m.group(1)),
+                    Long.parseLong(m.group(2))) ? 0 : 1, "", "");
             case "R" -> new Outcome(0, digestLine(DiskBytes.sha256(device.file(), device.sizeBytes(),
                     Long.parseLong(m.group(2)), Long.parseLong(m.group(3)))), "");
             default -> write(device, slot, Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), cut);

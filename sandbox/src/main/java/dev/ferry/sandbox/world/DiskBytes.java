@@ -131,6 +131,45 @@ public final class DiskBytes {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /**
+     * Whether {@code length} bytes from {@code offset} are all zeros, as {@code cmp} against {@code /dev/zero} says:
+     * false when the disk ends before. What this sandbox never wrote is zeros without a read.
+     */
+    public static boolean zeros(Path file, long diskBytes, long offset, long length) throws IOException {
+        long end = offset + length;
+        if (end > diskBytes) {
+            return false;
+        }
+        long position = offset;
+        ByteBuffer buffer = ByteBuffer.allocate(BLOCK);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return true;
+        }
+        try (channel) {
+            long fileSize = channel.size();
+            while (position < Math.min(end, fileSize)) {
+                long data = WrittenRanges.nextWritten(file, position).orElse(position);
+                if (data > position) {
+                    position = Math.min(end, data);
+                    continue;
+                }
+                buffer.clear().limit((int) Math.min(BLOCK, Math.min(end, fileSize) - position));
+                int read = channel.read(buffer, position);
+                if (read <= 0) {
+                    break;
+                }
+                if (Arrays.mismatch(buffer.array(), 0, read, ZEROS, 0, read) >= 0) {
+                    return false;
+                }
+                position += read;
+            }
+        }
+        return true;
+    }
+
     /** The file of a deleted disk or volume is gone: what is made in its place is read in full until seen created. */
     static void deleted(Path file) throws IOException {
         WrittenRanges.forget(file);

@@ -58,6 +58,17 @@ public final class LinodeView {
         }
     }
 
+    /** For tests: bytes written into a Linode disk behind ferry's back, as old data on a reused disk would be. */
+    public void scribble(long diskId, long offset, byte[] bytes) {
+        LinodeDisk disk = disk(diskId);
+        try {
+            DiskBytes.write(world.linode().machines().file(diskId), disk.sizeBytes(), offset,
+                    new java.io.ByteArrayInputStream(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Block Storage volumes, attached or not. */
     public List<LinodeVolume> volumes() {
         return world.read(w -> List.copyOf(w.linode().machines().volumes().values()));

@@ -160,6 +160,27 @@ class HelperSshServerTest {
     }
 
     @Test
+    void comparesARangeWithDevZeroAsCmpDoes() {
+        byte[] data = chunk(7);
+        assertThat(run(write("sdb", 40L * MIB, data.length), gzip(data)).status()).isZero();
+        assertThat(run(zeros("sdb", 32L * MIB, 8L * MIB)).status()).as("never written").isZero();
+        assertThat(run(zeros("sdb", 41L * MIB, MIB)).status()).as("written as zeros").isZero();
+        assertThat(run(zeros("sdb", 40L * MIB, data.length)).status()).as("written").isEqualTo(1);
+        assertThat(run(zeros("sdb", 60L * MIB, 8L * MIB)).status()).as("past the end").isEqualTo(1);
+        Ran missing = run(zeros("sdh", 0, MIB));
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.stderr()).isEqualTo("cmp: /dev/sdh: No such file or directory\n");
+    }
+
+    private static Ran run(String command) {
+        return run(command, new byte[0]);
+    }
+
+    private static String zeros(String device, long offset, long length) {
+        return "cmp -s -i " + offset + ":0 -n " + length + " /dev/" + device + " /dev/zero";
+    }
+
+    @Test
     void answersAnyOtherCommandAsAMissingToolAndBadInputAsTheRealToolsDo() {
         Ran rm = run("rm -rf /", new byte[0]);
         assertThat(rm.status()).isEqualTo(127);

@@ -29,14 +29,17 @@ import java.util.function.BooleanSupplier;
  * {@code gunzip | dd} on the helper (a cut connection starts the chunk over on a fresh channel), read back there
  * through {@code sha256sum} and compared with the SHA-256 of the source's bytes. A chunk the source never wrote
  * (a hole of the snapshot) costs no read and no bytes sent when the Linode disk already reads as zeros there, which
- * the helper's digest of it shows. Chunks already verified by an
+ * the helper's {@code cmp} of it against {@code /dev/zero} shows. Chunks already verified by an
  * earlier run are checked on the helper and skipped; the first that no longer matches is written again, and
  * everything after it.
  */
 final class DiskChunks {
 
-    /** The longest run of never-written chunks checked with one digest on the helper. */
+    /** The longest run of never-written chunks checked with one command on the helper. */
     static final long HOLE_RUN = 1L << 30;
+
+    /** Zeros the digests of unwritten runs are fed from; never written to. */
+    private static final byte[] ZEROS = new byte[1 << 20];
 
     /** Hears the chunks as they are verified; called on the writing thread. */
     interface Listener {
@@ -56,9 +59,6 @@ final class DiskChunks {
     private final HelperShell shell;
     private final String device;
     private final Map<Long, String> zeroDigests = new HashMap<>();
-    /** The SHA-256 of {@code zeroBytes} zeros, not finished, for the digests of longer runs. */
-    private MessageDigest zeros;
-    private long zeroBytes;
 
     DiskChunks(RangedByteSource source, long chunkBytes, ImageTransfer transfer, HelperShell shell, String device) {
         this.source = requireNonNull(source, "source is null");
@@ -135,15 +135,15 @@ final class DiskChunks {
     }
 
     /**
-     * Whether the Linode disk already reads as zeros over a run of chunks the source never wrote (a new disk does):
-     * then the run is verified without a byte sent; else its zeros are written as any chunk.
+     * Whether the Linode disk already reads as zeros over a run of chunks the source never wrote (a new disk does),
+     * asked of the helper with {@code cmp} against {@code /dev/zero}: then the run is verified without a byte sent or
+     * digested here; else (or when the helper cannot tell) its zeros are written as any chunk.
      */
     private boolean zerosThere(int first, int run, Progress progress) {
         long offset = first * chunkBytes;
         long runLength = Math.min((long) run * chunkBytes, source.size() - offset);
         try {
-            HelperShell.Result read = shell.run(HelperCommands.readDigest(device, offset, runLength));
-            if (!read.ok() || !HelperCommands.digest(read.stdout()).equals(zeroDigest(runLength))) {
+            if (!shell.run(HelperCommands.zeros(device, offset, runLength)).ok()) {
                 return false;
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -271,39 +271,19 @@ final class DiskChunks {
     }
 
 
-    /** The SHA-256 of {@code length} zero bytes, computed once per length. */
+    /** The SHA-256 of {@code length} zero bytes (a chunk's, recorded for a chunk left as zeros), once per length. */
     private synchronized String zeroDigest(long length) {
-        String known = zeroDigests.get(length);
-        if (known != null) {
-            return known;
-        }
-        try {
-            if (length % chunkBytes != 0) {
+        return zeroDigests.computeIfAbsent(length, n -> {
+            try {
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                update(sha, length);
-                zeroDigests.put(length, HexFormat.of().formatHex(sha.digest()));
-                return zeroDigests.get(length);
+                for (long left = n; left > 0; left -= ZEROS.length) {
+                    sha.update(ZEROS, 0, (int) Math.min(ZEROS.length, left));
+                }
+                return HexFormat.of().formatHex(sha.digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("this Java cannot digest with SHA-256: " + e.getMessage(), e);
             }
-            // whole chunks: one running digest of zeros, extended chunk by chunk, each length's digest kept
-            if (zeros == null) {
-                zeros = MessageDigest.getInstance("SHA-256");
-            }
-            while (zeroBytes < length) {
-                update(zeros, chunkBytes);
-                zeroBytes += chunkBytes;
-                zeroDigests.put(zeroBytes, HexFormat.of().formatHex(((MessageDigest) zeros.clone()).digest()));
-            }
-            return zeroDigests.get(length);
-        } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
-            throw new IllegalStateException("this Java cannot digest with SHA-256: " + e.getMessage(), e);
-        }
-    }
-
-    private static void update(MessageDigest sha, long length) {
-        byte[] block = new byte[1 << 20];
-        for (long left = length; left > 0; left -= block.length) {
-            sha.update(block, 0, (int) Math.min(block.length, left));
-        }
+        });
     }
 
     private long deviceSize() throws IOException {

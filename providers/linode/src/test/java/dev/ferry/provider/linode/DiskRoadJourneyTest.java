@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,6 +156,41 @@ class DiskRoadJourneyTest {
             assertThat(destroyed.failures()).isEmpty();
             assertThat(sandbox.world().linode().instances()).isEmpty();
             assertThat(sandbox.world().linode().firewalls()).isEmpty();
+        }
+    }
+
+    @Test
+    void whereTheSourceNeverWroteButTheLinodeDiskIsNotZerosTheZerosAreWrittenToo() {
+        long size = 26 * MIB + 4096;
+        Path disk = bootableDisk(folder, size);
+        // the source lists what it wrote, as a snapshot does: the rest is holes that the helper checks for zeros
+        try {
+            java.nio.file.Files.writeString(disk.resolveSibling("root.img.extents"), "0 512\n" + MIB + " " + MIB + "\n"
+                    + (9 * MIB + 4096) + " " + MIB + "\n" + (size - MIB / 2) + " " + MIB / 2 + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        FakeSourceProvider source = new FakeSourceProvider(machine(size), FirewallResourceTest.webServer(), disk);
+        MigrationFile file = TestFiles.load(FILE, folder);
+        byte[] old = new byte[4096];
+        Arrays.fill(old, (byte) 0x5a);
+        ResourceAddress write = ResourceAddress.parse("linode_disk_write.web-01");
+
+        try (JourneyRun run = new JourneyRun(sandbox, folder, store, event -> {
+            events.add(event);
+            if (event instanceof Event.StepStarted started && started.address().equals(write)) {
+                // old bytes in a hole of the source (between 10 MiB and the last half MiB), before the helper looks
+                LinodeInstance linode = sandbox.world().linode().instances().get(0);
+                sandbox.world().linode().scribble(sandbox.world().linode().disks(linode.id()).get(0).id(), 17 * MIB, old);
+                    }
+        }, source, file, PASSWORD, TIMING)) {
+            ApplyResult applied = run.apply(run.plan(false));
+
+            assertThat(applied.failures()).isEmpty();
+            LinodeInstance linode = sandbox.world().linode().instances().get(0);
+            var disks = sandbox.world().linode().disks(linode.id());
+            assertThat(sandbox.world().linode().diskSha256(disks.get(0).id(), size))
+                    .as("the old bytes where the source has zeros were overwritten").isEqualTo(TestDisks.sha256(disk));
         }
     }
 

@@ -87,10 +87,24 @@ final class TestDisks {
         }
     }
 
-    /** Reads {@code file} by ranges; the first {@code cuts} streams opened end early, as a cut connection does. */
+    /**
+     * Reads {@code file} by ranges; the first {@code cuts} streams opened end early, as a cut connection does. Where
+     * {@code FILE.extents} exists (lines of {@code OFFSET LENGTH}), the source declares those as its only written parts,
+     * as a snapshot that lists its blocks does.
+     */
     static RangedByteSource source(Path file, int cuts) {
         return new RangedByteSource() {
             private int remainingCuts = cuts;
+
+            @Override
+            public java.util.List<Extent> writtenExtents() throws IOException {
+                Path listed = file.resolveSibling(file.getFileName() + ".extents");
+                if (!Files.exists(listed)) {
+                    return RangedByteSource.super.writtenExtents();
+                }
+                return Files.readAllLines(listed).stream().map(line -> line.strip().split("\\s+"))
+                        .map(f -> new Extent(Long.parseLong(f[0]), Long.parseLong(f[1]))).toList();
+            }
 
             @Override
             public long size() {

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * The only commands ferry runs on the helper, all standard on a stock Debian: {@code gunzip | dd} to write a
  * chunk of the disk at its offset and read it back through {@code sha256sum}, a digest of a range (to resume),
- * the device's size, and {@code sync}. Devices are named as the helper's config attaches them ({@code sdb}).
+ * {@code cmp} of a range against {@code /dev/zero} (for what the source never wrote), the device's size, and
+ * {@code sync}. Devices are named as the helper's config attaches them ({@code sdb}).
  */
 public final class HelperCommands {
 
@@ -30,6 +31,18 @@ public final class HelperCommands {
         }
         return "dd if=" + dev(device) + " bs=1M iflag=skip_bytes,count_bytes skip=" + offset + " count=" + length
                 + " status=none | sha256sum";
+    }
+
+    /**
+     * Exits 0 when {@code [offset, offset + length)} of the device reads as zeros, 1 when it does not (or the device
+     * ends before), 2 when it cannot be read: GNU {@code cmp} (diffutils, essential on Debian) seeks to the offset and
+     * compares with {@code /dev/zero}, which costs the helper a read but no digest, and ferry nothing.
+     */
+    public static String zeros(String device, long offset, long length) {
+        if (offset < 0 || length <= 0) {
+            throw new IllegalArgumentException("a range needs offset >= 0 and length > 0, not " + offset + "+" + length);
+        }
+        return "cmp -s -i " + offset + ":0 -n " + length + " " + dev(device) + " /dev/zero";
     }
 
     public static String size(String device) {
