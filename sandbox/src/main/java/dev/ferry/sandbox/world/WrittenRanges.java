@@ -22,9 +22,13 @@ final class WrittenRanges {
     private WrittenRanges() {
     }
 
-    /** The file was just made empty by this sandbox: nothing of it is written yet. */
+    /**
+     * The file was just made empty by this sandbox: nothing of it is written yet. Two writes that both found it
+     * missing (the helper writes chunks on two channels at once) leave one map: a range already recorded by one is
+     * never dropped by the other.
+     */
     static void created(Path file) {
-        KNOWN.put(key(file), new TreeMap<>());
+        KNOWN.putIfAbsent(key(file), new TreeMap<>());
     }
 
     /** {@code [from, to)} of the file now holds written bytes (it stays known only if it was seen created). */

@@ -22,11 +22,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * The source disk written onto a helper's device in chunks: each chunk gzipped by the engine's pipeline into
- * {@code gunzip | dd} on the helper (a cut connection starts the chunk over on a fresh channel), read back there
+ * The source disk written onto a helper's device in chunks, two at a time: each chunk gzipped by the engine's
+ * pipeline into {@code gunzip | dd} on the helper (a cut connection starts the chunk over on a fresh channel), read back there
  * through {@code sha256sum} and compared with the SHA-256 of the source's bytes. A chunk the source never wrote
  * (a hole of the snapshot) costs no read and no bytes sent when the Linode disk already reads as zeros there, which
  * the helper's {@code cmp} of it against {@code /dev/zero} shows. Chunks already verified by an
@@ -38,10 +40,13 @@ final class DiskChunks {
     /** The longest run of never-written chunks checked with one command on the helper. */
     static final long HOLE_RUN = 1L << 30;
 
+    /** Chunks written at once, each on its own channel. */
+    static final int IN_FLIGHT = 2;
+
     /** Zeros the digests of unwritten runs are fed from; never written to. */
     private static final byte[] ZEROS = new byte[1 << 20];
 
-    /** Hears the chunks as they are verified; called on the writing thread. */
+    /** Hears the chunks as they are verified; called one at a time, from the threads that write and check. */
     interface Listener {
         void verified(int chunk, String sha256, List<String> all);
 
@@ -108,20 +113,19 @@ final class DiskChunks {
         try {
             List<Future<Boolean>> checks = new ArrayList<>();
             holes.forEach(hole -> checks.add(checker.submit(() -> zerosThere(hole[0], hole[1], progress))));
-            for (int chunk : data) {
-                if (cancelled.getAsBoolean() || !writeChunk(chunk, extents, progress, cancelled)) {
-                    return progress.result(true);
-                }
+            if (!writeAll(data, extents, progress, cancelled)) {
+                return progress.result(true);
             }
+            List<Integer> unwrittenButNotZeros = new ArrayList<>();
             for (int h = 0; h < holes.size(); h++) {
-                if (zerosThere(checks.get(h))) {
-                    continue;
-                }
-                for (int chunk = holes.get(h)[0]; chunk < holes.get(h)[0] + holes.get(h)[1]; chunk++) {
-                    if (cancelled.getAsBoolean() || !writeChunk(chunk, extents, progress, cancelled)) {
-                        return progress.result(true);
+                if (!zerosThere(checks.get(h))) {
+                    for (int chunk = holes.get(h)[0]; chunk < holes.get(h)[0] + holes.get(h)[1]; chunk++) {
+                        unwrittenButNotZeros.add(chunk);
                     }
                 }
+            }
+            if (!writeAll(unwrittenButNotZeros, extents, progress, cancelled)) {
+                return progress.result(true);
             }
         } finally {
             checker.shutdownNow();
@@ -166,6 +170,67 @@ final class DiskChunks {
         }
     }
 
+    /**
+     * Writes the chunks in order, {@link #IN_FLIGHT} at a time on channels of their own, so one chunk streams while
+     * the helper flushes and reads back the one before; false when the user asked to stop. After a failure no further
+     * chunk starts; the first failure, in chunk order, is thrown once those in flight are done.
+     */
+    private boolean writeAll(List<Integer> chunks, List<RangedByteSource.Extent> extents, Progress progress,
+                             BooleanSupplier cancelled) throws IOException {
+        if (chunks.isEmpty()) {
+            return true;
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService writers = Executors.newFixedThreadPool(Math.min(IN_FLIGHT, chunks.size()), runnable -> {
+            Thread thread = new Thread(runnable, "ferry-disk-write-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<Boolean>> written = new ArrayList<>();
+            for (int chunk : chunks) {
+                written.add(writers.submit(() -> {
+                    if (stop.get() || cancelled.getAsBoolean()) {
+                        return false;
+                    }
+                    try {
+                        boolean done = writeChunk(chunk, extents, progress, cancelled);
+                        if (!done) {
+                            stop.set(true);
+                        }
+                        return done;
+                    } catch (IOException | RuntimeException e) {
+                        stop.set(true);
+                        throw e;
+                    }
+                }));
+            }
+            boolean all = true;
+            IOException failure = null;
+            for (Future<Boolean> chunk : written) {
+                try {
+                    all &= chunk.get();
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(),
+                                e.getCause());
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return all;
+        } catch (InterruptedException e) {
+            stop.set(true);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing the disk", e);
+        } finally {
+            writers.shutdown();
+        }
+    }
+
     /** Streams one chunk and checks what the helper read back; false when the user asked to stop. */
     private boolean writeChunk(int chunk, List<RangedByteSource.Extent> extents, Progress progress, BooleanSupplier cancelled)
             throws IOException {
@@ -177,7 +242,7 @@ final class DiskChunks {
                     new ImageTransfer.Listener() {
                         @Override
                         public void progress(long rawBytes, long totalBytes) {
-                            progress.streaming(rawBytes);
+                            progress.streaming(chunk, rawBytes);
                         }
 
                         @Override
@@ -206,6 +271,7 @@ final class DiskChunks {
     private final class Progress {
         private final Listener listener;
         private final String[] digests = new String[count()];
+        private final Map<Integer, Long> streaming = new HashMap<>();
         private int prefix;
         private long verifiedBytes;
 
@@ -216,6 +282,7 @@ final class DiskChunks {
         synchronized void verified(int chunk, String digest) {
             digests[chunk] = digest;
             verifiedBytes += length(chunk);
+            streaming.remove(chunk);
             int before = prefix;
             while (prefix < digests.length && digests[prefix] != null) {
                 prefix++;
@@ -239,8 +306,11 @@ final class DiskChunks {
             }
         }
 
-        synchronized void streaming(long rawBytes) {
-            listener.progress(verifiedBytes + rawBytes, source.size());
+        /** A chunk in flight has sent {@code rawBytes} of itself (a chunk that starts over counts from 0 again). */
+        synchronized void streaming(int chunk, long rawBytes) {
+            streaming.put(chunk, rawBytes);
+            long inFlight = streaming.values().stream().mapToLong(Long::longValue).sum();
+            listener.progress(verifiedBytes + inFlight, source.size());
         }
 
         synchronized void note(String message) {
