@@ -216,7 +216,10 @@ final class InstanceResource implements ManagedResourceType {
     private void checkRootPassword(Attributes desired, List<Note> notes, List<String> errors) {
         Optional<SecretReference> reference = desired.secret("root_pass");
         if (reference.isEmpty()) {
-            errors.add("root_pass is required: a secret reference such as ${env:ROOT_PASSWORD}");
+            errors.add("root_pass is required on the image road" + Args.value(desired, ROAD_REASON).map(JsonNode::asText)
+                    .map(reason -> " (" + reason + ")").orElse("") + ", which deploys the image with it: add"
+                    + " 'root_pass: ${env:ROOT_PASSWORD}' under target.linode, or set 'via: disk' to write the source's disk,"
+                    + " with its own accounts, onto the Linode");
             return;
         }
         try {

@@ -42,10 +42,7 @@ public record LinodeTarget(
     public LinodeTarget {
         requireNonNull(region, "region is null");
         via = via == null ? Optional.empty() : via;
-        // without via the road may be the image road, which deploys the image with this password
-        if (via.orElse(Via.IMAGE) == Via.IMAGE) {
-            requireNonNull(rootPass, "rootPass is null");
-        }
+        // rootPass may be null: the image road needs it, and its plan says so (the road may be chosen only then)
         type = type == null ? MATCH : type;
         typeClass = typeClass == null ? TypeClass.STANDARD : typeClass;
         label = label == null ? Optional.empty() : label;

@@ -94,11 +94,13 @@ final class LinodeTargetExpander implements TargetKind.TargetExpander {
                 .argument("machine", source.machine())
                 .argument("label", label)
                 .reference("image", image, "id")
-                .argument("root_pass", new Expression.Secret(target.rootPass()))
                 .argument("authorized_keys", keys)
                 .argument("tags", tags)
                 .argument("booted", target.booted())
                 .argument(InstanceResource.ROAD_REASON, road.reason());
+        if (target.rootPass() != null) {
+            instance.argument("root_pass", new Expression.Secret(target.rootPass()));
+        }
         firewallAddress.ifPresent(address -> instance.reference("firewall_id", address, "id"));
         declarations.add(instance.build());
         return new TargetHalf(declarations, image, Set.of(),

@@ -154,6 +154,20 @@ class InstanceResourceTest {
     }
 
     @Test
+    void withoutARootPasswordTheImageRoadStopsThePlanSayingWhatToAddOrWhichRoadNeedsNone() {
+        Attributes desired = desired("web-nopass", "match").without(java.util.Set.of("root_pass")).toBuilder()
+                .known(InstanceResource.ROAD_REASON, JsonNodeFactory.instance.textNode(
+                        "the 4 GiB root volume of i-1 (/dev/xvda) fits Linode's 6 GiB image limit")).build();
+
+        PlanResult result = plan(desired, Optional.empty());
+
+        assertThat(result.errors()).singleElement().asString()
+                .contains("root_pass is required on the image road (the 4 GiB root volume of i-1 (/dev/xvda) fits")
+                .contains("'root_pass: ${env:ROOT_PASSWORD}' under target.linode")
+                .contains("'via: disk'");
+    }
+
+    @Test
     void aPasswordThatCannotBeReadYetIsAWarningAtPlanTime() {
         Attributes desired = desired("web-unset", "match").toBuilder().secret("root_pass", SecretReference.of("${env:NOT_SET}")).build();
 

@@ -296,6 +296,34 @@ class LinodeTargetExpanderTest {
     }
 
     @Test
+    void withoutViaOrARootPasswordAnEightGibRootVolumeTakesTheDiskRoadWhichNeedsNone() {
+        TargetHalf half = expand("m", "{ region: us-lax }", "", false, source(8L << 30));
+
+        assertThat(addresses(half)).contains("linode_disk_write.m");
+        assertThat(declaration(half, "linode_instance.m").arguments()).doesNotContainKey("root_pass");
+        assertThat(loaded("{ region: us-lax }").diagnostics()).filteredOn(Diagnostic::isError).as("the file is valid").isEmpty();
+    }
+
+    @Test
+    void anExplicitImageRoadWithoutARootPasswordIsAnErrorInTheFile() {
+        assertThat(loaded("{ region: us-lax, via: image }").diagnostics()).filteredOn(Diagnostic::isError)
+                .singleElement().asString().contains("root_pass");
+    }
+
+    private MigrationFiles.Loaded loaded(String target) {
+        return TestFiles.read(TestFiles.HEADER + """
+                providers:
+                  aws: { region: us-west-1 }
+                  linode: {}
+                staging: { bucket: ferry-test-bucket }
+                migrations:
+                  - name: web-01
+                    source: { ec2: { instance: i-0123456789abcdef0 } }
+                    target: { linode: %s }
+                """.formatted(target), folder);
+    }
+
+    @Test
     void withoutViaARootVolumeThatFitsStaysOnTheImageRoad() {
         TargetHalf half = expand("m", NO_VIA, "", false, source(6L << 30));
 
