@@ -28,8 +28,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One exec request on the helper: exactly the shapes of the disk road (W: write a gzip chunk and read it back,
- * R: digest of a range, Z: {@code cmp} of a range against {@code /dev/zero}, B: size of a device, S: sync) on the disks and volumes of the booted config, with the
- * errors the real tools give; anything else is a tool the helper does not have (exit 127).
+ * R: digest of a range, Z: {@code cmp} of a range against {@code /dev/zero}, B: size of a device, S: sync) on the
+ * disks and volumes of the booted config, with the errors the real tools give; anything else is a tool the helper
+ * does not have (exit 127).
  */
 final class HelperCommand implements Command {
 

@@ -28,12 +28,11 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The source disk written onto a helper's device in chunks, two at a time: each chunk gzipped by the engine's
- * pipeline into {@code gunzip | dd} on the helper (a cut connection starts the chunk over on a fresh channel), read back there
- * through {@code sha256sum} and compared with the SHA-256 of the source's bytes. A chunk the source never wrote
- * (a hole of the snapshot) costs no read and no bytes sent when the Linode disk already reads as zeros there, which
- * the helper's {@code cmp} of it against {@code /dev/zero} shows. Chunks already verified by an
- * earlier run are checked on the helper and skipped; the first that no longer matches is written again, and
- * everything after it.
+ * pipeline into {@code gunzip | dd} on the helper (a cut connection starts the chunk over on a fresh channel), read
+ * back there through {@code sha256sum} and compared with the SHA-256 of the source's bytes. A chunk the source never
+ * wrote (a hole of the snapshot) costs no read and no bytes sent when the Linode disk already reads as zeros there,
+ * which the helper's {@code cmp} of it against {@code /dev/zero} shows. Chunks already verified by an earlier run are
+ * checked on the helper and skipped; the first that no longer matches is written again, and everything after it.
  */
 final class DiskChunks {
 
@@ -43,7 +42,7 @@ final class DiskChunks {
     /** Chunks written at once, each on its own channel. */
     static final int IN_FLIGHT = 2;
 
-    /** Zeros the digests of unwritten runs are fed from; never written to. */
+    /** Zeros, fed to the digest recorded for a chunk left as zeros; never written to. */
     private static final byte[] ZEROS = new byte[1 << 20];
 
     /** Hears the chunks as they are verified; called one at a time, from the threads that write and check. */

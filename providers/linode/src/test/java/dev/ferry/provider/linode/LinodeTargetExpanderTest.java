@@ -243,16 +243,7 @@ class LinodeTargetExpanderTest {
         assertThat(key.find()).as(ImageResource.DISK_ROAD_ADVICE).isTrue();
         assertThat(ImageResource.DISK_ROAD_ADVICE).contains("an EBS volume cannot be shrunk").doesNotContain("Shrink the root file system");
 
-        MigrationFiles.Loaded loaded = TestFiles.read(TestFiles.HEADER + """
-                providers:
-                  aws: { region: us-west-1 }
-                  linode: {}
-                staging: { bucket: ferry-test-bucket }
-                migrations:
-                  - name: web-01
-                    source: { ec2: { instance: i-0123456789abcdef0 } }
-                    target: { linode: { region: us-lax, root_pass: "${env:ROOT_PASSWORD}", via: %s } }
-                """.formatted(key.group(1)), folder);
+        MigrationFiles.Loaded loaded = loaded("{ region: us-lax, root_pass: \"${env:ROOT_PASSWORD}\", via: " + key.group(1) + " }");
 
         assertThat(loaded.diagnostics()).filteredOn(Diagnostic::isError).isEmpty();
     }
