@@ -94,11 +94,18 @@ final class S3Multipart {
             throw new AwsException(400, "InvalidArgument", "Part number must be an integer between 1 and 10000, "
                     + "inclusive");
         }
-        world.read(w -> {
+        MultipartUpload declared = world.read(w -> {
             bucket(w, call, name, true);
             return upload(w, uploadId, name, key);
         });
         Received received = receive(world, call);
+        String expected = declared.checksumAlgorithm();
+        if (expected != null && !received.checksums().isEmpty() && !received.checksums().containsKey(expected)) {
+            // as S3 does: every part of an upload carries the checksum its CreateMultipartUpload declared
+            world.blobs().discard(received.file());
+            throw new AwsException(400, "InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: " + expected
+                    + ", actual checksum Type: " + received.checksums().keySet().iterator().next());
+        }
         int number = partNumber;
         UploadedPart part = new UploadedPart(number, received.size(), "\"" + received.md5Hex() + "\"", world.now(),
                 received.checksums(), Blob.ofFile(received.file()));

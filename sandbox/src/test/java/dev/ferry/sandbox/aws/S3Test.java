@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.Grant;
@@ -280,6 +281,22 @@ class S3Test {
         assertThat(java.util.Arrays.copyOfRange(whole, first.length, whole.length)).isEqualTo(second);
         assertThatThrownBy(() -> s3.listParts(r -> r.bucket("multipart").key("image.ova").uploadId(uploadId)))
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("NoSuchUpload"));
+    }
+
+    @Test
+    void refusesAPartChecksummedWithAnotherAlgorithmThanItsUploadDeclared() {
+        bucket("checksummed-multipart");
+        byte[] part = random(5 * 1024 * 1024, 6);
+        String uploadId = s3.createMultipartUpload(r -> r.bucket("checksummed-multipart").key("k")
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+        assertThatThrownBy(() -> s3.uploadPart(r -> r.bucket("checksummed-multipart").key("k").uploadId(uploadId).partNumber(1)
+                .checksumAlgorithm(ChecksumAlgorithm.CRC32_C), RequestBody.fromBytes(part)))
+                .satisfies(e -> assertThat(errorCode(e)).isEqualTo("InvalidRequest"))
+                .hasMessageContaining("expected checksum Type: sha256, actual checksum Type: crc32c");
+        var sent = s3.uploadPart(r -> r.bucket("checksummed-multipart").key("k").uploadId(uploadId).partNumber(1)
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(part));
+        assertThat(s3.listParts(r -> r.bucket("checksummed-multipart").key("k").uploadId(uploadId)).parts())
+                .extracting(p -> p.checksumSHA256()).containsExactly(sent.checksumSHA256());
     }
 
     @Test

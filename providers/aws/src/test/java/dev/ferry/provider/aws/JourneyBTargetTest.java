@@ -11,8 +11,11 @@ import dev.ferry.engine.machine.MachineFacts;
 import dev.ferry.engine.plan.Action;
 import dev.ferry.engine.plan.Change;
 import dev.ferry.engine.plan.Plan;
+import dev.ferry.engine.provider.Operation;
 import dev.ferry.engine.resource.ResourceAddress;
+import dev.ferry.engine.state.ResourceState;
 import dev.ferry.engine.state.ResourceStatus;
+import dev.ferry.engine.state.State;
 import dev.ferry.engine.testing.FreezableStateStore;
 import dev.ferry.sandbox.Sandbox;
 import dev.ferry.sandbox.world.Ami;
@@ -34,7 +37,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 
 /** The target half of journey B against the sandbox: upload, import, launch, back up, export back. */
 class JourneyBTargetTest {
@@ -422,8 +427,54 @@ class JourneyBTargetTest {
         assertThat(result.failures()).as(journey.failures(result)).isEmpty();
         assertThat(sandbox.world().s3().objectSha256(BUCKET, "imports/app-03.raw"))
                 .isEqualTo(JourneyASourceTest.sha256(neighbours.diskFiles.get("app-03")));
-        assertThat(sandbox.world().s3().object(BUCKET, "imports/app-03.raw").orElseThrow().checksums()).containsKey("sha256");
+        assertThat(sandbox.world().s3().object(BUCKET, "imports/app-03.raw").orElseThrow().checksums()).containsKey("crc32c");
         assertThat(sandbox.world().s3().multipartUploads()).isEmpty();
+    }
+
+    @Test
+    void anUploadAnEarlierFerryBeganWithSha256GoesOnWithSha256() throws Exception {
+        vm("app-05", 12 * MIB, true);
+        FreezableStateStore store = new FreezableStateStore();
+        neighbours.fileReads = n -> {
+            if (n == 2) {
+                store.freeze();
+                return false;
+            }
+            return true;
+        };
+        String yaml = file(true, "keep", migration("app-05", PLAIN_TARGET));
+        Journey first = new Journey(sandbox, yaml, directory, store, neighbours);
+        assertThat(first.apply(first.plan()).failures()).as("the first run died").isNotEmpty();
+        // As a ferry from before CRC32C left it: its upload declared SHA-256, and the step's data names no checksum.
+        ResourceAddress address = ResourceAddress.parse("aws_s3_object.app-05");
+        State state = store.read().orElseThrow();
+        ResourceState resource = state.get(address).orElseThrow();
+        Operation begun = resource.operation().orElseThrow();
+        String key = begun.data().path("key").asText();
+        byte[] part1 = java.util.Arrays.copyOf(Files.readAllBytes(neighbours.diskFiles.get("app-05")), (int) (5 * MIB));
+        String earlier;
+        try (S3Client s3 = TestClients.s3(sandbox)) {
+            s3.abortMultipartUpload(r -> r.bucket(BUCKET).key(key).uploadId(begun.id()));
+            earlier = s3.createMultipartUpload(r -> r.bucket(BUCKET).key(key).checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+            s3.uploadPart(r -> r.bucket(BUCKET).key(key).uploadId(earlier).partNumber(1).checksumAlgorithm(ChecksumAlgorithm.SHA256),
+                    RequestBody.fromBytes(part1));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode data = begun.data().deepCopy();
+        data.remove("checksum");
+        store.thaw();
+        store.write(state.with(resource.withOperation(Optional.of(new Operation(begun.kind(), earlier, begun.resourceId(),
+                begun.phase(), data)), java.time.Instant.now())));
+
+        neighbours.fileReads = n -> true;
+        Journey second = new Journey(sandbox, yaml, directory, store, neighbours);
+        ApplyResult resumed = second.apply(second.plan());
+
+        assertThat(resumed.failures()).as(second.failures(resumed)).isEmpty();
+        assertThat(sandbox.world().s3().multipartUploads()).as("the earlier upload completed").isEmpty();
+        assertThat(sandbox.world().s3().objectSha256(BUCKET, key))
+                .isEqualTo(JourneyASourceTest.sha256(neighbours.diskFiles.get("app-05")));
+        assertThat(sandbox.world().s3().object(BUCKET, key).orElseThrow().checksums())
+                .hasEntrySatisfying("sha256", checksum -> assertThat(checksum).endsWith("-3"));
     }
 
     @Test

@@ -27,11 +27,8 @@ import dev.ferry.provider.aws.task.AwsResource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,13 +39,14 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -58,7 +56,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * {@code aws_s3_object}: a disk image another provider offers (a {@code DiskImage}, read through
  * {@link ApplyContext#openDiskImage}) uploaded to {@code PREFIX + NAME + "." + FORMAT} in the staging
- * bucket with a multipart upload: parts in parallel, each with its SHA-256 checksum, which S3 verifies.
+ * bucket with a multipart upload: parts in parallel, each with its CRC32C checksum (see {@link PartChecksum}), which S3 verifies.
  * The upload id is checkpointed before the first part, so an upload cut short (a crash, Ctrl-C) is
  * resumed: ListParts tells which parts S3 holds, and only the others are sent.
  */
@@ -150,8 +148,9 @@ public final class S3ObjectUploadResource extends AwsResource {
         metadata.put("ferry-address", identity.address().toString());
         String uploadId = calls.once("S3 CreateMultipartUpload " + id(bucket, key), () -> clients.s3().createMultipartUpload(r -> r
                 .bucket(bucket).key(key).contentType("application/octet-stream").metadata(metadata)
-                .checksumAlgorithm(ChecksumAlgorithm.SHA256))).uploadId();
-        ObjectNode data = Json.object().put("bucket", bucket).put("key", key).put("part_size", partSize).put("size", source.size());
+                .checksumAlgorithm(PartChecksum.CRC32C.algorithm()))).uploadId();
+        ObjectNode data = Json.object().put("bucket", bucket).put("key", key).put("part_size", partSize).put("size", source.size())
+                .put("checksum", PartChecksum.CRC32C.name());
         Operation operation = new Operation(Operation.CREATE, uploadId, Optional.empty(), "uploading", data);
         // Recorded before the first byte goes, so a crash from here on resumes this upload.
         context.checkpoint(operation);
@@ -193,18 +192,23 @@ public final class S3ObjectUploadResource extends AwsResource {
         long size = source.size();
         long partSize = operation.data().path("part_size").asLong(tuning.partSizeFor(size));
         int parts = (int) Math.max(1, (size + partSize - 1) / partSize);
+        PartChecksum checksum = PartChecksum.named(operation.data().path("checksum").asText(null));
         Map<Integer, CompletedPart> completed = new TreeMap<>();
         AtomicLong sent = new AtomicLong();
         for (Part part : present.values()) {
             int number = part.partNumber();
             long expected = number < parts ? partSize : size - (long) (parts - 1) * partSize;
-            if (number <= parts && part.size() != null && part.size() == expected && part.checksumSHA256() != null) {
-                completed.put(number, CompletedPart.builder().partNumber(number).eTag(part.eTag()).checksumSHA256(part.checksumSHA256()).build());
+            if (number <= parts && part.size() != null && part.size() == expected && checksum.in(part) != null) {
+                completed.put(number, checksum.completed(number, part.eTag(), checksum.in(part)));
                 sent.addAndGet(expected);
             }
         }
         context.transferred("uploading to " + id(bucket, key), sent.get(), size);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(tuning.parallelism(), parts), runnable -> {
+        int threads = Math.min(tuning.parallelism(), parts);
+        // One buffer per thread, used part after part: a part's bytes live as long as its upload, so fresh arrays would
+        // be promoted and grow the heap by a part size per part sent until a full collection.
+        BlockingQueue<byte[]> buffers = new ArrayBlockingQueue<>(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "ferry-s3-part");
             thread.setDaemon(true);
             return thread;
@@ -222,9 +226,15 @@ public final class S3ObjectUploadResource extends AwsResource {
                     if (context.cancelled()) {
                         return null;
                     }
-                    CompletedPart done = uploadPart(source, bucket, key, operation.id(), part, offset, length);
-                    context.transferred("uploading to " + id(bucket, key), sent.addAndGet(length), size);
-                    return done;
+                    byte[] buffer = buffers.poll();
+                    try {
+                        buffer = buffer == null ? new byte[(int) partSize] : buffer;
+                        CompletedPart done = uploadPart(source, buffer, checksum, bucket, key, operation.id(), part, offset, length);
+                        context.transferred("uploading to " + id(bucket, key), sent.addAndGet(length), size);
+                        return done;
+                    } finally {
+                        buffers.offer(buffer);
+                    }
                 }));
             }
             FerryException failure = null;
@@ -295,20 +305,23 @@ public final class S3ObjectUploadResource extends AwsResource {
                 Duration.ofMillis(10));
     }
 
-    /** Reads one part (again from its start when the read breaks) and sends it with its SHA-256. */
-    private CompletedPart uploadPart(RangedByteSource source, String bucket, String key, String uploadId, int number, long offset, long length)
-            throws IOException {
-        byte[] bytes = read(source, offset, (int) length);
-        String checksum = Base64.getEncoder().encodeToString(sha256(bytes));
-        String etag = calls.call("S3 UploadPart " + number + " of " + id(bucket, key), () -> clients.s3().uploadPart(r -> r
-                .bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength(length).checksumSHA256(checksum),
+    /**
+     * Reads one part into {@code bytes} (again from its start when the read breaks) and sends it with its checksum,
+     * which S3 verifies.
+     */
+    private CompletedPart uploadPart(RangedByteSource source, byte[] bytes, PartChecksum algorithm, String bucket, String key,
+                                     String uploadId, int number, long offset, long length) throws IOException {
+        read(source, bytes, offset, (int) length);
+        String checksum = algorithm.of(bytes, (int) length);
+        String etag = calls.call("S3 UploadPart " + number + " of " + id(bucket, key), () -> clients.s3().uploadPart(r -> algorithm.on(r
+                .bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength(length), checksum),
                 // the part's bytes as they are: fromBytes would copy each part once more while it is in flight
-                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes), length, "application/octet-stream"))).eTag();
-        return CompletedPart.builder().partNumber(number).eTag(etag).checksumSHA256(checksum).build();
+                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, (int) length), length, "application/octet-stream")))
+                .eTag();
+        return algorithm.completed(number, etag, checksum);
     }
 
-    private static byte[] read(RangedByteSource source, long offset, int length) throws IOException {
-        byte[] bytes = new byte[length];
+    private static void read(RangedByteSource source, byte[] bytes, long offset, int length) throws IOException {
         IOException last = null;
         for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
             int filled = 0;
@@ -320,21 +333,13 @@ public final class S3ObjectUploadResource extends AwsResource {
                     }
                     filled += n;
                 }
-                return bytes;
+                return;
             } catch (IOException e) {
                 last = e;
             }
         }
         throw new IOException("reading bytes " + offset + "-" + (offset + length - 1) + " of " + source.description() + " failed "
                 + READ_ATTEMPTS + " times: " + last.getMessage(), last);
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Optional<SortedMap<Integer, Part>> listParts(String bucket, String key, String uploadId) {
@@ -443,7 +448,7 @@ public final class S3ObjectUploadResource extends AwsResource {
                 .map(upload -> {
                     long size = arguments.find("size_bytes").map(JsonNode::asLong).orElse(0L);
                     ObjectNode data = Json.object().put("bucket", bucket).put("key", key).put("part_size", tuning.partSizeFor(size))
-                            .put("size", size);
+                            .put("size", size).put("checksum", PartChecksum.of(upload).name());
                     return new Found(id(bucket, key), Optional.of(new Operation(Operation.CREATE, upload.uploadId(), Optional.empty(),
                             "uploading", data)));
                 });
