@@ -68,6 +68,8 @@ public final class FakeNeighbours {
     final Map<String, MachineFacts> machines = new ConcurrentHashMap<>();
     /** Called with the number of each range opened on a file image; false makes the read fail (a "kill"). */
     volatile IntPredicate fileReads = n -> true;
+    /** Ranges (by the number they were opened with) whose stream breaks halfway, as a cut connection does. */
+    volatile IntPredicate cutReads = n -> false;
     final AtomicInteger rangesOpened = new AtomicInteger();
 
     List<Provider> providers() {
@@ -227,14 +229,22 @@ public final class FakeNeighbours {
                     }
                     FileChannel channel = FileChannel.open(path);
                     channel.position(offset);
+                    long cutAt = cutReads.test(number) ? length / 2 : -1;
                     return new java.io.FilterInputStream(Channels.newInputStream(channel)) {
                         private long left = length;
+
+                        private void cutHere() throws IOException {
+                            if (cutAt >= 0 && length - left >= cutAt) {
+                                throw new IOException("the test cut range " + number + " after " + cutAt + " bytes");
+                            }
+                        }
 
                         @Override
                         public int read() throws IOException {
                             if (left <= 0) {
                                 return -1;
                             }
+                            cutHere();
                             int b = super.read();
                             if (b >= 0) {
                                 left--;
@@ -247,7 +257,9 @@ public final class FakeNeighbours {
                             if (left <= 0) {
                                 return -1;
                             }
-                            int n = super.read(buffer, off, (int) Math.min(len, left));
+                            cutHere();
+                            long before = cutAt >= 0 ? Math.max(1, cutAt - (length - left)) : left;
+                            int n = super.read(buffer, off, (int) Math.min(len, Math.min(left, before)));
                             if (n > 0) {
                                 left -= n;
                             }

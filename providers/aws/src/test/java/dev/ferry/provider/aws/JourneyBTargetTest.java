@@ -478,6 +478,20 @@ class JourneyBTargetTest {
     }
 
     @Test
+    void aPartWhoseReadBreaksHalfwayIsReadAndSentAgain() throws Exception {
+        vm("app-06", 12 * MIB, true);
+        neighbours.cutReads = n -> n == 2;
+        Journey journey = journey(file(true, "keep", migration("app-06", PLAIN_TARGET)));
+
+        ApplyResult result = journey.apply();
+
+        assertThat(result.failures()).as(journey.failures(result)).isEmpty();
+        assertThat(neighbours.rangesOpened.get()).as("3 parts, one of them read twice").isEqualTo(4);
+        assertThat(sandbox.world().s3().objectSha256(BUCKET, "imports/app-06.raw"))
+                .isEqualTo(JourneyASourceTest.sha256(neighbours.diskFiles.get("app-06")));
+    }
+
+    @Test
     void anUploadKilledMidwayResumesWithThePartsAlreadySent() throws Exception {
         vm("app-04", 23 * MIB, true);
         FreezableStateStore store = new FreezableStateStore();

@@ -24,9 +24,9 @@ import dev.ferry.provider.aws.client.AwsClients;
 import dev.ferry.provider.aws.client.IamPolicy;
 import dev.ferry.provider.aws.client.Json;
 import dev.ferry.provider.aws.task.AwsResource;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,8 +39,6 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +50,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * {@code aws_s3_object}: a disk image another provider offers (a {@code DiskImage}, read through
@@ -67,7 +66,6 @@ public final class S3ObjectUploadResource extends AwsResource {
     static final Set<String> FORMATS = Set.of("ova", "vmdk", "vhd", "vhdx", "raw");
     private static final long MIB = 1024L * 1024;
     private static final int MAX_PARTS = 10_000;
-    private static final int READ_ATTEMPTS = 5;
 
     /** Part size and how many parts go at once. */
     public record UploadTuning(long partSize, int parallelism) {
@@ -204,11 +202,7 @@ public final class S3ObjectUploadResource extends AwsResource {
             }
         }
         context.transferred("uploading to " + id(bucket, key), sent.get(), size);
-        int threads = Math.min(tuning.parallelism(), parts);
-        // One buffer per thread, used part after part: a part's bytes live as long as its upload, so fresh arrays would
-        // be promoted and grow the heap by a part size per part sent until a full collection.
-        BlockingQueue<byte[]> buffers = new ArrayBlockingQueue<>(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(tuning.parallelism(), parts), runnable -> {
             Thread thread = new Thread(runnable, "ferry-s3-part");
             thread.setDaemon(true);
             return thread;
@@ -226,15 +220,9 @@ public final class S3ObjectUploadResource extends AwsResource {
                     if (context.cancelled()) {
                         return null;
                     }
-                    byte[] buffer = buffers.poll();
-                    try {
-                        buffer = buffer == null ? new byte[(int) partSize] : buffer;
-                        CompletedPart done = uploadPart(source, buffer, checksum, bucket, key, operation.id(), part, offset, length);
-                        context.transferred("uploading to " + id(bucket, key), sent.addAndGet(length), size);
-                        return done;
-                    } finally {
-                        buffers.offer(buffer);
-                    }
+                    CompletedPart done = uploadPart(source, checksum, bucket, key, operation.id(), part, offset, length);
+                    context.transferred("uploading to " + id(bucket, key), sent.addAndGet(length), size);
+                    return done;
                 }));
             }
             FerryException failure = null;
@@ -306,40 +294,31 @@ public final class S3ObjectUploadResource extends AwsResource {
     }
 
     /**
-     * Reads one part into {@code bytes} (again from its start when the read breaks) and sends it with its checksum,
-     * which S3 verifies.
+     * Streams one part from the source into UploadPart, nothing kept here: the SDK computes the checksum as the bytes
+     * go and sends it after them (a trailing checksum), S3 verifies it and answers it, and that answer completes the
+     * upload. A read that breaks fails the attempt, and the SDK's next attempt opens the range again.
      */
-    private CompletedPart uploadPart(RangedByteSource source, byte[] bytes, PartChecksum algorithm, String bucket, String key,
-                                     String uploadId, int number, long offset, long length) throws IOException {
-        read(source, bytes, offset, (int) length);
-        String checksum = algorithm.of(bytes, (int) length);
-        String etag = calls.call("S3 UploadPart " + number + " of " + id(bucket, key), () -> clients.s3().uploadPart(r -> algorithm.on(r
-                .bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength(length), checksum),
-                // the part's bytes as they are: fromBytes would copy each part once more while it is in flight
-                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, (int) length), length, "application/octet-stream")))
-                .eTag();
-        return algorithm.completed(number, etag, checksum);
+    private CompletedPart uploadPart(RangedByteSource source, PartChecksum algorithm, String bucket, String key, String uploadId,
+                                     int number, long offset, long length) {
+        UploadPartResponse response = calls.call("S3 UploadPart " + number + " of " + id(bucket, key), () -> clients.s3().uploadPart(r -> r
+                .bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength(length)
+                .checksumAlgorithm(algorithm.algorithm()), RequestBody.fromContentProvider(() -> open(source, offset, length), length,
+                "application/octet-stream")));
+        String checksum = algorithm.in(response);
+        if (checksum == null) {
+            throw new FerryException("S3 accepted part " + number + " of " + id(bucket, key) + " without the " + algorithm
+                    + " checksum the upload declared; ferry cannot complete the upload with it");
+        }
+        return algorithm.completed(number, response.eTag(), checksum);
     }
 
-    private static void read(RangedByteSource source, byte[] bytes, long offset, int length) throws IOException {
-        IOException last = null;
-        for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
-            int filled = 0;
-            try (InputStream in = source.openRange(offset, length)) {
-                while (filled < length) {
-                    int n = in.read(bytes, filled, length - filled);
-                    if (n < 0) {
-                        throw new IOException("the source ended " + (length - filled) + " bytes early");
-                    }
-                    filled += n;
-                }
-                return;
-            } catch (IOException e) {
-                last = e;
-            }
+    private static InputStream open(RangedByteSource source, long offset, long length) {
+        try {
+            return source.openRange(offset, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading bytes " + offset + "-" + (offset + length - 1) + " of " + source.description()
+                    + " failed: " + e.getMessage(), e);
         }
-        throw new IOException("reading bytes " + offset + "-" + (offset + length - 1) + " of " + source.description() + " failed "
-                + READ_ATTEMPTS + " times: " + last.getMessage(), last);
     }
 
     private Optional<SortedMap<Integer, Part>> listParts(String bucket, String key, String uploadId) {
