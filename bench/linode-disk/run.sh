@@ -2,7 +2,8 @@
 # Benchmark of the Linode disk road (ferry issue 14). Prints figures; not a test.
 #
 # The realistic 8 GiB Ubuntu instance of the sandbox (GPT, BIOS boot, ESP, ext4 root with a few hundred MiB
-# written, stored sparse) is moved by `java -jar cli/target/ferry.jar apply --auto-approve` with
+# written, stored sparse) is moved by `java @cli/src/dist/lib/jvm.options -jar cli/target/ferry.jar apply --auto-approve`
+# (the options bin/ferry runs ferry with) with
 # target.linode.via: disk: the snapshot's written blocks read from the sandbox's EBS direct endpoint, gzipped
 # in 32 MiB chunks into `gunzip | dd` on the sandbox's helper Linode over SSH (Apache MINA SSHD on both ends),
 # each chunk read back through sha256sum. Timed from outside (/usr/bin/time: wall, CPU, peak RSS of ferry's
@@ -11,8 +12,8 @@
 # clouds and the helper; the disk's SHA-256 on the Linode side is compared with the source's after run 1.
 #
 # Usage: bench/linode-disk/run.sh [RUNS]   (default 3; builds ferry.jar and the test classes first)
-# BENCH_JAVA_OPTS, when set, goes before -jar on ferry's command line (e.g. "-XX:+UseSerialGC -Xms32m"), to
-# compare JVM settings by the same figures.
+# BENCH_JAVA_OPTS, when set, goes after them (one that chooses a collector leaves the launchers' options out, as
+# FERRY_JAVA_OPTS does), to compare JVM settings by the same figures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-3}"

@@ -4,7 +4,8 @@
 # A VM whose one disk is a 4 GiB raw image holding an ext4 filesystem filled from /usr/share (stored sparse,
 # as a real guest's disk is mostly free space; an MBR in its unused first sector) is captured from the sandbox's vCenter into a content library
 # (the sandbox's work, untimed), then moved to S3 two ways, each in its own JVM under /usr/bin/time:
-#   (a) `ferry apply` (classes from cli/target, -Xmx256m): download session, ranged reads from the ESXi host
+#   (a) `ferry apply` (classes from cli/target, -Xmx256m and the launchers' cli/src/dist/lib/jvm.options, then
+#       BENCH_JAVA_OPTS): download session, ranged reads from the ESXi host
 #       streamed into the S3 multipart upload, then import and launch. The stream step is timed from the
 #       sandbox's request log (CreateMultipartUpload to the end of CompleteMultipartUpload); the OVA's entries
 #       in S3 are checked by SHA-256 against the VM's export.

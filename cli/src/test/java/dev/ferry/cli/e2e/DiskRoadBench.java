@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The figures of bench/linode-disk/run.sh (see its header): the realistic 8 GiB Ubuntu instance moved on the disk
  * road — read from the sandbox's EBS direct endpoint, written onto a sandbox Linode disk through the helper over
- * SSH — by {@code java -jar ferry.jar apply} in a fresh JVM (its wall time and peak RSS from /usr/bin/time), next to
+ * SSH — by {@code java @jvm.options -jar ferry.jar apply} (as bin/ferry runs it) in a fresh JVM (its wall time and peak RSS from /usr/bin/time), next to
  * {@code pigz -p 2 -6} of the same raw disk file. The sandbox runs in this JVM with its clock at 0 (no cloud
  * waits), so the apply's time is ferry's and the transfer's; the Linode disk's SHA-256 is checked after the first
  * run (untimed). Each run is destroyed before the next.
@@ -50,6 +50,7 @@ public final class DiskRoadBench {
                         source: {ec2: {instance: %s}}
                         target: {linode: {region: us-lax, type: match, via: disk}}
                     """.formatted(instance));
+            System.out.println("ferry's JVM options: " + BenchJvm.describe());
             List<double[]> ferry = new ArrayList<>();
             List<double[]> pigz = new ArrayList<>();
             for (int run = 1; run <= runs; run++) {
@@ -84,13 +85,10 @@ public final class DiskRoadBench {
         return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
-    /** {@code java [BENCH_JAVA_OPTS] -jar JAR ARGS...}. */
+    /** {@code java [the launchers' options] [BENCH_JAVA_OPTS] -jar JAR ARGS...}, as {@code bin/ferry} runs it. */
     private static List<String> java(Path jar, String... args) {
         List<String> command = new ArrayList<>(List.of("java"));
-        String options = System.getenv().getOrDefault("BENCH_JAVA_OPTS", "").strip();
-        if (!options.isEmpty()) {
-            command.addAll(List.of(options.split("\\s+")));
-        }
+        command.addAll(BenchJvm.options());
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         return command;

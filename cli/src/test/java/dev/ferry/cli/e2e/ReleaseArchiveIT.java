@@ -54,6 +54,23 @@ class ReleaseArchiveIT {
     }
 
     @Test
+    void theLauncherRunsTheJvmWithLibJvmOptionsAndACollectorChosenInFerryJavaOptsReplacesThem() throws Exception {
+        Path launcher = unpack();
+        assertThat(launcher.getParent().getParent().resolve("lib/jvm.options")).content().contains("-XX:+UseSerialGC");
+        Path path = onlyJavaAndShellTools();
+
+        Ferry.Result defaults = new FerryJar(List.of(launcher.toString()), dir, Map.of("PATH", path.toString(), "JAVA_HOME", "",
+                "FERRY_JAVA_OPTS", "-XX:+PrintCommandLineFlags")).run("--version");
+        assertThat(defaults.exitCode()).as(defaults.toString()).isZero();
+        assertThat(defaults.out()).contains("-XX:+UseSerialGC", "-XX:InitialHeapSize=33554432", "ferry " + FerryVersion.get());
+
+        Ferry.Result chosen = new FerryJar(List.of(launcher.toString()), dir, Map.of("PATH", path.toString(), "JAVA_HOME", "",
+                "FERRY_JAVA_OPTS", "-XX:+UseParallelGC -XX:+PrintCommandLineFlags")).run("--version");
+        assertThat(chosen.exitCode()).as(chosen.toString()).isZero();
+        assertThat(chosen.out()).contains("-XX:+UseParallelGC").doesNotContain("-XX:+UseSerialGC");
+    }
+
+    @Test
     void withoutJavaOrWithAnOlderOneTheLauncherSaysWhatIsNeeded() throws Exception {
         Path launcher = unpack();
         Path path = onlyJavaAndShellTools();

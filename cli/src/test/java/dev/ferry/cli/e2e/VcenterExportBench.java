@@ -91,10 +91,13 @@ public final class VcenterExportBench {
             Files.delete(reference);
             System.out.printf("VM disk: %s (%.0f MiB apparent, %.0f MiB allocated)%n", disk, Files.size(disk) / (double) MIB,
                     allocated(disk) / (double) MIB);
+            System.out.println("ferry's JVM options: -Xmx256m " + BenchJvm.describe() + "; the two-step path's: -Xmx256m");
 
             // (a) ferry: capture, download session, ranged reads streamed into the multipart upload, import, launch
-            double[] ferry = timed(ferryDir, sandbox, List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "apply", "--auto-approve"));
+            List<String> apply = new ArrayList<>(List.of(java(), "-Xmx256m"));
+            apply.addAll(BenchJvm.options());
+            apply.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "apply", "--auto-approve"));
+            double[] ferry = timed(ferryDir, sandbox, apply);
             List<LoggedRequest> s3 = sandbox.requests().forService("s3");
             LoggedRequest create = s3.stream().filter(r -> r.action().equals("CreateMultipartUpload")).findFirst().orElseThrow();
             LoggedRequest complete = s3.stream().filter(r -> r.action().equals("CompleteMultipartUpload")).reduce((x, y) -> y).orElseThrow();
