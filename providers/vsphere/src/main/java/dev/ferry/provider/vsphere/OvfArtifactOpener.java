@@ -10,8 +10,6 @@ import dev.ferry.provider.vsphere.vcenter.ContentLibraryClient;
 import dev.ferry.provider.vsphere.vcenter.ContentLibraryClient.ItemFile;
 import dev.ferry.provider.vsphere.vcenter.VcenterClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,6 @@ import java.util.Optional;
 final class OvfArtifactOpener implements ArtifactOpener {
 
     private final Optional<VcenterConnection> vcenter;
-    private HttpClient downloads;
 
     OvfArtifactOpener(Optional<VcenterConnection> vcenter) {
         this.vcenter = requireNonNull(vcenter, "vcenter is null");
@@ -59,19 +56,11 @@ final class OvfArtifactOpener implements ArtifactOpener {
         for (ItemFile file : files) {
             entries.add(new OvaByteSource.Entry(file.name(), file.size(), endpoints.get(file.name())));
         }
-        OvaByteSource source = new OvaByteSource(entries, http(client), client.trust(), "library item " + item + " on vCenter " + url);
+        OvaByteSource source = new OvaByteSource(entries, client.trust(), "library item " + item + " on vCenter " + url);
         if (source.size() != image.sizeBytes()) {
             throw new FerryException("the OVF template " + item + " changed since it was captured (" + image.sizeBytes() + " bytes as an OVA then, "
                     + source.size() + " now): run ferry plan again");
         }
         return source;
-    }
-
-    private synchronized HttpClient http(VcenterClient client) {
-        if (downloads == null) {
-            downloads = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                    .followRedirects(HttpClient.Redirect.NORMAL).sslContext(client.trust().context()).build();
-        }
-        return downloads;
     }
 }

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -163,7 +164,11 @@ public final class Trust {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            String peer = socket == null || socket.getInetAddress() == null ? null : socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+            // the host name the socket was opened for (as in the URL), as the SSLEngine variant has it
+            String host = socket instanceof SSLSocket ssl && ssl.getHandshakeSession() != null
+                    && ssl.getHandshakeSession().getPeerHost() != null ? ssl.getHandshakeSession().getPeerHost()
+                    : socket == null || socket.getInetAddress() == null ? null : socket.getInetAddress().getHostAddress();
+            String peer = host == null ? null : host + ":" + socket.getPort();
             check(chain, peer, manager -> manager.checkServerTrusted(chain, authType, socket));
         }
 
