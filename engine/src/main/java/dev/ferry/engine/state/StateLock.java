@@ -124,18 +124,27 @@ public final class StateLock implements StateBackend.Lock {
         return lockFile.resolveSibling(lockFile.getFileName() + ".d");
     }
 
+    /** How often a lock that is there but did not read is read again before it counts as unreadable. */
+    private static final int REREADS = 4;
+
     /** The lock at {@code path} when a live process holds it; a stale one is removed. */
     private static Optional<Info> live(Path path) {
-        Optional<Info> holder = read(path);
-        if (holder.isPresent() && isStale(holder.get())) {
-            deleteIfSame(path, holder.get());
-            return Optional.empty();
+        for (int read = 0; ; read++) {
+            Optional<Info> holder = read(path);
+            if (holder.isPresent() && isStale(holder.get())) {
+                deleteIfSame(path, holder.get());
+                return Optional.empty();
+            }
+            if (holder.isPresent() || !Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return holder;
+            }
+            // There, but it did not read: locks are linked into place whole, so it was taken between the read and this
+            // look (a shard moving the state to parts, for a moment), and reads now. Only a lock that keeps failing to
+            // read (left half-written by an older ferry) is reported as such, held by someone.
+            if (read == REREADS) {
+                return Optional.of(new Info("unknown", "an unreadable lock " + path, 0, "", "?", Instant.EPOCH, Optional.empty()));
+            }
         }
-        if (holder.isEmpty() && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            // there, but unreadable (being replaced): held by someone
-            return Optional.of(new Info("unknown", "an unreadable lock " + path, 0, "", "?", Instant.EPOCH, Optional.empty()));
-        }
-        return holder;
     }
 
     /** The shard locks in {@code directory} held by live processes, but {@code own}; stale ones are removed. */

@@ -58,6 +58,38 @@ class StateLockTest {
     }
 
     @Test
+    void aWholeStateLockTakenWhileAShardLooksIsReadAsItsHolder_neverCalledUnreadable() throws Exception {
+        Path path = dir.resolve("state.lock");
+        java.util.List<String> refusals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread whole = new Thread(() -> {
+            while (!done.get()) {
+                try (StateLock lock = StateLock.acquire(path, "moving to parts", LockScope.WHOLE)) {
+                    Thread.onSpinWait();
+                } catch (StateLock.Held e) {
+                    // a shard holds its lock: the whole-state run is refused, as it should be
+                } catch (RuntimeException e) {
+                    refusals.add(e.toString());
+                }
+            }
+        });
+        whole.start();
+        int taken = 0;
+        for (int i = 0; i < 3000; i++) {
+            try (StateLock lock = StateLock.acquire(path, "apply", LockScope.shard(0, 2))) {
+                taken++;
+            } catch (StateLock.Held e) {
+                refusals.add(e.getMessage());
+            }
+        }
+        done.set(true);
+        whole.join();
+        assertThat(taken).isPositive();
+        assertThat(refusals).allSatisfy(message -> assertThat(message).startsWith("the state is locked by ")
+                .doesNotContain("unreadable"));
+    }
+
+    @Test
     void aSecondRunIsRefusedNamingTheHolder() {
         Path path = dir.resolve("state.lock");
         try (StateLock lock = StateLock.acquire(path, "apply")) {
