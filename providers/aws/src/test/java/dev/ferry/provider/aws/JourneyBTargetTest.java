@@ -431,20 +431,30 @@ class JourneyBTargetTest {
         assertThat(sandbox.world().s3().multipartUploads()).isEmpty();
     }
 
-    @Test
-    void anUploadAnEarlierFerryBeganWithSha256GoesOnWithSha256() throws Exception {
-        vm("app-05", 12 * MIB, true);
-        FreezableStateStore store = new FreezableStateStore();
+    /**
+     * An apply of {@code yaml} killed as it opens range {@code range} of the disk: what the state held then stays in
+     * {@code store}, which takes writes again afterwards, and reads no longer fail.
+     */
+    private void applyKilledAtRange(int range, String yaml, FreezableStateStore store) {
         neighbours.fileReads = n -> {
-            if (n == 2) {
+            if (n == range) {
                 store.freeze();
                 return false;
             }
             return true;
         };
-        String yaml = file(true, "keep", migration("app-05", PLAIN_TARGET));
         Journey first = new Journey(sandbox, yaml, directory, store, neighbours);
         assertThat(first.apply(first.plan()).failures()).as("the first run died").isNotEmpty();
+        store.thaw();
+        neighbours.fileReads = n -> true;
+    }
+
+    @Test
+    void anUploadAnEarlierFerryBeganWithSha256GoesOnWithSha256() throws Exception {
+        vm("app-05", 12 * MIB, true);
+        FreezableStateStore store = new FreezableStateStore();
+        String yaml = file(true, "keep", migration("app-05", PLAIN_TARGET));
+        applyKilledAtRange(2, yaml, store);
         // As a ferry from before CRC32C left it: its upload declared SHA-256, and the step's data names no checksum.
         ResourceAddress address = ResourceAddress.parse("aws_s3_object.app-05");
         State state = store.read().orElseThrow();
@@ -461,11 +471,9 @@ class JourneyBTargetTest {
         }
         com.fasterxml.jackson.databind.node.ObjectNode data = begun.data().deepCopy();
         data.remove("checksum");
-        store.thaw();
         store.write(state.with(resource.withOperation(Optional.of(new Operation(begun.kind(), earlier, begun.resourceId(),
                 begun.phase(), data)), java.time.Instant.now())));
 
-        neighbours.fileReads = n -> true;
         Journey second = new Journey(sandbox, yaml, directory, store, neighbours);
         ApplyResult resumed = second.apply(second.plan());
 
@@ -495,22 +503,11 @@ class JourneyBTargetTest {
     void anUploadKilledMidwayResumesWithThePartsAlreadySent() throws Exception {
         vm("app-04", 23 * MIB, true);
         FreezableStateStore store = new FreezableStateStore();
-        neighbours.fileReads = n -> {
-            if (n == 3) {
-                store.freeze();
-                return false;
-            }
-            return true;
-        };
         String yaml = file(true, "keep", migration("app-04", PLAIN_TARGET));
-        Journey first = new Journey(sandbox, yaml, directory, store, neighbours);
-        ApplyResult killed = first.apply(first.plan());
-        assertThat(killed.failures()).as("the first run died").isNotEmpty();
+        applyKilledAtRange(3, yaml, store);
         long sentBefore = sandbox.requests().successCount("s3:UploadPart");
         assertThat(sentBefore).as("some parts made it before the kill").isBetween(1L, 4L);
 
-        store.thaw();
-        neighbours.fileReads = n -> true;
         Journey second = new Journey(sandbox, yaml, directory, store, neighbours);
         Plan plan = second.plan();
         assertThat(change(plan, "aws_s3_object.app-04").reason()).hasValueSatisfying(r -> assertThat(r).contains("resuming"));

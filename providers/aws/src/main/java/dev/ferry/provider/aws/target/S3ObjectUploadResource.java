@@ -55,7 +55,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 /**
  * {@code aws_s3_object}: a disk image another provider offers (a {@code DiskImage}, read through
  * {@link ApplyContext#openDiskImage}) uploaded to {@code PREFIX + NAME + "." + FORMAT} in the staging
- * bucket with a multipart upload: parts in parallel, each with its CRC32C checksum (see {@link PartChecksum}), which S3 verifies.
+ * bucket with a multipart upload: parts in parallel, each streamed from the source with its CRC32C checksum (see
+ * {@link PartChecksum}), which S3 verifies.
  * The upload id is checkpointed before the first part, so an upload cut short (a crash, Ctrl-C) is
  * resumed: ListParts tells which parts S3 holds, and only the others are sent.
  */
