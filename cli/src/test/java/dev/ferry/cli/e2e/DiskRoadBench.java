@@ -55,8 +55,10 @@ public final class DiskRoadBench {
             List<double[]> pigz = new ArrayList<>();
             for (int run = 1; run <= runs; run++) {
                 double sandboxCpu = cpuSeconds();
+                long blockReads = sandbox.requests().count("ebs:GetSnapshotBlock");
                 double[] apply = timed(work, sandbox, java(jar, "apply", "--auto-approve"));
                 sandboxCpu = cpuSeconds() - sandboxCpu;
+                blockReads = sandbox.requests().count("ebs:GetSnapshotBlock") - blockReads;
                 ferry.add(apply);
                 Files.copy(work.resolve("out.log"), work.resolve("apply-" + run + ".log"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -66,6 +68,10 @@ public final class DiskRoadBench {
                 if (run == 1) {
                     check(sandbox, raw);
                 }
+                long written = sandbox.world().ec2().snapshots().stream()
+                        .mapToLong(snapshot -> sandbox.world().ebs().writtenBlocks(snapshot.id()).length).sum();
+                System.out.printf("        EBS direct: %d GetSnapshotBlock requests for the snapshot's %d written blocks (%.2fx;"
+                        + " goal <= 1.05x)%n", blockReads, written, blockReads / (double) Math.max(1, written));
                 double[] destroy = timed(work, sandbox, java(jar, "destroy", "--auto-approve"));
                 System.out.printf("        ferry destroy: %.1f s wall%n", destroy[0]);
                 double[] compress = timed(work, sandbox, List.of("sh", "-c", "pigz -p 2 -6 -c '" + raw + "' > /dev/null"));
