@@ -1,5 +1,6 @@
 package dev.ferry.provider.aws.target;
 
+import dev.ferry.engine.FerryException;
 import java.util.Locale;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -33,7 +34,15 @@ enum PartChecksum {
 
     /** The algorithm named in a step's data ({@link #name()}), or {@link #EARLIER} when none is. */
     static PartChecksum named(String name) {
-        return name == null || name.isEmpty() ? EARLIER : valueOf(name.toUpperCase(Locale.ROOT));
+        if (name == null || name.isEmpty()) {
+            return EARLIER;
+        }
+        try {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new FerryException("the state records the upload's part checksum as '" + name + "', which this ferry does not"
+                    + " know (it knows " + java.util.Arrays.toString(values()) + "); was the state written by a newer ferry?");
+        }
     }
 
     /** The algorithm an upload was created with, as ListMultipartUploads says; {@link #EARLIER} when it names none. */
